@@ -1,0 +1,43 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * End-to-end tests in Debian's Chromium against the built app, once per backend. SwiftShader gives
+ * headless Chromium a real (CPU-emulated) WebGPU adapter: slow, but it proves the WebGPU path correct.
+ */
+const PORT = 4173;
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  timeout: 240_000,
+  expect: { timeout: 60_000 },
+  workers: 1,
+  fullyParallel: false,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}/`,
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--enable-unsafe-webgpu',
+        '--enable-unsafe-swiftshader',
+        '--use-webgpu-adapter=swiftshader',
+      ],
+    },
+  },
+  projects: [
+    { name: 'wasm', metadata: { backend: 'wasm' } },
+    { name: 'webgpu', metadata: { backend: 'webgpu' } },
+  ],
+  webServer: {
+    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    url: `http://127.0.0.1:${PORT}/`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+  },
+});

@@ -1,0 +1,75 @@
+/**
+ * The URL carries model, backend and generation settings, so a lecturer can bookmark an exact demo:
+ * `?model=<folder URL>&backend=wasm&temperature=0&max_new_tokens=40`.
+ */
+import type { BackendPreference, GenerationSettings } from '../engine/protocol';
+
+export interface UrlState {
+  /** As written in the URL; null means the embedded default. */
+  model: string | null;
+  backend: BackendPreference;
+  /** WASM threads; undefined lets the runtime decide. */
+  threads: number | undefined;
+  settings: GenerationSettings;
+}
+
+export const DEFAULT_SETTINGS: GenerationSettings = {
+  maxNewTokens: 128,
+  temperature: 0.7,
+  topK: 40,
+  topP: 0.95,
+  repetitionPenalty: 1,
+  seed: null,
+  stopStrings: [],
+};
+
+/** Each setting: its URL name and the range a user can give it. */
+const NUMERIC: { key: keyof GenerationSettings; param: string; min: number; max: number; integer: boolean }[] = [
+  { key: 'maxNewTokens', param: 'max_new_tokens', min: 1, max: 32768, integer: true },
+  { key: 'temperature', param: 'temperature', min: 0, max: 5, integer: false },
+  { key: 'topK', param: 'top_k', min: 0, max: 1_000_000, integer: true },
+  { key: 'topP', param: 'top_p', min: 0, max: 1, integer: false },
+  { key: 'repetitionPenalty', param: 'repetition_penalty', min: 0.5, max: 5, integer: false },
+];
+
+function clampNumber(raw: string | null, min: number, max: number, integer: boolean): number | undefined {
+  if (raw === null || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) return undefined;
+  const clamped = Math.min(max, Math.max(min, value));
+  return integer ? Math.round(clamped) : clamped;
+}
+
+export function parseUrlState(search: string): UrlState {
+  const params = new URLSearchParams(search);
+  const settings: GenerationSettings = { ...DEFAULT_SETTINGS, stopStrings: params.getAll('stop').filter(Boolean) };
+  for (const { key, param, min, max, integer } of NUMERIC) {
+    const value = clampNumber(params.get(param), min, max, integer);
+    if (value !== undefined) (settings[key] as number) = value;
+  }
+  const seed = clampNumber(params.get('seed'), 0, 0x7fffffff, true);
+  settings.seed = seed ?? null;
+  const backendParam = params.get('backend');
+  const backend: BackendPreference = backendParam === 'webgpu' || backendParam === 'wasm' ? backendParam : 'auto';
+  return {
+    model: params.get('model')?.trim() || null,
+    backend,
+    threads: clampNumber(params.get('threads'), 1, 64, true),
+    settings,
+  };
+}
+
+/** Only what differs from the defaults goes into the URL, so shared links stay short. */
+export function serializeUrlState(state: UrlState): string {
+  const params = new URLSearchParams();
+  if (state.model) params.set('model', state.model);
+  if (state.backend !== 'auto') params.set('backend', state.backend);
+  if (state.threads !== undefined) params.set('threads', String(state.threads));
+  for (const { key, param } of NUMERIC) {
+    if (state.settings[key] !== DEFAULT_SETTINGS[key]) params.set(param, String(state.settings[key]));
+  }
+  if (state.settings.seed !== null) params.set('seed', String(state.settings.seed));
+  for (const stop of state.settings.stopStrings) params.append('stop', stop);
+  const query = params.toString();
+  return query ? `?${query}` : '';
+}

@@ -1,0 +1,103 @@
+/**
+ * The page's side of the engine: starts the worker, sends typed requests and turns the replies into
+ * promises and callbacks. A crashed worker is replaced, and every pending call gets a clear error.
+ */
+import type { ChatMessage, EngineErrorInfo, EngineEvent, EngineRequest, GenerationResult, GenerationSettings, LoadProgress, LoadRequest, ModelInfo, TokenPayload } from './protocol';
+import { EngineError, WorkerCrashedError, WorkerUnavailableError } from './errors';
+
+/** An error from the worker, with the name of the class that raised it there. */
+export class RemoteEngineError extends EngineError {
+  constructor(info: EngineErrorInfo) {
+    super(info.message);
+    this.name = info.name;
+  }
+}
+
+interface Pending {
+  resolve: (value: never) => void;
+  reject: (error: Error) => void;
+  onEvent: (event: EngineEvent) => void;
+}
+
+export interface GenerationHandle {
+  id: number;
+  done: Promise<GenerationResult>;
+}
+
+export class EngineClient {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly createWorker: () => Worker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })) {
+    if (typeof Worker === 'undefined') throw new WorkerUnavailableError();
+  }
+
+  load(request: Omit<LoadRequest, 'baseUrl'>, onProgress: (p: LoadProgress) => void): Promise<ModelInfo> {
+    return this.request('load', { ...request, baseUrl: globalThis.location?.href ?? '' }, (event) => {
+      if (event.kind === 'progress') onProgress(event.payload);
+    }).done as Promise<ModelInfo>;
+  }
+
+  generate(messages: ChatMessage[], settings: GenerationSettings, onToken: (t: TokenPayload) => void): GenerationHandle {
+    const { id, done } = this.request('generate', { messages, settings }, (event) => {
+      if (event.kind === 'token') onToken(event.payload);
+    });
+    return { id, done: done as Promise<GenerationResult> };
+  }
+
+  abort(target: number): void {
+    this.worker?.postMessage({ kind: 'abort', id: this.nextId++, payload: { target } } satisfies EngineRequest);
+  }
+
+  private request<K extends EngineRequest['kind']>(
+    kind: K,
+    payload: Extract<EngineRequest, { kind: K }>['payload'],
+    onEvent: (event: EngineEvent) => void,
+  ): { id: number; done: Promise<unknown> } {
+    const id = this.nextId++;
+    const done = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject, onEvent }));
+    this.ensureWorker().postMessage({ kind, id, payload } as EngineRequest);
+    return { id, done };
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = this.createWorker();
+    worker.onmessage = (message: MessageEvent<EngineEvent>) => this.receive(message.data);
+    worker.onerror = (event) => this.crashed(event.message || 'worker error');
+    worker.onmessageerror = () => this.crashed('a message could not be read');
+    this.worker = worker;
+    return worker;
+  }
+
+  private receive(event: EngineEvent): void {
+    const pending = this.pending.get(event.id);
+    if (!pending) return;
+    switch (event.kind) {
+      case 'loaded':
+      case 'done':
+        this.pending.delete(event.id);
+        pending.resolve(event.payload as never);
+        break;
+      case 'error':
+        this.pending.delete(event.id);
+        pending.reject(new RemoteEngineError(event.payload));
+        break;
+      default:
+        pending.onEvent(event);
+    }
+  }
+
+  private crashed(detail: string): void {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const pending of this.pending.values()) pending.reject(new WorkerCrashedError(detail));
+    this.pending.clear();
+  }
+
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The engine: one loaded model (tokenizer + decoder session) and what can be asked of it.
+ * Pure of any messaging, so the worker stays a thin adapter.
+ */
+import { setupOrt, effectiveWasmThreads } from './ort-setup';
+import { planBackends, probeWebGpu } from './backend';
+import { DecoderSession } from './decoder-session';
+import { readDecoderConfig, type DecoderConfig } from './model-config';
+import { TextTokenizer } from './tokenizer';
+import { TokenTextStream, StopStringFilter } from './text-stream';
+import { runGenerationLoop } from './generate';
+import { createRng, randomSeed } from './sampling';
+import { classifyRuntimeError, EngineError, ModelFormatError, NoModelLoadedError, PromptTooLongError } from './errors';
+import { fetchModelFiles, modelNameFromUrl, resolveFolderUrl } from '../models/fetch-model';
+import type { ChatMessage, GenerationResult, GenerationSettings, GenerationStats, LoadProgress, LoadRequest, ModelInfo, TokenPayload } from './protocol';
+import type { StepTiming } from './generate';
+
+interface LoadedModel {
+  info: ModelInfo;
+  tokenizer: TextTokenizer;
+  decoder: DecoderSession;
+  config: DecoderConfig;
+}
+
+export interface GenerateHooks {
+  onToken: (payload: TokenPayload) => void;
+  isAborted: () => boolean;
+  yieldToEvents: () => Promise<void>;
+}
+
+function statsFrom(promptTokens: number, timing: StepTiming | null): GenerationStats {
+  if (!timing) return { promptTokens, generatedTokens: 0, timeToFirstTokenMs: 0, prefillTokensPerSecond: 0, decodeTokensPerSecond: 0 };
+  const ttft = timing.firstTokenAt - timing.startedAt;
+  const decodeMs = timing.at - timing.firstTokenAt;
+  return {
+    promptTokens,
+    generatedTokens: timing.count,
+    timeToFirstTokenMs: ttft,
+    prefillTokensPerSecond: ttft > 0 ? (promptTokens * 1000) / ttft : 0,
+    decodeTokensPerSecond: timing.count > 1 && decodeMs > 0 ? ((timing.count - 1) * 1000) / decodeMs : 0,
+  };
+}
+
+export class Engine {
+  private model: LoadedModel | null = null;
+
+  async load(request: LoadRequest, onProgress: (p: LoadProgress) => void): Promise<ModelInfo> {
+    const folderUrl = resolveFolderUrl(request.modelUrl, request.baseUrl);
+    const ort = setupOrt(request.wasmThreads);
+    // Decide the backend before downloading: a forced WebGPU that cannot run fails fast.
+    const plan = planBackends(request.backend, await probeWebGpu());
+    const files = await fetchModelFiles(folderUrl, (file, loadedBytes, totalBytes, overallLoadedBytes) =>
+      onProgress({ file, loadedBytes, totalBytes, overallLoadedBytes, phase: 'download' }),
+    );
+    let tokenizer: TextTokenizer;
+    try {
+      tokenizer = new TextTokenizer(files.tokenizerJson, files.tokenizerConfig);
+    } catch (error) {
+      throw new ModelFormatError('tokenizer.json', (error as Error).message);
+    }
+    const config = readDecoderConfig(files.config, files.generationConfig, files.tokenizerConfig);
+    onProgress({ file: 'onnx/model.onnx', loadedBytes: files.totalBytes, totalBytes: files.totalBytes, overallLoadedBytes: files.totalBytes, phase: 'session' });
+
+    // The previous model keeps running until the new one is ready: a failed load loses nothing.
+    let fallbackReason = plan.skipReason;
+    for (const backend of plan.order) {
+      const started = performance.now();
+      try {
+        const decoder = await DecoderSession.create(ort, files.onnx, files.externalData, backend, config);
+        const info: ModelInfo = {
+          name: modelNameFromUrl(folderUrl),
+          url: folderUrl,
+          backend,
+          fallbackReason,
+          wasmThreads: effectiveWasmThreads(),
+          modelBytes: files.totalBytes,
+          contextLength: config.contextLength,
+          vocabSize: config.vocabSize || tokenizer.vocabSize,
+          numLayers: config.numLayers,
+          hasChatTemplate: tokenizer.hasChatTemplate,
+          sessionBuildMs: performance.now() - started,
+        };
+        await this.unload();
+        this.model = { info, tokenizer, decoder, config };
+        return info;
+      } catch (error) {
+        const wrapped = error instanceof EngineError ? error : classifyRuntimeError(backend, error, 'onnx/model.onnx');
+        const isLast = backend === plan.order[plan.order.length - 1];
+        if (isLast) throw wrapped;
+        fallbackReason = `building the WebGPU session failed: ${(error as Error).message ?? String(error)}`;
+      }
+    }
+    throw new ModelFormatError('onnx/model.onnx', 'no backend could run it');
+  }
+
+  async generate(messages: ChatMessage[], settings: GenerationSettings, hooks: GenerateHooks): Promise<GenerationResult> {
+    const model = this.model;
+    if (!model) throw new NoModelLoadedError();
+    const receivedAt = performance.now();
+    const promptIds = model.tokenizer.encodeConversation(messages);
+    if (promptIds.length >= model.config.contextLength) throw new PromptTooLongError(promptIds.length, model.config.contextLength);
+    const seed = settings.seed ?? randomSeed();
+    const stream = new TokenTextStream((ids) => model.tokenizer.decode(ids), promptIds);
+    const stops = new StopStringFilter(settings.stopStrings);
+    let text = '';
+    let lastTiming: StepTiming | null = null;
+    let result;
+    try {
+      result = await runGenerationLoop(model.decoder, promptIds, {
+        sampling: settings,
+        maxNewTokens: settings.maxNewTokens,
+        contextLength: model.config.contextLength,
+        eosIds: model.config.eosIds,
+        rng: createRng(seed),
+        isAborted: hooks.isAborted,
+        yieldToEvents: hooks.yieldToEvents,
+        onToken: (tokenId, timing) => {
+          // Time to first token counts from the request, tokenization included.
+          lastTiming = { ...timing, startedAt: receivedAt };
+          const shown = stops.push(stream.push(tokenId));
+          text += shown;
+          hooks.onToken({ text: shown, tokenId, stats: statsFrom(promptIds.length, lastTiming) });
+          return stops.hasStopped;
+        },
+      });
+    } catch (error) {
+      throw error instanceof EngineError ? error : classifyRuntimeError(model.info.backend, error, 'The model');
+    }
+    if (!stops.hasStopped) text += stops.push(stream.flush()) + stops.flush();
+    const timing = result.timing ? { ...result.timing, startedAt: receivedAt } : null;
+    const reasonDetail =
+      result.reason === 'context'
+        ? `Stopped at the model's context limit of ${model.config.contextLength} tokens. Start a new chat to continue.`
+        : result.reason === 'aborted'
+          ? 'Stopped by you.'
+          : null;
+    return { text, tokenIds: result.tokenIds, promptIds, reason: result.reason, reasonDetail, seed, stats: statsFrom(promptIds.length, timing) };
+  }
+
+  async unload(): Promise<void> {
+    const model = this.model;
+    this.model = null;
+    await model?.decoder.release();
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The KV cache between decoding steps: each step's `present.*` outputs become the next step's
+ * `past_key_values.*` inputs. On WebGPU they stay on the GPU; a tensor is released as soon as the
+ * step that consumed it has run, so a long chat holds exactly one cache.
+ */
+import type { Tensor } from 'onnxruntime-web';
+
+export interface PastSlot {
+  /** Graph input, e.g. `past_key_values.0.key`. */
+  input: string;
+  /** Graph output that feeds it next step, e.g. `present.0.key`. */
+  output: string;
+}
+
+export class KvCache {
+  private tensors = new Map<string, Tensor>();
+  /** Tokens held in the cache. */
+  length = 0;
+
+  constructor(
+    private readonly slots: readonly PastSlot[],
+    emptyTensor: (input: string) => Tensor,
+  ) {
+    for (const slot of slots) this.tensors.set(slot.input, emptyTensor(slot.input));
+  }
+
+  feeds(): Record<string, Tensor> {
+    return Object.fromEntries(this.tensors);
+  }
+
+  /** Takes the step's present tensors; releases the ones they replace. */
+  advance(outputs: Record<string, Tensor>, newTokens: number): void {
+    for (const slot of this.slots) {
+      const next = outputs[slot.output];
+      this.tensors.get(slot.input)?.dispose();
+      this.tensors.set(slot.input, next);
+    }
+    this.length += newTokens;
+  }
+
+  /** Bytes the cache holds now (what the architecture panel shows growing). */
+  get byteSize(): number {
+    let bytes = 0;
+    for (const tensor of this.tensors.values()) {
+      const perElement = tensor.type === 'float16' ? 2 : 4;
+      bytes += tensor.dims.reduce((a, b) => a * b, 1) * perElement;
+    }
+    return bytes;
+  }
+
+  dispose(): void {
+    for (const tensor of this.tensors.values()) tensor.dispose();
+    this.tensors.clear();
+    this.length = 0;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The typed message protocol between the page and the engine worker.
+ * Every message is `{ kind, id, payload }`: `id` ties replies to the request that caused them.
+ */
+
+export type Backend = 'webgpu' | 'wasm';
+export type BackendPreference = Backend | 'auto';
+
+export interface GenerationSettings {
+  /** Upper bound on generated tokens; the context limit may stop earlier. */
+  maxNewTokens: number;
+  /** 0 means greedy (argmax). */
+  temperature: number;
+  /** 0 disables top-k. */
+  topK: number;
+  /** 1 disables nucleus sampling. */
+  topP: number;
+  /** 1 disables the penalty (CTRL-style: divide positive logits, multiply negative ones). */
+  repetitionPenalty: number;
+  /** Same seed, same settings, same prompt: same tokens. `null` picks one and reports it. */
+  seed: number | null;
+  /** Generation stops before any of these strings; they are not shown. */
+  stopStrings: string[];
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface LoadRequest {
+  /** Folder in the Hugging Face / transformers.js ONNX layout, absolute or relative to the page. */
+  modelUrl: string;
+  /** The page's address, which a relative `modelUrl` is resolved against. */
+  baseUrl: string;
+  backend: BackendPreference;
+  /** WASM threads; undefined lets onnxruntime-web decide. Needs cross-origin isolation above 1. */
+  wasmThreads?: number;
+}
+
+export interface LoadProgress {
+  file: string;
+  loadedBytes: number;
+  /** null when the server sent no Content-Length. */
+  totalBytes: number | null;
+  /** Bytes of every file fetched so far, this one included. */
+  overallLoadedBytes: number;
+  phase: 'download' | 'session';
+}
+
+export interface ModelInfo {
+  name: string;
+  url: string;
+  backend: Backend;
+  /** Why the preferred backend was not used; null when it was. */
+  fallbackReason: string | null;
+  wasmThreads: number;
+  modelBytes: number;
+  contextLength: number;
+  vocabSize: number;
+  numLayers: number;
+  hasChatTemplate: boolean;
+  sessionBuildMs: number;
+}
+
+export interface GenerationStats {
+  promptTokens: number;
+  generatedTokens: number;
+  /** From the request arriving in the worker to the first new token. */
+  timeToFirstTokenMs: number;
+  prefillTokensPerSecond: number;
+  /** Tokens after the first, over the time since the first. */
+  decodeTokensPerSecond: number;
+}
+
+export type StopReason = 'eos' | 'stop-string' | 'max-tokens' | 'context' | 'aborted';
+
+export interface TokenPayload {
+  /** Text that is safe to show: never half a UTF-8 character, never the start of a stop string. */
+  text: string;
+  tokenId: number;
+  stats: GenerationStats;
+}
+
+export interface GenerationResult {
+  text: string;
+  tokenIds: number[];
+  promptIds: number[];
+  reason: StopReason;
+  /** Human-readable explanation of the stop when the user should know why (context, aborted). */
+  reasonDetail: string | null;
+  seed: number;
+  stats: GenerationStats;
+}
+
+export interface EngineErrorInfo {
+  /** Name of the error class in `errors.ts`. */
+  name: string;
+  message: string;
+}
+
+export type EngineRequest =
+  | { kind: 'load'; id: number; payload: LoadRequest }
+  | { kind: 'generate'; id: number; payload: { messages: ChatMessage[]; settings: GenerationSettings } }
+  | { kind: 'abort'; id: number; payload: { target: number } };
+
+export type EngineEvent =
+  | { kind: 'progress'; id: number; payload: LoadProgress }
+  | { kind: 'loaded'; id: number; payload: ModelInfo }
+  | { kind: 'token'; id: number; payload: TokenPayload }
+  | { kind: 'done'; id: number; payload: GenerationResult }
+  | { kind: 'error'; id: number; payload: EngineErrorInfo };

@@ -1,0 +1,168 @@
+/**
+ * Turning logits into the next token: greedy, temperature, top-k, top-p and repetition penalty.
+ * Everything is seeded so a run can be reproduced exactly.
+ */
+
+export interface SamplingSettings {
+  temperature: number;
+  topK: number;
+  topP: number;
+  repetitionPenalty: number;
+}
+
+export type Rng = () => number;
+
+/** mulberry32: tiny, fast, and good enough for sampling; the same seed gives the same stream. */
+export function createRng(seed: number): Rng {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 0x7fffffff);
+}
+
+/** CTRL-style penalty, as Hugging Face applies it: each token seen once is penalised once. */
+export function applyRepetitionPenalty(logits: Float32Array, seenIds: Iterable<number>, penalty: number): void {
+  if (penalty === 1) return;
+  for (const id of new Set(seenIds)) {
+    if (id < 0 || id >= logits.length) continue;
+    const value = logits[id];
+    logits[id] = value > 0 ? value / penalty : value * penalty;
+  }
+}
+
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  let bestValue = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] > bestValue) {
+      bestValue = values[i];
+      best = i;
+    }
+  }
+  return best;
+}
+
+/** Indices of the k largest values, largest first, without sorting the whole vocabulary. */
+export function topKIndices(values: ArrayLike<number>, k: number): number[] {
+  const n = values.length;
+  if (k >= n) return Array.from({ length: n }, (_, i) => i).sort((a, b) => values[b] - values[a]);
+  const heap: number[] = []; // min-heap of indices by value
+  const less = (a: number, b: number) => values[heap[a]] < values[heap[b]];
+  const swap = (a: number, b: number) => ([heap[a], heap[b]] = [heap[b], heap[a]]);
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let smallest = i;
+      if (l < heap.length && less(l, smallest)) smallest = l;
+      if (r < heap.length && less(r, smallest)) smallest = r;
+      if (smallest === i) return;
+      swap(i, smallest);
+      i = smallest;
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    if (heap.length < k) {
+      heap.push(i);
+      for (let c = heap.length - 1; c > 0; ) {
+        const p = (c - 1) >> 1;
+        if (!less(c, p)) break;
+        swap(c, p);
+        c = p;
+      }
+    } else if (values[i] > values[heap[0]]) {
+      heap[0] = i;
+      siftDown(0);
+    }
+  }
+  return heap.sort((a, b) => values[b] - values[a]);
+}
+
+interface Candidates {
+  ids: number[];
+  probs: number[];
+}
+
+/** Softmax over the candidates of `scaled`, largest first. */
+function softmaxOver(scaled: Float32Array, ids: number[]): Candidates {
+  const max = scaled[ids[0]];
+  const probs = ids.map((id) => Math.exp(scaled[id] - max));
+  const sum = probs.reduce((a, b) => a + b, 0);
+  return { ids, probs: probs.map((p) => p / sum) };
+}
+
+/** Keeps the smallest prefix whose probability mass reaches `topP` (at least one token). */
+function nucleus(candidates: Candidates, topP: number): Candidates {
+  let mass = 0;
+  let keep = 0;
+  while (keep < candidates.ids.length && (keep === 0 || mass < topP)) {
+    mass += candidates.probs[keep];
+    keep++;
+  }
+  const probs = candidates.probs.slice(0, keep);
+  return { ids: candidates.ids.slice(0, keep), probs: probs.map((p) => p / mass) };
+}
+
+/**
+ * Candidates for nucleus sampling over the whole vocabulary. Sorting 50k logits every step is slow,
+ * so only tokens above a probability threshold are sorted; if they do not reach `topP`, the threshold
+ * drops. The result is exact: every token left out is less likely than every token kept.
+ */
+function candidatesForTopP(scaled: Float32Array, topP: number): number[] {
+  const max = scaled[argmax(scaled)];
+  let sum = 0;
+  for (let i = 0; i < scaled.length; i++) sum += Math.exp(scaled[i] - max);
+  for (let logThreshold = -7; ; logThreshold -= 7) {
+    const ids: number[] = [];
+    let mass = 0;
+    for (let i = 0; i < scaled.length; i++) {
+      const delta = scaled[i] - max;
+      if (delta >= logThreshold) {
+        ids.push(i);
+        mass += Math.exp(delta) / sum;
+      }
+    }
+    // Below e^-700 nothing is representable: everything that can be kept is kept.
+    if (mass >= topP || ids.length === scaled.length || logThreshold < -700) {
+      return ids.sort((a, b) => scaled[b] - scaled[a]);
+    }
+  }
+}
+
+/**
+ * The distribution the sampler draws from, after temperature, top-k and top-p (not for greedy).
+ * Exposed so tests and the architecture panel can show exactly what is sampled.
+ */
+export function samplingDistribution(logits: Float32Array, settings: SamplingSettings): Candidates {
+  const scaled = new Float32Array(logits.length);
+  for (let i = 0; i < logits.length; i++) scaled[i] = logits[i] / settings.temperature;
+  const useTopK = settings.topK > 0 && settings.topK < logits.length;
+  const useTopP = settings.topP > 0 && settings.topP < 1;
+  let ids: number[];
+  if (useTopK) ids = topKIndices(scaled, settings.topK);
+  else if (useTopP) ids = candidatesForTopP(scaled, settings.topP);
+  else ids = Array.from({ length: logits.length }, (_, i) => i).sort((a, b) => scaled[b] - scaled[a]);
+  const candidates = softmaxOver(scaled, ids);
+  return useTopP ? nucleus(candidates, settings.topP) : candidates;
+}
+
+/** Picks the next token. Mutates `logits` (repetition penalty) to avoid a copy per step. */
+export function sampleNextToken(logits: Float32Array, settings: SamplingSettings, rng: Rng, seenIds: Iterable<number>): number {
+  applyRepetitionPenalty(logits, seenIds, settings.repetitionPenalty);
+  if (settings.temperature <= 0) return argmax(logits);
+  const { ids, probs } = samplingDistribution(logits, settings);
+  let r = rng();
+  for (let i = 0; i < ids.length; i++) {
+    r -= probs[i];
+    if (r < 0) return ids[i];
+  }
+  return ids[ids.length - 1];
+}

@@ -1,0 +1,74 @@
+/// <reference lib="webworker" />
+/**
+ * The engine's worker: a thin adapter from protocol messages to `Engine` calls. Requests run one at a
+ * time, in order; only `abort` is handled the moment it arrives.
+ */
+import { Engine } from './engine';
+import type { EngineErrorInfo, EngineEvent, EngineRequest } from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const engine = new Engine();
+const aborted = new Set<number>();
+let queue: Promise<void> = Promise.resolve();
+
+function post(event: EngineEvent): void {
+  self.postMessage(event);
+}
+
+function errorInfo(error: unknown): EngineErrorInfo {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
+
+// setTimeout(0) is clamped to 4 ms after a few nestings; a message round trip is not.
+const channel = new MessageChannel();
+const waiting: (() => void)[] = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+let lastYield = 0;
+function yieldToEvents(): Promise<void> {
+  const now = performance.now();
+  if (now - lastYield < 4) return Promise.resolve();
+  lastYield = now;
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
+
+async function handle(request: EngineRequest): Promise<void> {
+  const { id } = request;
+  try {
+    switch (request.kind) {
+      case 'load': {
+        const info = await engine.load(request.payload, (progress) => post({ kind: 'progress', id, payload: progress }));
+        post({ kind: 'loaded', id, payload: info });
+        break;
+      }
+      case 'generate': {
+        const result = await engine.generate(request.payload.messages, request.payload.settings, {
+          onToken: (payload) => post({ kind: 'token', id, payload }),
+          isAborted: () => aborted.has(id),
+          yieldToEvents,
+        });
+        post({ kind: 'done', id, payload: result });
+        break;
+      }
+      case 'abort':
+        break;
+    }
+  } catch (error) {
+    post({ kind: 'error', id, payload: errorInfo(error) });
+  } finally {
+    aborted.delete(id);
+  }
+}
+
+self.onmessage = (message: MessageEvent<EngineRequest>) => {
+  const request = message.data;
+  if (request.kind === 'abort') {
+    aborted.add(request.payload.target);
+    return;
+  }
+  queue = queue.then(() => handle(request));
+};

@@ -1,0 +1,185 @@
+/**
+ * The chat: streaming replies, Stop (or Esc), New chat, Enter to send and Shift+Enter for a newline.
+ * Model output is bound as text, never as markup, so nothing a model writes can run in the page.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { EngineClient } from '../../engine/client';
+import type { ChatMessage, GenerationSettings, GenerationStats, ModelInfo, StopReason } from '../../engine/protocol';
+import { formatRate } from '../format';
+import './chat-settings';
+
+interface Turn extends ChatMessage {
+  tokenIds?: number[];
+  reason?: StopReason;
+  reasonDetail?: string | null;
+  streaming?: boolean;
+}
+
+@customElement('tl-chat-panel')
+export class ChatPanel extends LitElement {
+  @property({ attribute: false }) client: EngineClient | null = null;
+  @property({ attribute: false }) model: ModelInfo | null = null;
+  @property({ attribute: false }) settings!: GenerationSettings;
+  @property({ type: Boolean }) busy = false;
+
+  @state() private turns: Turn[] = [];
+  @state() private draft = '';
+  @state() private generationId: number | null = null;
+  @state() private stats: GenerationStats | null = null;
+  @state() private error: { name: string; message: string } | null = null;
+  @state() private lastSeed: number | null = null;
+  @query('textarea') private input!: HTMLTextAreaElement;
+  @query('.log') private log!: HTMLElement;
+
+  static override styles = css`
+    :host { display: flex; flex-direction: column; gap: 0.75rem; }
+    .log { min-height: 14rem; max-height: 55vh; overflow-y: auto; border: 1px solid var(--border); border-radius: 8px; padding: 0.75rem; background: var(--panel); }
+    .empty { color: var(--muted); }
+    .turn { margin: 0 0 0.75rem; }
+    .role { font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); }
+    .content { white-space: pre-wrap; word-break: break-word; margin: 0.15rem 0 0; }
+    .user .content { color: var(--user); }
+    .stop-note { font-size: 0.8rem; color: var(--muted); }
+    .composer { display: flex; gap: 0.5rem; align-items: stretch; }
+    textarea { flex: 1; font: inherit; padding: 0.5rem; border-radius: 8px; border: 1px solid var(--border); background: var(--field); color: inherit; resize: vertical; min-height: 3rem; }
+    .buttons { display: flex; flex-direction: column; gap: 0.4rem; }
+    button { font: inherit; padding: 0.4rem 0.9rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: inherit; cursor: pointer; }
+    button.primary { background: var(--accent); color: var(--on-accent); border-color: var(--accent); }
+    button:disabled { opacity: 0.55; cursor: default; }
+    .stats { display: flex; flex-wrap: wrap; gap: 1rem; font-size: 0.85rem; color: var(--muted); font-variant-numeric: tabular-nums; }
+    .stats strong { color: var(--fg); }
+    .error { color: var(--error); border: 1px solid var(--error); border-radius: 6px; padding: 0.5rem 0.75rem; }
+    .hint { font-size: 0.8rem; color: var(--muted); }
+  `;
+
+  private readonly onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && this.generationId !== null) {
+      event.preventDefault();
+      this.stop();
+    }
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('keydown', this.onKeyDown);
+  }
+
+  override disconnectedCallback(): void {
+    document.removeEventListener('keydown', this.onKeyDown);
+    super.disconnectedCallback();
+  }
+
+  private get generating(): boolean {
+    return this.generationId !== null;
+  }
+
+  private async send(): Promise<void> {
+    const text = this.draft;
+    if (!text.trim() || !this.client || !this.model || this.generating || this.busy) return;
+    this.error = null;
+    const history: ChatMessage[] = this.turns.map(({ role, content }) => ({ role, content }));
+    const messages: ChatMessage[] = [...history, { role: 'user', content: text }];
+    const reply: Turn = { role: 'assistant', content: '', streaming: true, tokenIds: [] };
+    this.turns = [...this.turns, { role: 'user', content: text }, reply];
+    this.draft = '';
+    const handle = this.client.generate(messages, this.settings, (token) => {
+      reply.content += token.text;
+      reply.tokenIds!.push(token.tokenId);
+      this.stats = token.stats;
+      this.turns = [...this.turns];
+    });
+    this.generationId = handle.id;
+    try {
+      const result = await handle.done;
+      Object.assign(reply, { content: result.text, tokenIds: result.tokenIds, reason: result.reason, reasonDetail: result.reasonDetail, streaming: false });
+      this.stats = result.stats;
+      this.lastSeed = result.seed;
+    } catch (error) {
+      // The prompt is given back, so nothing typed is lost.
+      this.turns = this.turns.slice(0, -2);
+      this.draft = text;
+      const e = error as Error;
+      this.error = { name: e.name, message: e.message };
+    } finally {
+      this.generationId = null;
+      this.turns = [...this.turns];
+      await this.updateComplete;
+      this.input?.focus();
+    }
+  }
+
+  private stop(): void {
+    if (this.generationId !== null) this.client?.abort(this.generationId);
+  }
+
+  private newChat(): void {
+    this.stop();
+    this.turns = [];
+    this.stats = null;
+    this.error = null;
+    this.input?.focus();
+  }
+
+  private onInputKey(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      void this.send();
+    }
+  }
+
+  protected override updated(): void {
+    if (this.log) this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  private renderTurn(turn: Turn) {
+    return html`<div class="turn ${turn.role}" data-role=${turn.role} data-token-ids=${turn.tokenIds ? JSON.stringify(turn.tokenIds) : nothing}
+        data-stop-reason=${turn.reason ?? nothing} data-streaming=${turn.streaming ? 'true' : 'false'}>
+      <div class="role">${turn.role === 'user' ? 'You' : (this.model?.name ?? 'Model')}</div>
+      <p class="content">${turn.content}</p>
+      ${turn.reasonDetail ? html`<div class="stop-note" data-testid="stop-note">${turn.reasonDetail}</div>` : nothing}
+    </div>`;
+  }
+
+  private renderStats() {
+    const s = this.stats;
+    if (!s) return nothing;
+    return html`<div class="stats" data-testid="run-stats" aria-live="off">
+      <span>time to first token <strong data-testid="ttft">${s.timeToFirstTokenMs.toFixed(0)} ms</strong></span>
+      <span>decode <strong data-testid="decode-rate">${formatRate(s.decodeTokensPerSecond)} tok/s</strong></span>
+      <span>prefill <strong>${formatRate(s.prefillTokensPerSecond)} tok/s</strong></span>
+      <span>prompt <strong>${s.promptTokens}</strong> · generated <strong data-testid="generated-count">${s.generatedTokens}</strong> tokens</span>
+      ${this.model ? html`<span>on <strong>${this.model.backend}</strong></span>` : nothing}
+    </div>`;
+  }
+
+  override render() {
+    const ready = !!this.model && !this.busy;
+    const mode = this.model?.hasChatTemplate ? 'chat template' : 'plain continuation (the model continues your text)';
+    return html`
+      <div class="log" role="log" aria-label="Conversation" aria-live="polite">
+        ${this.turns.length ? this.turns.map((t) => this.renderTurn(t)) : html`<p class="empty">${this.model ? `Say something to ${this.model.name}. Mode: ${mode}.` : 'Waiting for a model…'}</p>`}
+      </div>
+      ${this.error ? html`<div class="error" role="alert" data-testid="chat-error" data-error-name=${this.error.name}>${this.error.message}</div>` : nothing}
+      <div class="composer">
+        <textarea aria-label="Message" placeholder=${ready ? 'Type a message; Enter sends, Shift+Enter adds a line' : 'Loading the model…'}
+          .value=${this.draft} @input=${(e: Event) => (this.draft = (e.target as HTMLTextAreaElement).value)} @keydown=${this.onInputKey}></textarea>
+        <div class="buttons">
+          ${this.generating
+            ? html`<button class="primary" @click=${this.stop} title="Stop (Esc)">Stop</button>`
+            : html`<button class="primary" @click=${() => this.send()} ?disabled=${!ready || !this.draft.trim()}>Send</button>`}
+          <button @click=${this.newChat}>New chat</button>
+        </div>
+      </div>
+      <div class="hint">Enter sends · Shift+Enter new line · Esc stops</div>
+      ${this.renderStats()}
+      <tl-chat-settings .settings=${this.settings} .lastSeed=${this.lastSeed}></tl-chat-settings>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tl-chat-panel': ChatPanel;
+  }
+}

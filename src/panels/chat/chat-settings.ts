@@ -1,0 +1,89 @@
+/** Generation settings: every field maps to one URL parameter, so a demo can be bookmarked. */
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { GenerationSettings } from '../../engine/protocol';
+
+interface Field {
+  key: 'maxNewTokens' | 'temperature' | 'topK' | 'topP' | 'repetitionPenalty';
+  label: string;
+  min: number;
+  max: number;
+  step: number;
+  hint: string;
+}
+
+const FIELDS: Field[] = [
+  { key: 'maxNewTokens', label: 'Max new tokens', min: 1, max: 32768, step: 1, hint: 'Upper bound on the reply length' },
+  { key: 'temperature', label: 'Temperature', min: 0, max: 5, step: 0.05, hint: '0 = greedy: always the most likely token' },
+  { key: 'topK', label: 'Top-k', min: 0, max: 100000, step: 1, hint: 'Sample among the k most likely tokens; 0 = off' },
+  { key: 'topP', label: 'Top-p', min: 0, max: 1, step: 0.01, hint: 'Sample from the smallest set with this much probability; 1 = off' },
+  { key: 'repetitionPenalty', label: 'Repetition penalty', min: 0.5, max: 5, step: 0.05, hint: '1 = off; above 1 discourages repeating tokens' },
+];
+
+@customElement('tl-chat-settings')
+export class ChatSettings extends LitElement {
+  @property({ attribute: false }) settings!: GenerationSettings;
+  @property({ type: Number }) lastSeed: number | null = null;
+
+  static override styles = css`
+    fieldset { border: 1px solid var(--border); border-radius: 8px; display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: 0.6rem; padding: 0.6rem 0.8rem; margin: 0; }
+    legend { font-size: 0.85rem; color: var(--muted); }
+    label { display: flex; flex-direction: column; gap: 0.2rem; font-size: 0.8rem; color: var(--muted); }
+    input { font: inherit; padding: 0.3rem 0.4rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: var(--fg); }
+    .seed-note { grid-column: 1 / -1; font-size: 0.8rem; color: var(--muted); }
+  `;
+
+  private emit(settings: GenerationSettings): void {
+    this.dispatchEvent(new CustomEvent<GenerationSettings>('settings-change', { detail: settings, bubbles: true, composed: true }));
+  }
+
+  private onNumber(field: Field, event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const value = Number(input.value);
+    if (input.value === '' || !Number.isFinite(value)) return;
+    const clamped = Math.min(field.max, Math.max(field.min, value));
+    this.emit({ ...this.settings, [field.key]: field.step === 1 ? Math.round(clamped) : clamped });
+  }
+
+  private onSeed(event: Event): void {
+    const raw = (event.target as HTMLInputElement).value.trim();
+    const value = Number(raw);
+    this.emit({ ...this.settings, seed: raw === '' || !Number.isFinite(value) ? null : Math.abs(Math.round(value)) });
+  }
+
+  private onStops(event: Event): void {
+    const raw = (event.target as HTMLInputElement).value;
+    // Typed as \n and \t, since an input field cannot hold a newline.
+    const unescape = (text: string) => text.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+    this.emit({ ...this.settings, stopStrings: raw.split('|').filter(Boolean).map(unescape) });
+  }
+
+  override render() {
+    const s = this.settings;
+    return html`
+      <fieldset>
+        <legend>Generation settings</legend>
+        ${FIELDS.map(
+          (field) => html`<label title=${field.hint}>${field.label}
+            <input type="number" name=${field.key} min=${field.min} max=${field.max} step=${field.step} .value=${String(s[field.key])}
+              @change=${(e: Event) => this.onNumber(field, e)} /></label>`,
+        )}
+        <label title="Same seed and settings give the same reply; empty = random">Seed
+          <input type="number" name="seed" min="0" placeholder="random" .value=${s.seed === null ? '' : String(s.seed)} @change=${this.onSeed} />
+        </label>
+        <label title="Stop before any of these strings; separate several with |">Stop strings
+          <input type="text" name="stop" placeholder="e.g. \\n\\n|User:" .value=${s.stopStrings.map((t) => t.replace(/\n/g, '\\n').replace(/\t/g, '\\t')).join('|')} @change=${this.onStops} />
+        </label>
+        ${s.seed === null && this.lastSeed !== null
+          ? html`<span class="seed-note">Last reply used seed ${this.lastSeed}: enter it to reproduce that reply.</span>`
+          : ''}
+      </fieldset>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tl-chat-settings': ChatSettings;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Which model runs, on which backend, and how its loading goes: URL field, embedded models,
+ * backend choice, byte progress, the backend badge with the reason for a fallback, and load errors.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { BackendPreference, LoadProgress, ModelInfo } from '../../engine/protocol';
+import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
+import { formatBytes } from '../format';
+
+export type LoadState =
+  | { status: 'idle' }
+  | { status: 'loading'; progress: LoadProgress | null }
+  | { status: 'ready'; info: ModelInfo }
+  | { status: 'error'; message: string; name: string };
+
+export interface LoadModelDetail {
+  modelUrl: string;
+  backend: BackendPreference;
+}
+
+@customElement('tl-model-bar')
+export class ModelBar extends LitElement {
+  @property() modelUrl = '';
+  @property() backend: BackendPreference = 'auto';
+  @property({ attribute: false }) loadState: LoadState = { status: 'idle' };
+  /** The last model that loaded, kept on screen while another one fails. */
+  @property({ attribute: false }) current: ModelInfo | null = null;
+  @state() private draftUrl: string | null = null;
+  @state() private draftBackend: BackendPreference | null = null;
+
+  static override styles = css`
+    :host { display: block; }
+    form { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; }
+    label { display: flex; flex-direction: column; font-size: 0.8rem; gap: 0.2rem; color: var(--muted); }
+    input, select, button { font: inherit; padding: 0.35rem 0.5rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: inherit; }
+    input[name='model'] { min-width: min(28rem, 80vw); }
+    button { cursor: pointer; background: var(--accent); color: var(--on-accent); border-color: var(--accent); }
+    button:disabled { opacity: 0.6; cursor: default; }
+    .status { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; margin-top: 0.6rem; font-size: 0.9rem; }
+    .badge { font-weight: 600; padding: 0.15rem 0.55rem; border-radius: 999px; background: var(--badge); }
+    .badge.webgpu { background: #1f7a3d; color: white; }
+    .badge.wasm { background: #8a5a00; color: white; }
+    .note { color: var(--muted); }
+    .error { color: var(--error); border: 1px solid var(--error); border-radius: 6px; padding: 0.5rem 0.75rem; margin-top: 0.6rem; }
+    progress { width: 14rem; }
+  `;
+
+  private get urlValue(): string {
+    return this.draftUrl ?? this.modelUrl;
+  }
+
+  private submit(event: Event): void {
+    event.preventDefault();
+    const detail: LoadModelDetail = { modelUrl: this.urlValue.trim(), backend: this.draftBackend ?? this.backend };
+    this.dispatchEvent(new CustomEvent<LoadModelDetail>('load-model', { detail, bubbles: true, composed: true }));
+    this.draftUrl = null;
+    this.draftBackend = null;
+  }
+
+  private renderProgress(progress: LoadProgress | null) {
+    if (!progress) return html`<span role="status">Starting the engine…</span>`;
+    if (progress.phase === 'session') return html`<span role="status">Building the inference session (compiling kernels)…</span>`;
+    const fraction = progress.totalBytes ? progress.loadedBytes / progress.totalBytes : null;
+    return html`
+      <progress aria-label="Download progress" max="1" .value=${fraction ?? 0}></progress>
+      <span role="status" data-testid="load-progress">
+        Downloading ${progress.file}: ${formatBytes(progress.loadedBytes)}${progress.totalBytes ? html` of ${formatBytes(progress.totalBytes)} (${Math.round(fraction! * 100)} %)` : nothing}
+        · ${formatBytes(progress.overallLoadedBytes)} in all
+      </span>`;
+  }
+
+  private renderModel(info: ModelInfo) {
+    return html`
+      <span class="badge ${info.backend}" data-testid="backend-badge" title=${info.fallbackReason ?? `Running on ${info.backend}`}>${info.backend}</span>
+      <span data-testid="model-name"><strong>${info.name}</strong> · ${formatBytes(info.modelBytes)} · context ${info.contextLength} tokens</span>
+      ${info.backend === 'wasm' ? html`<span class="note" data-testid="wasm-threads">${info.wasmThreads} WASM thread${info.wasmThreads === 1 ? '' : 's'}</span>` : nothing}
+      <span class="note">session built in ${(info.sessionBuildMs / 1000).toFixed(2)} s</span>
+      ${info.fallbackReason ? html`<span class="note" data-testid="fallback-reason">Using WASM because ${info.fallbackReason}.</span>` : nothing}
+    `;
+  }
+
+  override render() {
+    const loading = this.loadState.status === 'loading';
+    const backend = this.draftBackend ?? this.backend;
+    return html`
+      <form @submit=${this.submit} aria-label="Model">
+        <label>Model folder URL
+          <input name="model" type="text" list="embedded-models" .value=${this.urlValue} spellcheck="false"
+            @input=${(e: Event) => (this.draftUrl = (e.target as HTMLInputElement).value)} />
+        </label>
+        <datalist id="embedded-models">
+          ${EMBEDDED_MODELS.filter((m) => m.kind === 'decoder').map((m) => html`<option value=${embeddedModelUrl(m)}>${m.label}</option>`)}
+        </datalist>
+        <label>Backend
+          <select name="backend" .value=${backend} @change=${(e: Event) => (this.draftBackend = (e.target as HTMLSelectElement).value as BackendPreference)}>
+            <option value="auto" ?selected=${backend === 'auto'}>Auto (WebGPU, else WASM)</option>
+            <option value="webgpu" ?selected=${backend === 'webgpu'}>WebGPU</option>
+            <option value="wasm" ?selected=${backend === 'wasm'}>WASM</option>
+          </select>
+        </label>
+        <button type="submit" ?disabled=${loading}>Load</button>
+      </form>
+      <div class="status">
+        ${loading ? this.renderProgress((this.loadState as { progress: LoadProgress | null }).progress) : nothing}
+        ${this.current && !loading ? this.renderModel(this.current) : nothing}
+      </div>
+      ${this.loadState.status === 'error'
+        ? html`<div class="error" role="alert" data-testid="load-error" data-error-name=${this.loadState.name}>${this.loadState.message}${this.current ? html` Still running ${this.current.name}.` : nothing}</div>`
+        : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tl-model-bar': ModelBar;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Shared Playwright fixtures: the backend under test (one project per backend), a local server for
+ * model folders, and helpers that drive the app through its real UI.
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startStaticServer } from '../support/static-server';
+import { SHARED_DIR } from '../support/paths';
+
+export type Backend = 'webgpu' | 'wasm';
+
+export interface ModelServer {
+  origin: string;
+  /** URL of the stories260k fixture folder. */
+  fixtureUrl: string;
+  /** A scratch folder served under `${origin}/scratch/`. */
+  scratchDir: string;
+}
+
+export const test = base.extend<{ backend: Backend }, { modelServer: ModelServer }>({
+  backend: async ({}, use, testInfo) => {
+    await use(testInfo.project.metadata.backend as Backend);
+  },
+  modelServer: [
+    async ({}, use) => {
+      const scratchDir = mkdtempSync(path.join(os.tmpdir(), 'tl-e2e-'));
+      const server = await startStaticServer({ '/shared/': SHARED_DIR, '/scratch/': scratchDir });
+      await use({ origin: server.origin, fixtureUrl: `${server.origin}/shared/models/stories260k/`, scratchDir });
+      await server.close();
+      rmSync(scratchDir, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+  page: async ({ page }, use) => {
+    page.on('pageerror', (error) => console.log(`[page error] ${error.message}`));
+    await use(page);
+  },
+});
+
+export { expect };
+
+/** Opens the app with URL parameters and waits until a model is loaded (or a load error shows). */
+export async function openApp(page: Page, params: Record<string, string | number>): Promise<void> {
+  const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  await page.goto(`./?${query}`);
+  await waitForLoad(page);
+}
+
+export async function waitForLoad(page: Page): Promise<void> {
+  await expect(page.locator('[data-testid=backend-badge], [data-testid=load-error]').first()).toBeVisible({ timeout: 120_000 });
+  await expect(page.locator('tl-model-bar button[type=submit]')).toBeEnabled();
+}
+
+/** Types a message, presses Enter, and waits for the reply to finish. */
+export async function chat(page: Page, text: string): Promise<{ text: string; tokenIds: number[]; reason: string }> {
+  const before = await page.locator('[data-role=assistant]').count();
+  await page.getByLabel('Message').fill(text);
+  await page.getByLabel('Message').press('Enter');
+  const reply = page.locator('[data-role=assistant]').nth(before);
+  await expect(reply).toHaveAttribute('data-streaming', 'false', { timeout: 180_000 });
+  return readReply(page, before);
+}
+
+export async function readReply(page: Page, index: number) {
+  const reply = page.locator('[data-role=assistant]').nth(index);
+  return {
+    text: (await reply.locator('.content').textContent()) ?? '',
+    tokenIds: JSON.parse((await reply.getAttribute('data-token-ids')) ?? '[]') as number[],
+    reason: (await reply.getAttribute('data-stop-reason')) ?? '',
+  };
+}
