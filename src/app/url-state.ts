@@ -28,7 +28,7 @@ const NUMERIC: { key: keyof GenerationSettings; param: string; min: number; max:
   { key: 'maxNewTokens', param: 'max_new_tokens', min: 1, max: 32768, integer: true },
   { key: 'temperature', param: 'temperature', min: 0, max: 5, integer: false },
   { key: 'topK', param: 'top_k', min: 0, max: 1_000_000, integer: true },
-  { key: 'topP', param: 'top_p', min: 0, max: 1, integer: false },
+  { key: 'topP', param: 'top_p', min: 0.01, max: 1, integer: false },
   { key: 'repetitionPenalty', param: 'repetition_penalty', min: 0.5, max: 5, integer: false },
 ];
 

@@ -99,5 +99,7 @@ export class EngineClient {
   dispose(): void {
     this.worker?.terminate();
     this.worker = null;
+    for (const pending of this.pending.values()) pending.reject(new WorkerCrashedError('the engine was shut down'));
+    this.pending.clear();
   }
 }

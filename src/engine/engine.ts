@@ -10,7 +10,7 @@ import { TextTokenizer } from './tokenizer';
 import { TokenTextStream, StopStringFilter } from './text-stream';
 import { runGenerationLoop } from './generate';
 import { createRng, randomSeed } from './sampling';
-import { classifyRuntimeError, EngineError, ModelFormatError, NoModelLoadedError, PromptTooLongError } from './errors';
+import { classifyRuntimeError, EngineError, ModelFormatError, NoModelLoadedError } from './errors';
 import { fetchModelFiles, modelNameFromUrl, resolveFolderUrl } from '../models/fetch-model';
 import type { ChatMessage, GenerationResult, GenerationSettings, GenerationStats, LoadProgress, LoadRequest, ModelInfo, TokenPayload } from './protocol';
 import type { StepTiming } from './generate';
@@ -98,7 +98,6 @@ export class Engine {
     if (!model) throw new NoModelLoadedError();
     const receivedAt = performance.now();
     const promptIds = model.tokenizer.encodeConversation(messages);
-    if (promptIds.length >= model.config.contextLength) throw new PromptTooLongError(promptIds.length, model.config.contextLength);
     const seed = settings.seed ?? randomSeed();
     const stream = new TokenTextStream((ids) => model.tokenizer.decode(ids), promptIds);
     const stops = new StopStringFilter(settings.stopStrings);

@@ -4,67 +4,75 @@
  */
 
 export class EngineError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
+  // Named by hand: minified class names would reach the UI as "tf" or "of".
+  override name = 'EngineError';
 }
 
 export class ModelUrlError extends EngineError {
+  override name = 'ModelUrlError';
   constructor(url: string) {
     super(`"${url}" is not a valid model address. Enter an http(s) URL of a model folder, or a path such as models/tl-gpt/.`);
   }
 }
 
 export class ModelFetchError extends EngineError {
+  override name = 'ModelFetchError';
   constructor(url: string, detail: string) {
     super(`Could not download ${url}: ${detail}. Check the address and your connection; if the model is on another site, it must allow cross-origin requests (CORS).`);
   }
 }
 
 export class ModelFileMissingError extends EngineError {
+  override name = 'ModelFileMissingError';
   constructor(file: string, folder: string) {
     super(`The model folder ${folder} has no ${file}. A model needs config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx (the transformers.js ONNX layout).`);
   }
 }
 
 export class ModelFormatError extends EngineError {
+  override name = 'ModelFormatError';
   constructor(what: string, detail: string) {
     super(`${what} is not usable: ${detail}. The file may be corrupt or truncated; download or export it again.`);
   }
 }
 
 export class WebGpuUnavailableError extends EngineError {
+  override name = 'WebGpuUnavailableError';
   constructor(reason: string) {
     super(`WebGPU was requested but cannot run here: ${reason}. Choose the WASM backend, or use a browser with WebGPU enabled (Chrome or Edge 113+, Safari 26+).`);
   }
 }
 
 export class OutOfMemoryError extends EngineError {
+  override name = 'OutOfMemoryError';
   constructor(backend: string, detail: string) {
     super(`The ${backend} backend ran out of memory (${detail}). Close other tabs, choose a smaller model, or switch backend.`);
   }
 }
 
 export class PromptTooLongError extends EngineError {
+  override name = 'PromptTooLongError';
   constructor(promptTokens: number, contextLength: number) {
     super(`Your prompt is ${promptTokens} tokens, but this model's context holds ${contextLength}. Shorten the prompt or start a new chat.`);
   }
 }
 
 export class NoModelLoadedError extends EngineError {
+  override name = 'NoModelLoadedError';
   constructor() {
     super('No model is loaded yet. Load a model first.');
   }
 }
 
 export class WorkerUnavailableError extends EngineError {
+  override name = 'WorkerUnavailableError';
   constructor() {
     super('This browser cannot run Web Workers, which the engine needs to keep the page responsive. Use a current Chrome, Edge, Firefox or Safari.');
   }
 }
 
 export class WorkerCrashedError extends EngineError {
+  override name = 'WorkerCrashedError';
   constructor(detail: string) {
     super(`The engine stopped unexpectedly (${detail}). It has been restarted: load the model again to continue.`);
   }

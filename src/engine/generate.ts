@@ -2,10 +2,16 @@
  * The generation loop: prefill the prompt once, then feed one token at a time with the KV cache.
  * The loop yields to the worker's event loop between steps so an abort arrives at once.
  */
-import type { DecoderSession } from './decoder-session';
 import type { StopReason } from './protocol';
 import { PromptTooLongError } from './errors';
 import { sampleNextToken, type Rng, type SamplingSettings } from './sampling';
+
+/** What the loop needs of a model: `DecoderSession` in the app, a scripted fake in unit tests. */
+export interface StepModel<Cache extends { length: number; dispose(): void }> {
+  newCache(): Cache;
+  /** Runs `ids` after what the cache holds and returns the last position's logits. */
+  forward(ids: number[], cache: Cache): Promise<Float32Array>;
+}
 
 export interface LoopOptions {
   sampling: SamplingSettings;
@@ -38,7 +44,9 @@ export interface LoopResult {
   timing: StepTiming | null;
 }
 
-export async function runGenerationLoop(decoder: DecoderSession, promptIds: readonly number[], options: LoopOptions): Promise<LoopResult> {
+export async function runGenerationLoop<Cache extends { length: number; dispose(): void }>(
+  decoder: StepModel<Cache>,
+  promptIds: readonly number[], options: LoopOptions): Promise<LoopResult> {
   const now = options.now ?? (() => performance.now());
   if (promptIds.length > options.contextLength) throw new PromptTooLongError(promptIds.length, options.contextLength);
   const eos = new Set(options.eosIds);

@@ -91,11 +91,14 @@ interface Candidates {
   probs: number[];
 }
 
-/** Softmax over the candidates of `scaled`, largest first. */
-function softmaxOver(scaled: Float32Array, ids: number[]): Candidates {
+/**
+ * Softmax over the candidates of `scaled`, largest first. `total` is the denominator over the whole
+ * vocabulary when `ids` are only the likeliest part of it (top-p), so probabilities stay absolute.
+ */
+function softmaxOver(scaled: Float32Array, ids: number[], total?: number): Candidates {
   const max = scaled[ids[0]];
   const probs = ids.map((id) => Math.exp(scaled[id] - max));
-  const sum = probs.reduce((a, b) => a + b, 0);
+  const sum = total ?? probs.reduce((a, b) => a + b, 0);
   return { ids, probs: probs.map((p) => p / sum) };
 }
 
@@ -116,7 +119,7 @@ function nucleus(candidates: Candidates, topP: number): Candidates {
  * so only tokens above a probability threshold are sorted; if they do not reach `topP`, the threshold
  * drops. The result is exact: every token left out is less likely than every token kept.
  */
-function candidatesForTopP(scaled: Float32Array, topP: number): number[] {
+function candidatesForTopP(scaled: Float32Array, topP: number): { ids: number[]; sum: number } {
   const max = scaled[argmax(scaled)];
   let sum = 0;
   for (let i = 0; i < scaled.length; i++) sum += Math.exp(scaled[i] - max);
@@ -132,7 +135,7 @@ function candidatesForTopP(scaled: Float32Array, topP: number): number[] {
     }
     // Below e^-700 nothing is representable: everything that can be kept is kept.
     if (mass >= topP || ids.length === scaled.length || logThreshold < -700) {
-      return ids.sort((a, b) => scaled[b] - scaled[a]);
+      return { ids: ids.sort((a, b) => scaled[b] - scaled[a]), sum };
     }
   }
 }
@@ -147,10 +150,11 @@ export function samplingDistribution(logits: Float32Array, settings: SamplingSet
   const useTopK = settings.topK > 0 && settings.topK < logits.length;
   const useTopP = settings.topP > 0 && settings.topP < 1;
   let ids: number[];
+  let total: number | undefined;
   if (useTopK) ids = topKIndices(scaled, settings.topK);
-  else if (useTopP) ids = candidatesForTopP(scaled, settings.topP);
+  else if (useTopP) ({ ids, sum: total } = candidatesForTopP(scaled, settings.topP));
   else ids = Array.from({ length: logits.length }, (_, i) => i).sort((a, b) => scaled[b] - scaled[a]);
-  const candidates = softmaxOver(scaled, ids);
+  const candidates = softmaxOver(scaled, ids, total);
   return useTopP ? nucleus(candidates, settings.topP) : candidates;
 }
 

@@ -51,6 +51,8 @@ export class TextTokenizer {
   }
 
   decode(ids: number[], skipSpecialTokens = true): string {
+    // The library throws on an empty list; the streaming decoder asks for one before the first token.
+    if (ids.length === 0) return '';
     return this.tokenizer.decode(ids, { skip_special_tokens: skipSpecialTokens });
   }
 

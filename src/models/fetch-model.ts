@@ -73,7 +73,16 @@ class Downloader {
     const chunks: Uint8Array[] = [];
     let loaded = 0;
     for (;;) {
-      const { done, value } = await reader.read();
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        // A connection dropped mid-file rejects the read; say so instead of a bare "network error".
+        if (this.signal?.aborted) throw error;
+        const of = total !== null ? ` of ${total}` : '';
+        throw new ModelFetchError(url, `the download stopped after ${loaded}${of} bytes (${(error as Error).message})`);
+      }
+      const { done, value } = chunk;
       if (done) break;
       chunks.push(value);
       loaded += value.length;

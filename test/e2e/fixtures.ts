@@ -20,10 +20,13 @@ export interface ModelServer {
 }
 
 export const test = base.extend<{ backend: Backend }, { modelServer: ModelServer }>({
+  // Playwright reads a fixture's dependencies from its first parameter, so an empty pattern is required.
+  // eslint-disable-next-line no-empty-pattern
   backend: async ({}, use, testInfo) => {
     await use(testInfo.project.metadata.backend as Backend);
   },
   modelServer: [
+    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const scratchDir = mkdtempSync(path.join(os.tmpdir(), 'tl-e2e-'));
       const server = await startStaticServer({ '/shared/': SHARED_DIR, '/scratch/': scratchDir });

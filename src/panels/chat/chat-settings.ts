@@ -16,7 +16,7 @@ const FIELDS: Field[] = [
   { key: 'maxNewTokens', label: 'Max new tokens', min: 1, max: 32768, step: 1, hint: 'Upper bound on the reply length' },
   { key: 'temperature', label: 'Temperature', min: 0, max: 5, step: 0.05, hint: '0 = greedy: always the most likely token' },
   { key: 'topK', label: 'Top-k', min: 0, max: 100000, step: 1, hint: 'Sample among the k most likely tokens; 0 = off' },
-  { key: 'topP', label: 'Top-p', min: 0, max: 1, step: 0.01, hint: 'Sample from the smallest set with this much probability; 1 = off' },
+  { key: 'topP', label: 'Top-p', min: 0.01, max: 1, step: 0.01, hint: 'Sample from the smallest set with this much probability; 1 = off' },
   { key: 'repetitionPenalty', label: 'Repetition penalty', min: 0.5, max: 5, step: 0.05, hint: '1 = off; above 1 discourages repeating tokens' },
 ];
 

@@ -1,0 +1,263 @@
+import { describe, expect, it } from 'vitest';
+import { runGenerationLoop, type LoopOptions, type StepModel } from '../../src/engine/generate';
+import { PromptTooLongError } from '../../src/engine/errors';
+import { createRng } from '../../src/engine/sampling';
+
+const VOCAB = 16;
+const EOS = 15;
+
+class FakeCache {
+  length = 0;
+  disposed = 0;
+  dispose(): void {
+    this.disposed++;
+  }
+}
+
+/**
+ * A scripted decoder: each forward call returns one-hot logits for the next scripted token, so greedy
+ * decoding reproduces the script. It records what it was fed and checks the cache bookkeeping.
+ */
+class ScriptedModel implements StepModel<FakeCache> {
+  readonly calls: { ids: number[]; cacheBefore: number }[] = [];
+  readonly caches: FakeCache[] = [];
+  maxPositions = 0;
+  constructor(
+    private readonly script: number[],
+    private readonly failAtCall: number | null = null,
+  ) {}
+
+  newCache(): FakeCache {
+    const cache = new FakeCache();
+    this.caches.push(cache);
+    return cache;
+  }
+
+  async forward(ids: number[], cache: FakeCache): Promise<Float32Array> {
+    if (cache.disposed) throw new Error('forward on a disposed cache');
+    this.calls.push({ ids: [...ids], cacheBefore: cache.length });
+    if (this.failAtCall !== null && this.calls.length === this.failAtCall) throw new Error('GPU device lost');
+    cache.length += ids.length;
+    this.maxPositions = Math.max(this.maxPositions, cache.length);
+    const next = this.script[this.calls.length - 1] ?? 1;
+    const logits = new Float32Array(VOCAB).fill(-5);
+    logits[next] = 5;
+    return logits;
+  }
+}
+
+function options(overrides: Partial<LoopOptions> = {}): LoopOptions {
+  return {
+    sampling: { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 },
+    maxNewTokens: 100,
+    contextLength: 1000,
+    eosIds: [EOS],
+    rng: createRng(1),
+    isAborted: () => false,
+    onToken: () => false,
+    yieldToEvents: () => Promise.resolve(),
+    ...overrides,
+  };
+}
+
+const PROMPT = [3, 4, 5, 6];
+
+describe('runGenerationLoop', () => {
+  it('prefills the whole prompt once, then feeds one token at a time', async () => {
+    const model = new ScriptedModel([7, 8, 9, EOS]);
+    const result = await runGenerationLoop(model, PROMPT, options());
+    expect(model.calls.map((c) => c.ids)).toEqual([PROMPT, [7], [8], [9]]);
+    expect(model.calls.map((c) => c.cacheBefore)).toEqual([0, 4, 5, 6]);
+    expect(result.tokenIds).toEqual([7, 8, 9, EOS]);
+  });
+
+  it('stops at an end-of-sequence token with reason "eos"', async () => {
+    const model = new ScriptedModel([7, 8, EOS, 9, 9]);
+    const seen: number[] = [];
+    const result = await runGenerationLoop(model, PROMPT, options({ onToken: (id) => (seen.push(id), false) }));
+    expect(result.reason).toBe('eos');
+    expect(result.tokenIds).toEqual([7, 8, EOS]);
+    // The EOS token itself is not passed on as text.
+    expect(seen).toEqual([7, 8]);
+    expect(model.calls).toHaveLength(3);
+  });
+
+  it('any of several eos ids stops generation', async () => {
+    const model = new ScriptedModel([7, 12, 8]);
+    const result = await runGenerationLoop(model, PROMPT, options({ eosIds: [EOS, 12] }));
+    expect(result.reason).toBe('eos');
+    expect(result.tokenIds).toEqual([7, 12]);
+  });
+
+  it('stops after maxNewTokens with reason "max-tokens"', async () => {
+    const model = new ScriptedModel([7, 8, 9, 10, 11, 12]);
+    const result = await runGenerationLoop(model, PROMPT, options({ maxNewTokens: 3 }));
+    expect(result.reason).toBe('max-tokens');
+    expect(result.tokenIds).toEqual([7, 8, 9]);
+    // No wasted forward pass after the last token.
+    expect(model.calls).toHaveLength(3);
+  });
+
+  it('stops at the context limit and never feeds more positions than the context holds', async () => {
+    const model = new ScriptedModel(Array(50).fill(7));
+    const contextLength = 10;
+    const result = await runGenerationLoop(model, PROMPT, options({ contextLength }));
+    expect(result.reason).toBe('context');
+    expect(model.maxPositions).toBeLessThanOrEqual(contextLength);
+    // Every position of the context is used: 4 prompt + 6 generated tokens fed, plus the last one sampled.
+    expect(model.maxPositions).toBe(contextLength);
+    expect(PROMPT.length + result.tokenIds.length).toBe(contextLength + 1);
+  });
+
+  it('a prompt that exactly fills the context still yields one token, then stops for context', async () => {
+    const model = new ScriptedModel([7, 8]);
+    const result = await runGenerationLoop(model, PROMPT, options({ contextLength: PROMPT.length }));
+    expect(result.reason).toBe('context');
+    expect(result.tokenIds).toEqual([7]);
+    expect(model.maxPositions).toBe(PROMPT.length);
+  });
+
+  it('throws PromptTooLongError when the prompt is longer than the context', async () => {
+    const model = new ScriptedModel([7]);
+    const run = runGenerationLoop(model, [1, 2, 3, 4, 5, 6], options({ contextLength: 5 }));
+    await expect(run).rejects.toBeInstanceOf(PromptTooLongError);
+    await expect(run).rejects.toThrow(/6 tokens.*holds 5/);
+    expect(model.calls).toHaveLength(0);
+  });
+
+  it('stops when onToken reports a stop string, with reason "stop-string"', async () => {
+    const model = new ScriptedModel([7, 8, 9, 10, 11]);
+    const result = await runGenerationLoop(model, PROMPT, options({ onToken: (id) => id === 9 }));
+    expect(result.reason).toBe('stop-string');
+    expect(result.tokenIds).toEqual([7, 8, 9]);
+    expect(model.calls).toHaveLength(3);
+  });
+
+  it('abort is checked between steps: aborting after the 3rd token yields exactly 3 tokens', async () => {
+    const model = new ScriptedModel(Array(20).fill(7));
+    let aborted = false;
+    let yields = 0;
+    const result = await runGenerationLoop(
+      model,
+      PROMPT,
+      options({
+        isAborted: () => aborted,
+        onToken: (_id, timing) => {
+          if (timing.count === 3) aborted = true;
+          return false;
+        },
+        yieldToEvents: async () => {
+          yields++;
+        },
+      }),
+    );
+    expect(result.reason).toBe('aborted');
+    expect(result.tokenIds).toHaveLength(3);
+    expect(model.calls).toHaveLength(3);
+    expect(yields).toBeGreaterThanOrEqual(3);
+  });
+
+  it('an abort that arrives while yielding to events is honoured before the next forward pass', async () => {
+    const model = new ScriptedModel(Array(20).fill(7));
+    let aborted = false;
+    let yields = 0;
+    const result = await runGenerationLoop(
+      model,
+      PROMPT,
+      options({
+        isAborted: () => aborted,
+        yieldToEvents: async () => {
+          if (++yields === 2) aborted = true;
+        },
+      }),
+    );
+    expect(result.reason).toBe('aborted');
+    expect(result.tokenIds).toHaveLength(2);
+    expect(model.calls).toHaveLength(2);
+  });
+
+  it('aborted before starting generates nothing', async () => {
+    const model = new ScriptedModel([7]);
+    const result = await runGenerationLoop(model, PROMPT, options({ isAborted: () => true }));
+    expect(result).toMatchObject({ reason: 'aborted', tokenIds: [], timing: null });
+    expect(model.calls).toHaveLength(0);
+    expect(model.caches[0].disposed).toBe(1);
+  });
+
+  it('reports timing: first token time and a count per token', async () => {
+    const model = new ScriptedModel([7, 8, 9]);
+    let clock = 100;
+    const timings: { count: number; firstTokenAt: number; at: number; startedAt: number }[] = [];
+    const result = await runGenerationLoop(
+      model,
+      PROMPT,
+      options({
+        maxNewTokens: 3,
+        now: () => (clock += 10),
+        onToken: (_id, timing) => (timings.push({ ...timing }), false),
+      }),
+    );
+    expect(timings.map((t) => t.count)).toEqual([1, 2, 3]);
+    expect(timings.every((t) => t.startedAt === 110 && t.firstTokenAt === 120)).toBe(true);
+    expect(timings.map((t) => t.at)).toEqual([120, 130, 140]);
+    expect(result.timing).toEqual(timings[2]);
+  });
+
+  it('with sampling, the same seed reproduces the same tokens', async () => {
+    class NoisyModel extends ScriptedModel {
+      override async forward(ids: number[], cache: FakeCache): Promise<Float32Array> {
+        await super.forward(ids, cache);
+        // Varied logits over the vocabulary; EOS is impossible so every run has 30 tokens.
+        return Float32Array.from({ length: VOCAB }, (_, i) => (i === EOS ? -Infinity : Math.sin(i + cache.length)));
+      }
+    }
+    const sampling = { temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1 };
+    const run = (seed: number) =>
+      runGenerationLoop(new NoisyModel([]), PROMPT, options({ sampling, rng: createRng(seed), maxNewTokens: 30 }));
+    const a = await run(5);
+    const b = await run(5);
+    const c = await run(6);
+    expect(a.tokenIds).toEqual(b.tokenIds);
+    expect(a.tokenIds).not.toEqual(c.tokenIds);
+  });
+
+  describe('the cache is disposed exactly once in every case', () => {
+    const cases: [string, number[], Partial<LoopOptions>][] = [
+      ['eos', [7, EOS], {}],
+      ['max-tokens', [7, 8, 9], { maxNewTokens: 2 }],
+      ['context', Array(20).fill(7), { contextLength: 6 }],
+      ['stop-string', [7, 8], { onToken: () => true }],
+      ['aborted', [7, 8], { isAborted: () => true }],
+    ];
+    for (const [reason, script, overrides] of cases) {
+      it(reason, async () => {
+        const model = new ScriptedModel(script);
+        const result = await runGenerationLoop(model, PROMPT, options(overrides));
+        expect(result.reason).toBe(reason);
+        expect(model.caches).toHaveLength(1);
+        expect(model.caches[0].disposed).toBe(1);
+      });
+    }
+
+    it('when forward throws, the error propagates and the cache is still disposed', async () => {
+      const model = new ScriptedModel([7, 8, 9], 2);
+      await expect(runGenerationLoop(model, PROMPT, options())).rejects.toThrow('GPU device lost');
+      expect(model.caches[0].disposed).toBe(1);
+    });
+
+    it('when onToken throws, the cache is still disposed', async () => {
+      const model = new ScriptedModel([7, 8, 9]);
+      const run = runGenerationLoop(
+        model,
+        PROMPT,
+        options({
+          onToken: () => {
+            throw new Error('listener failed');
+          },
+        }),
+      );
+      await expect(run).rejects.toThrow('listener failed');
+      expect(model.caches[0].disposed).toBe(1);
+    });
+  });
+});

@@ -1,0 +1,312 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyRepetitionPenalty,
+  argmax,
+  createRng,
+  sampleNextToken,
+  samplingDistribution,
+  topKIndices,
+  type SamplingSettings,
+} from '../../src/engine/sampling';
+
+const PLAIN: SamplingSettings = { temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1 };
+
+/** Reference softmax in float64, written independently of the module under test. */
+function softmax(logits: ArrayLike<number>, temperature = 1): number[] {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i] / temperature);
+  const exps = Array.from(logits, (l) => Math.exp(l / temperature - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}
+
+/** Indices sorted by value, largest first, by a plain full sort. */
+function fullSort(values: ArrayLike<number>): number[] {
+  return Array.from({ length: values.length }, (_, i) => i).sort((a, b) => values[b] - values[a]);
+}
+
+/** Brute-force nucleus: the smallest prefix of the fully sorted vocabulary whose mass reaches p. */
+function bruteNucleus(logits: ArrayLike<number>, p: number, temperature = 1): { ids: number[]; probs: number[] } {
+  const probs = softmax(logits, temperature);
+  const order = fullSort(Array.from(logits, (l) => l / temperature));
+  const ids: number[] = [];
+  let mass = 0;
+  for (const id of order) {
+    ids.push(id);
+    mass += probs[id];
+    if (mass >= p) break;
+  }
+  return { ids, probs: ids.map((id) => probs[id] / mass) };
+}
+
+/** Deterministic pseudo-normal logits (Box-Muller on a seeded stream). */
+function randomLogits(n: number, seed: number, scale: number): Float32Array {
+  const rng = createRng(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = 1 - rng();
+    const v = rng();
+    out[i] = scale * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+  return out;
+}
+
+function sampleMany(logits: Float32Array, settings: SamplingSettings, count: number, seed: number): number[] {
+  const rng = createRng(seed);
+  const counts = new Array<number>(logits.length).fill(0);
+  for (let i = 0; i < count; i++) counts[sampleNextToken(Float32Array.from(logits), settings, rng, [])]++;
+  return counts;
+}
+
+describe('argmax / greedy', () => {
+  it('argmax returns the index of the largest value, wherever it is', () => {
+    expect(argmax([0.1, 5, -3, 4.9])).toBe(1);
+    expect(argmax([7, 1, 2])).toBe(0);
+    expect(argmax([-9, -8, -1])).toBe(2);
+    expect(argmax(Float32Array.from([-Infinity, -1e30, -Infinity]))).toBe(1);
+  });
+
+  it('temperature 0 always picks the argmax and never consumes randomness', () => {
+    const logits = Float32Array.from([1, 3, 2.9, -1, 0]);
+    let calls = 0;
+    const rng = () => {
+      calls++;
+      return 0.999;
+    };
+    for (let i = 0; i < 10; i++) {
+      expect(sampleNextToken(Float32Array.from(logits), { ...PLAIN, temperature: 0 }, rng, [])).toBe(1);
+    }
+    expect(calls).toBe(0);
+  });
+
+  it('greedy decoding applies the repetition penalty before picking', () => {
+    // Token 1 is best, but it was already seen; with penalty 2 it drops to 1.5 < 2.9.
+    const logits = Float32Array.from([1, 3, 2.9, -1]);
+    expect(sampleNextToken(logits, { ...PLAIN, temperature: 0, repetitionPenalty: 2 }, createRng(1), [1])).toBe(2);
+  });
+});
+
+describe('seeded randomness', () => {
+  const logits = Float32Array.from([0.5, 1.2, -0.3, 2.0, 0.0, 1.1, 0.7, -1.5]);
+
+  function run(seed: number, n = 64): number[] {
+    const rng = createRng(seed);
+    return Array.from({ length: n }, () => sampleNextToken(Float32Array.from(logits), PLAIN, rng, []));
+  }
+
+  it('the same seed reproduces the same sequence of tokens', () => {
+    expect(run(1234)).toEqual(run(1234));
+  });
+
+  it('a different seed gives a different sequence', () => {
+    expect(run(1234)).not.toEqual(run(4321));
+  });
+
+  it('the rng yields values in [0, 1)', () => {
+    const rng = createRng(7);
+    for (let i = 0; i < 10_000; i++) {
+      const x = rng();
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThan(1);
+    }
+  });
+});
+
+describe('sampled frequencies match the distribution', () => {
+  const logits = Float32Array.from([2.0, 1.0, 0.5, 0.0, -1.0, -2.0]);
+  const N = 20_000;
+
+  it('at temperature 1 frequencies match softmax(logits)', () => {
+    const counts = sampleMany(logits, PLAIN, N, 42);
+    const expected = softmax(logits);
+    for (let i = 0; i < logits.length; i++) expect(Math.abs(counts[i] / N - expected[i])).toBeLessThan(0.015);
+    // Chi-square with 5 degrees of freedom: the 99.9% quantile is 20.5.
+    const chi2 = expected.reduce((acc, p, i) => acc + (counts[i] - N * p) ** 2 / (N * p), 0);
+    expect(chi2).toBeLessThan(20.5);
+  });
+
+  it('samplingDistribution at temperature 1 is softmax over the vocabulary, largest first', () => {
+    const { ids, probs } = samplingDistribution(logits, PLAIN);
+    const expected = softmax(logits);
+    expect(ids).toEqual(fullSort(logits));
+    ids.forEach((id, i) => expect(probs[i]).toBeCloseTo(expected[id], 6));
+  });
+
+  it('at temperature 0.5 frequencies match softmax(logits / 0.5)', () => {
+    const settings = { ...PLAIN, temperature: 0.5 };
+    const counts = sampleMany(logits, settings, N, 99);
+    const expected = softmax(logits, 0.5);
+    for (let i = 0; i < logits.length; i++) expect(Math.abs(counts[i] / N - expected[i])).toBeLessThan(0.015);
+  });
+
+  it('a lower temperature puts more mass on the top token, a higher one less', () => {
+    const top = (t: number) => {
+      const d = samplingDistribution(logits, { ...PLAIN, temperature: t });
+      return d.probs[d.ids.indexOf(0)];
+    };
+    expect(top(0.3)).toBeGreaterThan(top(0.7));
+    expect(top(0.7)).toBeGreaterThan(top(1));
+    expect(top(1)).toBeGreaterThan(top(2));
+    const low = sampleMany(logits, { ...PLAIN, temperature: 0.3 }, 5000, 5)[0];
+    const high = sampleMany(logits, { ...PLAIN, temperature: 2 }, 5000, 5)[0];
+    expect(low).toBeGreaterThan(high);
+  });
+});
+
+describe('top-k', () => {
+  const logits = Float32Array.from([0.3, 2.5, -1, 1.7, 0.9, 2.4, -0.2, 1.6]);
+  // Largest first: 1 (2.5), 5 (2.4), 3 (1.7), 7 (1.6), ...
+
+  it('never samples a token outside the k most likely', () => {
+    const counts = sampleMany(logits, { ...PLAIN, topK: 3 }, 5000, 3);
+    const allowed = new Set([1, 5, 3]);
+    counts.forEach((c, id) => {
+      if (!allowed.has(id)) expect(c).toBe(0);
+      else expect(c).toBeGreaterThan(0);
+    });
+  });
+
+  it('samplingDistribution has exactly k entries, renormalised softmax over them', () => {
+    const { ids, probs } = samplingDistribution(logits, { ...PLAIN, topK: 3 });
+    expect(ids).toEqual([1, 5, 3]);
+    expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+    const sub = softmax([logits[1], logits[5], logits[3]]);
+    probs.forEach((p, i) => expect(p).toBeCloseTo(sub[i], 6));
+  });
+
+  it('k >= vocabulary size means no truncation', () => {
+    const { ids } = samplingDistribution(logits, { ...PLAIN, topK: 100 });
+    expect(ids).toHaveLength(logits.length);
+  });
+
+  it('top-k = 1 is greedy', () => {
+    const rng = createRng(11);
+    for (let i = 0; i < 50; i++) expect(sampleNextToken(Float32Array.from(logits), { ...PLAIN, topK: 1 }, rng, [])).toBe(1);
+  });
+
+  it('top-k and top-p together: nucleus of the renormalised top-k distribution', () => {
+    const settings = { ...PLAIN, topK: 4, topP: 0.6 };
+    const { ids, probs } = samplingDistribution(logits, settings);
+    const sub = softmax([logits[1], logits[5], logits[3], logits[7]]);
+    // Cumulative: sub[0] < 0.6 <= sub[0] + sub[1].
+    expect(sub[0]).toBeLessThan(0.6);
+    expect(sub[0] + sub[1]).toBeGreaterThanOrEqual(0.6);
+    expect(ids).toEqual([1, 5]);
+    expect(probs[0]).toBeCloseTo(sub[0] / (sub[0] + sub[1]), 6);
+  });
+});
+
+describe('topKIndices', () => {
+  it('matches a full sort on random vectors for many k', () => {
+    for (const seed of [1, 2, 3]) {
+      const values = randomLogits(1000, seed, 2);
+      const sorted = fullSort(values);
+      for (const k of [1, 2, 5, 17, 100, 999, 1000, 1500]) {
+        expect(topKIndices(values, k)).toEqual(sorted.slice(0, k));
+      }
+    }
+  });
+
+  it('returns the largest values first even when they sit at the end', () => {
+    expect(topKIndices([1, 2, 3, 4, 5, 6], 3)).toEqual([5, 4, 3]);
+    expect(topKIndices([6, 5, 4, 3, 2, 1], 2)).toEqual([0, 1]);
+  });
+});
+
+describe('top-p (nucleus)', () => {
+  it('keeps the smallest prefix whose mass reaches p, renormalised', () => {
+    // Probabilities 0.5, 0.25, 0.125, 0.0625, 0.0625 (exact powers of two as logits).
+    const logits = Float32Array.from([Math.log(0.5), Math.log(0.25), Math.log(0.125), Math.log(0.0625), Math.log(0.0625)]);
+    const d = samplingDistribution(logits, { ...PLAIN, topP: 0.7 });
+    expect(d.ids).toEqual([0, 1]);
+    expect(d.probs[0]).toBeCloseTo(0.5 / 0.75, 6);
+    expect(d.probs[1]).toBeCloseTo(0.25 / 0.75, 6);
+    // 0.8 needs a third token: 0.75 < 0.8 <= 0.875.
+    expect(samplingDistribution(logits, { ...PLAIN, topP: 0.8 }).ids).toEqual([0, 1, 2]);
+    // A tiny p still keeps the top token.
+    expect(samplingDistribution(logits, { ...PLAIN, topP: 0.01 }).ids).toEqual([0]);
+  });
+
+  it('never samples outside the nucleus', () => {
+    const logits = Float32Array.from([3, 2.8, 0, -1, 1, -2]);
+    const nucleus = new Set(bruteNucleus(logits, 0.8).ids);
+    const counts = sampleMany(logits, { ...PLAIN, topP: 0.8 }, 3000, 8);
+    counts.forEach((c, id) => {
+      if (!nucleus.has(id)) expect(c).toBe(0);
+    });
+  });
+
+  it('on a 50k vocabulary matches a brute-force full sort (thresholded candidate path)', () => {
+    // Spread logits so that many tokens fall below e^-7 of the maximum, which makes the
+    // threshold search in the top-p path skip part of the vocabulary.
+    const logits = randomLogits(50_000, 2024, 3);
+    for (const [topP, temperature] of [
+      [0.5, 1],
+      [0.9, 1],
+      [0.99, 1],
+      [0.9, 0.7],
+      [0.95, 1.5],
+    ]) {
+      const got = samplingDistribution(logits, { ...PLAIN, topP, temperature });
+      const want = bruteNucleus(logits, topP, temperature);
+      expect(got.ids.length, `top_p=${topP} T=${temperature}`).toBe(want.ids.length);
+      // Same tokens (the order of near-ties may differ between float32 and float64 scaling).
+      expect([...got.ids].sort((a, b) => a - b)).toEqual([...want.ids].sort((a, b) => a - b));
+      const wantProb = new Map(want.ids.map((id, i) => [id, want.probs[i]]));
+      for (let i = 0; i < got.ids.length; i++) {
+        expect(Math.abs(got.probs[i] - wantProb.get(got.ids[i])!)).toBeLessThan(1e-6);
+        if (i > 0) expect(got.probs[i]).toBeLessThanOrEqual(got.probs[i - 1]);
+      }
+      expect(got.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    }
+  });
+
+  it('the thresholded path is actually taken in the test above', () => {
+    // Sanity check of the test vector: a sizeable share of tokens is below e^-7 of the max.
+    const logits = randomLogits(50_000, 2024, 3);
+    let max = -Infinity;
+    for (const l of logits) max = Math.max(max, l);
+    const below = logits.filter((l) => l - max < -7).length;
+    expect(below).toBeGreaterThan(10_000);
+  });
+
+  it('top_p = 1 disables the nucleus', () => {
+    const logits = randomLogits(100, 5, 1);
+    expect(samplingDistribution(logits, { ...PLAIN, topP: 1 }).ids).toHaveLength(100);
+  });
+});
+
+describe('repetition penalty', () => {
+  it('divides a positive logit and multiplies a negative one', () => {
+    const logits = Float32Array.from([2, -2, 1, -1]);
+    applyRepetitionPenalty(logits, [0, 1], 2);
+    expect(Array.from(logits)).toEqual([1, -4, 1, -1]);
+  });
+
+  it('penalises each token once even if it was seen many times', () => {
+    const logits = Float32Array.from([3, -3, 5]);
+    applyRepetitionPenalty(logits, [0, 0, 0, 1, 1, 0], 1.5);
+    expect(logits[0]).toBeCloseTo(2, 6);
+    expect(logits[1]).toBeCloseTo(-4.5, 6);
+    expect(logits[2]).toBe(5);
+  });
+
+  it('penalty 1 changes nothing and out-of-range ids are ignored', () => {
+    const logits = Float32Array.from([3, -3]);
+    applyRepetitionPenalty(logits, [0, 1], 1);
+    expect(Array.from(logits)).toEqual([3, -3]);
+    applyRepetitionPenalty(logits, [-1, 2, 99], 2);
+    expect(Array.from(logits)).toEqual([3, -3]);
+  });
+
+  it('a seen token becomes less likely when sampling', () => {
+    const logits = Float32Array.from([1, 1, 1]);
+    const settings = { ...PLAIN, repetitionPenalty: 3 };
+    const rng = createRng(17);
+    let zeros = 0;
+    for (let i = 0; i < 3000; i++) if (sampleNextToken(Float32Array.from(logits), settings, rng, [0]) === 0) zeros++;
+    // p(0) = e^(1/3) / (e^(1/3) + 2e) ~ 0.20 instead of 1/3.
+    const expected = Math.exp(1 / 3) / (Math.exp(1 / 3) + 2 * Math.E);
+    expect(Math.abs(zeros / 3000 - expected)).toBeLessThan(0.03);
+  });
+});
