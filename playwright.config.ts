@@ -4,7 +4,9 @@ import { defineConfig } from '@playwright/test';
  * End-to-end tests in Debian's Chromium against the built app, once per backend. SwiftShader gives
  * headless Chromium a real (CPU-emulated) WebGPU adapter: slow, but it proves the WebGPU path correct.
  */
-const PORT = 4173;
+// Several checkouts can test side by side with their own port and build folder.
+const PORT = Number(process.env.TL_E2E_PORT ?? 4173);
+const OUT_DIR = process.env.TL_OUT_DIR ?? 'dist';
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -12,7 +14,7 @@ export default defineConfig({
   expect: { timeout: 60_000 },
   workers: 1,
   fullyParallel: false,
-  reporter: process.env.CI ? [['list']] : [['list']],
+  reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
     browserName: 'chromium',
@@ -35,7 +37,7 @@ export default defineConfig({
     { name: 'webgpu', metadata: { backend: 'webgpu' } },
   ],
   webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${OUT_DIR}`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

@@ -5,6 +5,8 @@
 import type { BackendPreference, GenerationSettings } from '../engine/protocol';
 
 export interface UrlState {
+  /** Which panel is open (`?panel=`); the app falls back to chat for an unknown one. */
+  panel: string;
   /** As written in the URL; null means the embedded default. */
   model: string | null;
   backend: BackendPreference;
@@ -52,6 +54,7 @@ export function parseUrlState(search: string): UrlState {
   const backendParam = params.get('backend');
   const backend: BackendPreference = backendParam === 'webgpu' || backendParam === 'wasm' ? backendParam : 'auto';
   return {
+    panel: params.get('panel')?.trim() || 'chat',
     model: params.get('model')?.trim() || null,
     backend,
     threads: clampNumber(params.get('threads'), 1, 64, true),
@@ -62,6 +65,7 @@ export function parseUrlState(search: string): UrlState {
 /** Only what differs from the defaults goes into the URL, so shared links stay short. */
 export function serializeUrlState(state: UrlState): string {
   const params = new URLSearchParams();
+  if (state.panel !== 'chat') params.set('panel', state.panel);
   if (state.model) params.set('model', state.model);
   if (state.backend !== 'auto') params.set('backend', state.backend);
   if (state.threads !== undefined) params.set('threads', String(state.threads));

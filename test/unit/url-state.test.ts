@@ -5,7 +5,7 @@ import { DEFAULT_MODEL, EMBEDDED_MODELS, embeddedModelUrl, resolveModelParam } f
 describe('parseUrlState', () => {
   it('an empty query gives the defaults', () => {
     for (const search of ['', '?']) {
-      expect(parseUrlState(search)).toEqual({ model: null, backend: 'auto', threads: undefined, settings: DEFAULT_SETTINGS });
+      expect(parseUrlState(search)).toEqual({ panel: 'chat', model: null, backend: 'auto', threads: undefined, settings: DEFAULT_SETTINGS });
     }
   });
 
@@ -61,7 +61,7 @@ describe('parseUrlState', () => {
 
   it('ignores junk and keeps the defaults', () => {
     const state = parseUrlState('?temperature=hot&max_new_tokens=&top_p=NaN&top_k=Infinity&backend=cuda&threads=many&seed=abc&model=%20%20&stop=&unknown=1');
-    expect(state).toEqual({ model: null, backend: 'auto', threads: undefined, settings: DEFAULT_SETTINGS });
+    expect(state).toEqual({ panel: 'chat', model: null, backend: 'auto', threads: undefined, settings: DEFAULT_SETTINGS });
   });
 
   it('trims the model address', () => {
@@ -77,7 +77,7 @@ describe('parseUrlState', () => {
 });
 
 describe('serializeUrlState', () => {
-  const defaults = (): UrlState => ({ model: null, backend: 'auto', threads: undefined, settings: { ...DEFAULT_SETTINGS, stopStrings: [] } });
+  const defaults = (): UrlState => ({ panel: 'chat', model: null, backend: 'auto', threads: undefined, settings: { ...DEFAULT_SETTINGS, stopStrings: [] } });
 
   it('the defaults serialize to an empty query', () => {
     expect(serializeUrlState(defaults())).toBe('');
@@ -97,6 +97,7 @@ describe('serializeUrlState', () => {
 
   it('round-trips through parse', () => {
     const state: UrlState = {
+      panel: 'bench',
       model: 'https://huggingface.co/org/model/resolve/main/?x=1&y=2',
       backend: 'webgpu',
       threads: 8,
