@@ -111,3 +111,15 @@ test('a browser without a WebGPU adapter falls back to WASM with the reason, and
     await browser.close();
   }
 });
+
+test('a browser without Web Workers gets a clear message instead of a frozen page', async ({ page, backend }) => {
+  test.skip(backend !== 'wasm', 'no engine runs at all; once is enough');
+  await page.addInitScript(() => {
+    delete (window as { Worker?: unknown }).Worker;
+  });
+  await page.goto('./');
+  const error = page.getByTestId('load-error');
+  await expect(error).toHaveAttribute('data-error-name', 'WorkerUnavailableError');
+  await expect(error).toContainText('cannot run Web Workers');
+  await expect(page.getByLabel('Message')).toBeVisible();
+});
