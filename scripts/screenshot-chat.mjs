@@ -1,0 +1,32 @@
+// Makes docs/chat.png: the built app on its embedded default model, after one greedy reply.
+// Usage: npm run build && node scripts/screenshot-chat.mjs [prompt]
+import { spawn } from 'node:child_process';
+import { chromium } from '@playwright/test';
+
+const port = 4299;
+const prompt = process.argv[2] ?? 'Once upon a time';
+const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+try {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  for (let i = 0; i < 50; i++) {
+    try {
+      await page.goto(`http://127.0.0.1:${port}/?backend=wasm&temperature=0&max_new_tokens=60`);
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  await page.getByTestId('backend-badge').waitFor({ timeout: 60_000 });
+  await page.getByLabel('Message').fill(prompt);
+  await page.getByLabel('Message').press('Enter');
+  await page.locator('[data-role=assistant][data-streaming=false]').waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: 'docs/chat.png' });
+  await browser.close();
+  console.log('wrote docs/chat.png');
+} finally {
+  server.kill();
+}
