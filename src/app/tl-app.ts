@@ -4,13 +4,24 @@
  */
 import { LitElement, css, html, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { localized, msg } from '@lit/localize';
+import { tabLabel } from '../i18n/app-strings';
+import '../i18n/locale-switch';
 import { EngineClient } from '../engine/client';
-import type { GenerationSettings, ModelInfo } from '../engine/protocol';
+import type { GenerationSettings, LoadProgress, ModelInfo } from '../engine/protocol';
 import { resolveModelParam } from '../models/catalog';
 import { parseUrlState, serializeUrlState, type UrlState } from './url-state';
 import type { LoadModelDetail, LoadState } from '../panels/model/model-bar';
 import '../panels/model/model-bar';
 import '../panels/chat/chat-panel';
+import '../panels/models/models-panel';
+import '../panels/models/download-progress';
+import '../panels/models/model-notes';
+import type { ConfirmModelDetail } from '../panels/models/model-confirm';
+import { ModelCache } from '../models/cache';
+import { needsConfirmation, rememberOnnxFile, rememberedOnnxFile } from '../models/shared-link';
+import '../panels/bench/bench-panel';
+import '../panels/architecture/architecture-panel';
 
 interface PanelTab {
   id: string;
@@ -19,12 +30,18 @@ interface PanelTab {
 }
 
 @customElement('tl-app')
+// Below customElement, so it applies first: the page's <tl-app> is upgraded the moment it is defined.
+@localized()
 export class TransformerLabApp extends LitElement {
   @state() url: UrlState = parseUrlState(location.search);
   @state() loadState: LoadState = { status: 'idle' };
   /** The chat model, once loaded. */
   @state() model: ModelInfo | null = null;
   client: EngineClient | null = null;
+  /** A model named by a shared link, shown with its size until the user confirms the download. */
+  @state() pendingModel: { param: string; folderUrl: string } | null = null;
+  /** The last byte progress of the latest load, kept to show how the download ended. */
+  @state() lastDownload: LoadProgress | null = null;
 
   /** Every panel of the app; a new panel adds one entry here. */
   private readonly panels: PanelTab[] = [
@@ -39,6 +56,7 @@ export class TransformerLabApp extends LitElement {
           .current=${app.model}
           @load-model=${app.onLoadModel}
         ></tl-model-bar>
+        <tl-model-notes .loadState=${app.loadState} .lastDownload=${app.lastDownload} .pendingModel=${app.pendingModel} .backend=${app.url.backend}></tl-model-notes>
         <tl-chat-panel
           .client=${app.client}
           .model=${app.model}
@@ -46,6 +64,23 @@ export class TransformerLabApp extends LitElement {
           .settings=${app.url.settings}
           @settings-change=${app.onSettings}
         ></tl-chat-panel>`,
+    },
+    {
+      id: 'models',
+      label: 'Models',
+      render: (app) => html`<tl-models-panel .backend=${app.url.backend}></tl-models-panel>`,
+    },
+    {
+      id: 'bench',
+      label: 'Benchmark',
+      // Its own worker and model: a benchmark never disturbs the chat's engine.
+      render: () => html`<tl-bench-panel></tl-bench-panel>`,
+    },
+    {
+      id: 'architecture',
+      label: 'Architecture',
+      // Its own worker with a decoder and two encoders: the lecture never disturbs the chat model.
+      render: (app) => html`<tl-architecture-panel .backend=${app.url.backend} .wasmThreads=${app.url.threads}></tl-architecture-panel>`,
     },
   ];
 
@@ -58,6 +93,8 @@ export class TransformerLabApp extends LitElement {
     [role='tab'] { font: inherit; padding: 0.45rem 0.9rem; border: 1px solid transparent; border-bottom: none; border-radius: 6px 6px 0 0; background: none; color: var(--muted); cursor: pointer; }
     [role='tab'][aria-selected='true'] { color: var(--fg); border-color: var(--border); background: var(--panel); font-weight: 600; }
     tl-model-bar { margin-bottom: 1rem; }
+    tl-locale-switch { margin-left: auto; }
+
   `;
 
   override connectedCallback(): void {
@@ -68,7 +105,53 @@ export class TransformerLabApp extends LitElement {
       this.loadState = { status: 'error', name: (error as Error).name, message: (error as Error).message };
       return;
     }
-    void this.load(this.url.model, this.url.backend);
+    this.addEventListener('confirm-model', (e) => this.onConfirmModel(e as CustomEvent<ConfirmModelDetail>));
+    this.addEventListener('dismiss-model', () => {
+      // "Not now" on a shared link: the embedded model keeps the app usable meanwhile.
+      const wasPending = this.pendingModel !== null;
+      this.pendingModel = null;
+      if (wasPending && !this.model && this.loadState.status !== 'loading') void this.load(null, this.url.backend);
+    });
+    this.addEventListener('cancel-download', () => this.client?.cancelLoad());
+    this.client.onCrash = () => void this.recover('WorkerCrashedError');
+    this.addEventListener('engine-error', (e) => void this.recover((e as CustomEvent<{ name: string }>).detail.name));
+    void this.start();
+  }
+
+  /** The first load: at once for embedded and cached models, after a click for a large shared link. */
+  private async start(): Promise<void> {
+    const param = this.url.model;
+    const folderUrl = resolveModelParam(param);
+    if (await needsConfirmation(param, folderUrl, await ModelCache.open())) {
+      this.pendingModel = { param: param!, folderUrl };
+      return;
+    }
+    await this.load(param, this.url.backend);
+  }
+
+  private onConfirmModel(event: CustomEvent<ConfirmModelDetail>): void {
+    rememberOnnxFile(event.detail.folderUrl, event.detail.onnxFile);
+    this.pendingModel = null;
+    this.url = { ...this.url, panel: 'chat' };
+    void this.load(event.detail.param, this.url.backend);
+  }
+
+  /**
+   * After a GPU device loss or a crashed worker the engine is replaced and the model loaded again
+   * (from the browser's cache); the chat keeps its turns and gives the message back to the input.
+   */
+  private async recover(errorName: string): Promise<void> {
+    // Without a loaded model there is nothing to restore (and a shared link must still wait for its click).
+    if (!this.client || !this.model || this.loadState.status === 'loading') return;
+    // Out of GPU memory: the same model on WASM uses main memory instead.
+    if (errorName === 'OutOfMemoryError' && this.model?.backend === 'webgpu') {
+      this.client.restart('the GPU ran out of memory');
+      await this.load(this.url.model, 'wasm');
+      return;
+    }
+    if (!['GpuDeviceLostError', 'WorkerCrashedError', 'NoModelLoadedError'].includes(errorName)) return;
+    if (errorName === 'GpuDeviceLostError') this.client.restart('the GPU device was lost');
+    await this.load(this.url.model, this.url.backend);
   }
 
   override disconnectedCallback(): void {
@@ -77,17 +160,28 @@ export class TransformerLabApp extends LitElement {
   }
 
   private writeUrl(): void {
-    history.replaceState(null, '', `${location.pathname}${serializeUrlState(this.url)}${location.hash}`);
+    // Parameters a panel owns (named `<panel id>_…`, e.g. bench_model) are kept: the shell rewrites only its own.
+    const params = new URLSearchParams(serializeUrlState(this.url));
+    for (const [key, value] of new URLSearchParams(location.search)) {
+      if (this.panels.some((p) => key.startsWith(`${p.id}_`))) params.append(key, value);
+    }
+    const query = params.toString();
+    history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
   }
 
   private async load(modelParam: string | null, backend: UrlState['backend']): Promise<void> {
     if (!this.client) return;
     this.loadState = { status: 'loading', progress: null };
+    this.lastDownload = null;
     try {
-      const info = await this.client.load({ modelUrl: resolveModelParam(modelParam), backend, wasmThreads: this.url.threads }, (progress) => {
+      const modelUrl = resolveModelParam(modelParam);
+      const info = await this.client.load({ modelUrl, backend, wasmThreads: this.url.threads, onnxFile: rememberedOnnxFile(modelUrl) }, (progress) => {
         this.loadState = { status: 'loading', progress };
+        if (progress.phase === 'download') this.lastDownload = progress;
       });
       this.model = info;
+      // A model was just stored for offline use: ask the browser not to evict it when space runs low.
+      if (info.storage && !info.storage.fromCache && !info.storage.error) void navigator.storage?.persist?.().catch(() => false);
       this.loadState = { status: 'ready', info };
       this.url = { ...this.url, model: modelParam, backend };
       this.writeUrl();
@@ -130,12 +224,13 @@ export class TransformerLabApp extends LitElement {
     return html`
       <header>
         <h1>Transformer Lab</h1>
-        <span class="tagline">GPT-style models running in your browser. Nothing leaves your machine.</span>
+        <span class="tagline">${msg('GPT-style models running in your browser. Nothing leaves your machine.')}</span>
+        <tl-locale-switch class="locale"></tl-locale-switch>
       </header>
-      <nav role="tablist" aria-label="Panels" @keydown=${this.onTabKey}>
+      <nav role="tablist" aria-label=${msg('Panels')} @keydown=${this.onTabKey}>
         ${this.panels.map(
           (panel) => html`<button role="tab" id="tab-${panel.id}" aria-controls="panel" aria-selected=${panel === active ? 'true' : 'false'}
-            tabindex=${panel === active ? 0 : -1} @click=${() => this.select(panel)}>${panel.label}</button>`,
+            tabindex=${panel === active ? 0 : -1} @click=${() => this.select(panel)}>${tabLabel(panel.id, panel.label)}</button>`,
         )}
       </nav>
       <main id="panel" role="tabpanel" aria-labelledby="tab-${active.id}">${active.render(this)}</main>

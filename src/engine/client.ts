@@ -24,8 +24,15 @@ export interface GenerationHandle {
   done: Promise<GenerationResult>;
 }
 
+// Read once at start-up: the app rewrites its URL after the first load.
+const DEBUG = typeof location !== 'undefined' && new URLSearchParams(location.search).get('debug') === '1';
+
 export class EngineClient {
   private worker: Worker | null = null;
+  /** The load in flight, so it can be cancelled. */
+  private loadId: number | null = null;
+  /** Called when the worker died by itself (not on `restart` or `dispose`), so the app can reload the model. */
+  onCrash: ((detail: string) => void) | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
@@ -34,9 +41,39 @@ export class EngineClient {
   }
 
   load(request: Omit<LoadRequest, 'baseUrl'>, onProgress: (p: LoadProgress) => void): Promise<ModelInfo> {
-    return this.request('load', { ...request, baseUrl: globalThis.location?.href ?? '' }, (event) => {
+    const { id, done } = this.request('load', { ...request, baseUrl: globalThis.location?.href ?? '' }, (event) => {
       if (event.kind === 'progress') onProgress(event.payload);
-    }).done as Promise<ModelInfo>;
+    });
+    this.loadId = id;
+    const clear = () => {
+      if (this.loadId === id) this.loadId = null;
+    };
+    done.then(clear, clear);
+    return done as Promise<ModelInfo>;
+  }
+
+  /** Stops the download of the load in flight; it rejects with DownloadCancelledError. */
+  cancelLoad(): void {
+    if (this.loadId !== null) this.abort(this.loadId);
+  }
+
+  /** Replaces the worker (after a GPU device loss or a crash); pending calls fail, the next call starts a new one. */
+  restart(detail = 'the engine was restarted'): void {
+    this.crashed(detail);
+  }
+
+  /** Test hook for ?debug=1 pages: makes the worker die of an uncaught error. */
+  debugCrash(): boolean {
+    if (!DEBUG || !this.worker) return false;
+    this.worker.postMessage({ kind: 'debug-crash', id: this.nextId++, payload: {} } satisfies EngineRequest);
+    return true;
+  }
+
+  /** Test hook for ?debug=1 pages: makes the worker destroy its GPU device. */
+  debugLoseDevice(): boolean {
+    if (!DEBUG || !this.worker) return false;
+    this.worker.postMessage({ kind: 'debug-lose-device', id: this.nextId++, payload: {} } satisfies EngineRequest);
+    return true;
   }
 
   generate(messages: ChatMessage[], settings: GenerationSettings, onToken: (t: TokenPayload) => void): GenerationHandle {
@@ -65,7 +102,10 @@ export class EngineClient {
     if (this.worker) return this.worker;
     const worker = this.createWorker();
     worker.onmessage = (message: MessageEvent<EngineEvent>) => this.receive(message.data);
-    worker.onerror = (event) => this.crashed(event.message || 'worker error');
+    worker.onerror = (event) => {
+      this.crashed(event.message || 'worker error');
+      this.onCrash?.(event.message || 'worker error');
+    };
     worker.onmessageerror = () => this.crashed('a message could not be read');
     this.worker = worker;
     return worker;

@@ -28,6 +28,8 @@ export class DecoderSession {
   private readonly pastSlots: PastSlot[];
   private readonly logitsName: string;
   private readonly fetches: string[];
+  /** Device-to-host reads so far (logits read back from a GPU buffer); the benchmark reports it per token. */
+  deviceReads = 0;
 
   private constructor(
     private readonly ort: Ort,
@@ -63,9 +65,11 @@ export class DecoderSession {
     externalData: { path: string; data: Uint8Array }[],
     backend: Backend,
     config: DecoderConfig,
+    /** `executionProvider` overrides the backend's: the benchmark runs this class on onnxruntime-node ('cpu'). */
+    options: { executionProvider?: string } = {},
   ): Promise<DecoderSession> {
     const session = await ort.InferenceSession.create(model, {
-      executionProviders: [backend],
+      executionProviders: [options.executionProvider ?? backend],
       graphOptimizationLevel: 'all',
       externalData: externalData.length ? externalData : undefined,
       // Keep every output on the GPU: the KV cache goes straight back in, and only logits are read.
@@ -130,6 +134,8 @@ export class DecoderSession {
     const outputs = await this.session.run(feeds, this.fetches);
     const logitsTensor = outputs[this.logitsName];
     try {
+      // A tensor left on the GPU costs one device-to-host read here; the benchmark reports the count.
+      if (logitsTensor.location !== 'cpu') this.deviceReads++;
       const data = await logitsTensor.getData();
       const vocab = logitsTensor.dims[logitsTensor.dims.length - 1];
       const offset = data.length - vocab; // last position, whatever logits_to_keep did

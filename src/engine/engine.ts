@@ -10,7 +10,9 @@ import { TextTokenizer } from './tokenizer';
 import { TokenTextStream, StopStringFilter } from './text-stream';
 import { runGenerationLoop } from './generate';
 import { createRng, randomSeed } from './sampling';
-import { classifyRuntimeError, EngineError, ModelFormatError, NoModelLoadedError } from './errors';
+import { classifyRuntimeError, DownloadCancelledError, EngineError, GpuDeviceLostError, ModelFormatError, NoModelLoadedError } from './errors';
+import { ModelCache } from '../models/cache';
+import { PartialStore } from '../models/partial-download';
 import { fetchModelFiles, modelNameFromUrl, resolveFolderUrl } from '../models/fetch-model';
 import type { ChatMessage, GenerationResult, GenerationSettings, GenerationStats, LoadProgress, LoadRequest, ModelInfo, TokenPayload } from './protocol';
 import type { StepTiming } from './generate';
@@ -43,15 +45,31 @@ function statsFrom(promptTokens: number, timing: StepTiming | null): GenerationS
 
 export class Engine {
   private model: LoadedModel | null = null;
+  /** Why ORT's GPU device was lost, once it has been; sessions on it cannot run any more. */
+  private deviceLost: string | null = null;
 
-  async load(request: LoadRequest, onProgress: (p: LoadProgress) => void): Promise<ModelInfo> {
+  async load(request: LoadRequest, onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<ModelInfo> {
     const folderUrl = resolveFolderUrl(request.modelUrl, request.baseUrl);
     const ort = setupOrt(request.wasmThreads);
     // Decide the backend before downloading: a forced WebGPU that cannot run fails fast.
     const plan = planBackends(request.backend, await probeWebGpu());
-    const files = await fetchModelFiles(folderUrl, (file, loadedBytes, totalBytes, overallLoadedBytes) =>
-      onProgress({ file, loadedBytes, totalBytes, overallLoadedBytes, phase: 'download' }),
-    );
+    // The app's own (embedded) models are versioned by the service worker's precache; caching them
+    // here by URL would keep old weights after an update.
+    const sameOrigin = new URL(folderUrl).origin === globalThis.location?.origin;
+    const cache = sameOrigin ? null : await ModelCache.open();
+    let files;
+    try {
+      files = await fetchModelFiles(
+        folderUrl,
+        (file, loadedBytes, totalBytes, overallLoadedBytes, overallTotalBytes, source) =>
+          onProgress({ file, loadedBytes, totalBytes, overallLoadedBytes, phase: 'download', overallTotalBytes, fromCache: source === 'cache' }),
+        { onnxFile: request.onnxFile, signal, cache, partials: cache ? await PartialStore.open() : null },
+      );
+    } catch (error) {
+      if (signal?.aborted) throw new DownloadCancelledError();
+      throw error;
+    }
+    const onnxFile = request.onnxFile ?? 'onnx/model.onnx';
     let tokenizer: TextTokenizer;
     try {
       tokenizer = new TextTokenizer(files.tokenizerJson, files.tokenizerConfig);
@@ -59,7 +77,7 @@ export class Engine {
       throw new ModelFormatError('tokenizer.json', (error as Error).message);
     }
     const config = readDecoderConfig(files.config, files.generationConfig, files.tokenizerConfig);
-    onProgress({ file: 'onnx/model.onnx', loadedBytes: files.totalBytes, totalBytes: files.totalBytes, overallLoadedBytes: files.totalBytes, phase: 'session' });
+    onProgress({ file: onnxFile, loadedBytes: files.totalBytes, totalBytes: files.totalBytes, overallLoadedBytes: files.totalBytes, phase: 'session' });
 
     // The previous model keeps running until the new one is ready: a failed load loses nothing.
     let fallbackReason = plan.skipReason;
@@ -79,13 +97,19 @@ export class Engine {
           numLayers: config.numLayers,
           hasChatTemplate: tokenizer.hasChatTemplate,
           sessionBuildMs: performance.now() - started,
+          storage: files.cacheReport && cache
+            ? { fromCache: files.cacheReport.allFromCache, refetched: files.cacheReport.refetched, error: files.cacheReport.storageError }
+            : undefined,
         };
+        if (backend === 'webgpu') this.watchDevice(ort);
         await this.unload();
         this.model = { info, tokenizer, decoder, config };
         return info;
       } catch (error) {
         const wrapped = error instanceof EngineError ? error : classifyRuntimeError(backend, error, 'onnx/model.onnx');
         const isLast = backend === plan.order[plan.order.length - 1];
+        // A model no backend can read is not worth keeping offline.
+        if (isLast && wrapped instanceof ModelFormatError) await cache?.deleteModel(folderUrl).catch(() => 0);
         if (isLast) throw wrapped;
         fallbackReason = `building the WebGPU session failed: ${(error as Error).message ?? String(error)}`;
       }
@@ -123,6 +147,12 @@ export class Engine {
         },
       });
     } catch (error) {
+      const detail = (error as Error)?.message ?? String(error);
+      if (model.info.backend === 'webgpu' && (this.deviceLost !== null || /device (is |was )?(lost|destroyed)|GPUDevice/i.test(detail))) {
+        // Nothing can run on a lost device: drop the model so the page restarts the engine.
+        await this.unload().catch(() => undefined);
+        throw new GpuDeviceLostError(this.deviceLost ?? detail);
+      }
       throw error instanceof EngineError ? error : classifyRuntimeError(model.info.backend, error, 'The model');
     }
     if (!stops.hasStopped) text += stops.push(stream.flush()) + stops.flush();
@@ -134,6 +164,26 @@ export class Engine {
           ? 'Stopped by you.'
           : null;
     return { text, tokenIds: result.tokenIds, promptIds, reason: result.reason, reasonDetail, seed, stats: statsFrom(promptIds.length, timing) };
+  }
+
+  /** Notes a GPU device loss the moment the browser reports it, whatever call was running. */
+  private watchDevice(ort: ReturnType<typeof setupOrt>): void {
+    // Typed as a promise, but ORT 1.30 hands back the device itself once the EP is running.
+    void Promise.resolve()
+      .then(() => ort.env.webgpu.device)
+      .then((device) =>
+        device?.lost.then((info) => {
+          this.deviceLost = info.message || `reason: ${info.reason ?? 'unknown'}`;
+        }),
+      )
+      .catch(() => undefined);
+  }
+
+  /** Test hook: destroys ORT's GPU device, which is a real device loss. */
+  async debugLoseDevice(): Promise<void> {
+    if (this.model?.info.backend !== 'webgpu') return;
+    const device = await Promise.resolve(setupOrt(undefined).env.webgpu.device);
+    device?.destroy();
   }
 
   async unload(): Promise<void> {

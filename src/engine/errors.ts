@@ -78,6 +78,27 @@ export class WorkerCrashedError extends EngineError {
   }
 }
 
+export class StorageQuotaError extends EngineError {
+  override name = 'StorageQuotaError';
+  constructor(bytes: number) {
+    super(`The browser's storage is full, so the model (${(bytes / 1024 ** 2).toFixed(1)} MB file) could not be saved for offline use. It runs now but will be downloaded again next time. Delete cached models in the Models tab or free disk space.`);
+  }
+}
+
+export class DownloadCancelledError extends EngineError {
+  override name = 'DownloadCancelledError';
+  constructor() {
+    super('Download cancelled. The files completed so far are kept in the browser; load the model again to continue.');
+  }
+}
+
+export class GpuDeviceLostError extends EngineError {
+  override name = 'GpuDeviceLostError';
+  constructor(detail: string) {
+    super(`The GPU device was lost (${detail}). The engine is restarting the model; your conversation and your message are kept, send it again once the model is back.`);
+  }
+}
+
 const OOM_PATTERN = /out of memory|\boom\b|failed to allocate|allocation failed|memory access out of bounds|Aborted\(\)/i;
 
 /** Wraps a runtime failure in the error class a user can act on. */

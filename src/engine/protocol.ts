@@ -36,6 +36,8 @@ export interface LoadRequest {
   backend: BackendPreference;
   /** WASM threads; undefined lets onnxruntime-web decide. Needs cross-origin isolation above 1. */
   wasmThreads?: number;
+  /** Weights file inside the folder (a dtype, e.g. onnx/model_q4.onnx); default onnx/model.onnx. */
+  onnxFile?: string;
 }
 
 export interface LoadProgress {
@@ -46,6 +48,20 @@ export interface LoadProgress {
   /** Bytes of every file fetched so far, this one included. */
   overallLoadedBytes: number;
   phase: 'download' | 'session';
+  /** Bytes of all the model's files once known; null or absent when a size is unknown. */
+  overallTotalBytes?: number | null;
+  /** This file came from the browser's cache, not the network. */
+  fromCache?: boolean;
+}
+
+/** What happened to the browser's offline copy of the model during a load. */
+export interface StorageReport {
+  /** No byte came from the network. */
+  fromCache: boolean;
+  /** Files whose cached copy was damaged, downloaded again. */
+  refetched: { file: string; reason: string }[];
+  /** Why the files could not be saved for offline use (e.g. quota), or null. */
+  error: string | null;
 }
 
 export interface ModelInfo {
@@ -61,6 +77,8 @@ export interface ModelInfo {
   numLayers: number;
   hasChatTemplate: boolean;
   sessionBuildMs: number;
+  /** Absent when the browser has no Cache Storage. */
+  storage?: StorageReport;
 }
 
 export interface GenerationStats {
@@ -102,7 +120,11 @@ export interface EngineErrorInfo {
 export type EngineRequest =
   | { kind: 'load'; id: number; payload: LoadRequest }
   | { kind: 'generate'; id: number; payload: { messages: ChatMessage[]; settings: GenerationSettings } }
-  | { kind: 'abort'; id: number; payload: { target: number } };
+  | { kind: 'abort'; id: number; payload: { target: number } }
+  /** Test hook, sent only when the page has ?debug=1: destroys ORT's GPU device (a real device loss). */
+  | { kind: 'debug-lose-device'; id: number; payload: Record<string, never> }
+  /** Test hook, sent only when the page has ?debug=1: the worker dies of an uncaught error. */
+  | { kind: 'debug-crash'; id: number; payload: Record<string, never> };
 
 export type EngineEvent =
   | { kind: 'progress'; id: number; payload: LoadProgress }

@@ -10,6 +10,8 @@ declare const self: DedicatedWorkerGlobalScope;
 
 const engine = new Engine();
 const aborted = new Set<number>();
+/** Loads in progress, so an `abort` can cancel their download. */
+const loadControllers = new Map<number, AbortController>();
 let queue: Promise<void> = Promise.resolve();
 
 function post(event: EngineEvent): void {
@@ -41,7 +43,10 @@ async function handle(request: EngineRequest): Promise<void> {
   try {
     switch (request.kind) {
       case 'load': {
-        const info = await engine.load(request.payload, (progress) => post({ kind: 'progress', id, payload: progress }));
+        const controller = new AbortController();
+        loadControllers.set(id, controller);
+        if (aborted.has(id)) controller.abort();
+        const info = await engine.load(request.payload, (progress) => post({ kind: 'progress', id, payload: progress }), controller.signal);
         post({ kind: 'loaded', id, payload: info });
         break;
       }
@@ -61,6 +66,7 @@ async function handle(request: EngineRequest): Promise<void> {
     post({ kind: 'error', id, payload: errorInfo(error) });
   } finally {
     aborted.delete(id);
+    loadControllers.delete(id);
   }
 }
 
@@ -68,6 +74,17 @@ self.onmessage = (message: MessageEvent<EngineRequest>) => {
   const request = message.data;
   if (request.kind === 'abort') {
     aborted.add(request.payload.target);
+    loadControllers.get(request.payload.target)?.abort();
+    return;
+  }
+  if (request.kind === 'debug-crash') {
+    setTimeout(() => {
+      throw new Error('crash requested by the debug hook');
+    });
+    return;
+  }
+  if (request.kind === 'debug-lose-device') {
+    void engine.debugLoseDevice().catch(() => undefined);
     return;
   }
   queue = queue.then(() => handle(request));

@@ -2,7 +2,12 @@
  * Downloads the files of a model folder (Hugging Face / transformers.js ONNX layout) with byte-level
  * progress. No DOM: it runs inside the engine worker.
  */
-import { ModelFetchError, ModelFileMissingError, ModelFormatError, ModelUrlError } from '../engine/errors';
+import { ModelFetchError, ModelFileMissingError, ModelFormatError, ModelUrlError, StorageQuotaError } from '../engine/errors';
+import { isQuotaError, sha256FromHeaders, sha256Hex, type ModelCache } from './cache';
+import type { PartialStore } from './partial-download';
+
+/** How often the bytes of a file in progress are saved, so an interrupted download can continue. */
+const PARTIAL_SAVE_MS = 1000;
 
 export interface ModelFiles {
   folderUrl: string;
@@ -14,9 +19,28 @@ export interface ModelFiles {
   /** External weights (`model.onnx_data`), when the export keeps them apart. */
   externalData: { path: string; data: Uint8Array }[];
   totalBytes: number;
+  cacheReport?: CacheReport;
 }
 
-export type ProgressCallback = (file: string, loadedBytes: number, totalBytes: number | null, overallLoadedBytes: number) => void;
+export type ProgressCallback = (
+  file: string,
+  loadedBytes: number,
+  totalBytes: number | null,
+  overallLoadedBytes: number,
+  /** Bytes of all the model's files, once known (after config.json); null when a size is unknown. */
+  overallTotalBytes?: number | null,
+  source?: 'network' | 'cache',
+) => void;
+
+/** What happened to the browser's copy of the files, for the user to see. */
+export interface CacheReport {
+  /** Every file came from the browser's cache: no network was used. */
+  allFromCache: boolean;
+  /** Files whose cached copy was damaged and were downloaded again, with why. */
+  refetched: { file: string; reason: string }[];
+  /** Why the files could not be stored (quota), or null. */
+  storageError: string | null;
+}
 
 /** Resolves a folder address against the page and makes sure it ends in a slash. */
 export function resolveFolderUrl(url: string, base: string): string {
@@ -35,23 +59,85 @@ export function resolveFolderUrl(url: string, base: string): string {
 /** The folder's last path segment, e.g. "stories260k" for ".../stories260k/". */
 export function modelNameFromUrl(folderUrl: string): string {
   const parts = new URL(folderUrl).pathname.split('/').filter(Boolean);
+  // A Hub folder (<owner>/<name>/resolve/<revision>/) is known by its repo id, not by "main".
+  const resolveAt = parts.length - 2;
+  if (parts.length >= 4 && parts[resolveAt] === 'resolve') return decodeURIComponent(`${parts[resolveAt - 2]}/${parts[resolveAt - 1]}`);
   return decodeURIComponent(parts[parts.length - 1] ?? folderUrl);
 }
 
 class Downloader {
   overall = 0;
+  overallTotal: number | null = null;
+  readonly report: CacheReport = { allFromCache: true, refetched: [], storageError: null };
   constructor(
     private readonly folderUrl: string,
     private readonly onProgress: ProgressCallback,
     private readonly signal?: AbortSignal,
+    private readonly cache: ModelCache | null = null,
+    private readonly partials: PartialStore | null = null,
   ) {}
+
+  /** Sizes the rest of the download up front (cache or HEAD), so progress can show a total and an ETA. */
+  async planTotal(files: string[]): Promise<void> {
+    // In parallel: on a slow link, sequential HEADs would delay the first byte by several round trips.
+    const sizes = await Promise.all(files.map((file) => this.sizeOf(new URL(file, this.folderUrl).href)));
+    this.overallTotal = sizes.includes(null) ? null : sizes.reduce<number>((sum, size) => sum + (size ?? 0), this.overall);
+  }
+
+  /** Bytes of one file (0 when the server says it does not exist), or null when unknown. */
+  private async sizeOf(url: string): Promise<number | null> {
+    const cachedBytes = this.cache ? await this.cache.storedBytes(url) : null;
+    if (cachedBytes !== null) return cachedBytes;
+    try {
+      const head = await fetch(url, { method: 'HEAD', signal: this.signal });
+      if (head.status === 404) return 0;
+      const length = head.headers.get('content-length');
+      if (!head.ok || length === null || head.headers.get('content-encoding')) return null;
+      return Number(length);
+    } catch (error) {
+      if (this.signal?.aborted) throw error;
+      return null; // the GET that follows will report the network problem properly
+    }
+  }
 
   /** null when the file is optional and the server says it does not exist. */
   async bytes(file: string, optional = false): Promise<Uint8Array | null> {
     const url = new URL(file, this.folderUrl).href;
+    if (this.cache) {
+      const cached = await this.cache.read(url);
+      if (cached.status === 'missing' && optional) return null;
+      if (cached.status === 'hit') {
+        this.overall += cached.data.length;
+        this.onProgress(file, cached.data.length, cached.data.length, this.overall, this.overallTotal, 'cache');
+        return cached.data;
+      }
+      if (cached.status === 'corrupt') this.report.refetched.push({ file, reason: cached.reason });
+    }
+    this.report.allFromCache = false;
+    const data = await this.download(url, file, optional);
+    if (this.cache && !this.report.storageError) {
+      try {
+        // An optional file the server lacks is remembered as missing, so an offline start needs no network.
+        if (data) await this.cache.write(url, this.folderUrl, file, data, this.lastSha256);
+        else await this.cache.writeMissing(url, this.folderUrl, file);
+      } catch (error) {
+        // The model still runs from memory; only the offline copy is missing.
+        this.report.storageError = isQuotaError(error) ? new StorageQuotaError(data?.length ?? 0).message : `Saving ${file} for offline use failed: ${(error as Error).message}`;
+      }
+    }
+    return data;
+  }
+
+  private lastSha256: string | null = null;
+
+  private async download(url: string, file: string, optional: boolean): Promise<Uint8Array | null> {
+    this.lastSha256 = null;
+    // Continue an interrupted download where the server can send the rest of the same file.
+    const partial = this.partials && !optional ? await this.partials.load(url).catch(() => null) : null;
     let response: Response;
     try {
-      response = await fetch(url, { signal: this.signal });
+      const headers: Record<string, string> = partial ? { Range: `bytes=${partial.prefix.length}-`, 'If-Range': partial.etag } : {};
+      response = await fetch(url, { signal: this.signal, headers });
     } catch (error) {
       if (this.signal?.aborted) throw error;
       throw new ModelFetchError(url, `the server could not be reached (${(error as Error).message})`);
@@ -61,13 +147,49 @@ class Downloader {
       throw new ModelFileMissingError(file, this.folderUrl);
     }
     if (!response.ok) throw new ModelFetchError(url, `the server answered ${response.status} ${response.statusText}`);
+    // Single-page-app hosts (vite preview among them) answer a missing file with index.html.
+    if (optional && file.endsWith('.json') && response.headers.get('content-type')?.startsWith('text/html')) return null;
+    const range = /^bytes (\d+)-\d+\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
+    const resumed = partial && response.status === 206 && Number(range?.[1]) === partial.prefix.length && Number(range?.[2]) === partial.total ? partial : null;
+    if (partial && !resumed) await this.partials?.clear(url).catch(() => undefined);
+    const data = await this.readBody(url, file, response, resumed);
+    await this.partials?.clear(url).catch(() => undefined);
+    // Where the server names the content's hash (the Hub does for LFS files), a damaged download is caught here.
+    const expectedSha = sha256FromHeaders(response.headers);
+    if (expectedSha) {
+      if ((await sha256Hex(data)) !== expectedSha) throw new ModelFetchError(url, 'the downloaded bytes do not match the SHA-256 the server gave (damaged in transit)');
+      this.lastSha256 = expectedSha;
+    }
+    return data;
+  }
+
+  private async readBody(url: string, file: string, response: Response, resumed: { prefix: Uint8Array; etag: string } | null = null): Promise<Uint8Array> {
     const lengthHeader = response.headers.get('content-length');
-    const total = lengthHeader && !response.headers.get('content-encoding') ? Number(lengthHeader) : null;
+    const remaining = lengthHeader && !response.headers.get('content-encoding') ? Number(lengthHeader) : null;
+    const start = resumed?.prefix.length ?? 0;
+    const total = remaining !== null ? start + remaining : null;
+    if (resumed) {
+      this.overall += start;
+      this.onProgress(file, start, total, this.overall, this.overallTotal, 'cache');
+    }
+    // Only a file the server can send in ranges, with a validator, is worth saving piece by piece.
+    const etag = response.headers.get('etag') ?? resumed?.etag ?? null;
+    const canResume = !!this.partials && !!etag && total !== null && (response.headers.get('accept-ranges') === 'bytes' || response.status === 206);
+    let saved = start;
+    let savedChunks = 0;
+    let lastSave = performance.now();
+    const savePending = async () => {
+      if (!canResume || loaded + start === saved) return;
+      const piece = concat(chunks.slice(savedChunks), loaded + start - saved);
+      await this.partials!.append(url, saved, piece, etag!, total!).catch(() => undefined);
+      saved = loaded + start;
+      savedChunks = chunks.length;
+    };
     if (!response.body) {
       const data = new Uint8Array(await response.arrayBuffer());
       this.overall += data.length;
-      this.onProgress(file, data.length, data.length, this.overall);
-      return data;
+      this.onProgress(file, data.length, data.length, this.overall, this.overallTotal, 'network');
+      return resumed ? concat([resumed.prefix, data], start + data.length) : data;
     }
     const reader = response.body.getReader();
     const chunks: Uint8Array[] = [];
@@ -77,6 +199,7 @@ class Downloader {
       try {
         chunk = await reader.read();
       } catch (error) {
+        await savePending();
         // A connection dropped mid-file rejects the read; say so instead of a bare "network error".
         if (this.signal?.aborted) throw error;
         const of = total !== null ? ` of ${total}` : '';
@@ -87,18 +210,16 @@ class Downloader {
       chunks.push(value);
       loaded += value.length;
       this.overall += value.length;
-      this.onProgress(file, loaded, total, this.overall);
+      this.onProgress(file, start + loaded, total, this.overall, this.overallTotal, 'network');
+      if (canResume && performance.now() - lastSave > PARTIAL_SAVE_MS) {
+        lastSave = performance.now();
+        await savePending();
+      }
     }
-    if (total !== null && loaded !== total) {
-      throw new ModelFetchError(url, `the download stopped after ${loaded} of ${total} bytes`);
+    if (total !== null && start + loaded !== total) {
+      throw new ModelFetchError(url, `the download stopped after ${start + loaded} of ${total} bytes`);
     }
-    const data = new Uint8Array(loaded);
-    let offset = 0;
-    for (const chunk of chunks) {
-      data.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return data;
+    return concat(resumed ? [resumed.prefix, ...chunks] : chunks, start + loaded);
   }
 
   async json(file: string, optional = false): Promise<Record<string, unknown> | null> {
@@ -114,24 +235,52 @@ class Downloader {
   }
 }
 
+/**
+ * The external weights files of a graph, as transformers.js declares them: `true` for one
+ * `<file>_data`, or per file name a flag or a count of chunks (`_data`, `_data_1`, ...).
+ */
+export function externalDataFiles(config: Record<string, unknown>, onnxFile: string): string[] {
+  const flag = (config['transformers.js_config'] as { use_external_data_format?: unknown } | undefined)?.use_external_data_format;
+  const value = flag && typeof flag === 'object' ? (flag as Record<string, unknown>)[onnxFile.split('/').pop()!] : flag;
+  const count = value === true ? 1 : typeof value === 'number' ? value : 0;
+  return Array.from({ length: count }, (_, i) => (i === 0 ? `${onnxFile}_data` : `${onnxFile}_data_${i}`));
+}
+
+function concat(chunks: Uint8Array[], length: number): Uint8Array {
+  const data = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    data.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return data;
+}
+
 export async function fetchModelFiles(
   folderUrl: string,
   onProgress: ProgressCallback,
-  options: { onnxFile?: string; signal?: AbortSignal } = {},
+  options: { onnxFile?: string; signal?: AbortSignal; cache?: ModelCache | null; partials?: PartialStore | null } = {},
 ): Promise<ModelFiles> {
-  const download = new Downloader(folderUrl, onProgress, options.signal);
+  const download = new Downloader(folderUrl, onProgress, options.signal, options.cache ?? null, options.partials ?? null);
   const config = (await download.json('config.json'))!;
+  const plannedOnnx = options.onnxFile ?? 'onnx/model.onnx';
+  const dataFiles = externalDataFiles(config, plannedOnnx);
+  await download.planTotal([
+    'generation_config.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    plannedOnnx,
+    ...dataFiles,
+  ]);
   const generationConfig = (await download.json('generation_config.json', true)) ?? {};
   const tokenizerJson = (await download.json('tokenizer.json'))!;
   const tokenizerConfig = (await download.json('tokenizer_config.json', true)) ?? {};
   const onnxFile = options.onnxFile ?? 'onnx/model.onnx';
   const onnx = (await download.bytes(onnxFile))!;
   const externalData: ModelFiles['externalData'] = [];
-  const jsConfig = config['transformers.js_config'] as { use_external_data_format?: unknown } | undefined;
-  if (jsConfig?.use_external_data_format) {
-    const dataFile = `${onnxFile}_data`;
+  for (const dataFile of dataFiles) {
     const data = (await download.bytes(dataFile))!;
     externalData.push({ path: dataFile.split('/').pop()!, data });
   }
-  return { folderUrl, config, generationConfig, tokenizerJson, tokenizerConfig, onnx, externalData, totalBytes: download.overall };
+  return { folderUrl, config, generationConfig, tokenizerJson, tokenizerConfig, onnx, externalData, totalBytes: download.overall, cacheReport: download.report };
 }

@@ -27,8 +27,11 @@ interface Initializer {
   dims: number[];
   /** Inline bytes (small constants) or an offset into the external buffer. */
   inline?: Uint8Array;
-  external?: { offset: number; length: number };
+  external?: { offset: number; length: number; fill: WeightFill };
 }
+
+/** Writes a weight's values into its slot of the external buffer (filled once, at build time). */
+export type WeightFill = (out: Float32Array | Uint16Array) => void;
 
 export const EXTERNAL_DATA_FILE = 'model.onnx_data';
 
@@ -37,7 +40,6 @@ export class OnnxGraph {
   private inits: Initializer[] = [];
   private inputs: { name: string; type: ElemType; dims: Dim[] }[] = [];
   private outputs: { name: string; type: ElemType; dims: Dim[] }[] = [];
-  private externalChunks: Uint8Array[] = [];
   private externalSize = 0;
   private counter = 0;
 
@@ -74,12 +76,14 @@ export class OnnxGraph {
     return name;
   }
 
-  /** A weight whose bytes go to the external-data file. */
-  weight(name: string, type: ElemType, dims: number[], data: Float32Array | Uint16Array): string {
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    this.inits.push({ name, type, dims, external: { offset: this.externalSize, length: bytes.length } });
-    this.externalChunks.push(bytes);
-    this.externalSize += bytes.length;
+  /**
+   * A weight whose bytes go to the external-data file. Filled in place at build time, so a 1B model
+   * needs its weights in memory once, not twice.
+   */
+  weight(name: string, type: 'float' | 'float16', dims: number[], fill: WeightFill): string {
+    const length = dims.reduce((a, b) => a * b, 1) * (type === 'float16' ? 2 : 4);
+    this.inits.push({ name, type, dims, external: { offset: this.externalSize, length, fill } });
+    this.externalSize += length;
     return name;
   }
 
@@ -101,10 +105,12 @@ export class OnnxGraph {
     });
     w.message(8, (o) => o.string(1, '').int(2, opset));
     const externalData = new Uint8Array(this.externalSize);
-    let offset = 0;
-    for (const chunk of this.externalChunks) {
-      externalData.set(chunk, offset);
-      offset += chunk.length;
+    for (const { type, external } of this.inits) {
+      if (!external) continue;
+      const view = type === 'float16'
+        ? new Uint16Array(externalData.buffer, external.offset, external.length / 2)
+        : new Float32Array(externalData.buffer, external.offset, external.length / 4);
+      external.fill(view);
     }
     return { model: w.finish(), externalData };
   }

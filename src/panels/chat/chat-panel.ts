@@ -2,12 +2,18 @@
  * The chat: streaming replies, Stop (or Esc), New chat, Enter to send and Shift+Enter for a newline.
  * Model output is bound as text, never as markup, so nothing a model writes can run in the page.
  */
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { localized, msg, str } from '@lit/localize';
 import type { EngineClient } from '../../engine/client';
 import type { ChatMessage, GenerationSettings, GenerationStats, ModelInfo, StopReason } from '../../engine/protocol';
 import { formatRate } from '../format';
 import './chat-settings';
+import './conversations-bar';
+import {
+  exportConversations, importConversations, loadConversations, loadDraft, messagesForModel, newConversation, saveConversations, saveDraft,
+  type ConversationsState,
+} from './conversations-store';
 
 interface Turn extends ChatMessage {
   tokenIds?: number[];
@@ -16,6 +22,7 @@ interface Turn extends ChatMessage {
   streaming?: boolean;
 }
 
+@localized()
 @customElement('tl-chat-panel')
 export class ChatPanel extends LitElement {
   @property({ attribute: false }) client: EngineClient | null = null;
@@ -29,6 +36,9 @@ export class ChatPanel extends LitElement {
   @state() private stats: GenerationStats | null = null;
   @state() private error: { name: string; message: string } | null = null;
   @state() private lastSeed: number | null = null;
+  /** Saved conversations; the active one is what `turns` shows. */
+  @state() private conversations: ConversationsState = loadConversations();
+  @state() private conversationsNote: string | null = null;
   @query('textarea') private input!: HTMLTextAreaElement;
   @query('.log') private log!: HTMLElement;
 
@@ -63,6 +73,81 @@ export class ChatPanel extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('keydown', this.onKeyDown);
+    this.showActiveConversation();
+    this.draft = loadDraft();
+  }
+
+  private get activeConversation() {
+    return this.conversations.conversations.find((c) => c.id === this.conversations.activeId) ?? this.conversations.conversations[0];
+  }
+
+  private showActiveConversation(): void {
+    this.turns = this.activeConversation.messages.map((m) => ({ ...m }));
+    this.stats = null;
+    this.error = null;
+  }
+
+  /**
+   * Keeps the conversation and the draft across reloads. While a reply streams, the message being
+   * answered is saved as the draft, so a crash or reload gives it back instead of losing it.
+   */
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!changed.has('turns' as keyof ChatPanel) && !changed.has('draft' as keyof ChatPanel)) return;
+    const streaming = this.turns.at(-1)?.streaming === true;
+    if (streaming) {
+      if (changed.has('draft' as keyof ChatPanel)) saveDraft(this.draft || (this.turns.at(-2)?.content ?? ''));
+      return;
+    }
+    saveDraft(this.draft);
+    if (!changed.has('turns' as keyof ChatPanel)) return;
+    const messages: ChatMessage[] = this.turns.map(({ role, content }) => ({ role, content }));
+    const active = this.activeConversation;
+    if (JSON.stringify(active.messages) === JSON.stringify(messages)) return;
+    this.updateConversations({ ...active, messages, updatedAt: Date.now() });
+  }
+
+  private updateConversations(changedConversation: ConversationsState['conversations'][number]): void {
+    const conversations = this.conversations.conversations.map((c) => (c.id === changedConversation.id ? changedConversation : c));
+    this.conversations = { ...this.conversations, conversations };
+    this.conversationsNote = saveConversations(this.conversations) ? null : msg('The browser refused to save conversations (storage full or disabled); export them to keep them.');
+  }
+
+  private selectConversation(id: string): void {
+    if (this.generating) return;
+    this.conversations = { ...this.conversations, activeId: id };
+    saveConversations(this.conversations);
+    this.showActiveConversation();
+  }
+
+  private deleteConversation(): void {
+    if (this.generating) return;
+    const rest = this.conversations.conversations.filter((c) => c.id !== this.conversations.activeId);
+    const list = rest.length ? rest : [newConversation()];
+    this.conversations = { activeId: list[0].id, conversations: list };
+    saveConversations(this.conversations);
+    this.showActiveConversation();
+  }
+
+  private exportConversations(): void {
+    const blob = new Blob([exportConversations(this.conversations.conversations)], { type: 'application/json' });
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = `transformer-lab-conversations-${new Date().toISOString().slice(0, 10)}.json`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  }
+
+  private importConversations(json: string): void {
+    try {
+      const conversations = importConversations(this.conversations.conversations, json);
+      const added = conversations.length - this.conversations.conversations.length;
+      this.conversations = { activeId: conversations[0].id, conversations };
+      saveConversations(this.conversations);
+      this.showActiveConversation();
+      this.conversationsNote = `Imported ${added} conversation${added === 1 ? '' : 's'}.`;
+    } catch (error) {
+      this.conversationsNote = (error as Error).message;
+    }
   }
 
   override disconnectedCallback(): void {
@@ -79,7 +164,8 @@ export class ChatPanel extends LitElement {
     if (!text.trim() || !this.client || !this.model || this.generating || this.busy) return;
     this.error = null;
     const history: ChatMessage[] = this.turns.map(({ role, content }) => ({ role, content }));
-    const messages: ChatMessage[] = [...history, { role: 'user', content: text }];
+    // The system prompt goes first; the chat template decides how (or whether) the model sees it.
+    const messages: ChatMessage[] = messagesForModel({ system: this.activeConversation.system, messages: history }, [{ role: 'user', content: text }]);
     const reply: Turn = { role: 'assistant', content: '', streaming: true, tokenIds: [] };
     this.turns = [...this.turns, { role: 'user', content: text }, reply];
     this.draft = '';
@@ -101,6 +187,8 @@ export class ChatPanel extends LitElement {
       this.draft = text;
       const e = error as Error;
       this.error = { name: e.name, message: e.message };
+      // The app restarts the engine after a GPU loss or a crash; the conversation stays here.
+      this.dispatchEvent(new CustomEvent('engine-error', { detail: { name: e.name }, bubbles: true, composed: true }));
     } finally {
       this.generationId = null;
       this.turns = [...this.turns];
@@ -115,6 +203,12 @@ export class ChatPanel extends LitElement {
 
   private newChat(): void {
     this.stop();
+    // The finished conversation stays in the list; an empty one is reused.
+    if (this.activeConversation.messages.length) {
+      const fresh = newConversation();
+      this.conversations = { activeId: fresh.id, conversations: [fresh, ...this.conversations.conversations] };
+      saveConversations(this.conversations);
+    }
     this.turns = [];
     this.stats = null;
     this.error = null;
@@ -135,7 +229,7 @@ export class ChatPanel extends LitElement {
   private renderTurn(turn: Turn) {
     return html`<div class="turn ${turn.role}" data-role=${turn.role} data-token-ids=${turn.tokenIds ? JSON.stringify(turn.tokenIds) : nothing}
         data-stop-reason=${turn.reason ?? nothing} data-streaming=${turn.streaming ? 'true' : 'false'}>
-      <div class="role">${turn.role === 'user' ? 'You' : (this.model?.name ?? 'Model')}</div>
+      <div class="role">${turn.role === 'user' ? msg('You') : (this.model?.name ?? msg('Model'))}</div>
       <p class="content">${turn.content}</p>
       ${turn.reasonDetail ? html`<div class="stop-note" data-testid="stop-note">${turn.reasonDetail}</div>` : nothing}
     </div>`;
@@ -145,33 +239,40 @@ export class ChatPanel extends LitElement {
     const s = this.stats;
     if (!s) return nothing;
     return html`<div class="stats" data-testid="run-stats" aria-live="off">
-      <span>time to first token <strong data-testid="ttft">${s.timeToFirstTokenMs.toFixed(0)} ms</strong></span>
-      <span>decode <strong data-testid="decode-rate">${formatRate(s.decodeTokensPerSecond)} tok/s</strong></span>
-      <span>prefill <strong>${formatRate(s.prefillTokensPerSecond)} tok/s</strong></span>
-      <span>prompt <strong>${s.promptTokens}</strong> · generated <strong data-testid="generated-count">${s.generatedTokens}</strong> tokens</span>
-      ${this.model ? html`<span>on <strong>${this.model.backend}</strong></span>` : nothing}
+      <span>${msg('time to first token')} <strong data-testid="ttft">${s.timeToFirstTokenMs.toFixed(0)} ms</strong></span>
+      <span>${msg('decode')} <strong data-testid="decode-rate">${formatRate(s.decodeTokensPerSecond)} tok/s</strong></span>
+      <span>${msg('prefill')} <strong>${formatRate(s.prefillTokensPerSecond)} tok/s</strong></span>
+      <span>${msg('prompt')} <strong>${s.promptTokens}</strong> · ${msg('generated')} <strong data-testid="generated-count">${s.generatedTokens}</strong> ${msg('tokens')}</span>
+      ${this.model ? html`<span>${msg('on')} <strong>${this.model.backend}</strong></span>` : nothing}
     </div>`;
   }
 
   override render() {
     const ready = !!this.model && !this.busy;
-    const mode = this.model?.hasChatTemplate ? 'chat template' : 'plain continuation (the model continues your text)';
+    const mode = this.model?.hasChatTemplate ? msg('chat template') : msg('plain continuation (the model continues your text)');
     return html`
-      <div class="log" role="log" aria-label="Conversation" aria-live="polite">
-        ${this.turns.length ? this.turns.map((t) => this.renderTurn(t)) : html`<p class="empty">${this.model ? `Say something to ${this.model.name}. Mode: ${mode}.` : 'Waiting for a model…'}</p>`}
+      <tl-conversations-bar .state=${this.conversations} .note=${this.conversationsNote} ?disabled=${this.generating}
+        @conversation-select=${(e: CustomEvent<string>) => this.selectConversation(e.detail)}
+        @conversation-delete=${this.deleteConversation}
+        @conversations-export=${this.exportConversations}
+        @conversations-import=${(e: CustomEvent<string>) => this.importConversations(e.detail)}
+        @system-change=${(e: CustomEvent<string>) => this.updateConversations({ ...this.activeConversation, system: e.detail, updatedAt: Date.now() })}
+      ></tl-conversations-bar>
+      <div class="log" role="log" aria-label=${msg('Conversation')} aria-live="polite">
+        ${this.turns.length ? this.turns.map((t) => this.renderTurn(t)) : html`<p class="empty">${this.model ? msg(str`Say something to ${this.model.name}. Mode: ${mode}.`) : msg('Waiting for a model…')}</p>`}
       </div>
       ${this.error ? html`<div class="error" role="alert" data-testid="chat-error" data-error-name=${this.error.name}>${this.error.message}</div>` : nothing}
       <div class="composer">
-        <textarea aria-label="Message" placeholder=${ready ? 'Type a message; Enter sends, Shift+Enter adds a line' : 'Loading the model…'}
+        <textarea aria-label=${msg('Message')} placeholder=${ready ? msg('Type a message; Enter sends, Shift+Enter adds a line') : msg('Loading the model…')}
           .value=${this.draft} @input=${(e: Event) => (this.draft = (e.target as HTMLTextAreaElement).value)} @keydown=${this.onInputKey}></textarea>
         <div class="buttons">
           ${this.generating
-            ? html`<button class="primary" @click=${this.stop} title="Stop (Esc)">Stop</button>`
-            : html`<button class="primary" @click=${() => this.send()} ?disabled=${!ready || !this.draft.trim()}>Send</button>`}
-          <button @click=${this.newChat}>New chat</button>
+            ? html`<button class="primary" @click=${this.stop} title=${msg('Stop (Esc)')}>${msg('Stop')}</button>`
+            : html`<button class="primary" @click=${() => this.send()} ?disabled=${!ready || !this.draft.trim()}>${msg('Send')}</button>`}
+          <button @click=${this.newChat}>${msg('New chat')}</button>
         </div>
       </div>
-      <div class="hint">Enter sends · Shift+Enter new line · Esc stops</div>
+      <div class="hint">${msg('Enter sends · Shift+Enter new line · Esc stops')}</div>
       ${this.renderStats()}
       <tl-chat-settings .settings=${this.settings} .lastSeed=${this.lastSeed}></tl-chat-settings>
     `;

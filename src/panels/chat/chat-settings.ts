@@ -1,25 +1,28 @@
 /** Generation settings: every field maps to one URL parameter, so a demo can be bookmarked. */
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { localized, msg, str } from '@lit/localize';
 import type { GenerationSettings } from '../../engine/protocol';
 
 interface Field {
   key: 'maxNewTokens' | 'temperature' | 'topK' | 'topP' | 'repetitionPenalty';
-  label: string;
+  /** Functions, so each render reads the current language. */
+  label: () => string;
   min: number;
   max: number;
   step: number;
-  hint: string;
+  hint: () => string;
 }
 
 const FIELDS: Field[] = [
-  { key: 'maxNewTokens', label: 'Max new tokens', min: 1, max: 32768, step: 1, hint: 'Upper bound on the reply length' },
-  { key: 'temperature', label: 'Temperature', min: 0, max: 5, step: 0.05, hint: '0 = greedy: always the most likely token' },
-  { key: 'topK', label: 'Top-k', min: 0, max: 100000, step: 1, hint: 'Sample among the k most likely tokens; 0 = off' },
-  { key: 'topP', label: 'Top-p', min: 0.01, max: 1, step: 0.01, hint: 'Sample from the smallest set with this much probability; 1 = off' },
-  { key: 'repetitionPenalty', label: 'Repetition penalty', min: 0.5, max: 5, step: 0.05, hint: '1 = off; above 1 discourages repeating tokens' },
+  { key: 'maxNewTokens', label: () => msg('Max new tokens'), min: 1, max: 32768, step: 1, hint: () => msg('Upper bound on the reply length') },
+  { key: 'temperature', label: () => msg('Temperature'), min: 0, max: 5, step: 0.05, hint: () => msg('0 = greedy: always the most likely token') },
+  { key: 'topK', label: () => msg('Top-k'), min: 0, max: 100000, step: 1, hint: () => msg('Sample among the k most likely tokens; 0 = off') },
+  { key: 'topP', label: () => msg('Top-p'), min: 0.01, max: 1, step: 0.01, hint: () => msg('Sample from the smallest set with this much probability; 1 = off') },
+  { key: 'repetitionPenalty', label: () => msg('Repetition penalty'), min: 0.5, max: 5, step: 0.05, hint: () => msg('1 = off; above 1 discourages repeating tokens') },
 ];
 
+@localized()
 @customElement('tl-chat-settings')
 export class ChatSettings extends LitElement {
   @property({ attribute: false }) settings!: GenerationSettings;
@@ -62,20 +65,20 @@ export class ChatSettings extends LitElement {
     const s = this.settings;
     return html`
       <fieldset>
-        <legend>Generation settings</legend>
+        <legend>${msg('Generation settings')}</legend>
         ${FIELDS.map(
-          (field) => html`<label title=${field.hint}>${field.label}
+          (field) => html`<label title=${field.hint()}>${field.label()}
             <input type="number" name=${field.key} min=${field.min} max=${field.max} step=${field.step} .value=${String(s[field.key])}
               @change=${(e: Event) => this.onNumber(field, e)} /></label>`,
         )}
-        <label title="Same seed and settings give the same reply; empty = random">Seed
-          <input type="number" name="seed" min="0" placeholder="random" .value=${s.seed === null ? '' : String(s.seed)} @change=${this.onSeed} />
+        <label title=${msg('Same seed and settings give the same reply; empty = random')}>${msg('Seed')}
+          <input type="number" name="seed" min="0" placeholder=${msg('random')} .value=${s.seed === null ? '' : String(s.seed)} @change=${this.onSeed} />
         </label>
-        <label title="Stop before any of these strings; separate several with |">Stop strings
-          <input type="text" name="stop" placeholder="e.g. \\n\\n|User:" .value=${s.stopStrings.map((t) => t.replace(/\n/g, '\\n').replace(/\t/g, '\\t')).join('|')} @change=${this.onStops} />
+        <label title=${msg('Stop before any of these strings; separate several with |')}>${msg('Stop strings')}
+          <input type="text" name="stop" placeholder=${msg('e.g. \\n\\n|User:')} .value=${s.stopStrings.map((t) => t.replace(/\n/g, '\\n').replace(/\t/g, '\\t')).join('|')} @change=${this.onStops} />
         </label>
         ${s.seed === null && this.lastSeed !== null
-          ? html`<span class="seed-note">Last reply used seed ${this.lastSeed}: enter it to reproduce that reply.</span>`
+          ? html`<span class="seed-note">${msg(str`Last reply used seed ${this.lastSeed}: enter it to reproduce that reply.`)}</span>`
           : ''}
       </fieldset>
     `;

@@ -4,6 +4,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { localized, msg, str } from '@lit/localize';
 import type { BackendPreference, LoadProgress, ModelInfo } from '../../engine/protocol';
 import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
 import { formatBytes } from '../format';
@@ -19,6 +20,7 @@ export interface LoadModelDetail {
   backend: BackendPreference;
 }
 
+@localized()
 @customElement('tl-model-bar')
 export class ModelBar extends LitElement {
   @property() modelUrl = '';
@@ -59,24 +61,24 @@ export class ModelBar extends LitElement {
   }
 
   private renderProgress(progress: LoadProgress | null) {
-    if (!progress) return html`<span role="status">Starting the engine…</span>`;
-    if (progress.phase === 'session') return html`<span role="status">Building the inference session (compiling kernels)…</span>`;
+    if (!progress) return html`<span role="status">${msg('Starting the engine…')}</span>`;
+    if (progress.phase === 'session') return html`<span role="status">${msg('Building the inference session (compiling kernels)…')}</span>`;
     const fraction = progress.totalBytes ? progress.loadedBytes / progress.totalBytes : null;
     return html`
-      <progress aria-label="Download progress" max="1" .value=${fraction ?? 0}></progress>
+      <progress aria-label=${msg('Download progress')} max="1" .value=${fraction ?? 0}></progress>
       <span role="status" data-testid="load-progress">
-        Downloading ${progress.file}: ${formatBytes(progress.loadedBytes)}${progress.totalBytes ? html` of ${formatBytes(progress.totalBytes)} (${Math.round(fraction! * 100)} %)` : nothing}
-        · ${formatBytes(progress.overallLoadedBytes)} in all
+        ${msg(str`Downloading ${progress.file}: ${formatBytes(progress.loadedBytes)}`)}${progress.totalBytes ? msg(str` of ${formatBytes(progress.totalBytes)} (${Math.round(fraction! * 100)} %)`) : nothing}
+        · ${msg(str`${formatBytes(progress.overallLoadedBytes)} in all`)}
       </span>`;
   }
 
   private renderModel(info: ModelInfo) {
     return html`
-      <span class="badge ${info.backend}" data-testid="backend-badge" title=${info.fallbackReason ?? `Running on ${info.backend}`}>${info.backend}</span>
-      <span data-testid="model-name"><strong>${info.name}</strong> · ${formatBytes(info.modelBytes)} · context ${info.contextLength} tokens</span>
-      ${info.backend === 'wasm' ? html`<span class="note" data-testid="wasm-threads">${info.wasmThreads} WASM thread${info.wasmThreads === 1 ? '' : 's'}</span>` : nothing}
-      <span class="note">session built in ${(info.sessionBuildMs / 1000).toFixed(2)} s</span>
-      ${info.fallbackReason ? html`<span class="note" data-testid="fallback-reason">Using WASM because ${info.fallbackReason}.</span>` : nothing}
+      <span class="badge ${info.backend}" data-testid="backend-badge" title=${info.fallbackReason ?? msg(str`Running on ${info.backend}`)}>${info.backend}</span>
+      <span data-testid="model-name"><strong>${info.name}</strong> · ${formatBytes(info.modelBytes)} · ${msg(str`context ${info.contextLength} tokens`)}</span>
+      ${info.backend === 'wasm' ? html`<span class="note" data-testid="wasm-threads">${info.wasmThreads === 1 ? msg('1 WASM thread') : msg(str`${info.wasmThreads} WASM threads`)}</span>` : nothing}
+      <span class="note">${msg(str`session built in ${(info.sessionBuildMs / 1000).toFixed(2)} s`)}</span>
+      ${info.fallbackReason ? html`<span class="note" data-testid="fallback-reason">${msg(str`Using WASM because ${info.fallbackReason}.`)}</span>` : nothing}
     `;
   }
 
@@ -84,29 +86,29 @@ export class ModelBar extends LitElement {
     const loading = this.loadState.status === 'loading';
     const backend = this.draftBackend ?? this.backend;
     return html`
-      <form @submit=${this.submit} aria-label="Model">
-        <label>Model folder URL
+      <form @submit=${this.submit} aria-label=${msg('Model')}>
+        <label>${msg('Model folder URL')}
           <input name="model" type="text" list="embedded-models" .value=${this.urlValue} spellcheck="false"
             @input=${(e: Event) => (this.draftUrl = (e.target as HTMLInputElement).value)} />
         </label>
         <datalist id="embedded-models">
           ${EMBEDDED_MODELS.filter((m) => m.kind === 'decoder').map((m) => html`<option value=${embeddedModelUrl(m)}>${m.label}</option>`)}
         </datalist>
-        <label>Backend
+        <label>${msg('Backend')}
           <select name="backend" .value=${backend} @change=${(e: Event) => (this.draftBackend = (e.target as HTMLSelectElement).value as BackendPreference)}>
-            <option value="auto" ?selected=${backend === 'auto'}>Auto (WebGPU, else WASM)</option>
+            <option value="auto" ?selected=${backend === 'auto'}>${msg('Auto (WebGPU, else WASM)')}</option>
             <option value="webgpu" ?selected=${backend === 'webgpu'}>WebGPU</option>
             <option value="wasm" ?selected=${backend === 'wasm'}>WASM</option>
           </select>
         </label>
-        <button type="submit" ?disabled=${loading}>Load</button>
+        <button type="submit" ?disabled=${loading}>${msg('Load')}</button>
       </form>
       <div class="status">
         ${loading ? this.renderProgress((this.loadState as { progress: LoadProgress | null }).progress) : nothing}
         ${this.current && !loading ? this.renderModel(this.current) : nothing}
       </div>
       ${this.loadState.status === 'error'
-        ? html`<div class="error" role="alert" data-testid="load-error" data-error-name=${this.loadState.name}>${this.loadState.message}${this.current ? html` Still running ${this.current.name}.` : nothing}</div>`
+        ? html`<div class="error" role="alert" data-testid="load-error" data-error-name=${this.loadState.name}>${this.loadState.message}${this.current ? msg(str` Still running ${this.current.name}.`) : nothing}</div>`
         : nothing}
     `;
   }

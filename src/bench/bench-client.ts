@@ -1,0 +1,47 @@
+/** The page's side of the benchmark worker: one request at a time, with progress and cancel. */
+import type { BenchEvent, BenchProgress, BenchRequest, BenchRequestPayload, ModelDescription } from './protocol';
+import type { BackendResult } from './types';
+
+export interface BenchOutcome {
+  model: ModelDescription;
+  results: BackendResult[];
+  cancelled: boolean;
+}
+
+export class BenchClient {
+  private worker: Worker | null = null;
+  private nextId = 1;
+
+  constructor(private readonly createWorker: () => Worker = () => new Worker(new URL('./bench-worker.ts', import.meta.url), { type: 'module' })) {}
+
+  run(payload: BenchRequestPayload, onProgress: (p: BenchProgress) => void, onBackend: (r: BackendResult) => void): { id: number; done: Promise<BenchOutcome> } {
+    const id = this.nextId++;
+    const worker = (this.worker ??= this.createWorker());
+    const done = new Promise<BenchOutcome>((resolve, reject) => {
+      const onMessage = (message: MessageEvent<BenchEvent>) => {
+        const event = message.data;
+        if (event.id !== id) return;
+        if (event.kind === 'progress') onProgress(event.payload);
+        else if (event.kind === 'backend-done') onBackend(event.payload);
+        else {
+          worker.removeEventListener('message', onMessage);
+          if (event.kind === 'done') resolve(event.payload);
+          else reject(Object.assign(new Error(event.payload.message), { name: event.payload.name }));
+        }
+      };
+      worker.addEventListener('message', onMessage);
+      worker.onerror = (e) => reject(new Error(`the benchmark worker crashed: ${e.message}`));
+    });
+    worker.postMessage({ kind: 'bench', id, payload } satisfies BenchRequest);
+    return { id, done };
+  }
+
+  cancel(target: number): void {
+    this.worker?.postMessage({ kind: 'cancel', id: this.nextId++, payload: { target } } satisfies BenchRequest);
+  }
+
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+}

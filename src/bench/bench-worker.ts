@@ -1,0 +1,133 @@
+/// <reference lib="webworker" />
+/**
+ * The benchmark's worker: loads (or builds) the model once, then for each backend builds a session,
+ * warms up, measures, and releases it before the next, so two backends never compete for memory.
+ */
+import { setupOrt } from '../engine/ort-setup';
+import { DecoderSession } from '../engine/decoder-session';
+import { loadBenchModel } from './load-model';
+import { benchmarkDecoder, benchPromptIds, BenchCancelled } from './runner';
+import { benchmarkTransformersJs } from './transformersjs';
+import { resolveFolderUrl } from '../models/fetch-model';
+import type { BenchEvent, BenchProgress, BenchRequest, BenchRequestPayload } from './protocol';
+import type { BackendResult } from './types';
+import type { Backend } from '../engine/protocol';
+import { buildGptDecoder } from './synthetic/gpt-graph';
+import { SYNTHETIC_SHAPES } from './synthetic/shapes';
+import { EXTERNAL_DATA_FILE } from './synthetic/onnx-builder';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const cancelled = new Set<number>();
+let queue: Promise<void> = Promise.resolve();
+
+function post(event: BenchEvent): void {
+  self.postMessage(event);
+}
+
+// A message round trip lets a cancel in; setTimeout(0) would add 4 ms clamps to the measured loop.
+const channel = new MessageChannel();
+const waiting: (() => void)[] = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+let lastYield = 0;
+function yieldToEvents(): Promise<void> {
+  const now = performance.now();
+  if (now - lastYield < 50) return Promise.resolve();
+  lastYield = now;
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * The first session on a backend also starts its runtime (compiling 28 MB of WASM, opening the GPU
+ * device). A throwaway session of the tiny synthetic model pays that once, and it is reported on its
+ * own, so the model's session build time means the same on the first backend as on the second.
+ */
+const started = new Map<string, number>();
+async function startRuntime(ort: ReturnType<typeof setupOrt>, backend: Backend): Promise<number> {
+  const known = started.get(backend);
+  if (known !== undefined) return known;
+  const t0 = performance.now();
+  const tiny = buildGptDecoder(SYNTHETIC_SHAPES[0], 'fp32');
+  const session = await DecoderSession.create(ort, tiny.model, [{ path: EXTERNAL_DATA_FILE, data: tiny.externalData }], backend, tiny.config);
+  await session.release();
+  const ms = performance.now() - t0;
+  started.set(backend, ms);
+  return ms;
+}
+
+async function bench(id: number, request: BenchRequestPayload): Promise<void> {
+  // A progress message per token made the page re-render per token, taking CPU from the run being
+  // measured (decode on a 2-core machine halved). A change of phase or run is always sent; tokens at most 4×/s.
+  let lastSent = { at: 0, key: '' };
+  const progress = (p: Omit<BenchProgress, 'run' | 'runs' | 'tokens'> & Partial<BenchProgress>) => {
+    const payload: BenchProgress = { run: 0, runs: 0, tokens: 0, ...p };
+    const key = `${payload.backend}/${payload.phase}/${payload.run}/${payload.detail}`;
+    const now = performance.now();
+    if (key === lastSent.key && now - lastSent.at < 250) return;
+    lastSent = { at: now, key };
+    post({ kind: 'progress', id, payload });
+  };
+  const ort = setupOrt(request.wasmThreads);
+  progress({ backend: null, phase: request.source.kind === 'synthetic' ? 'build-model' : 'download', detail: 'preparing the model' });
+  const model = await loadBenchModel(request.source, request.baseUrl, (bytes) =>
+    progress({ backend: null, phase: 'download', detail: `${(bytes / 1e6).toFixed(1)} MB downloaded` }),
+  );
+  const results: BackendResult[] = [];
+  const isCancelled = () => cancelled.has(id);
+  try {
+    for (const backend of request.backends) {
+      if (isCancelled()) throw new BenchCancelled('cancelled');
+      progress({ backend, phase: 'session', detail: `starting the ${backend} runtime` });
+      const runtimeStartMs = await startRuntime(ort, backend);
+      progress({ backend, phase: 'session', detail: `building the ${backend} session` });
+      const started = performance.now();
+      const decoder = await DecoderSession.create(ort, model.onnx, model.externalData, backend, model.config);
+      const buildMs = performance.now() - started;
+      try {
+        const result = await benchmarkDecoder(decoder, backend, 'ours', { ...model.description, contextLength: model.config.contextLength }, request.settings, buildMs, {
+          isCancelled,
+          yieldToEvents,
+          onProgress: (phase, run, runs, tokens) => progress({ backend, phase, run, runs, tokens, detail: `${phase} run ${run + 1} of ${runs}` }),
+        });
+        results.push({ ...result, runtimeStartMs });
+        post({ kind: 'backend-done', id, payload: { ...result, runtimeStartMs } });
+      } finally {
+        await decoder.release();
+      }
+      if (request.transformersJs && request.source.kind === 'folder') {
+        progress({ backend, phase: 'session', detail: `loading transformers.js on ${backend}` });
+        const promptIds = benchPromptIds(Math.min(request.settings.promptTokens, model.config.contextLength - 1), model.description.vocab);
+        const theirs = await benchmarkTransformersJs(resolveFolderUrl(request.source.url, request.baseUrl), backend, promptIds, request.settings, model.description, {
+          isCancelled,
+          onProgress: (phase, run, runs) => progress({ backend, phase, run, runs, detail: `transformers.js ${phase} run ${run + 1} of ${runs}` }),
+        });
+        if (!theirs) throw new BenchCancelled('cancelled');
+        results.push(theirs);
+        post({ kind: 'backend-done', id, payload: theirs });
+      }
+    }
+    post({ kind: 'done', id, payload: { model: model.description, results, cancelled: false } });
+  } catch (error) {
+    if (!(error instanceof BenchCancelled)) throw error;
+    post({ kind: 'done', id, payload: { model: model.description, results, cancelled: true } });
+  }
+}
+
+self.onmessage = (message: MessageEvent<BenchRequest>) => {
+  const request = message.data;
+  if (request.kind === 'cancel') {
+    cancelled.add(request.payload.target);
+    return;
+  }
+  queue = queue.then(() =>
+    bench(request.id, request.payload)
+      .catch((error: unknown) => {
+        const e = error instanceof Error ? error : new Error(String(error));
+        post({ kind: 'error', id: request.id, payload: { name: e.name, message: e.message } });
+      })
+      .finally(() => cancelled.delete(request.id)),
+  );
+};

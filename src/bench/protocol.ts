@@ -1,0 +1,52 @@
+/**
+ * Messages between the benchmark panel and its worker, `{ kind, id, payload }` like the engine's.
+ * The benchmark has its own worker so a long run never blocks the chat's engine, and vice versa.
+ */
+import type { Backend } from '../engine/protocol';
+import type { BackendResult, BenchSettings, ModelSource } from './types';
+
+export interface BenchRequestPayload {
+  source: ModelSource;
+  backends: Backend[];
+  settings: BenchSettings;
+  /** The page's address, which a relative model folder is resolved against. */
+  baseUrl: string;
+  wasmThreads?: number;
+  /** Also measure transformers.js's `generate` on each backend (model folders only). */
+  transformersJs?: boolean;
+}
+
+export interface BenchProgress {
+  backend: Backend | null;
+  phase: 'download' | 'build-model' | 'session' | 'warmup' | 'measure';
+  /** Run index within the phase (0-based), and how many there are. */
+  run: number;
+  runs: number;
+  /** Tokens generated in the current run. */
+  tokens: number;
+  detail: string;
+}
+
+export type BenchRequest =
+  | { kind: 'bench'; id: number; payload: BenchRequestPayload }
+  | { kind: 'cancel'; id: number; payload: { target: number } };
+
+export type BenchEvent =
+  | { kind: 'progress'; id: number; payload: BenchProgress }
+  | { kind: 'backend-done'; id: number; payload: BackendResult }
+  | { kind: 'done'; id: number; payload: { model: ModelDescription; results: BackendResult[]; cancelled: boolean } }
+  | { kind: 'error'; id: number; payload: { name: string; message: string } };
+
+export interface ModelDescription {
+  /** `stories260k`, `tl-gpt`, `synthetic:gpt2-small:fp16`. */
+  name: string;
+  source: ModelSource;
+  parameters: number | null;
+  /** Bytes of weights a decode step reads (the memory-bandwidth bound's numerator, KV cache apart). */
+  weightBytesPerToken: number;
+  /** Bytes of K and V one cached token adds, read again by every later step. */
+  kvBytesPerToken: number;
+  layers: number;
+  vocab: number;
+  contextLength: number;
+}

@@ -1,0 +1,77 @@
+/**
+ * Shapes of synthetic decoders: real model sizes with random weights, so a user can measure a
+ * GPT-2 or a 1B model's speed without downloading one.
+ */
+
+export type MlpKind = 'gelu' | 'swiglu';
+export type WeightType = 'fp32' | 'fp16';
+
+export interface SyntheticShape {
+  id: string;
+  label: string;
+  layers: number;
+  hidden: number;
+  heads: number;
+  /** Inner size of the MLP. */
+  ffn: number;
+  vocab: number;
+  contextLength: number;
+  /** gelu: two matrices (GPT-2); swiglu: three (Llama). The activation itself is x·sigmoid(x) for both. */
+  mlp: MlpKind;
+}
+
+/**
+ * Llama-like presets keep the layer count, widths and vocabulary of the model they are named after,
+ * but use full multi-head attention (no grouped KV heads) and learned positions instead of RoPE:
+ * the weights a decode step reads are the same within a few percent, which is what bounds speed.
+ */
+export const SYNTHETIC_SHAPES: readonly SyntheticShape[] = [
+  { id: 'tiny', label: 'Tiny (0.1M, for tests)', layers: 2, hidden: 64, heads: 4, ffn: 256, vocab: 512, contextLength: 256, mlp: 'gelu' },
+  { id: 'gpt-25m', label: 'GPT 25M', layers: 6, hidden: 512, heads: 8, ffn: 2048, vocab: 8192, contextLength: 2048, mlp: 'gelu' },
+  { id: 'gpt-100m', label: 'GPT 100M', layers: 12, hidden: 768, heads: 12, ffn: 3072, vocab: 16384, contextLength: 2048, mlp: 'gelu' },
+  { id: 'gpt2-small', label: 'GPT-2 small (124M)', layers: 12, hidden: 768, heads: 12, ffn: 3072, vocab: 50257, contextLength: 1024, mlp: 'gelu' },
+  { id: 'gpt2-medium', label: 'GPT-2 medium (355M)', layers: 24, hidden: 1024, heads: 16, ffn: 4096, vocab: 50257, contextLength: 1024, mlp: 'gelu' },
+  { id: 'llama-0.5b', label: 'Llama-like 0.5B (Qwen2.5-0.5B widths)', layers: 24, hidden: 896, heads: 14, ffn: 4864, vocab: 151936, contextLength: 4096, mlp: 'swiglu' },
+  { id: 'llama-1b', label: 'Llama-like 1B (Llama-3.2-1B widths)', layers: 16, hidden: 2048, heads: 32, ffn: 8192, vocab: 128256, contextLength: 4096, mlp: 'swiglu' },
+];
+
+/** `synthetic:<shape>` or `synthetic:<shape>:fp16`, as the CLI and the URL write it. */
+export interface SyntheticSpec {
+  shape: SyntheticShape;
+  weightType: WeightType;
+}
+
+export function parseSyntheticSpec(text: string): SyntheticSpec | null {
+  const match = /^synthetic:([\w.-]+?)(?::(fp32|fp16))?$/.exec(text.trim());
+  if (!match) return null;
+  const shape = SYNTHETIC_SHAPES.find((s) => s.id === match[1]);
+  return shape ? { shape, weightType: (match[2] as WeightType | undefined) ?? 'fp32' } : null;
+}
+
+export function formatSyntheticSpec(spec: SyntheticSpec): string {
+  return `synthetic:${spec.shape.id}${spec.weightType === 'fp16' ? ':fp16' : ''}`;
+}
+
+/** Parameters per layer and in total (embedding tied with the output head). */
+export function parameterCount(shape: SyntheticShape): { perLayer: number; embedding: number; total: number } {
+  const { hidden: e, ffn, vocab, layers, contextLength } = shape;
+  const attention = 4 * e * e + 4 * e;
+  const mlp = shape.mlp === 'gelu' ? 2 * e * ffn + ffn + e : 3 * e * ffn;
+  const norms = 4 * e;
+  const perLayer = attention + mlp + norms;
+  const embedding = vocab * e + contextLength * e;
+  return { perLayer, embedding, total: perLayer * layers + embedding + 2 * e };
+}
+
+/**
+ * Bytes one decode step must read from memory: every layer's weights, the tied output head
+ * (the whole vocab × hidden matrix), and the KV cache of `contextTokens` positions. The position
+ * table and the embedding lookup read one row each and are left out.
+ */
+export function bytesPerDecodeToken(shape: SyntheticShape, weightType: WeightType, contextTokens: number): number {
+  const width = weightType === 'fp16' ? 2 : 4;
+  const { perLayer } = parameterCount(shape);
+  const weights = (perLayer * shape.layers + shape.vocab * shape.hidden) * width;
+  const kv = 2 * shape.layers * contextTokens * shape.hidden * width;
+  return weights + kv;
+}

@@ -1,0 +1,59 @@
+/** What a benchmark is asked to do and what it measured, shared by the panel, the worker and the CLI. */
+import type { Backend } from '../engine/protocol';
+import type { Spread } from './stats';
+
+export type ModelSource =
+  | { kind: 'folder'; url: string }
+  /** `synthetic:<shape>[:fp16]`, see synthetic/shapes.ts. */
+  | { kind: 'synthetic'; spec: string };
+
+export interface BenchSettings {
+  promptTokens: number;
+  newTokens: number;
+  warmupRuns: number;
+  measuredRuns: number;
+  /**
+   * Context, in tokens, at which decode is measured a second time (0: not measured): a long prompt then
+   * the same new tokens, to see whether decode stays flat as the context grows.
+   */
+  longContextTokens?: number;
+}
+
+export const DEFAULT_BENCH_SETTINGS: BenchSettings = { promptTokens: 16, newTokens: 32, warmupRuns: 1, measuredRuns: 3 };
+
+/** One measured generation. Times in milliseconds from the start of the run. */
+export interface RunSample {
+  timeToFirstTokenMs: number;
+  prefillTokensPerSecond: number;
+  decodeTokensPerSecond: number;
+  /** Time between consecutive generated tokens: the decode latency distribution. */
+  tokenLatenciesMs: number[];
+  tokenIds: number[];
+}
+
+export interface BackendResult {
+  /** 'cpu' is onnxruntime-node's native CPU provider (CLI only). */
+  backend: Backend | 'cpu';
+  /** 'ours': the app's loop in the browser; 'native': the same loop on onnxruntime-node. */
+  engine: 'ours' | 'native' | 'transformersjs';
+  /** Building this model's session, the runtime already started. */
+  sessionBuildMs: number;
+  /** The runtime's one-time start on this backend (WASM compile, GPU device), where measured apart. */
+  runtimeStartMs?: number;
+  timeToFirstTokenMs: Spread;
+  prefillTokensPerSecond: Spread;
+  decodeTokensPerSecond: Spread;
+  /** Every measured run's per-token latencies, concatenated. */
+  tokenLatencyMs: Spread;
+  /** Device-to-host reads per generated token (the logits; 0 where nothing lives on a GPU); null where not counted. */
+  gpuReadsPerToken: number | null;
+  /** Achieved bandwidth: bytes a decode step reads × median decode tokens/s. */
+  achievedGBps: number;
+  /** Decode tokens/s with `longContext` tokens already in the cache; absent when not measured. */
+  longContext?: { tokens: number; decodeTokensPerSecond: Spread };
+  /** The first measured run's greedy tokens, for the consistency check. */
+  greedyTokenIds: number[];
+  runs: RunSample[];
+  /** JS heap of the worker where the browser tells it (Chrome), else null. */
+  memoryBytes: number | null;
+}

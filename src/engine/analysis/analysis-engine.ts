@@ -1,0 +1,168 @@
+/**
+ * The analysis engine: the panel's decoder (KV-cache graph + attention graph) and its two encoders,
+ * and what the panel asks of them. No messaging here; `analysis-worker.ts` adapts it to messages.
+ */
+import { setupOrt } from '../ort-setup';
+import { planBackends, probeWebGpu } from '../backend';
+import { DecoderSession } from '../decoder-session';
+import type { KvCache } from '../kv-cache';
+import { readDecoderConfig } from '../model-config';
+import { TextTokenizer } from '../tokenizer';
+import { topKIndices } from '../sampling';
+import { classifyRuntimeError, EngineError, ModelFormatError, NoModelLoadedError } from '../errors';
+import { fetchModelFiles, modelNameFromUrl, resolveFolderUrl } from '../../models/fetch-model';
+import type { Backend } from '../protocol';
+import { AttentionRunner } from './attention-runner';
+import { countOnnxWeights } from './onnx-weights';
+import { readArchSummary } from './model-summary';
+import { softmaxWithTemperature } from './distribution';
+import { specialFlags } from './special-tokens';
+import type {
+  AnalysisLoadRequest, AnalysisModelInfo, DecoderAttentionResult, DecoderStepResult, EncoderResult, ModelSlot, PrefixChange, TokenizedText,
+} from './protocol';
+
+interface Loaded {
+  info: AnalysisModelInfo;
+  tokenizer: TextTokenizer;
+  /** Whole-sequence graph with attention outputs (the encoder itself, or the decoder's attention graph). */
+  runner: AttentionRunner;
+  /** Only for the decoder: the KV-cache graph and its cache. */
+  decoder?: DecoderSession;
+  cache?: KvCache;
+}
+
+const WORD_MARK = '\u2581';
+
+export class AnalysisEngine {
+  private readonly models = new Map<ModelSlot, Loaded>();
+
+  async load(request: AnalysisLoadRequest): Promise<AnalysisModelInfo> {
+    const folderUrl = resolveFolderUrl(request.modelUrl, request.baseUrl);
+    const ort = setupOrt(request.wasmThreads);
+    const plan = planBackends(request.backend, await probeWebGpu());
+    const isDecoder = request.slot === 'decoder';
+    const noProgress = () => {};
+    const files = await fetchModelFiles(folderUrl, noProgress);
+    const attentionFile = isDecoder ? 'onnx/model_attentions.onnx' : 'onnx/model.onnx';
+    const attentionOnnx = isDecoder ? (await fetchModelFiles(folderUrl, noProgress, { onnxFile: attentionFile })).onnx : files.onnx;
+    let tokenizer: TextTokenizer;
+    try {
+      tokenizer = new TextTokenizer(files.tokenizerJson, files.tokenizerConfig);
+    } catch (error) {
+      throw new ModelFormatError('tokenizer.json', (error as Error).message);
+    }
+    const summary = readArchSummary(files.config);
+    const maskText = typeof files.tokenizerConfig.mask_token === 'string' ? files.tokenizerConfig.mask_token : null;
+    let fallbackReason = plan.skipReason;
+    for (const backend of plan.order) {
+      try {
+        const runner = await AttentionRunner.create(ort, attentionOnnx, backend, attentionFile);
+        const decoder = isDecoder
+          ? await DecoderSession.create(ort, files.onnx, files.externalData, backend, readDecoderConfig(files.config, files.generationConfig, files.tokenizerConfig))
+          : undefined;
+        const info: AnalysisModelInfo = {
+          slot: request.slot,
+          name: modelNameFromUrl(folderUrl),
+          backend,
+          fallbackReason,
+          summary,
+          parameters: countOnnxWeights(files.onnx).parameters,
+          modelBytes: files.totalBytes,
+          maskTokenId: maskText ? (tokenizer.tokenId(maskText) ?? null) : null,
+          vocabulary: Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.tokenToString(id).replaceAll(WORD_MARK, ' ')),
+        };
+        await this.unload(request.slot);
+        this.models.set(request.slot, { info, tokenizer, runner, decoder });
+        return info;
+      } catch (error) {
+        const wrapped = error instanceof EngineError ? error : classifyRuntimeError(backend, error, attentionFile);
+        if (backend === plan.order[plan.order.length - 1]) throw wrapped;
+        fallbackReason = `building the WebGPU session failed: ${(error as Error).message ?? String(error)}`;
+      }
+    }
+    throw new ModelFormatError(attentionFile, 'no backend could run it');
+  }
+
+  private get(slot: ModelSlot): Loaded {
+    const model = this.models.get(slot);
+    if (!model) throw new NoModelLoadedError();
+    return model;
+  }
+
+  private wrap(slot: ModelSlot, error: unknown): never {
+    const backend: Backend = this.models.get(slot)?.info.backend ?? 'wasm';
+    throw error instanceof EngineError ? error : classifyRuntimeError(backend, error, `The ${slot} model`);
+  }
+
+  displayToken(slot: ModelSlot, id: number): string {
+    return this.get(slot).tokenizer.tokenToString(id).replaceAll(WORD_MARK, ' ');
+  }
+
+  tokenize(slot: ModelSlot, text: string): TokenizedText {
+    const model = this.get(slot);
+    const ids = model.tokenizer.encode(text, true);
+    return { ids, tokens: ids.map((id) => this.displayToken(slot, id)), special: specialFlags(ids, model.tokenizer.encode(text, false)) };
+  }
+
+  async decoderAttention(ids: number[]): Promise<DecoderAttentionResult> {
+    try {
+      const pass = await this.get('decoder').runner.run(ids);
+      return { attention: pass.attention };
+    } catch (error) {
+      this.wrap('decoder', error);
+    }
+  }
+
+  async encoderRun(slot: ModelSlot, ids: number[], maskPositions: number[], k: number): Promise<EncoderResult> {
+    try {
+      const pass = await this.get(slot).runner.run(ids);
+      const predictions = maskPositions.map((position) => {
+        const probs = softmaxWithTemperature(pass.logits.subarray(position * pass.vocab, (position + 1) * pass.vocab), 1);
+        const top = topKIndices(probs, k).map((id) => ({ id, token: this.displayToken(slot, id), prob: probs[id] }));
+        return { position, top };
+      });
+      return { attention: pass.attention, predictions };
+    } catch (error) {
+      this.wrap(slot, error);
+    }
+  }
+
+  async decoderStep(ids: number[], reset: boolean): Promise<DecoderStepResult> {
+    const model = this.get('decoder');
+    const decoder = model.decoder!;
+    if (reset || !model.cache) {
+      model.cache?.dispose();
+      model.cache = decoder.newCache();
+    }
+    const started = performance.now();
+    try {
+      const logits = await decoder.forward(ids, model.cache);
+      return { logits, cacheTokens: model.cache.length, cacheBytes: model.cache.byteSize, stepMs: performance.now() - started };
+    } catch (error) {
+      model.cache?.dispose();
+      model.cache = undefined;
+      this.wrap('decoder', error);
+    }
+  }
+
+  /** Runs `ids` without and with its last token and compares the earlier positions' logits. */
+  async prefixChange(slot: ModelSlot, ids: number[]): Promise<PrefixChange> {
+    try {
+      const runner = this.get(slot).runner;
+      const [shorter, longer] = [await runner.run(ids.slice(0, -1)), await runner.run(ids)];
+      let maxAbsChange = 0;
+      for (let i = 0; i < shorter.logits.length; i++) maxAbsChange = Math.max(maxAbsChange, Math.abs(shorter.logits[i] - longer.logits[i]));
+      return { maxAbsChange };
+    } catch (error) {
+      this.wrap(slot, error);
+    }
+  }
+
+  async unload(slot: ModelSlot): Promise<void> {
+    const model = this.models.get(slot);
+    this.models.delete(slot);
+    model?.cache?.dispose();
+    await model?.runner.release();
+    await model?.decoder?.release();
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The typed messages between the architecture panel and its analysis worker, in the same
+ * `{ kind, id, payload }` style as the chat engine's protocol. The analysis worker is separate from
+ * the chat engine so the panel can hold a decoder and two encoders without touching the chat model.
+ */
+import type { Backend, BackendPreference, EngineErrorInfo } from '../protocol';
+
+/** The three models the panel compares. */
+export type ModelSlot = 'decoder' | 'bert' | 'ernie';
+
+export interface AnalysisLoadRequest {
+  slot: ModelSlot;
+  /** Folder in the Hugging Face ONNX layout, absolute or relative to `baseUrl`. */
+  modelUrl: string;
+  baseUrl: string;
+  backend: BackendPreference;
+  wasmThreads?: number;
+}
+
+/** What the config and the weights say about a model: the numbers drawn in the panel's columns. */
+export interface ArchSummary {
+  modelType: string;
+  architecture: 'decoder' | 'encoder';
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  hidden: number;
+  intermediate: number;
+  vocab: number;
+  contextLength: number;
+  norm: 'RMSNorm' | 'LayerNorm';
+  positions: 'rotary' | 'learned';
+  activation: string;
+  tiedEmbeddings: boolean;
+  /** How an encoder was pre-trained to mask (config `masking`), null for a decoder. */
+  masking: string | null;
+}
+
+export interface AnalysisModelInfo {
+  slot: ModelSlot;
+  name: string;
+  backend: Backend;
+  fallbackReason: string | null;
+  summary: ArchSummary;
+  /** Counted from the floating-point initializers of the ONNX file that runs. */
+  parameters: number;
+  modelBytes: number;
+  maskTokenId: number | null;
+  /** Display string of every token id (the "▁" word marker shown as a space), for labels. */
+  vocabulary: string[];
+}
+
+export interface TokenizedText {
+  ids: number[];
+  /** One display string per id (the "▁" word marker shown as a space). */
+  tokens: string[];
+  /** Tokens the tokenizer added around the text ([CLS], [SEP], <bos>): never masked. */
+  special: boolean[];
+}
+
+/** Attention probabilities of one forward pass: `layers[l][h]` is a row-major `seq × seq` matrix. */
+export interface AttentionMaps {
+  seq: number;
+  heads: number;
+  layers: Float32Array[][];
+}
+
+export interface MaskPrediction {
+  position: number;
+  top: { id: number; token: string; prob: number }[];
+}
+
+export interface EncoderResult {
+  attention: AttentionMaps;
+  predictions: MaskPrediction[];
+}
+
+export interface DecoderAttentionResult {
+  attention: AttentionMaps;
+}
+
+export interface DecoderStepResult {
+  /** Raw next-token logits of the last position; the panel applies the temperature. */
+  logits: Float32Array;
+  /** Tokens held in the KV cache after this step. */
+  cacheTokens: number;
+  /** Bytes of the KV cache tensors after this step, as the engine holds them. */
+  cacheBytes: number;
+  stepMs: number;
+}
+
+/** How much appending one token changes the outputs at the positions before it. */
+export interface PrefixChange {
+  /** Largest absolute change of any earlier position's logits. */
+  maxAbsChange: number;
+}
+
+export type AnalysisRequest =
+  | { kind: 'load'; id: number; payload: AnalysisLoadRequest }
+  | { kind: 'tokenize'; id: number; payload: { slot: ModelSlot; text: string } }
+  | { kind: 'decoder-attention'; id: number; payload: { ids: number[] } }
+  | { kind: 'encoder-run'; id: number; payload: { slot: ModelSlot; ids: number[]; maskPositions: number[]; topK: number } }
+  /** `reset` starts a new KV cache; `ids` are appended to it. */
+  | { kind: 'decoder-step'; id: number; payload: { ids: number[]; reset: boolean } }
+  | { kind: 'prefix-change'; id: number; payload: { slot: ModelSlot; ids: number[] } };
+
+export interface AnalysisReplies {
+  load: AnalysisModelInfo;
+  tokenize: TokenizedText;
+  'decoder-attention': DecoderAttentionResult;
+  'encoder-run': EncoderResult;
+  'decoder-step': DecoderStepResult;
+  'prefix-change': PrefixChange;
+}
+
+export type AnalysisEvent =
+  | { kind: 'result'; id: number; payload: AnalysisReplies[keyof AnalysisReplies] }
+  | { kind: 'error'; id: number; payload: EngineErrorInfo };

@@ -1,0 +1,48 @@
+/**
+ * The app's language: English (the source) or Simplified Chinese. The choice is remembered in
+ * localStorage; without one, the browser's language decides. Components marked `@localized()`
+ * re-render when it changes.
+ */
+import { configureLocalization } from '@lit/localize';
+import { initialLocale, type Locale } from './initial-locale';
+
+export type { Locale };
+
+const STORAGE_KEY = 'tl-locale';
+
+const { getLocale, setLocale } = configureLocalization({
+  sourceLocale: 'en',
+  targetLocales: ['zh-Hans'],
+  // Bundled, not fetched: the lecture hall may be offline.
+  loadLocale: () => import('./zh-Hans'),
+});
+
+function readStored(): string | null {
+  try {
+    return globalThis.localStorage?.getItem(STORAGE_KEY) ?? null;
+  } catch {
+    return null; // storage can be blocked; the browser language still works
+  }
+}
+
+export function currentLocale(): Locale {
+  return getLocale() as Locale;
+}
+
+export async function switchLocale(locale: Locale, remember = true): Promise<void> {
+  if (remember) {
+    try {
+      globalThis.localStorage?.setItem(STORAGE_KEY, locale);
+    } catch {
+      /* not remembered, still switched */
+    }
+  }
+  await setLocale(locale);
+  document.documentElement.lang = locale === 'zh-Hans' ? 'zh-Hans' : 'en';
+}
+
+/** Call once at start-up, before the first render. */
+export function startLocale(): Promise<void> {
+  const languages = globalThis.navigator?.languages?.length ? globalThis.navigator.languages : [globalThis.navigator?.language ?? 'en'];
+  return switchLocale(initialLocale(readStored(), languages), false);
+}

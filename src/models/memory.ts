@@ -1,0 +1,71 @@
+/**
+ * A memory estimate before loading, checked against what the device can give, so a model that
+ * cannot fit is refused with a reason instead of crashing the tab.
+ */
+import type { DecoderConfig } from '../engine/model-config';
+import type { Dtype } from './hub';
+
+export interface GpuInfo {
+  /** null when WebGPU cannot run here. */
+  adapter: { shaderF16: boolean; maxBufferSize: number; maxStorageBufferBindingSize: number } | null;
+  /** navigator.deviceMemory in GB (Chrome rounds it and caps it at 8); null where unknown. */
+  deviceMemoryGB: number | null;
+}
+
+export async function readGpuInfo(): Promise<GpuInfo> {
+  const deviceMemory = (globalThis.navigator as Navigator & { deviceMemory?: number } | undefined)?.deviceMemory ?? null;
+  try {
+    const adapter = await globalThis.navigator?.gpu?.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) return { adapter: null, deviceMemoryGB: deviceMemory };
+    return {
+      adapter: {
+        shaderF16: adapter.features.has('shader-f16'),
+        maxBufferSize: adapter.limits.maxBufferSize,
+        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      },
+      deviceMemoryGB: deviceMemory,
+    };
+  } catch {
+    return { adapter: null, deviceMemoryGB: deviceMemory };
+  }
+}
+
+export interface MemoryEstimate {
+  weightsBytes: number;
+  /** Keys and values for `contextTokens` tokens. */
+  kvCacheBytes: number;
+  /** The token embedding matrix, usually the largest single GPU buffer. */
+  largestTensorBytes: number;
+  totalBytes: number;
+  contextTokens: number;
+}
+
+const BYTES_PER_WEIGHT: Record<Dtype, number> = { fp32: 4, fp16: 2, q4: 4, q4f16: 2 };
+
+export function estimateMemory(weightsBytes: number, config: DecoderConfig & { hiddenSize: number }, dtype: Dtype, contextTokens: number): MemoryEstimate {
+  const kvElementBytes = dtype === 'fp16' || dtype === 'q4f16' ? 2 : 4;
+  const kvCacheBytes = 2 * config.numLayers * config.numKvHeads * config.headDim * contextTokens * kvElementBytes;
+  // transformers.js q4 exports keep the embedding un-quantized (fp32 for q4, fp16 for q4f16).
+  const largestTensorBytes = config.vocabSize * config.hiddenSize * BYTES_PER_WEIGHT[dtype];
+  // Runtime workspace (activations, logits, kernels) on top: a quarter of the weights is what we saw.
+  const totalBytes = Math.round(weightsBytes * 1.25 + kvCacheBytes);
+  return { weightsBytes, kvCacheBytes, largestTensorBytes, totalBytes, contextTokens };
+}
+
+export type Fit = { level: 'ok' | 'warn' | 'refuse'; reason: string | null };
+
+const WASM_MEMORY_LIMIT = 4 * 1024 ** 3; // wasm32 address space
+
+export function assessFit(estimate: MemoryEstimate, backend: 'webgpu' | 'wasm', gpu: GpuInfo): Fit {
+  const gb = (b: number) => `${(b / 1024 ** 3).toFixed(2)} GB`;
+  if (backend === 'wasm' && estimate.totalBytes > WASM_MEMORY_LIMIT) {
+    return { level: 'refuse', reason: `it needs about ${gb(estimate.totalBytes)}, more than the 4 GB a WASM page can address` };
+  }
+  if (backend === 'webgpu' && gpu.adapter && estimate.largestTensorBytes > gpu.adapter.maxBufferSize) {
+    return { level: 'refuse', reason: `its largest tensor (${gb(estimate.largestTensorBytes)}) exceeds this GPU's largest buffer (${gb(gpu.adapter.maxBufferSize)})` };
+  }
+  if (gpu.deviceMemoryGB !== null && estimate.totalBytes > gpu.deviceMemoryGB * 1024 ** 3 * 0.5) {
+    return { level: 'warn', reason: `it needs about ${gb(estimate.totalBytes)}, over half of this device's ${gpu.deviceMemoryGB} GB; other tabs may be closed or the tab may crash` };
+  }
+  return { level: 'ok', reason: null };
+}

@@ -1,0 +1,72 @@
+/**
+ * What a model would cost before anything large is downloaded: config.json (small) and a HEAD per
+ * weights file, reading real sizes from the server (Content-Length, or the Hub's X-Linked-Size).
+ */
+import { DTYPES, onnxFileForDtype, type Dtype } from './hub';
+import type { ModelCache } from './cache';
+import { externalDataFiles } from './fetch-model';
+
+export interface DtypeOption {
+  dtype: Dtype;
+  /** The weights file, e.g. onnx/model_q4.onnx. */
+  file: string;
+  /** Bytes to download for this dtype (weights + external data); null when the server sent no size. */
+  bytes: number | null;
+  /** Every weights file of this dtype is in the browser's cache already. */
+  cached: boolean;
+}
+
+export interface ModelProbe {
+  folderUrl: string;
+  config: Record<string, unknown>;
+  dtypes: DtypeOption[];
+}
+
+export class ModelProbeError extends Error {
+  override name = 'ModelProbeError';
+}
+
+async function headSize(url: string): Promise<{ exists: boolean; bytes: number | null }> {
+  const response = await fetch(url, { method: 'HEAD' });
+  if (response.status === 404 || response.status === 410) return { exists: false, bytes: null };
+  if (!response.ok) throw new ModelProbeError(`${url} answered ${response.status} ${response.statusText}`);
+  const size = response.headers.get('x-linked-size') ?? response.headers.get('content-length');
+  return { exists: true, bytes: size !== null ? Number(size) : null };
+}
+
+export async function probeModel(folderUrl: string, cache: ModelCache | null): Promise<ModelProbe> {
+  let config: Record<string, unknown>;
+  try {
+    const response = await fetch(new URL('config.json', folderUrl));
+    if (response.status === 404) throw new ModelProbeError(`There is no model at ${folderUrl} (config.json not found). Check the id or address.`);
+    if (!response.ok) throw new ModelProbeError(`${folderUrl}config.json answered ${response.status} ${response.statusText}`);
+    config = (await response.json()) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof ModelProbeError) throw error;
+    // Offline: a cached model can still be described from its cached config.
+    const cached = cache ? await cache.read(new URL('config.json', folderUrl).href) : null;
+    if (cached?.status !== 'hit') throw new ModelProbeError(`Could not reach ${new URL(folderUrl).host} (${(error as Error).message}), and the model is not in the browser's cache.`);
+    config = JSON.parse(new TextDecoder().decode(cached.data)) as Record<string, unknown>;
+  }
+  const dtypes: DtypeOption[] = [];
+  for (const dtype of DTYPES) {
+    const file = onnxFileForDtype(dtype);
+    const files = [file, ...externalDataFiles(config, file)];
+    const urls = files.map((f) => new URL(f, folderUrl).href);
+    const cachedSizes = cache ? await Promise.all(urls.map((u) => cache.storedBytes(u))) : urls.map(() => null);
+    if (cachedSizes.every((b) => b !== null)) {
+      dtypes.push({ dtype, file, bytes: cachedSizes.reduce<number>((a, b) => a + (b ?? 0), 0), cached: true });
+      continue;
+    }
+    try {
+      const heads = await Promise.all(urls.map(headSize));
+      if (!heads[0].exists) continue;
+      const bytes = heads.every((h) => h.bytes !== null) ? heads.reduce((a, h) => a + (h.bytes ?? 0), 0) : null;
+      dtypes.push({ dtype, file, bytes, cached: false });
+    } catch {
+      // Unreachable (offline) and not cached: this dtype cannot be offered.
+    }
+  }
+  if (!dtypes.length) throw new ModelProbeError(`${folderUrl} has no ONNX weights in the transformers.js layout (onnx/model.onnx, model_fp16, model_q4 or model_q4f16).`);
+  return { folderUrl, config, dtypes };
+}

@@ -1,0 +1,33 @@
+/**
+ * One analysis worker for the page, shared by every mount of the panel: switching tabs away and
+ * back must not download and rebuild three models again. Loads are remembered per slot and backend.
+ */
+import { AnalysisClient } from '../../engine/analysis/client';
+import type { AnalysisModelInfo, ModelSlot } from '../../engine/analysis/protocol';
+import type { BackendPreference } from '../../engine/protocol';
+import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
+
+let client: AnalysisClient | null = null;
+const loads = new Map<string, Promise<AnalysisModelInfo>>();
+
+export function analysisClient(): AnalysisClient {
+  client ??= new AnalysisClient();
+  return client;
+}
+
+const FOLDERS: Record<ModelSlot, string> = { decoder: 'tl-gpt', bert: 'tl-bert', ernie: 'tl-ernie' };
+
+export function loadSlot(slot: ModelSlot, backend: BackendPreference, wasmThreads?: number): Promise<AnalysisModelInfo> {
+  const key = `${slot}:${backend}`;
+  let load = loads.get(key);
+  if (!load) {
+    // The worker holds one model per slot: a load on another backend replaces it.
+    for (const other of [...loads.keys()]) if (other.startsWith(`${slot}:`)) loads.delete(other);
+    const model = EMBEDDED_MODELS.find((m) => m.id === FOLDERS[slot])!;
+    load = analysisClient().load({ slot, modelUrl: embeddedModelUrl(model), backend, wasmThreads });
+    // A failed load may succeed later (the files were still being written): do not remember it.
+    load.catch(() => loads.delete(key));
+    loads.set(key, load);
+  }
+  return load;
+}

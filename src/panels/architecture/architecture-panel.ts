@@ -1,0 +1,314 @@
+/**
+ * The architecture panel: a GPT-style decoder and a BERT/ERNIE-style encoder running side by side
+ * on the lecturer's sentence, in the order of a lecture: the two architectures, their tasks, their
+ * masks, live attention, the KV cache, ERNIE vs BERT masking, and scale. Presentation mode shows
+ * one section at a time, full screen, in large high-contrast type, stepped with the arrow keys.
+ */
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { localized, msg, str } from '@lit/localize';
+import type { AnalysisModelInfo, AttentionMaps, ModelSlot, TokenizedText } from '../../engine/analysis/protocol';
+import type { BackendPreference } from '../../engine/protocol';
+import { analysisClient, loadSlot } from './analysis-session';
+import type { CacheSample } from './next-token';
+import type { EmbeddedPoint } from './scale-view';
+import type { RunningModel } from './compute-calculator';
+import { benchRate } from './bench-rate';
+import './arch-diagram';
+import './mask-grid';
+import './attention-view';
+import './next-token';
+import './masked-lm';
+import './kv-cache-view';
+import './ernie-bert';
+import './scale-view';
+import './compute-calculator';
+
+type SectionId = 'transformer' | 'tasks' | 'masks' | 'attention' | 'kv' | 'ernie' | 'scale';
+const SECTIONS: readonly SectionId[] = ['transformer', 'tasks', 'masks', 'attention', 'kv', 'ernie', 'scale'];
+
+function sectionTitle(id: SectionId): string {
+  switch (id) {
+    case 'transformer': return msg('1 · Decoder vs encoder, from the loaded models');
+    case 'tasks': return msg('2 · What each one does with your sentence');
+    case 'masks': return msg('3 · Attention masks: causal vs bidirectional');
+    case 'attention': return msg('4 · Live attention maps');
+    case 'kv': return msg('5 · Why a decoder can generate fast: the KV cache');
+    case 'ernie': return msg('6 · ERNIE vs BERT: masking whole phrases');
+    case 'scale': return msg('7 · Scale, from the original papers');
+  }
+}
+
+const SAMPLES = ['As Mark Twain said, the report of my death was an exaggeration.', '举头望明月，低头思故乡。', 'The best way to'];
+
+interface Loaded {
+  decoder: AnalysisModelInfo | null;
+  bert: AnalysisModelInfo | null;
+  ernie: AnalysisModelInfo | null;
+}
+
+@localized()
+@customElement('tl-architecture-panel')
+export class ArchitecturePanel extends LitElement {
+  @property() backend: BackendPreference = 'auto';
+  @property({ type: Number }) wasmThreads: number | undefined = undefined;
+  @state() private models: Loaded = { decoder: null, bert: null, ernie: null };
+  @state() private loadErrors: string[] = [];
+  @state() private draft = SAMPLES[0];
+  @state() private sentence = SAMPLES[0];
+  @state() private encoderSlot: 'bert' | 'ernie' = 'bert';
+  @state() private decoderText: TokenizedText | null = null;
+  @state() private encoderText: TokenizedText | null = null;
+  @state() private decoderAttention: AttentionMaps | null = null;
+  @state() private encoderAttention: AttentionMaps | null = null;
+  @state() private cacheHistory: CacheSample[] = [];
+  @state() private prefixChange: { decoder: number | null; encoder: number | null } = { decoder: null, encoder: null };
+  @state() private presenting = false;
+  @state() private slide = 0;
+  @state() private runError: string | null = null;
+  private analysisRun = 0;
+
+  static override styles = css`
+    :host { display: block; }
+    .toolbar { display: flex; flex-wrap: wrap; gap: 0.6rem; align-items: end; margin-bottom: 0.75rem; }
+    label { display: flex; flex-direction: column; font-size: 0.8em; gap: 0.2rem; color: var(--muted); }
+    input[type='text'] { font: inherit; min-width: min(34rem, 80vw); padding: 0.35rem 0.5rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: var(--fg); }
+    select, button { font: inherit; padding: 0.35rem 0.7rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: var(--fg); cursor: pointer; }
+    button.primary { background: var(--accent); color: var(--on-accent); border-color: var(--accent); }
+    nav.toc { display: flex; flex-wrap: wrap; gap: 0.3rem; margin-bottom: 0.75rem; }
+    nav.toc a { color: var(--accent); font-size: 0.85em; }
+    section { border-top: 1px solid var(--border); padding: 0.75rem 0 1.25rem; }
+    h2 { font-size: 1.15em; margin: 0 0 0.6rem; }
+    .two { display: grid; grid-template-columns: 1fr 1fr; gap: 1.25rem; }
+    .two > div { min-width: 0; }
+    h3 { font-size: 1em; margin: 0 0 0.4rem; }
+    .status { color: var(--muted); }
+    .error { color: var(--error); border: 1px solid var(--error); border-radius: 6px; padding: 0.4rem 0.6rem; }
+    .note { color: var(--muted); font-size: 0.9em; max-width: 60rem; }
+    .slide-nav { display: none; }
+    @media (max-width: 760px) { .two { grid-template-columns: 1fr; } }
+
+    /* Presentation: one section, large type, high contrast, arrow keys. */
+    :host([presenting]) { position: fixed; inset: 0; z-index: 10; overflow: auto; padding: 1.5rem 2.5rem; font-size: clamp(18px, 1.6vw, 40px);
+      --fg: #ffffff; --bg: #000000; --panel: #000000; --field: #111111; --border: #bfbfbf; --muted: #e0e0e0; --accent: #ffd60a; --on-accent: #000000; --badge: #333333; --error: #ff8a80;
+      background: #000; color: #fff; }
+    :host([presenting]) .toolbar, :host([presenting]) nav.toc { display: none; }
+    :host([presenting]) section { display: none; border: none; }
+    :host([presenting]) section.current { display: block; }
+    :host([presenting]) h2 { font-size: 1.6em; }
+    /* Canvas maps and token grids are sized in pixels: enlarge them with the type on a projector. */
+    @media (min-width: 1600px) { :host([presenting]) tl-attention-view, :host([presenting]) tl-mask-grid { zoom: 1.5; } }
+    @media (min-width: 2400px) { :host([presenting]) tl-attention-view, :host([presenting]) tl-mask-grid { zoom: 2.2; } }
+    :host([presenting]) .slide-nav { display: flex; gap: 1rem; align-items: center; position: sticky; top: 0; background: #000; padding-bottom: 0.5rem; z-index: 1; }
+  `;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('keydown', this.onKey);
+    document.addEventListener('fullscreenchange', this.onFullscreen);
+    void this.loadModels();
+  }
+
+  override disconnectedCallback(): void {
+    document.removeEventListener('keydown', this.onKey);
+    document.removeEventListener('fullscreenchange', this.onFullscreen);
+    super.disconnectedCallback();
+  }
+
+  private async loadModels(): Promise<void> {
+    this.loadErrors = [];
+    const slots: ModelSlot[] = ['decoder', 'bert', 'ernie'];
+    await Promise.all(
+      slots.map(async (slot) => {
+        try {
+          const info = await loadSlot(slot, this.backend, this.wasmThreads);
+          this.models = { ...this.models, [slot]: info };
+        } catch (error) {
+          this.loadErrors = [...this.loadErrors, `${slot}: ${(error as Error).message}`];
+        }
+      }),
+    );
+    await this.analyse();
+  }
+
+  /** Tokenizes the sentence for both models and runs everything that depends on it. */
+  private async analyse(): Promise<void> {
+    const run = ++this.analysisRun;
+    const client = analysisClient();
+    const encoder = this.models[this.encoderSlot];
+    this.runError = null;
+    try {
+      if (this.models.decoder) {
+        const text = await client.tokenize('decoder', this.sentence);
+        if (run !== this.analysisRun) return;
+        this.decoderText = text;
+        this.cacheHistory = [];
+        this.decoderAttention = (await client.decoderAttention(text.ids)).attention;
+      }
+      if (encoder) {
+        const text = await client.tokenize(encoder.slot, this.sentence);
+        if (run !== this.analysisRun) return;
+        this.encoderText = text;
+        this.encoderAttention = (await client.encoderRun(encoder.slot, text.ids, [], 1)).attention;
+      }
+      // The encoder is compared without its closing [SEP], so both append the same kind of token.
+      const decoderIds = this.decoderText?.ids ?? [];
+      const encoderIds = (this.encoderText?.ids ?? []).filter((_, i, all) => !(this.encoderText!.special[i] && i === all.length - 1));
+      const decoderChange = this.models.decoder && decoderIds.length > 2 ? (await client.prefixChange('decoder', decoderIds)).maxAbsChange : null;
+      const encoderChange = encoder && encoderIds.length > 2 ? (await client.prefixChange(encoder.slot, encoderIds)).maxAbsChange : null;
+      if (run === this.analysisRun) this.prefixChange = { decoder: decoderChange, encoder: encoderChange };
+    } catch (error) {
+      if (run === this.analysisRun) this.runError = (error as Error).message;
+    }
+  }
+
+  private submit(event: Event): void {
+    event.preventDefault();
+    this.sentence = this.draft.trim() || SAMPLES[0];
+    void this.analyse();
+  }
+
+  private readonly onFullscreen = () => {
+    if (!document.fullscreenElement && this.presenting) this.setPresenting(false);
+  };
+
+  private setPresenting(on: boolean): void {
+    this.presenting = on;
+    this.toggleAttribute('presenting', on);
+    if (on) {
+      // Full screen where allowed; the fixed overlay alone works everywhere else.
+      void this.requestFullscreen?.().catch(() => undefined);
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('section.current h2')?.focus());
+    } else if (document.fullscreenElement) {
+      void document.exitFullscreen().catch(() => undefined);
+    }
+  }
+
+  private go(step: number): void {
+    this.slide = Math.min(SECTIONS.length - 1, Math.max(0, this.slide + step));
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('section.current h2')?.focus());
+  }
+
+  private readonly onKey = (event: KeyboardEvent) => {
+    if (!this.presenting) return;
+    const target = event.composedPath()[0] as HTMLElement | undefined;
+    if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+    if (event.key === 'ArrowRight' || event.key === 'PageDown') this.go(1);
+    else if (event.key === 'ArrowLeft' || event.key === 'PageUp') this.go(-1);
+    else if (event.key === 'Escape') this.setPresenting(false);
+    else return;
+    event.preventDefault();
+  };
+
+  private section(id: SectionId, body: TemplateResult): TemplateResult {
+    const current = SECTIONS[this.slide] === id;
+    return html`<section id="sec-${id}" class=${current ? 'current' : ''} aria-labelledby="h-${id}" data-section=${id}>
+      <h2 id="h-${id}" tabindex="-1">${sectionTitle(id)}</h2>${body}</section>`;
+  }
+
+  private get encoder(): AnalysisModelInfo | null {
+    return this.models[this.encoderSlot];
+  }
+
+  private embeddedPoints(): EmbeddedPoint[] {
+    const { decoder, bert, ernie } = this.models;
+    return [decoder, bert, ernie]
+      .filter((m): m is AnalysisModelInfo => !!m)
+      .map((m) => ({ name: m.name, params: m.parameters, family: m.summary.architecture }));
+  }
+
+  private measuredRate(): number | null {
+    const steps = this.cacheHistory.filter((h) => h.fed === 1);
+    if (!steps.length) return null;
+    const ms = steps.reduce((a, h) => a + h.stepMs, 0) / steps.length;
+    return ms > 0 ? 1000 / ms : null;
+  }
+
+  /** The decoder for the calculator, with the benchmark's speed when it measured this model. */
+  private runningModel(): RunningModel | null {
+    const decoder = this.models.decoder;
+    if (!decoder) return null;
+    const bench = benchRate(decoder.name);
+    if (bench) return { name: decoder.name, params: decoder.parameters, tokensPerSecond: bench.tokensPerSecond, rateSource: { kind: 'benchmark', backend: bench.backend } };
+    const rate = this.measuredRate();
+    return { name: decoder.name, params: decoder.parameters, tokensPerSecond: rate, rateSource: rate ? { kind: 'steps' } : null };
+  }
+
+  private onCacheStep(event: CustomEvent<{ sample: CacheSample; reset: boolean }>): void {
+    this.cacheHistory = event.detail.reset ? [event.detail.sample] : [...this.cacheHistory, event.detail.sample];
+  }
+
+  override render() {
+    const { decoder } = this.models;
+    const encoder = this.encoder;
+    const vocabText = (info: AnalysisModelInfo | null) => (id: number) => info?.vocabulary[id] ?? `#${id}`;
+    return html`
+      <form class="toolbar" @submit=${this.submit}>
+        <label>${msg('Sentence for both models')}
+          <input type="text" name="sentence" .value=${this.draft} @input=${(e: Event) => (this.draft = (e.target as HTMLInputElement).value)} /></label>
+        <button class="primary" type="submit">${msg('Run')}</button>
+        <label>${msg('Examples')}
+          <select @change=${(e: Event) => { this.draft = (e.target as HTMLSelectElement).value; this.sentence = this.draft; void this.analyse(); }}>
+            ${SAMPLES.map((s) => html`<option value=${s} ?selected=${s === this.sentence}>${s}</option>`)}
+          </select></label>
+        <label>${msg('Encoder')}
+          <select name="encoder" @change=${(e: Event) => { this.encoderSlot = (e.target as HTMLSelectElement).value as 'bert' | 'ernie'; void this.analyse(); }}>
+            <option value="bert" ?selected=${this.encoderSlot === 'bert'}>tl-bert</option>
+            <option value="ernie" ?selected=${this.encoderSlot === 'ernie'}>tl-ernie</option>
+          </select></label>
+        <button type="button" data-testid="present" @click=${() => this.setPresenting(true)}>${msg('Present (full screen)')}</button>
+      </form>
+      <nav class="toc" aria-label=${msg('Sections')}>${SECTIONS.map((id) => html`<a href="#sec-${id}" @click=${(e: Event) => { e.preventDefault(); this.renderRoot.querySelector(`#sec-${id}`)?.scrollIntoView(); }}>${sectionTitle(id)}</a>`)}</nav>
+      <div class="slide-nav" role="navigation" aria-label=${msg('Presentation')}>
+        <button @click=${() => this.go(-1)} ?disabled=${this.slide === 0}>← ${msg('Previous')}</button>
+        <span aria-live="polite" data-testid="slide-position">${msg(str`${this.slide + 1} of ${SECTIONS.length}`)}</span>
+        <button @click=${() => this.go(1)} ?disabled=${this.slide === SECTIONS.length - 1}>${msg('Next')} →</button>
+        <button @click=${() => this.setPresenting(false)}>${msg('Exit (Esc)')}</button>
+      </div>
+      ${this.loadErrors.map((e) => html`<p class="error" role="alert" data-testid="arch-load-error">${e}</p>`)}
+      ${this.runError ? html`<p class="error" role="alert">${this.runError}</p>` : nothing}
+      ${!decoder || !encoder ? html`<p class="status" role="status">${msg('Loading the embedded models…')}</p>` : nothing}
+
+      ${this.section('transformer', html`
+        <p class="note">${msg('The 2017 Transformer had an encoder stack and a decoder stack. GPT keeps only the decoder; BERT and ERNIE keep only the encoder. Both columns are read from the config and weights of the models running in this page. Click a block for what it computes.')}</p>
+        <tl-arch-diagram .decoder=${decoder} .encoder=${encoder}></tl-arch-diagram>`)}
+
+      ${this.section('tasks', html`<div class="two">
+        <div><h3>${msg(str`${decoder?.name ?? 'decoder'}: next token`)}</h3>
+          <p class="note">${msg('Trained to predict the next token from the ones before it, so it can write text one token at a time.')}</p>
+          <tl-next-token .client=${decoder ? analysisClient() : null} .promptIds=${this.decoderText?.ids ?? []} .tokenText=${vocabText(decoder)}
+            @cache-step=${this.onCacheStep}></tl-next-token></div>
+        <div><h3>${msg(str`${encoder?.name ?? 'encoder'}: fill in the blanks`)}</h3>
+          <p class="note">${msg('Trained to recover [MASK]ed tokens from both sides: it understands a sentence, but has no next-token task to generate with.')}</p>
+          <tl-masked-lm .client=${encoder ? analysisClient() : null} .info=${encoder} .ids=${this.encoderText?.ids ?? []} .special=${this.encoderText?.special ?? []}></tl-masked-lm></div>
+      </div>`)}
+
+      ${this.section('masks', html`<div class="two">
+        <div><h3>${msg('Decoder: causal mask')}</h3><tl-mask-grid causal .tokens=${this.decoderText?.tokens ?? []}></tl-mask-grid></div>
+        <div><h3>${msg('Encoder: full mask')}</h3><tl-mask-grid .tokens=${this.encoderText?.tokens ?? []}></tl-mask-grid></div>
+      </div>`)}
+
+      ${this.section('attention', html`<div class="two">
+        <div><h3>${decoder?.name ?? ''}</h3><tl-attention-view testid="heatmap-decoder" heading=${decoder?.name ?? ''} .attention=${this.decoderAttention} .tokens=${this.decoderText?.tokens ?? []}></tl-attention-view></div>
+        <div><h3>${encoder?.name ?? ''}</h3><tl-attention-view testid="heatmap-encoder" heading=${encoder?.name ?? ''} .attention=${this.encoderAttention} .tokens=${this.encoderText?.tokens ?? []}></tl-attention-view></div>
+      </div>
+      <p class="note">${msg('The decoder’s maps are empty above the diagonal: a token never looks ahead. The encoder’s maps are filled everywhere.')}</p>`)}
+
+      ${this.section('kv', html`<tl-kv-cache-view .history=${this.cacheHistory} .decoder=${decoder} .prefixChange=${this.prefixChange}></tl-kv-cache-view>`)}
+
+      ${this.section('ernie', html`<tl-ernie-bert .client=${this.models.bert || this.models.ernie ? analysisClient() : null} .bert=${this.models.bert} .ernie=${this.models.ernie}
+        .ids=${this.encoderText?.ids ?? []} .special=${this.encoderText?.special ?? []}></tl-ernie-bert>`)}
+
+      ${this.section('scale', html`
+        <tl-scale-view .embedded=${this.embeddedPoints()}></tl-scale-view>
+        <h3>${msg('Compute calculator')}</h3>
+        <tl-compute-calculator .running=${this.runningModel()}></tl-compute-calculator>`)}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tl-architecture-panel': ArchitecturePanel;
+  }
+}

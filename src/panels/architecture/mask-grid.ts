@@ -1,0 +1,51 @@
+/**
+ * The attention mask over the lecturer's sentence: which tokens each token may look at. A decoder's
+ * is causal (the lower triangle: no peeking at the future); an encoder's is full (bidirectional).
+ */
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { localized, msg, str } from '@lit/localize';
+import { maskAllows } from './mask-grid-logic';
+
+
+@localized()
+@customElement('tl-mask-grid')
+export class MaskGrid extends LitElement {
+  @property({ attribute: false }) tokens: string[] = [];
+  @property({ type: Boolean }) causal = false;
+
+  static override styles = css`
+    :host { display: block; overflow-x: auto; }
+    table { border-collapse: collapse; font-size: 0.75em; }
+    th { font-weight: normal; font-family: ui-monospace, monospace; white-space: pre; padding: 0 0.2em; max-width: 5em; overflow: hidden; text-overflow: ellipsis; }
+    thead th { writing-mode: vertical-rl; transform: rotate(180deg); height: 4.5em; text-align: left; }
+    td { width: 1.3em; height: 1.3em; border: 1px solid var(--border); padding: 0; }
+    td.on { background: var(--accent); }
+    td.off { background: repeating-linear-gradient(45deg, transparent 0 3px, var(--border) 3px 4px); }
+    caption { caption-side: bottom; text-align: left; color: var(--muted); padding-top: 0.3em; }
+  `;
+
+  override render() {
+    const n = this.tokens.length;
+    let allowed = 0;
+    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (maskAllows(this.causal, r, c)) allowed++;
+    return html`<table data-testid=${this.causal ? 'mask-causal' : 'mask-full'} data-allowed=${allowed} data-size=${n}>
+      <caption>${this.causal
+        ? msg(str`Causal: ${allowed} of ${n * n} pairs allowed (each token sees itself and the tokens before it).`)
+        : msg(str`Bidirectional: all ${n * n} pairs allowed (each token sees the whole sentence).`)}</caption>
+      <thead><tr><td></td>${this.tokens.map((t) => html`<th scope="col">${t}</th>`)}</tr></thead>
+      <tbody>
+        ${this.tokens.map((t, r) => html`<tr><th scope="row">${t}</th>${this.tokens.map((_, c) => {
+          const on = maskAllows(this.causal, r, c);
+          return html`<td class=${on ? 'on' : 'off'} aria-label=${on ? msg('allowed') : msg('masked')}></td>`;
+        })}</tr>`)}
+      </tbody>
+    </table>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tl-mask-grid': MaskGrid;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Scale, from the sources: the family table and a timeline of parameter counts on a log scale,
+ * with the embedded models (counted from their weights) placed on the same axis.
+ */
+import { LitElement, css, html, svg } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { localized, msg, str } from '@lit/localize';
+import { currentLocale } from '../../i18n/locale';
+import { FAMILIES, TIMELINE } from './facts';
+import { formatCount } from './compute';
+
+export interface EmbeddedPoint {
+  name: string;
+  params: number;
+  family: 'decoder' | 'encoder';
+}
+
+const W = 760;
+const H = 300;
+const PAD = { left: 56, right: 16, top: 12, bottom: 34 };
+const MIN_EXP = 6; // 1M
+const MAX_EXP = 12; // 1T
+
+/** y of a parameter count on the log axis; tiny models sit on the bottom edge. */
+export function logY(params: number, height = H): number {
+  const e = Math.min(MAX_EXP, Math.max(MIN_EXP, Math.log10(params)));
+  return PAD.top + ((MAX_EXP - e) / (MAX_EXP - MIN_EXP)) * (height - PAD.top - PAD.bottom);
+}
+
+@localized()
+@customElement('tl-scale-view')
+export class ScaleView extends LitElement {
+  @property({ attribute: false }) embedded: EmbeddedPoint[] = [];
+
+  static override styles = css`
+    :host { display: block; }
+    .wrap { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1rem; }
+    table { border-collapse: collapse; font-size: 0.9em; font-variant-numeric: tabular-nums; }
+    th, td { border: 1px solid var(--border); padding: 0.15rem 0.45rem; text-align: left; }
+    tr.embedded td { font-weight: 600; background: color-mix(in srgb, var(--accent) 12%, transparent); }
+    svg { width: 100%; max-width: 60rem; height: auto; background: var(--panel); border: 1px solid var(--border); border-radius: 8px; }
+    .cite { color: var(--muted); font-size: 0.85em; }
+    text { fill: var(--fg); font-size: 11px; }
+  `;
+
+  private chart() {
+    const years = [2017, 2018, 2019, 2020, 2021, 2022, 2023, 2026];
+    const x = (year: number) => PAD.left + ((year - 2017.5) / (2026.6 - 2017.5)) * (W - PAD.left - PAD.right);
+    const color = (family: string) => (family === 'decoder' ? '#2754c5' : family === 'encoder' ? '#c2410c' : '#6b7280');
+    const points = [
+      ...FAMILIES.map((f) => ({ name: f.name, year: f.year, params: f.params, family: f.family as string })),
+      ...TIMELINE.map((t) => ({ name: t.name, year: t.year, params: t.params, family: 'other' })),
+    ];
+    // Points of one year sit side by side; a label that would cover another moves down a line.
+    const perYear = new Map<number, number>();
+    const placed: { x: number; y: number; w: number }[] = [];
+    const marks = points
+      .sort((a, b) => b.params - a.params)
+      .map((p) => {
+        const k = perYear.get(p.year) ?? 0;
+        perYear.set(p.year, k + 1);
+        const cx = x(p.year) + ((k % 3) - 1) * 12;
+        const cy = logY(p.params);
+        const w = p.name.length * 6.5;
+        let ly = cy + 4;
+        while (placed.some((b) => Math.abs(b.y - ly) < 12 && cx + 8 < b.x + b.w && b.x < cx + 8 + w)) ly += 12;
+        placed.push({ x: cx + 8, y: ly, w });
+        return svg`<g><circle cx=${cx} cy=${cy} r="5" fill=${color(p.family)}><title>${p.name}: ${formatCount(p.params)}</title></circle>
+          ${ly !== cy + 4 ? svg`<line x1=${cx + 5} y1=${cy} x2=${cx + 8} y2=${ly - 4} stroke="currentColor" stroke-opacity="0.4" />` : ''}
+          <text x=${cx + 8} y=${ly}>${p.name}</text></g>`;
+      });
+    return html`<svg viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="chart-title" data-testid="scale-chart">
+      <title id="chart-title">${msg('Parameters by year, log scale, with the embedded models')}</title>
+      ${[6, 7, 8, 9, 10, 11, 12].map(
+        (e) => svg`<line x1=${PAD.left} x2=${W - PAD.right} y1=${logY(10 ** e)} y2=${logY(10 ** e)} stroke="currentColor" stroke-opacity="0.15" />
+          <text x=${PAD.left - 6} y=${logY(10 ** e) + 4} text-anchor="end">${formatCount(10 ** e)}</text>`,
+      )}
+      ${years.map((y) => svg`<text x=${x(y)} y=${H - 12} text-anchor="middle">${y === 2026 ? msg('here') : y}</text>`)}
+      ${marks}
+      ${this.embedded.map(
+        (m, i) => svg`<g data-testid="embedded-point"><rect x=${x(2026) - 6 + i * 4} y=${logY(m.params) - 6 - i * 14} width="12" height="12" fill=${color(m.family)} stroke="#000" />
+          <text x=${x(2026) - 12} y=${logY(m.params) + 4 - i * 14} text-anchor="end">${m.name} ${formatCount(m.params)}</text></g>`,
+      )}
+    </svg>`;
+  }
+
+  override render() {
+    return html`<div class="wrap">
+      ${this.chart()}
+      <p class="cite">${msg('Blue: decoder-only (GPT line) · orange: encoder-only (BERT/ERNIE line) · grey: other large models · squares: the models running here. Below 1M the axis is clipped.')}</p>
+      <table data-testid="family-table">
+        <caption class="cite">${msg('Source: original papers (GPT-1/2/3, InstructGPT, BERT, ERNIE 1.0–3.0 Titan), as quoted in 2023 industry reports.')}</caption>
+        <thead><tr><th>${msg('Model')}</th><th>${msg('Year')}</th><th>${msg('Type')}</th><th>${msg('Layers')}</th><th>${msg('Parameters')}</th><th>${msg('Pre-training data')}</th></tr></thead>
+        <tbody>
+          ${FAMILIES.map(
+            (f) => html`<tr><td>${f.name}</td><td>${f.year}</td><td>${f.family === 'decoder' ? msg('decoder') : msg('encoder')}</td>
+              <td>${f.layers ?? '–'}</td><td>${formatCount(f.params)}</td><td>${(currentLocale() === 'zh-Hans' ? f.data_zh : f.data) ?? '–'}</td></tr>`,
+          )}
+          ${this.embedded.map(
+            (m) => html`<tr class="embedded"><td>${m.name}</td><td>2026</td><td>${m.family === 'decoder' ? msg('decoder') : msg('encoder')}</td>
+              <td>–</td><td>${formatCount(m.params)}</td><td>${msg(str`running here: ${m.params.toLocaleString('en-US')} weights`)}</td></tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tl-scale-view': ScaleView;
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Asks before a large download: which model, from where, how big per dtype, whether it is cached,
+ * and whether it fits this device. Nothing is downloaded until the user confirms.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { localized, msg } from '@lit/localize';
+import { ModelCache } from '../../models/cache';
+import { probeModel, type DtypeOption, type ModelProbe } from '../../models/probe';
+import { defaultDtype, type Dtype } from '../../models/hub';
+import { assessFit, estimateMemory, readGpuInfo, type Fit, type GpuInfo, type MemoryEstimate } from '../../models/memory';
+import { readDecoderConfig } from '../../engine/model-config';
+import type { HubCatalogModel } from '../../models/catalog';
+import { formatBytes } from '../format';
+
+export interface ConfirmModelDetail {
+  /** What goes into `?model=`: a Hub id or a folder URL. */
+  param: string;
+  folderUrl: string;
+  onnxFile: string;
+}
+
+/** Chat-length context used for the estimate; the full context would overstate a short chat. */
+const ESTIMATE_CONTEXT = 4096;
+
+@localized()
+@customElement('tl-model-confirm')
+// Re-renders when the language changes.
+@localized()
+export class ModelConfirm extends LitElement {
+  /** Hub id or folder URL, as the user or the link gave it. */
+  @property() param = '';
+  @property() folderUrl = '';
+  @property() backend: 'auto' | 'webgpu' | 'wasm' = 'auto';
+  @property({ attribute: false }) catalogEntry: HubCatalogModel | null = null;
+
+  @state() private probe: ModelProbe | null = null;
+  @state() private error: string | null = null;
+  @state() private gpu: GpuInfo | null = null;
+  @state() private chosen: Dtype | null = null;
+
+  static override styles = css`
+    :host { display: block; border: 1px solid var(--accent); border-radius: 8px; padding: 0.75rem 1rem; background: var(--panel); margin-bottom: 1rem; }
+    h3 { margin: 0 0 0.4rem; font-size: 1.05rem; }
+    .meta { color: var(--muted); font-size: 0.85rem; display: flex; gap: 1rem; flex-wrap: wrap; }
+    table { border-collapse: collapse; margin: 0.6rem 0; font-variant-numeric: tabular-nums; }
+    td, th { padding: 0.2rem 0.7rem 0.2rem 0; text-align: left; font-size: 0.9rem; }
+    .warn { color: #8a5a00; }
+    .refuse, .error { color: var(--error); }
+    .buttons { display: flex; gap: 0.5rem; margin-top: 0.5rem; }
+    button { font: inherit; padding: 0.35rem 0.8rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: inherit; cursor: pointer; }
+    button.primary { background: var(--accent); color: var(--on-accent); border-color: var(--accent); }
+    button:disabled { opacity: 0.55; cursor: default; }
+  `;
+
+  protected override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('folderUrl') && this.folderUrl) void this.runProbe();
+  }
+
+  private async runProbe(): Promise<void> {
+    this.probe = null;
+    this.error = null;
+    const folderUrl = this.folderUrl;
+    try {
+      const [probe, gpu] = await Promise.all([ModelCache.open().then((cache) => probeModel(folderUrl, cache)), readGpuInfo()]);
+      if (folderUrl !== this.folderUrl) return;
+      this.gpu = gpu;
+      this.probe = probe;
+      const available = probe.dtypes.map((d) => d.dtype);
+      const cached = probe.dtypes.find((d) => d.cached)?.dtype;
+      const useGpu = this.backend !== 'wasm' && gpu.adapter !== null;
+      this.chosen = cached ?? defaultDtype(available, { webgpu: useGpu, shaderF16: gpu.adapter?.shaderF16 ?? false });
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  private estimate(option: DtypeOption): { estimate: MemoryEstimate; fit: Fit } | null {
+    if (!this.probe || option.bytes === null || !this.gpu) return null;
+    const config = readDecoderConfig(this.probe.config, {}, {});
+    const text = (this.probe.config.text_config as Record<string, unknown> | undefined) ?? this.probe.config;
+    const hiddenSize = Number(text.hidden_size ?? text.n_embd ?? 0);
+    const estimate = estimateMemory(option.bytes, { ...config, hiddenSize }, option.dtype, Math.min(config.contextLength, ESTIMATE_CONTEXT));
+    const backend = this.backend === 'wasm' || !this.gpu.adapter ? 'wasm' : 'webgpu';
+    return { estimate, fit: assessFit(estimate, backend, this.gpu) };
+  }
+
+  private confirm(): void {
+    const option = this.probe?.dtypes.find((d) => d.dtype === this.chosen);
+    if (!option) return;
+    const detail: ConfirmModelDetail = { param: this.param, folderUrl: this.folderUrl, onnxFile: option.file };
+    this.dispatchEvent(new CustomEvent<ConfirmModelDetail>('confirm-model', { detail, bubbles: true, composed: true }));
+  }
+
+  private dismiss(): void {
+    this.dispatchEvent(new CustomEvent('dismiss-model', { bubbles: true, composed: true }));
+  }
+
+  private sizeText(option: DtypeOption) {
+    if (option.bytes !== null) return formatBytes(option.bytes);
+    const approx = this.catalogEntry?.approxSizeMB[option.dtype];
+    return approx ? msg(html`≈ ${approx} MB (approximate)`) : msg('unknown size');
+  }
+
+  override render() {
+    const origin = (() => {
+      try {
+        return new URL(this.folderUrl).origin;
+      } catch {
+        return this.folderUrl;
+      }
+    })();
+    const option = this.probe?.dtypes.find((d) => d.dtype === this.chosen) ?? null;
+    const assessed = option ? this.estimate(option) : null;
+    const refused = assessed?.fit.level === 'refuse';
+    return html`
+      <section aria-label=${msg('Confirm model download')} data-testid="model-confirm">
+        <h3 data-testid="confirm-model-id">${this.param}</h3>
+        <div class="meta">
+          <span>${msg('From')} <strong data-testid="confirm-origin">${origin}</strong></span>
+          ${this.catalogEntry ? html`<span>${msg('License')}: ${this.catalogEntry.license}</span><span>${this.catalogEntry.parameters} ${msg('parameters')}</span>` : nothing}
+          ${this.probe ? html`<span>${msg('context')} ${readDecoderConfig(this.probe.config, {}, {}).contextLength} ${msg('tokens')}</span>` : nothing}
+        </div>
+        ${this.error ? html`<p class="error" role="alert" data-testid="confirm-error">${this.error}</p>` : nothing}
+        ${!this.probe && !this.error ? html`<p role="status">${msg('Asking the server for sizes…')}</p>` : nothing}
+        ${this.probe
+          ? html`<table>
+              <thead><tr><th>${msg('Weights')}</th><th>${msg('Download')}</th><th></th></tr></thead>
+              <tbody>
+                ${this.probe.dtypes.map(
+                  (d) => html`<tr>
+                    <td><label><input type="radio" name="dtype" .checked=${d.dtype === this.chosen} @change=${() => (this.chosen = d.dtype)} /> ${d.dtype}</label></td>
+                    <td data-testid="dtype-size-${d.dtype}">${this.sizeText(d)}</td>
+                    <td>${d.cached ? html`<span data-testid="dtype-cached">${msg('in browser cache')}</span>` : nothing}</td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>`
+          : nothing}
+        ${assessed
+          ? html`<p class=${assessed.fit.level} data-testid="memory-estimate" data-fit=${assessed.fit.level}>
+              ${msg('Estimated memory')}: ${formatBytes(assessed.estimate.totalBytes)} (${msg('weights')} ${formatBytes(assessed.estimate.weightsBytes)}, ${msg('KV cache for')} ${assessed.estimate.contextTokens} ${msg('tokens')} ${formatBytes(assessed.estimate.kvCacheBytes)})${assessed.fit.reason ? html`: ${assessed.fit.level === 'refuse' ? msg('will not load because') : msg('warning:')} ${assessed.fit.reason}.` : nothing}
+            </p>`
+          : nothing}
+        <div class="buttons">
+          <button class="primary" data-testid="confirm-download" ?disabled=${!option || refused} @click=${this.confirm}>
+            ${option?.cached ? msg('Load from the browser cache') : option ? msg(html`Download ${option.bytes !== null ? formatBytes(option.bytes) : ''} and load`) : msg('Download and load')}
+          </button>
+          <button @click=${this.dismiss}>${msg('Not now')}</button>
+        </div>
+      </section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tl-model-confirm': ModelConfirm;
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The architecture panel against the embedded models, on each backend: masks, the decoder's greedy
+ * steps and the encoders' masked top-5 against the models' own reference vectors, the heatmaps'
+ * rows, the KV cache size, and the compute calculator's GPT-3 preset.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { REPO_ROOT } from '../support/paths';
+
+interface GreedyCase { prompt: string; prompt_ids: number[]; new_ids: number[] }
+interface MaskedCase { text: string; input_ids: number[]; mask_positions: number[]; top5: { id: number; prob: number }[][] }
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(path.join(REPO_ROOT, 'models', file), 'utf8')) as T;
+const gpt = readJson<{ greedy: GreedyCase[] }>('tl-gpt/reference.json');
+const encoders = { bert: readJson<{ masked: MaskedCase[] }>('tl-bert/reference.json'), ernie: readJson<{ masked: MaskedCase[] }>('tl-ernie/reference.json') };
+
+async function openPanel(page: Page, backend: string): Promise<void> {
+  await page.goto(`./?panel=architecture&backend=${backend}`);
+  await expect(page.getByTestId('column-decoder')).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByTestId('column-encoder')).toBeVisible({ timeout: 180_000 });
+}
+
+async function useSentence(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Sentence for both models').fill(text);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+}
+
+test('masks, decoder steps, encoder predictions and heatmaps come from the running models', async ({ page, backend }) => {
+  await openPanel(page, backend);
+  await expect(page.getByTestId('column-decoder').getByTestId('layers')).toHaveText(/^\d+$/);
+  await expect(page.getByTestId('column-decoder').getByTestId('backend')).toHaveText(backend);
+  await expect(page.getByTestId('column-encoder').getByTestId('backend')).toHaveText(backend);
+
+  // The decoder: its tokens, its greedy top-1 and three greedy steps equal the reference ids.
+  const reference = gpt.greedy[0];
+  await useSentence(page, reference.prompt);
+  const text = page.getByTestId('generated-text');
+  await expect(text).toHaveAttribute('data-prompt-ids', JSON.stringify(reference.prompt_ids));
+  await expect(page.getByTestId('next-token-bars')).toHaveAttribute('data-top-id', String(reference.new_ids[0]));
+  // Temperature 0: every step takes the top bar, as the greedy reference did.
+  await page.getByTestId('temperature-slider').fill('0');
+  await expect(page.getByTestId('temperature')).toHaveText('0.0');
+  for (let step = 1; step <= 3; step++) {
+    await page.getByTestId('step').click();
+    await expect(text).toHaveAttribute('data-generated-ids', JSON.stringify(reference.new_ids.slice(0, step)));
+    await expect(text).toHaveAttribute('data-busy', 'false');
+  }
+  await expect(page.getByTestId('next-token-bars')).toHaveAttribute('data-top-id', String(reference.new_ids[3]));
+  // The KV cache holds prompt + 3 tokens, and its bytes grow linearly with them.
+  const kv = page.getByTestId('kv-bytes');
+  await expect(kv).toHaveAttribute('data-tokens', String(reference.prompt_ids.length + 3));
+  const bytes = Number(await kv.getAttribute('data-bytes'));
+  expect(bytes % (reference.prompt_ids.length + 3)).toBe(0);
+  expect(bytes).toBeGreaterThan(0);
+
+  // Masks: causal is the lower triangle, full is everything.
+  const n = reference.prompt_ids.length;
+  await expect(page.getByTestId('mask-causal')).toHaveAttribute('data-allowed', String((n * (n + 1)) / 2));
+  const m = Number(await page.getByTestId('mask-full').getAttribute('data-size'));
+  await expect(page.getByTestId('mask-full')).toHaveAttribute('data-allowed', String(m * m));
+
+  // Every attention row of every layer and head sums to 1; the decoder's are zero above the diagonal.
+  for (const [index, causal] of [[0, true], [1, false]] as const) {
+    const view = page.locator('tl-attention-view').nth(index);
+    await expect(view.locator('tl-heatmap').first()).toBeVisible();
+    const worst = await view.evaluate((el, isCausal) => {
+      const a = (el as unknown as { attention: { seq: number; layers: Float32Array[][] } }).attention;
+      let rowError = 0;
+      let above = 0;
+      for (const heads of a.layers) for (const mat of heads) for (let r = 0; r < a.seq; r++) {
+        let sum = 0;
+        for (let c = 0; c < a.seq; c++) {
+          sum += mat[r * a.seq + c];
+          if (isCausal && c > r) above = Math.max(above, Math.abs(mat[r * a.seq + c]));
+        }
+        rowError = Math.max(rowError, Math.abs(sum - 1));
+      }
+      return { rowError, above, layers: a.layers.length };
+    }, causal);
+    expect(worst.layers).toBeGreaterThan(0);
+    expect(worst.rowError).toBeLessThan(1e-3);
+    if (causal) expect(worst.above).toBeLessThan(1e-6);
+  }
+
+  // Hovering a cell reads out its pair and weight; the arrow keys move the cursor for keyboard users.
+  const map = page.getByTestId('heatmap-decoder');
+  const box = (await map.locator('canvas').boundingBox())!;
+  const cell = box.width / n;
+  await map.locator('canvas').hover({ position: { x: cell * 0.5, y: cell * 2.5 } }); // row 3, column 1
+  const expected = await map.evaluate((el) => (el as unknown as { matrix: Float32Array; tokens: string[] }).matrix[2 * (el as unknown as { tokens: string[] }).tokens.length]);
+  await expect(map.getByTestId('heatmap-weight')).toHaveText(expected.toFixed(3));
+  await map.locator('canvas').press('ArrowUp');
+  await expect(map.locator('.readout')).toContainText('2');
+
+  // Encoders: clicking the reference's masked tokens gives the reference top-5.
+  for (const slot of ['bert', 'ernie'] as const) {
+    await page.locator('select[name=encoder]').selectOption(slot);
+    for (const c of encoders[slot].masked.slice(0, 2)) {
+      await useSentence(page, c.text);
+      const lm = page.locator('tl-masked-lm');
+      const unmasked = c.input_ids.map((id, i) => (c.mask_positions.includes(i) ? -1 : id));
+      const tokenIds = async () => JSON.parse((await lm.locator('tl-token-picker').getAttribute('data-ids')) ?? '[]') as number[];
+      await expect.poll(async () => (await tokenIds()).map((id, i) => (c.mask_positions.includes(i) ? -1 : id)), { message: `${slot} tokens of "${c.text}"` }).toEqual(unmasked);
+      for (const p of c.mask_positions) await lm.locator(`button[data-index="${p}"]`).click();
+      const rows = page.getByTestId(`mask-predictions-${slot}`).locator('tr[data-position]');
+      await expect(rows).toHaveCount(c.mask_positions.length);
+      for (const [k, p] of c.mask_positions.entries()) {
+        const top = JSON.parse((await rows.nth(k).getAttribute('data-top-ids')) ?? '[]') as number[];
+        const expected = c.top5[k].map((t) => t.id);
+        expect(top[0], `${slot} top-1 at ${p} in "${c.text}"`).toBe(expected[0]);
+        expect([...top].sort(), `${slot} top-5 at ${p}`).toEqual([...expected].sort());
+      }
+    }
+  }
+});
+
+test('ERNIE vs BERT: both encoders fill a whole phrase and its tokens one by one', async ({ page, backend }) => {
+  test.skip(backend === 'webgpu', 'the encoders are checked on both backends above');
+  await openPanel(page, 'wasm');
+  const table = page.getByTestId('ernie-bert-table');
+  await expect(table).toContainText('Mark Twain');
+  const rows = table.locator('tr[data-slot]');
+  await expect(rows).toHaveCount(2);
+  for (const row of await rows.all()) await expect(row.locator('td[data-total]')).toHaveCount(2);
+});
+
+test('the compute calculator reproduces the GPT-3 175B figures', async ({ page, backend }) => {
+  test.skip(backend === 'webgpu', 'pure arithmetic: one backend is enough');
+  await page.goto('./?panel=architecture&backend=wasm');
+  await page.getByTestId('calc-preset').selectOption('GPT-3 175B');
+  await expect(page.getByTestId('calc-flops')).toHaveText('3.14e23');
+  await expect(page.getByTestId('calc-pfdays')).toHaveText('3,640');
+  await expect(page.getByTestId('calc-memory')).toContainText('700 GB');
+  await page.getByTestId('calc-preset').selectOption('GPT-3 13B');
+  await expect(page.getByTestId('calc-pfdays')).toHaveText('268');
+  await expect(page.getByTestId('calc-gpudays')).toHaveText('2,140');
+});
+
+test('presentation mode steps through the lecture with the arrow keys', async ({ page, backend }) => {
+  test.skip(backend === 'webgpu', 'keyboard and layout only: one backend is enough');
+  await page.goto('./?panel=architecture&backend=wasm');
+  await page.getByTestId('present').click();
+  const position = page.getByTestId('slide-position');
+  await expect(position).toHaveText('1 of 7');
+  await expect(page.locator('section.current')).toHaveAttribute('data-section', 'transformer');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(position).toHaveText('3 of 7');
+  await expect(page.locator('section.current')).toHaveAttribute('data-section', 'masks');
+  // Only the current section is shown, and it has the focus for screen readers.
+  await expect(page.locator('section[data-section=transformer]')).toBeHidden();
+  await expect(page.locator('section.current h2')).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await expect(position).toHaveText('2 of 7');
+  await page.keyboard.press('Escape');
+  await expect(position).toBeHidden();
+  await expect(page.locator('section[data-section=transformer]')).toBeVisible();
+});

@@ -1,0 +1,47 @@
+/**
+ * `npm run bench`'s script end to end: headless Chromium through the built app plus native
+ * onnxruntime-node and transformers.js (fixture only), on the fixture and a tiny synthetic model, for the backend under test. The JSON it
+ * writes must match the published schema. No assertion on any time.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Ajv } from 'ajv';
+import { test, expect } from './fixtures';
+import { FIXTURE_MODEL_DIR, REPO_ROOT } from '../support/paths';
+import type { BenchReport } from '../../src/bench/report';
+
+const run = promisify(execFile);
+
+test('the CLI measures the fixture and a synthetic model and writes schema-valid JSON', async ({ backend, modelServer }) => {
+  const out = path.join(modelServer.scratchDir, `bench-${backend}.json`);
+  const { stdout } = await run(
+    path.join(REPO_ROOT, 'node_modules/.bin/tsx'),
+    ['scripts/bench.ts', '--app', process.env.TL_OUT_DIR ?? 'dist', '--model', FIXTURE_MODEL_DIR, '--model', 'synthetic:tiny',
+      '--backend', backend, '--runs', '1', '--warmup', '0', '--prompt', '4', '--new', '4', '--long-context', '32', '--json', out,
+      // transformers.js compiles its own WebGPU shaders, minutes on SwiftShader: compared on WASM only here.
+      ...(backend === 'webgpu' ? ['--no-transformersjs'] : [])],
+    { cwd: REPO_ROOT, timeout: 200_000 },
+  );
+  const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
+  const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs/bench-schema.v1.json'), 'utf8')) as object;
+  const validate = new Ajv({ strict: false }).compile(schema);
+  expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+  expect(report.source).toBe('cli');
+  expect(report.records.map((r) => `${r.model}/${r.engine}/${r.backend}`)).toEqual([
+    `stories260k/ours/${backend}`, ...(backend === 'wasm' ? ['stories260k/transformersjs/wasm'] : []), 'stories260k/native/cpu',
+    `synthetic:tiny/ours/${backend}`, 'synthetic:tiny/native/cpu',
+  ]);
+  if (backend === 'wasm') expect(report.ratios.filter((r) => r.model === 'stories260k').map((r) => r.name)).toContain('ours_over_transformersjs_wasm');
+  // Decode was measured again with 32 tokens of context, for the flatness ratio.
+  expect(report.ratios.filter((r) => r.name === `long_context_over_short_ours_${backend}`).map((r) => r.model)).toEqual(['stories260k', 'synthetic:tiny']);
+  if (backend === 'wasm') {
+    expect(report.ratios.filter((r) => r.name === 'wasm_over_native').map((r) => r.model)).toEqual(['stories260k', 'synthetic:tiny']);
+    // The browser and native runs of the same model choose the same greedy tokens.
+    expect(report.consistency.every((c) => c.top1Agreement === 1)).toBe(true);
+  }
+  // The table is printed for pasting into an issue.
+  expect(stdout).toContain('| Model | Engine | Backend |');
+  expect(stdout).toContain(`| stories260k | ours | ${backend} |`);
+});

@@ -1,0 +1,216 @@
+/**
+ * Hub models end to end, against a local Hub-shaped server (nothing reaches the network): a shared
+ * link waits for confirmation, the download shows progress to 100 %, the model is cached and starts
+ * again with the server stopped, a damaged cached file is fetched again, a full quota is explained,
+ * and a cancelled download keeps the files already done.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect, chat, waitForLoad } from './fixtures';
+import { FIXTURE_MODEL_DIR, GPT2_TOKENIZER_DIR } from '../support/paths';
+import { startHubServer, type HubServer } from '../support/hub-server';
+
+const REPO = 'test-org/stories260k';
+const expected = JSON.parse(readFileSync(path.join(FIXTURE_MODEL_DIR, 'expected.json'), 'utf8')) as {
+  greedy: { prompt: string; new_ids: number[] }[];
+};
+
+const config = JSON.parse(readFileSync(path.join(FIXTURE_MODEL_DIR, 'config.json'), 'utf8')) as Record<string, unknown>;
+const ONNX = readFileSync(path.join(FIXTURE_MODEL_DIR, 'onnx/model.onnx'));
+const ONNX_BYTES = ONNX.length;
+
+let hub: HubServer;
+test.beforeEach(async ({ backend }) => {
+  test.skip(backend !== 'wasm', 'downloading and caching do not depend on the backend');
+  hub = await startHubServer({
+    [REPO]: { dir: FIXTURE_MODEL_DIR },
+    // The same graph offered as a q4 file too, so the dtype choice can be seen on the wire.
+    'test-org/two-dtypes': { dir: FIXTURE_MODEL_DIR, overrides: { 'onnx/model_q4.onnx': ONNX } },
+    // A config whose embedding matrix (1M × 16384 fp32 = 64 GB) no GPU buffer can hold.
+    'test-org/huge-embedding': { dir: FIXTURE_MODEL_DIR, overrides: { 'config.json': JSON.stringify({ ...config, vocab_size: 1_000_000, hidden_size: 16384 }) } },
+  });
+});
+test.afterEach(async () => {
+  await hub?.close();
+});
+
+const gets = (file: string) => hub.requests.filter((r) => r.method === 'GET' && r.file === file).length;
+
+/** Opens a shared link to the Hub model and confirms the download. */
+async function openAndConfirm(page: Page): Promise<void> {
+  await page.goto(`./?model=${REPO}&hub=${encodeURIComponent(hub.origin)}&backend=wasm&temperature=0&max_new_tokens=40`);
+  await expect(page.getByTestId('model-confirm')).toBeVisible();
+  await page.getByTestId('confirm-download').click();
+  await waitForLoad(page);
+  await expect(page.getByTestId('backend-badge')).toHaveText('wasm');
+}
+
+test('a shared Hub link asks first, downloads to 100 %, and starts again offline from the cache', async ({ page }) => {
+  await page.goto(`./?model=${REPO}&hub=${encodeURIComponent(hub.origin)}&backend=wasm&temperature=0&max_new_tokens=40`);
+  const confirm = page.getByTestId('model-confirm');
+  await expect(confirm.getByTestId('confirm-model-id')).toHaveText(REPO);
+  await expect(confirm.getByTestId('confirm-origin')).toHaveText(hub.origin);
+  await expect(confirm.getByTestId('dtype-size-fp32')).toHaveText(`${(ONNX_BYTES / 1024 ** 2).toFixed(1)} MB`);
+  await expect(confirm.getByTestId('memory-estimate')).toBeVisible();
+  // Nothing large moved before the click: only config.json and HEAD requests.
+  expect(gets('onnx/model.onnx')).toBe(0);
+  await expect(page.getByTestId('backend-badge')).toHaveCount(0);
+
+  await confirm.getByTestId('confirm-download').click();
+  await waitForLoad(page);
+  await expect(page.getByTestId('download-summary')).toHaveAttribute('data-percent', '100');
+  expect(gets('onnx/model.onnx')).toBe(1);
+  const first = await chat(page, expected.greedy[0].prompt);
+  expect(first.tokenIds).toEqual(expected.greedy[0].new_ids.slice(0, 40));
+
+  // The storage view lists the model with its size.
+  await page.getByRole('tab', { name: 'Models' }).click();
+  const row = page.getByTestId('cached-model');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText(REPO);
+
+  await hub.close();
+  await page.goto(`./?model=${REPO}&backend=wasm&temperature=0&max_new_tokens=40`);
+  await waitForLoad(page);
+  await expect(page.getByTestId('model-confirm')).toHaveCount(0);
+  await expect(page.getByTestId('from-cache-note')).toBeVisible();
+  await expect(page.getByTestId('load-error')).toHaveCount(0);
+  await page.getByRole('button', { name: 'New chat' }).click();
+  const again = await chat(page, expected.greedy[0].prompt);
+  expect(again.tokenIds).toEqual(first.tokenIds);
+});
+
+test('a damaged cached file is noticed and downloaded again', async ({ page }) => {
+  await openAndConfirm(page);
+  // Truncate the cached weights behind the app's back, keeping the recorded size.
+  await page.evaluate(async () => {
+    const cache = await caches.open('tl-models-v1');
+    for (const request of await cache.keys()) {
+      if (!request.url.endsWith('onnx/model.onnx')) continue;
+      const response = (await cache.match(request))!;
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      await cache.put(request, new Response(bytes.slice(0, 1000), { headers: response.headers }));
+    }
+  });
+  await page.reload();
+  await waitForLoad(page);
+  await expect(page.getByTestId('refetch-note')).toContainText('onnx/model.onnx');
+  await expect(page.getByTestId('load-error')).toHaveCount(0);
+  expect(gets('onnx/model.onnx')).toBe(2);
+  const reply = await chat(page, expected.greedy[0].prompt);
+  expect(reply.tokenIds).toEqual(expected.greedy[0].new_ids.slice(0, 40));
+});
+
+test('a full storage quota is explained and the model still runs', async ({ page, baseURL }) => {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseURL!).origin, quotaSize: 100_000 });
+  await openAndConfirm(page);
+  await expect(page.getByTestId('storage-note')).toContainText(/storage is full/);
+  const reply = await chat(page, expected.greedy[0].prompt);
+  expect(reply.tokenIds).toEqual(expected.greedy[0].new_ids.slice(0, 40));
+});
+
+test('cancel stops the download with a clear message; loading again keeps the files already done', async ({ page }) => {
+  hub.setThrottle({ chunkBytes: 16 * 1024, delayMs: 40, minBytes: 100_000 });
+  await page.goto(`./?model=${REPO}&hub=${encodeURIComponent(hub.origin)}&backend=wasm`);
+  await page.getByTestId('confirm-download').click();
+  const total = page.getByTestId('download-total');
+  await expect(total).toHaveAttribute('data-percent', /^[1-9]\d?$/);
+  await expect(page.getByTestId('download-speed')).toBeVisible();
+  await page.getByTestId('cancel-download').click();
+  const error = page.getByTestId('load-error');
+  await expect(error).toHaveAttribute('data-error-name', 'DownloadCancelledError');
+  await expect(error).toContainText('Download cancelled');
+
+  hub.setThrottle(null);
+  await page.getByRole('button', { name: 'Load' }).click();
+  await waitForLoad(page);
+  await expect(page.getByTestId('backend-badge')).toHaveText('wasm');
+  // The small files finished before the cancel came from the cache.
+  expect(gets('tokenizer.json')).toBe(1);
+  expect(gets('tokenizer_config.json')).toBe(1);
+  // The weights continue from where the cancel left them.
+  const lastOnnx = hub.requests.filter((r) => r.method === 'GET' && r.file === 'onnx/model.onnx').at(-1);
+  expect(lastOnnx?.range).toMatch(/^bytes=[1-9]\d*-$/);
+});
+
+test('a download interrupted by a reload continues with a range request', async ({ page }) => {
+  hub.setThrottle({ chunkBytes: 16 * 1024, delayMs: 40, minBytes: 100_000 });
+  await page.goto(`./?model=${REPO}&hub=${encodeURIComponent(hub.origin)}&backend=wasm&temperature=0&max_new_tokens=40`);
+  await page.getByTestId('confirm-download').click();
+  await expect(page.getByTestId('download-total')).toHaveAttribute('data-percent', /^[5-9]\d$/);
+  await page.reload(); // the worker dies mid-file
+
+  hub.setThrottle(null);
+  await page.getByTestId('confirm-download').click();
+  await waitForLoad(page);
+  await expect(page.getByTestId('backend-badge')).toHaveText('wasm');
+  const ranged = hub.requests.filter((r) => r.method === 'GET' && r.file === 'onnx/model.onnx' && r.range);
+  expect(ranged).toHaveLength(1);
+  const from = Number(/^bytes=(\d+)-$/.exec(ranged[0].range!)?.[1]);
+  expect(from).toBeGreaterThan(0);
+  expect(from).toBeLessThan(ONNX_BYTES);
+  // The joined file is the real one: the model answers exactly as the reference says.
+  const reply = await chat(page, expected.greedy[0].prompt);
+  expect(reply.tokenIds).toEqual(expected.greedy[0].new_ids.slice(0, 40));
+});
+
+test('with the service worker, the app shell and a cached model start with the network gone', async ({ page, context }) => {
+  await page.goto(`./?sw=1&model=${REPO}&hub=${encodeURIComponent(hub.origin)}&backend=wasm&temperature=0&max_new_tokens=40`);
+  await page.getByTestId('confirm-download').click();
+  await waitForLoad(page);
+  // Installed means the shell is precached; wait until it controls this page.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+  });
+
+  await hub.close();
+  await context.setOffline(true);
+  const response = await page.reload();
+  expect(response?.fromServiceWorker()).toBe(true);
+  await waitForLoad(page);
+  await expect(page.getByTestId('from-cache-note')).toBeVisible();
+  const reply = await chat(page, expected.greedy[0].prompt);
+  expect(reply.tokenIds).toEqual(expected.greedy[0].new_ids.slice(0, 40));
+  await context.setOffline(false);
+});
+
+test('a model folder picked from disk loads, is listed in storage, and can be deleted', async ({ page }) => {
+  await page.goto('./?panel=models&backend=wasm&temperature=0&max_new_tokens=40');
+  await page.getByTestId('local-folder').setInputFiles(GPT2_TOKENIZER_DIR);
+  await expect(page.getByTestId('local-error')).toContainText('is not a model folder: it has no config.json');
+
+  await page.getByTestId('local-folder').setInputFiles(FIXTURE_MODEL_DIR);
+  await expect(page.getByTestId('model-name')).toContainText('stories260k', { timeout: 120_000 });
+  await waitForLoad(page);
+  const reply = await chat(page, expected.greedy[0].prompt);
+  expect(reply.tokenIds).toEqual(expected.greedy[0].new_ids.slice(0, 40));
+  expect(hub.requests).toHaveLength(0);
+
+  await page.getByRole('tab', { name: 'Models' }).click();
+  const row = page.getByTestId('cached-model').filter({ hasText: 'local-folder.invalid/stories260k' });
+  await expect(row.getByTestId('cached-size')).toHaveText(/^1\.\d MB$/);
+  await row.getByTestId('delete-cached').click();
+  await expect(row).toHaveCount(0);
+});
+
+test('dtypes are offered as the repo has them, q4 by default on WASM, and a model too large for the GPU is refused with the reason', async ({ page }) => {
+  await page.goto(`./?model=test-org/two-dtypes&hub=${encodeURIComponent(hub.origin)}&backend=wasm&temperature=0&max_new_tokens=40`);
+  const confirm = page.getByTestId('model-confirm');
+  await expect(confirm.getByTestId('dtype-size-fp32')).toBeVisible();
+  await expect(confirm.getByTestId('dtype-size-q4')).toBeVisible();
+  await expect(confirm.getByTestId('dtype-size-fp16')).toHaveCount(0);
+  await expect(confirm.getByRole('radio', { name: 'q4' })).toBeChecked();
+  await confirm.getByTestId('confirm-download').click();
+  await waitForLoad(page);
+  expect(gets('onnx/model_q4.onnx')).toBe(1);
+  expect(gets('onnx/model.onnx')).toBe(0);
+
+  await page.goto(`./?model=test-org/huge-embedding&backend=webgpu`);
+  const estimate = page.getByTestId('memory-estimate');
+  await expect(estimate).toHaveAttribute('data-fit', 'refuse');
+  await expect(estimate).toContainText("exceeds this GPU's largest buffer");
+  await expect(page.getByTestId('confirm-download')).toBeDisabled();
+});

@@ -1,0 +1,55 @@
+/**
+ * Recovery: a destroyed GPU device (a real device loss on SwiftShader, triggered through the
+ * ?debug=1 hook) ends in a clear message, the engine is restarted and the model reloaded, and the
+ * conversation and the unsent message are still there.
+ */
+import { test, expect, openApp, chat, waitForLoad } from './fixtures';
+
+test('a lost GPU device is recovered from with the conversation and the message intact', async ({ page, backend, modelServer }) => {
+  test.skip(backend !== 'webgpu', 'only WebGPU has a device to lose');
+  await openApp(page, { model: modelServer.fixtureUrl, backend, temperature: 0, max_new_tokens: 12, debug: 1 });
+  await expect(page.getByTestId('backend-badge')).toHaveText('webgpu');
+  const first = await chat(page, 'Once upon a time');
+
+  const destroyed = await page.evaluate(() => document.querySelector('tl-app')!.client!.debugLoseDevice());
+  expect(destroyed).toBe(true);
+  const input = page.getByLabel('Message');
+  await input.fill('Lily went to the park');
+  await input.press('Enter');
+
+  await expect(page.getByTestId('chat-error')).toHaveAttribute('data-error-name', 'GpuDeviceLostError');
+  await expect(page.getByTestId('chat-error')).toContainText('GPU device was lost');
+  await expect(input).toHaveValue('Lily went to the park');
+  await expect(page.locator('[data-role=assistant]')).toHaveCount(1);
+  await expect(page.locator('[data-role=assistant] .content').first()).toHaveText(first.text);
+
+  // The app restarts the engine and reloads the model by itself.
+  await waitForLoad(page);
+  await expect(page.getByTestId('backend-badge')).toHaveText('webgpu');
+  await input.press('Enter');
+  const reply = page.locator('[data-role=assistant]').nth(1);
+  await expect(reply).toHaveAttribute('data-streaming', 'false', { timeout: 180_000 });
+  expect(JSON.parse((await reply.getAttribute('data-token-ids')) ?? '[]')).not.toHaveLength(0);
+  await expect(page.locator('[data-role=user]')).toHaveCount(2);
+});
+
+test('a crashed worker is restarted, the model reloaded, and nothing typed is lost', async ({ page, backend, modelServer }) => {
+  test.skip(backend !== 'wasm', 'a worker crash does not depend on the backend');
+  await openApp(page, { model: modelServer.fixtureUrl, backend, temperature: 0, max_new_tokens: 12, debug: 1 });
+  const first = await chat(page, 'Once upon a time');
+  const input = page.getByLabel('Message');
+  await input.fill('half-written message');
+
+  // The first load came from the network; only a reload can come from the browser's cache.
+  await expect(page.getByTestId('from-cache-note')).toHaveCount(0);
+  expect(await page.evaluate(() => document.querySelector('tl-app')!.client!.debugCrash())).toBe(true);
+  // The app notices the crash and loads the model into a fresh worker.
+  await expect(page.getByTestId('from-cache-note')).toBeVisible();
+  await waitForLoad(page);
+  await expect(input).toHaveValue('half-written message');
+  await expect(page.locator('[data-role=assistant] .content')).toHaveText([first.text]);
+  await input.press('Enter');
+  const reply = page.locator('[data-role=assistant]').nth(1);
+  await expect(reply).toHaveAttribute('data-streaming', 'false', { timeout: 120_000 });
+  await expect(page.getByTestId('chat-error')).toHaveCount(0);
+});

@@ -1,0 +1,138 @@
+/** The benchmark's numbers and exports: spreads, ratios, the consistency check, the schema, the URL. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
+import { quantile, spread, intervals } from '../../src/bench/stats';
+import { buildReport, toCsv, toMarkdown } from '../../src/bench/report';
+import { ceilingTokensPerSecond, fractionOfCeiling } from '../../src/bench/ceiling';
+import { parseBenchUrl, writeBenchUrl } from '../../src/bench/url-settings';
+import type { BackendResult } from '../../src/bench/types';
+import type { ModelDescription } from '../../src/bench/protocol';
+import type { BenchEnvironment } from '../../src/bench/environment';
+import { REPO_ROOT } from '../support/paths';
+
+const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs/bench-schema.v1.json'), 'utf8')) as object;
+
+const MODEL: ModelDescription = {
+  name: 'stories260k',
+  source: { kind: 'folder', url: 'http://x/stories260k/' },
+  parameters: 260_000,
+  weightBytesPerToken: 1_000_000,
+  kvBytesPerToken: 2560,
+  layers: 5,
+  vocab: 512,
+  contextLength: 512,
+};
+
+const ENV: BenchEnvironment = {
+  userAgent: 'HeadlessChrome/156',
+  hardwareConcurrency: 2,
+  crossOriginIsolated: true,
+  wasmThreads: 1,
+  deviceMemoryGB: null,
+  adapter: { vendor: 'google', architecture: 'swiftshader', device: '', description: '', shaderF16: false, limits: { maxBufferSize: 268435456 } },
+  adapterError: null,
+};
+
+function result(backend: BackendResult['backend'], engine: BackendResult['engine'], decode: number[], tokens: number[]): BackendResult {
+  const s = spread(decode);
+  return {
+    backend,
+    engine,
+    sessionBuildMs: 100,
+    timeToFirstTokenMs: spread([10, 12]),
+    prefillTokensPerSecond: spread([800, 700]),
+    decodeTokensPerSecond: s,
+    tokenLatencyMs: spread([2, 2.5, 3]),
+    gpuReadsPerToken: backend === 'webgpu' ? 1 : 0,
+    achievedGBps: s.median / 1000,
+    greedyTokenIds: tokens,
+    runs: [],
+    memoryBytes: null,
+  };
+}
+
+describe('benchmark statistics', () => {
+  it('gives medians and p10/p90 by linear interpolation', () => {
+    expect(quantile([3, 1, 2], 0.5)).toBe(2);
+    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(spread([10, 20, 30, 40, 50])).toMatchObject({ median: 30, p10: 14, p90: 46, min: 10, max: 50, n: 5 });
+    expect(intervals([0, 5, 7, 12])).toEqual([5, 2, 5]);
+  });
+
+  it('bounds tokens/s by bandwidth over bytes read per token', () => {
+    // 100 GB/s over 1 GB a token: 100 tokens/s at best.
+    expect(ceilingTokensPerSecond(100, 1e9)).toBe(100);
+    expect(fractionOfCeiling(50, 100, 1e9)).toBe(0.5);
+  });
+});
+
+describe('benchmark report', () => {
+  const results = [
+    result('webgpu', 'ours', [100, 120, 110], [5, 6, 7, 8]),
+    { ...result('wasm', 'ours', [400, 500, 450], [5, 6, 9, 8]), longContext: { tokens: 512, decodeTokensPerSecond: spread([360, 380, 340]) } },
+    result('cpu', 'native', [2000, 2400, 2200], [5, 6, 9, 8]),
+  ];
+  const report = buildReport('cli', ENV, { promptTokens: 8, newTokens: 4, warmupRuns: 1, measuredRuns: 3 }, [{ model: MODEL, results }], new Date('2026-11-23T13:00:00Z'));
+
+  it('validates against the published schema, version 1', () => {
+    const validate = new Ajv({ strict: false }).compile(schema);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...report, version: 2 })).toBe(false);
+  });
+
+  it('names the ratios plainly, from median decode speeds', () => {
+    expect(report.ratios).toEqual([
+      { model: 'stories260k', name: 'webgpu_over_wasm', value: 110 / 450 },
+      { model: 'stories260k', name: 'wasm_over_native', value: 450 / 2200 },
+      // Decode at 512 tokens of context over decode after the short prompt: is it flat?
+      { model: 'stories260k', name: 'long_context_over_short_ours_wasm', value: 360 / 450 },
+    ]);
+  });
+
+  it('catches a backend whose greedy tokens split from the reference', () => {
+    expect(report.consistency[0]).toEqual({ model: 'stories260k', backend: 'webgpu', reference: 'wasm', tokensCompared: 4, top1Agreement: 0.75, identicalPrefix: 2 });
+    expect(report.consistency[1]).toMatchObject({ backend: 'wasm', reference: 'cpu', top1Agreement: 1, identicalPrefix: 4 });
+  });
+
+  it('exports one CSV row and one Markdown row per record', () => {
+    const csv = toCsv(report).trim().split('\n');
+    expect(csv).toHaveLength(4);
+    expect(csv[0]).toContain('decode_tok_s_median');
+    expect(csv[2]).toMatch(/^stories260k,ours,wasm,,100,11\.0,750\.0,450\.0,/);
+    const md = toMarkdown(report);
+    expect(md).toContain('| stories260k | native | cpu |');
+    expect(md).toContain('wasm_over_native: 0.20×');
+    expect(md).toContain('top-1 agreement 75%');
+  });
+});
+
+describe('benchmark settings in the URL', () => {
+  it('round-trips and keeps the other parameters', () => {
+    const state = parseBenchUrl('?panel=bench&bench_model=synthetic:gpt2-small:fp16&bench_backends=wasm&bench_runs=7&bench_bw=400&bench_autorun=1');
+    expect(state).toMatchObject({ model: 'synthetic:gpt2-small:fp16', backends: ['wasm'], bandwidthGBps: 400, autorun: true });
+    expect(state.settings.measuredRuns).toBe(7);
+    const written = new URLSearchParams(writeBenchUrl('?panel=bench&model=x', state));
+    expect(written.get('panel')).toBe('bench');
+    expect(written.get('model')).toBe('x');
+    expect(written.get('bench_runs')).toBe('7');
+    // A shared link does not start a run by itself.
+    expect(written.has('bench_autorun')).toBe(false);
+  });
+
+  it('falls back to defaults for nonsense and clamps ranges', () => {
+    const state = parseBenchUrl('?bench_backends=cuda&bench_runs=-3&bench_bw=abc');
+    expect(state.backends).toEqual(['webgpu', 'wasm']);
+    expect(state.settings.measuredRuns).toBe(1);
+    expect(state.bandwidthGBps).toBe(100);
+  });
+});
+
+describe('transformers.js model address', () => {
+  it('splits a folder URL into the host it fetches from and the model id', async () => {
+    const { splitFolderUrl } = await import('../../src/bench/transformersjs');
+    expect(splitFolderUrl('http://127.0.0.1:9/shared/models/stories260k/')).toEqual({ host: 'http://127.0.0.1:9/shared/models/', model: 'stories260k' });
+    expect(splitFolderUrl('http://127.0.0.1:9/tl-gpt/')).toEqual({ host: 'http://127.0.0.1:9/', model: 'tl-gpt' });
+  });
+});

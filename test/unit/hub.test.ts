@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_HUB_URL, defaultDtype, hubBaseUrl, hubFolderUrl, hubIdFromFolderUrl, isHubId, onnxFileForDtype } from '../../src/models/hub';
+import { resolveModelParam } from '../../src/models/catalog';
+import { needsConfirmation } from '../../src/models/shared-link';
+import { externalDataFiles, modelNameFromUrl } from '../../src/models/fetch-model';
+
+function memoryStorage(initial: Record<string, string> = {}) {
+  const data = new Map(Object.entries(initial));
+  return { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v), data };
+}
+
+describe('Hub ids', () => {
+  it('recognises owner/name and nothing that is a path or URL', () => {
+    for (const id of ['HuggingFaceTB/SmolLM2-135M-Instruct', 'onnx-community/Qwen2.5-0.5B-Instruct', 'test-org/stories260k']) expect(isHubId(id)).toBe(true);
+    for (const other of ['models/tl-gpt', 'models/tl-gpt/', './a/b', '/a/b', 'a/b/', 'a/b/c', 'https://huggingface.co/a/b', 'tl-gpt', '', 'a/ b']) {
+      expect(isHubId(other), other).toBe(false);
+    }
+  });
+
+  it('builds resolve/main folder URLs and reads the id back', () => {
+    const url = hubFolderUrl('onnx-community/Llama-3.2-1B-Instruct', 'http://127.0.0.1:9999');
+    expect(url).toBe('http://127.0.0.1:9999/onnx-community/Llama-3.2-1B-Instruct/resolve/main/');
+    expect(new URL('onnx/model_q4.onnx', url).href).toBe('http://127.0.0.1:9999/onnx-community/Llama-3.2-1B-Instruct/resolve/main/onnx/model_q4.onnx');
+    expect(hubIdFromFolderUrl(url)).toBe('onnx-community/Llama-3.2-1B-Instruct');
+    expect(hubIdFromFolderUrl('http://x/models/tl-gpt/')).toBeNull();
+    expect(modelNameFromUrl(url)).toBe('onnx-community/Llama-3.2-1B-Instruct');
+  });
+
+  it('takes the Hub from ?hub=, remembers it, and ignores anything but http(s)', () => {
+    const storage = memoryStorage();
+    expect(hubBaseUrl('', storage)).toBe(DEFAULT_HUB_URL);
+    expect(hubBaseUrl('?hub=http://127.0.0.1:4000/', storage)).toBe('http://127.0.0.1:4000');
+    expect(hubBaseUrl('', storage)).toBe('http://127.0.0.1:4000');
+    expect(hubBaseUrl('?hub=javascript:alert(1)', memoryStorage())).toBe(DEFAULT_HUB_URL);
+  });
+
+  it('resolves ?model= Hub ids to folder URLs and leaves embedded ids and URLs alone', () => {
+    expect(resolveModelParam('tl-gpt')).toMatch(/models\/tl-gpt\/$/);
+    expect(resolveModelParam('http://example.org/m/')).toBe('http://example.org/m/');
+    expect(resolveModelParam('org/name')).toMatch(/\/org\/name\/resolve\/main\/$/);
+  });
+});
+
+describe('dtypes', () => {
+  it('maps dtypes to the transformers.js file names', () => {
+    expect(onnxFileForDtype('fp32')).toBe('onnx/model.onnx');
+    expect(onnxFileForDtype('q4f16')).toBe('onnx/model_q4f16.onnx');
+  });
+
+  it('prefers fp16 arithmetic only where the GPU has shader-f16', () => {
+    const all = ['fp32', 'fp16', 'q4', 'q4f16'] as const;
+    expect(defaultDtype(all, { webgpu: true, shaderF16: true })).toBe('q4f16');
+    expect(defaultDtype(all, { webgpu: true, shaderF16: false })).toBe('q4');
+    expect(defaultDtype(all, { webgpu: false, shaderF16: false })).toBe('q4');
+    expect(defaultDtype(['fp32'], { webgpu: true, shaderF16: true })).toBe('fp32');
+    expect(defaultDtype([], { webgpu: false, shaderF16: false })).toBeNull();
+  });
+});
+
+describe('external data', () => {
+  it('reads the transformers.js flag in its boolean and per-file forms', () => {
+    const config = (flag: unknown) => ({ 'transformers.js_config': { use_external_data_format: flag } });
+    expect(externalDataFiles({}, 'onnx/model.onnx')).toEqual([]);
+    expect(externalDataFiles(config(true), 'onnx/model.onnx')).toEqual(['onnx/model.onnx_data']);
+    expect(externalDataFiles(config({ 'model.onnx': true }), 'onnx/model_q4f16.onnx')).toEqual([]);
+    expect(externalDataFiles(config({ 'model.onnx': 2 }), 'onnx/model.onnx')).toEqual(['onnx/model.onnx_data', 'onnx/model.onnx_data_1']);
+  });
+});
+
+describe('shared links', () => {
+  it('load embedded models at once and make Hub ids wait for a click', async () => {
+    expect(await needsConfirmation(null, 'x', null)).toBe(false);
+    expect(await needsConfirmation('tl-gpt', 'x', null)).toBe(false);
+    expect(await needsConfirmation('org/name', 'http://127.0.0.1:9/org/name/resolve/main/', null)).toBe(true);
+  });
+
+  it('load a Hub model at once when its weights are cached', async () => {
+    const cache = { storedBytes: async (url: string) => (url.endsWith('onnx/model.onnx') ? 123 : null) };
+    expect(await needsConfirmation('org/name', 'http://127.0.0.1:9/org/name/resolve/main/', cache as never)).toBe(false);
+  });
+});
