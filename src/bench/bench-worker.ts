@@ -15,6 +15,7 @@ import type { Backend } from '../engine/protocol';
 import { buildGptDecoder } from './synthetic/gpt-graph';
 import { SYNTHETIC_SHAPES } from './synthetic/shapes';
 import { EXTERNAL_DATA_FILE } from './synthetic/onnx-builder';
+import { createEventYielder } from '../engine/yield';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -25,20 +26,7 @@ function post(event: BenchEvent): void {
   self.postMessage(event);
 }
 
-// A message round trip lets a cancel in; setTimeout(0) would add 4 ms clamps to the measured loop.
-const channel = new MessageChannel();
-const waiting: (() => void)[] = [];
-channel.port1.onmessage = () => waiting.shift()?.();
-let lastYield = 0;
-function yieldToEvents(): Promise<void> {
-  const now = performance.now();
-  if (now - lastYield < 50) return Promise.resolve();
-  lastYield = now;
-  return new Promise((resolve) => {
-    waiting.push(resolve);
-    channel.port2.postMessage(null);
-  });
-}
+const yieldToEvents = createEventYielder(50);
 
 /**
  * The first session on a backend also starts its runtime (compiling 28 MB of WASM, opening the GPU

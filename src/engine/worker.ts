@@ -5,6 +5,7 @@
  */
 import { Engine } from './engine';
 import type { EngineErrorInfo, EngineEvent, EngineRequest } from './protocol';
+import { createEventYielder } from './yield';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -23,20 +24,7 @@ function errorInfo(error: unknown): EngineErrorInfo {
   return { name: 'Error', message: String(error) };
 }
 
-// setTimeout(0) is clamped to 4 ms after a few nestings; a message round trip is not.
-const channel = new MessageChannel();
-const waiting: (() => void)[] = [];
-channel.port1.onmessage = () => waiting.shift()?.();
-let lastYield = 0;
-function yieldToEvents(): Promise<void> {
-  const now = performance.now();
-  if (now - lastYield < 4) return Promise.resolve();
-  lastYield = now;
-  return new Promise((resolve) => {
-    waiting.push(resolve);
-    channel.port2.postMessage(null);
-  });
-}
+const yieldToEvents = createEventYielder(4);
 
 async function handle(request: EngineRequest): Promise<void> {
   const { id } = request;
