@@ -8,16 +8,8 @@ import { fetchModelFiles, modelNameFromUrl, resolveFolderUrl } from '../../src/m
 import { readDecoderConfig } from '../../src/engine/model-config';
 import { ModelFetchError, ModelFileMissingError, ModelFormatError, ModelUrlError } from '../../src/engine/errors';
 import { startStaticServer, type StaticServer } from '../support/static-server';
+import { rejection } from '../support/rejection';
 
-/** The error a promise rejects with; fails the test if it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe('resolveFolderUrl', () => {
   const page = 'http://localhost:5173/lab/index.html?x=1';

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EngineClient } from '../../src/engine/client';
 import { WorkerCrashedError, WorkerUnavailableError } from '../../src/engine/errors';
+import { rejection } from '../support/rejection';
 import type {
   EngineEvent,
   EngineRequest,
@@ -12,15 +13,6 @@ import type {
   TokenPayload,
 } from '../../src/engine/protocol';
 
-/** The error a promise rejects with; fails the test if it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 /** Stands in for the engine worker: records what the page posts and lets the test reply. */
 class FakeWorker {
