@@ -43,6 +43,16 @@ export function sha256FromHeaders(headers: Headers): string | null {
   return null;
 }
 
+/** A named Cache Storage bucket, or null where the browser offers none (insecure origins, some private modes). */
+export async function openCacheStorage(name: string): Promise<Cache | null> {
+  if (typeof caches === 'undefined') return null;
+  try {
+    return await caches.open(name);
+  } catch {
+    return null;
+  }
+}
+
 export function isQuotaError(error: unknown): boolean {
   return error instanceof DOMException && (error.name === 'QuotaExceededError' || /quota/i.test(error.message));
 }
@@ -52,12 +62,8 @@ export class ModelCache {
 
   /** null where the browser offers no Cache Storage (insecure origins, some private modes). */
   static async open(): Promise<ModelCache | null> {
-    if (typeof caches === 'undefined') return null;
-    try {
-      return new ModelCache(await caches.open(MODEL_CACHE_NAME));
-    } catch {
-      return null;
-    }
+    const cache = await openCacheStorage(MODEL_CACHE_NAME);
+    return cache && new ModelCache(cache);
   }
 
   async read(url: string): Promise<CacheRead> {

@@ -18,6 +18,8 @@ export interface ModelFiles {
   onnx: Uint8Array;
   /** External weights (`model.onnx_data`), when the export keeps them apart. */
   externalData: { path: string; data: Uint8Array }[];
+  /** Further graphs asked for with `extraOnnxFiles` (e.g. an attention graph), by file name. */
+  extraOnnx: Record<string, Uint8Array>;
   totalBytes: number;
   cacheReport?: CacheReport;
 }
@@ -259,28 +261,38 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
 export async function fetchModelFiles(
   folderUrl: string,
   onProgress: ProgressCallback,
-  options: { onnxFile?: string; signal?: AbortSignal; cache?: ModelCache | null; partials?: PartialStore | null } = {},
+  options: {
+    onnxFile?: string;
+    /** Other graphs of the same folder, fetched in the same pass so the JSON files come once. */
+    extraOnnxFiles?: string[];
+    signal?: AbortSignal;
+    cache?: ModelCache | null;
+    partials?: PartialStore | null;
+  } = {},
 ): Promise<ModelFiles> {
   const download = new Downloader(folderUrl, onProgress, options.signal, options.cache ?? null, options.partials ?? null);
   const config = (await download.json('config.json'))!;
-  const plannedOnnx = options.onnxFile ?? 'onnx/model.onnx';
-  const dataFiles = externalDataFiles(config, plannedOnnx);
+  const onnxFile = options.onnxFile ?? 'onnx/model.onnx';
+  const extraFiles = options.extraOnnxFiles ?? [];
+  const dataFiles = externalDataFiles(config, onnxFile);
   await download.planTotal([
     'generation_config.json',
     'tokenizer.json',
     'tokenizer_config.json',
-    plannedOnnx,
+    onnxFile,
     ...dataFiles,
+    ...extraFiles,
   ]);
   const generationConfig = (await download.json('generation_config.json', true)) ?? {};
   const tokenizerJson = (await download.json('tokenizer.json'))!;
   const tokenizerConfig = (await download.json('tokenizer_config.json', true)) ?? {};
-  const onnxFile = options.onnxFile ?? 'onnx/model.onnx';
   const onnx = (await download.bytes(onnxFile))!;
   const externalData: ModelFiles['externalData'] = [];
   for (const dataFile of dataFiles) {
     const data = (await download.bytes(dataFile))!;
     externalData.push({ path: dataFile.split('/').pop()!, data });
   }
-  return { folderUrl, config, generationConfig, tokenizerJson, tokenizerConfig, onnx, externalData, totalBytes: download.overall, cacheReport: download.report };
+  const extraOnnx: Record<string, Uint8Array> = {};
+  for (const file of extraFiles) extraOnnx[file] = (await download.bytes(file))!;
+  return { folderUrl, config, generationConfig, tokenizerJson, tokenizerConfig, onnx, externalData, extraOnnx, totalBytes: download.overall, cacheReport: download.report };
 }

@@ -3,6 +3,7 @@
  * interrupted download (even a closed tab) continues with a range request instead of starting over.
  * Pieces are separate Cache Storage entries: appending never rewrites what is already saved.
  */
+import { openCacheStorage } from './cache';
 
 const PARTIAL_CACHE_NAME = 'tl-partials-v1';
 // Cache keys must be http(s) URLs; this host can never be fetched.
@@ -28,12 +29,8 @@ export class PartialStore {
   private constructor(private readonly cache: Cache) {}
 
   static async open(): Promise<PartialStore | null> {
-    if (typeof caches === 'undefined') return null;
-    try {
-      return new PartialStore(await caches.open(PARTIAL_CACHE_NAME));
-    } catch {
-      return null;
-    }
+    const cache = await openCacheStorage(PARTIAL_CACHE_NAME);
+    return cache && new PartialStore(cache);
   }
 
   private async meta(url: string): Promise<PartialMeta | null> {

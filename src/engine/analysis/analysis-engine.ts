@@ -42,9 +42,10 @@ export class AnalysisEngine {
     const plan = planBackends(request.backend, await probeWebGpu());
     const isDecoder = request.slot === 'decoder';
     const noProgress = () => {};
-    const files = await fetchModelFiles(folderUrl, noProgress);
+    // A decoder's attention maps come from a second graph of the same folder; an encoder's graph has them.
     const attentionFile = isDecoder ? 'onnx/model_attentions.onnx' : 'onnx/model.onnx';
-    const attentionOnnx = isDecoder ? (await fetchModelFiles(folderUrl, noProgress, { onnxFile: attentionFile })).onnx : files.onnx;
+    const files = await fetchModelFiles(folderUrl, noProgress, { extraOnnxFiles: isDecoder ? [attentionFile] : [] });
+    const attentionOnnx = isDecoder ? files.extraOnnx[attentionFile] : files.onnx;
     let tokenizer: TextTokenizer;
     try {
       tokenizer = new TextTokenizer(files.tokenizerJson, files.tokenizerConfig);
