@@ -21,7 +21,7 @@ import { startStaticServer, type StaticServer } from '../test/support/static-ser
 import { REPO_ROOT } from '../test/support/paths';
 import { DecoderSession } from '../src/engine/decoder-session';
 import { loadBenchModel } from '../src/bench/load-model';
-import { benchmarkDecoder } from '../src/bench/runner';
+import { benchmarkSideBySide, loopContender } from '../src/bench/runner';
 import { buildReport, toMarkdown, type BenchReport } from '../src/bench/report';
 import { DEFAULT_BENCH_SETTINGS, type BackendResult, type BenchSettings } from '../src/bench/types';
 import type { ModelDescription } from '../src/bench/protocol';
@@ -103,11 +103,9 @@ async function measureNative(model: string): Promise<{ description: ModelDescrip
   const decoder = await DecoderSession.create(ortNode as unknown as typeof OrtWeb, loaded.onnx, loaded.externalData, 'wasm', loaded.config, { executionProvider: 'cpu' });
   const buildMs = performance.now() - started;
   try {
-    const result = await benchmarkDecoder(decoder, 'cpu', 'native', { ...loaded.description, contextLength: loaded.config.contextLength }, settings, buildMs, {
-      isCancelled: () => false,
-      yieldToEvents: async () => {},
-      onProgress: () => {},
-    });
+    const hooks = { isCancelled: () => false, yieldToEvents: async () => {}, onProgress: () => {} };
+    const contender = loopContender(decoder, 'cpu', 'native', buildMs, loaded.config.contextLength, hooks);
+    const [result] = await benchmarkSideBySide([contender], { ...loaded.description, contextLength: loaded.config.contextLength }, settings, hooks);
     return { description: loaded.description, result: { ...result, memoryBytes: process.memoryUsage().rss } };
   } finally {
     await decoder.release();

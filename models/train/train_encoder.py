@@ -18,7 +18,7 @@ from model import TLBert, n_params
 CONFIG = dict(hidden_size=96, num_hidden_layers=3, num_attention_heads=4, intermediate_size=384,
               vocab_size=4096, max_position_embeddings=128, type_vocab_size=2, layer_norm_eps=1e-12)
 SEQ, BATCH = 128, 32
-STEPS = int(os.environ.get("TL_ENC_STEPS", 900))
+STEPS = int(os.environ.get("TL_ENC_STEPS", 2000))
 LR, WARMUP, WD = 3e-3, 60, 0.01
 
 

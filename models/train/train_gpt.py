@@ -18,7 +18,7 @@ CONFIG = dict(hidden_size=128, intermediate_size=384, num_hidden_layers=4, num_a
               num_key_value_heads=2, head_dim=32, vocab_size=4096, max_position_embeddings=512,
               rms_norm_eps=1e-5, rope_theta=10000.0)
 SEQ, BATCH = 256, 16
-STEPS = int(os.environ.get("TL_GPT_STEPS", 300))
+STEPS = int(os.environ.get("TL_GPT_STEPS", 1600))
 LR, WARMUP, MIN_LR_FRAC, WD = 3e-3, 30, 0.1, 0.1
 EVAL_EVERY = 100
 CURVE_EVAL_TOKENS = 4096  # per language, for the training curve (final eval uses all held-out text)

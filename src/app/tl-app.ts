@@ -2,12 +2,13 @@
  * The app shell: reads the URL, owns the engine client, loads the chat model and shows one panel at
  * a time behind keyboard-accessible tabs.
  */
-import { LitElement, css, html, type TemplateResult } from 'lit';
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import { tabLabel } from '../i18n/app-strings';
 import '../i18n/locale-switch';
 import { EngineClient } from '../engine/client';
+import { toErrorInfo } from '../engine/errors';
 import type { GenerationSettings, LoadProgress, ModelInfo } from '../engine/protocol';
 import { resolveModelParam } from '../models/catalog';
 import { parseUrlState, serializeUrlState, type UrlState } from './url-state';
@@ -42,6 +43,8 @@ export class TransformerLabApp extends LitElement {
   @state() pendingModel: { param: string; folderUrl: string } | null = null;
   /** The last byte progress of the latest load, kept to show how the download ended. */
   @state() lastDownload: LoadProgress | null = null;
+  /** The model was reloaded on WASM because the GPU ran out of memory; said next to the model until another load. */
+  @state() private wasmAfterGpuOom = false;
 
   /** Every panel of the app; a new panel adds one entry here. */
   private readonly panels: PanelTab[] = [
@@ -56,6 +59,9 @@ export class TransformerLabApp extends LitElement {
           .current=${app.model}
           @load-model=${app.onLoadModel}
         ></tl-model-bar>
+        ${app.wasmAfterGpuOom
+          ? html`<p class="fallback-note" role="status" data-testid="gpu-oom-fallback">${msg('The GPU ran out of memory, so the model was reloaded on WASM, which uses main memory and runs slower. Your conversation is kept. To try WebGPU again, choose it under Backend and press Load.')}</p>`
+          : nothing}
         <tl-model-notes .loadState=${app.loadState} .lastDownload=${app.lastDownload} .pendingModel=${app.pendingModel} .backend=${app.url.backend}></tl-model-notes>
         <tl-chat-panel
           .client=${app.client}
@@ -93,6 +99,7 @@ export class TransformerLabApp extends LitElement {
     [role='tab'] { font: inherit; padding: 0.45rem 0.9rem; border: 1px solid transparent; border-bottom: none; border-radius: 6px 6px 0 0; background: none; color: var(--muted); cursor: pointer; }
     [role='tab'][aria-selected='true'] { color: var(--fg); border-color: var(--border); background: var(--panel); font-weight: 600; }
     tl-model-bar { margin-bottom: 1rem; }
+    .fallback-note { color: var(--muted); font-size: 0.9rem; margin: -0.5rem 0 1rem; }
     tl-locale-switch { margin-left: auto; }
 
   `;
@@ -102,7 +109,7 @@ export class TransformerLabApp extends LitElement {
     try {
       this.client = new EngineClient();
     } catch (error) {
-      this.loadState = { status: 'error', name: (error as Error).name, message: (error as Error).message };
+      this.loadState = { status: 'error', error: toErrorInfo(error) };
       return;
     }
     this.addEventListener('confirm-model', (e) => this.onConfirmModel(e as CustomEvent<ConfirmModelDetail>));
@@ -146,7 +153,7 @@ export class TransformerLabApp extends LitElement {
     // Out of GPU memory: the same model on WASM uses main memory instead.
     if (errorName === 'OutOfMemoryError' && this.model?.backend === 'webgpu') {
       this.client.restart('the GPU ran out of memory');
-      await this.load(this.url.model, 'wasm');
+      await this.load(this.url.model, 'wasm', true);
       return;
     }
     if (!['GpuDeviceLostError', 'WorkerCrashedError', 'NoModelLoadedError'].includes(errorName)) return;
@@ -169,7 +176,7 @@ export class TransformerLabApp extends LitElement {
     history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
   }
 
-  private async load(modelParam: string | null, backend: UrlState['backend']): Promise<void> {
+  private async load(modelParam: string | null, backend: UrlState['backend'], afterGpuOom = false): Promise<void> {
     if (!this.client) return;
     this.loadState = { status: 'loading', progress: null };
     this.lastDownload = null;
@@ -180,14 +187,14 @@ export class TransformerLabApp extends LitElement {
         if (progress.phase === 'download') this.lastDownload = progress;
       });
       this.model = info;
+      this.wasmAfterGpuOom = afterGpuOom;
       // A model was just stored for offline use: ask the browser not to evict it when space runs low.
       if (info.storage && !info.storage.fromCache && !info.storage.error) void navigator.storage?.persist?.().catch(() => false);
       this.loadState = { status: 'ready', info };
       this.url = { ...this.url, model: modelParam, backend };
       this.writeUrl();
     } catch (error) {
-      const e = error as Error;
-      this.loadState = { status: 'error', name: e.name, message: e.message };
+      this.loadState = { status: 'error', error: toErrorInfo(error) };
     }
   }
 

@@ -2,6 +2,9 @@
 import type { BenchEvent, BenchProgress, BenchRequest, BenchRequestPayload, ModelDescription } from './protocol';
 import type { BackendResult } from './types';
 
+/** The error name `run` rejects with when the worker itself dies (out of memory, a crash in the runtime). */
+export const BENCH_WORKER_CRASHED = 'BenchWorkerCrashed';
+
 export interface BenchOutcome {
   model: ModelDescription;
   results: BackendResult[];
@@ -30,7 +33,8 @@ export class BenchClient {
         }
       };
       worker.addEventListener('message', onMessage);
-      worker.onerror = (e) => reject(new Error(`the benchmark worker crashed: ${e.message}`));
+      // Named, so the page can say it in its language; the message is the browser's.
+      worker.onerror = (e) => reject(Object.assign(new Error(e.message), { name: BENCH_WORKER_CRASHED }));
     });
     worker.postMessage({ kind: 'bench', id, payload } satisfies BenchRequest);
     return { id, done };

@@ -3,11 +3,11 @@
  * The benchmark's worker: loads (or builds) the model once, then for each backend builds a session,
  * warms up, measures, and releases it before the next, so two backends never compete for memory.
  */
-import { setupOrt } from '../engine/ort-setup';
+import { ortFor, type Ort } from '../engine/ort-setup';
 import { DecoderSession } from '../engine/decoder-session';
 import { loadBenchModel } from './load-model';
-import { benchmarkDecoder, benchPromptIds, BenchCancelled } from './runner';
-import { benchmarkTransformersJs } from './transformersjs';
+import { benchmarkSideBySide, BenchCancelled, loopContender } from './runner';
+import { loadTransformersJs } from './transformersjs';
 import { resolveFolderUrl } from '../models/fetch-model';
 import type { BenchEvent, BenchProgress, BenchRequest, BenchRequestPayload } from './protocol';
 import type { BackendResult } from './types';
@@ -34,7 +34,7 @@ const yieldToEvents = createEventYielder(50);
  * own, so the model's session build time means the same on the first backend as on the second.
  */
 const started = new Map<string, number>();
-async function startRuntime(ort: ReturnType<typeof setupOrt>, backend: Backend): Promise<number> {
+async function startRuntime(ort: Ort, backend: Backend): Promise<number> {
   const known = started.get(backend);
   if (known !== undefined) return known;
   const t0 = performance.now();
@@ -52,49 +52,51 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
   let lastSent = { at: 0, key: '' };
   const progress = (p: Omit<BenchProgress, 'run' | 'runs' | 'tokens'> & Partial<BenchProgress>) => {
     const payload: BenchProgress = { run: 0, runs: 0, tokens: 0, ...p };
-    const key = `${payload.backend}/${payload.phase}/${payload.run}/${payload.detail}`;
+    // Download progress, like tokens, is throttled: the key leaves its byte count out.
+    const key = `${payload.backend}/${payload.phase}/${payload.run}/${payload.step.kind}`;
     const now = performance.now();
     if (key === lastSent.key && now - lastSent.at < 250) return;
     lastSent = { at: now, key };
     post({ kind: 'progress', id, payload });
   };
-  const ort = setupOrt(request.wasmThreads);
-  progress({ backend: null, phase: request.source.kind === 'synthetic' ? 'build-model' : 'download', detail: 'preparing the model' });
+  progress({ backend: null, phase: request.source.kind === 'synthetic' ? 'build-model' : 'download', step: { kind: 'prepare' } });
   const model = await loadBenchModel(request.source, request.baseUrl, (bytes) =>
-    progress({ backend: null, phase: 'download', detail: `${(bytes / 1e6).toFixed(1)} MB downloaded` }),
+    progress({ backend: null, phase: 'download', step: { kind: 'download', bytes } }),
   );
   const results: BackendResult[] = [];
   const isCancelled = () => cancelled.has(id);
   try {
     for (const backend of request.backends) {
       if (isCancelled()) throw new BenchCancelled('cancelled');
-      progress({ backend, phase: 'session', detail: `starting the ${backend} runtime` });
+      progress({ backend, phase: 'session', step: { kind: 'start-runtime' } });
+      const ort = ortFor(backend, request.wasmThreads);
       const runtimeStartMs = await startRuntime(ort, backend);
-      progress({ backend, phase: 'session', detail: `building the ${backend} session` });
+      progress({ backend, phase: 'session', step: { kind: 'build-session' } });
       const started = performance.now();
       const decoder = await DecoderSession.create(ort, model.onnx, model.externalData, backend, model.config);
-      const buildMs = performance.now() - started;
+      const contenders = [loopContender(decoder, backend, 'ours', performance.now() - started, model.config.contextLength, { isCancelled, yieldToEvents })];
+      let theirs: Awaited<ReturnType<typeof loadTransformersJs>> | null = null;
       try {
-        const result = await benchmarkDecoder(decoder, backend, 'ours', { ...model.description, contextLength: model.config.contextLength }, request.settings, buildMs, {
+        if (request.transformersJs && request.source.kind === 'folder') {
+          progress({ backend, phase: 'session', step: { kind: 'load-transformersjs' } });
+          // transformers.js runs on the app's JSEP build (a Vite alias): give it the files this build ships.
+          ortFor('webgpu', request.wasmThreads);
+          theirs = await loadTransformersJs(resolveFolderUrl(request.source.url, request.baseUrl), backend);
+          contenders.push(theirs);
+        }
+        const measured = await benchmarkSideBySide(contenders, { ...model.description, contextLength: model.config.contextLength }, request.settings, {
           isCancelled,
           yieldToEvents,
-          onProgress: (phase, run, runs, tokens) => progress({ backend, phase, run, runs, tokens, detail: `${phase} run ${run + 1} of ${runs}` }),
+          onProgress: (phase, run, runs, tokens, engine) => progress({ backend, phase, run, runs, tokens, step: { kind: 'run', engine } }),
         });
-        results.push({ ...result, runtimeStartMs });
-        post({ kind: 'backend-done', id, payload: { ...result, runtimeStartMs } });
+        for (const result of measured) {
+          const withStart = result.engine === 'ours' ? { ...result, runtimeStartMs } : result;
+          results.push(withStart);
+          post({ kind: 'backend-done', id, payload: withStart });
+        }
       } finally {
         await decoder.release();
-      }
-      if (request.transformersJs && request.source.kind === 'folder') {
-        progress({ backend, phase: 'session', detail: `loading transformers.js on ${backend}` });
-        const promptIds = benchPromptIds(Math.min(request.settings.promptTokens, model.config.contextLength - 1), model.description.vocab);
-        const theirs = await benchmarkTransformersJs(resolveFolderUrl(request.source.url, request.baseUrl), backend, promptIds, request.settings, model.description, {
-          isCancelled,
-          onProgress: (phase, run, runs) => progress({ backend, phase, run, runs, detail: `transformers.js ${phase} run ${run + 1} of ${runs}` }),
-        });
-        if (!theirs) throw new BenchCancelled('cancelled');
-        results.push(theirs);
-        post({ kind: 'backend-done', id, payload: theirs });
+        await theirs?.dispose();
       }
     }
     post({ kind: 'done', id, payload: { model: model.description, results, cancelled: false } });

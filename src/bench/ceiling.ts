@@ -4,19 +4,22 @@
  */
 
 export interface BandwidthPreset {
-  label: string;
+  /** A chip or card's name, or the memory type of a generic machine: the same in every language. */
+  name: string;
+  /** A generic machine with dual-channel memory, which the page words in its language; null for a named chip or card. */
+  machine: 'laptop' | 'desktop' | null;
   gbps: number;
 }
 
 export const BANDWIDTH_PRESETS: readonly BandwidthPreset[] = [
-  { label: 'DDR4 dual-channel laptop (51 GB/s)', gbps: 51 },
-  { label: 'DDR5 dual-channel desktop (90 GB/s)', gbps: 90 },
-  { label: 'Apple M2 (100 GB/s)', gbps: 100 },
-  { label: 'Apple M3 Pro (150 GB/s)', gbps: 150 },
-  { label: 'Apple M2 Max (400 GB/s)', gbps: 400 },
-  { label: 'NVIDIA RTX 3060 (360 GB/s)', gbps: 360 },
-  { label: 'NVIDIA RTX 4090 (1008 GB/s)', gbps: 1008 },
-  { label: 'NVIDIA H100 SXM (3350 GB/s)', gbps: 3350 },
+  { name: 'DDR4', machine: 'laptop', gbps: 51 },
+  { name: 'DDR5', machine: 'desktop', gbps: 90 },
+  { name: 'Apple M2', machine: null, gbps: 100 },
+  { name: 'Apple M3 Pro', machine: null, gbps: 150 },
+  { name: 'Apple M2 Max', machine: null, gbps: 400 },
+  { name: 'NVIDIA RTX 3060', machine: null, gbps: 360 },
+  { name: 'NVIDIA RTX 4090', machine: null, gbps: 1008 },
+  { name: 'NVIDIA H100 SXM', machine: null, gbps: 3350 },
 ];
 
 export function ceilingTokensPerSecond(bandwidthGBps: number, bytesPerToken: number): number {

@@ -18,17 +18,21 @@ export interface BenchEnvironment {
   /** Chrome's rough device memory in GB, where exposed. */
   deviceMemoryGB: number | null;
   adapter: AdapterFacts | null;
-  /** Why there is no adapter. */
+  /** Why there is no adapter: NO_WEBGPU_API, NO_WEBGPU_ADAPTER, or the browser's own error message. */
   adapterError: string | null;
 }
+
+/** The two reasons this module gives itself, in English for the exported report; the page words them in its language. */
+export const NO_WEBGPU_API = 'no WebGPU API in this browser';
+export const NO_WEBGPU_ADAPTER = 'no WebGPU adapter';
 
 const LIMITS = ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX'] as const;
 
 export async function readAdapterFacts(gpu: GPU | undefined = (globalThis.navigator as Navigator | undefined)?.gpu): Promise<{ adapter: AdapterFacts | null; error: string | null }> {
-  if (!gpu) return { adapter: null, error: 'no WebGPU API in this browser' };
+  if (!gpu) return { adapter: null, error: NO_WEBGPU_API };
   try {
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) return { adapter: null, error: 'no WebGPU adapter' };
+    if (!adapter) return { adapter: null, error: NO_WEBGPU_ADAPTER };
     const info = adapter.info;
     const limits: Record<string, number> = {};
     for (const key of LIMITS) limits[key] = adapter.limits[key];

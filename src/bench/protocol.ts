@@ -24,8 +24,18 @@ export interface BenchProgress {
   runs: number;
   /** Tokens generated in the current run. */
   tokens: number;
-  detail: string;
+  /** What is happening, as a code and numbers: the page words it in its own language (the worker and the CLI have none). */
+  step: BenchStep;
 }
+
+export type BenchStep =
+  | { kind: 'prepare' }
+  | { kind: 'download'; bytes: number }
+  | { kind: 'start-runtime' }
+  | { kind: 'build-session' }
+  | { kind: 'load-transformersjs' }
+  /** A warm-up or measured run (the phase says which) of `run` of `runs`. */
+  | { kind: 'run'; engine: BackendResult['engine'] };
 
 export type BenchRequest =
   | { kind: 'bench'; id: number; payload: BenchRequestPayload }

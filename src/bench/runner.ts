@@ -1,5 +1,5 @@
 /**
- * Measures one loaded decoder: warm-up runs, then measured runs of the app's own generation loop
+ * Measures loaded decoders: warm-up runs, then measured runs of each contender on the same prompt
  * (greedy, a fixed prompt of token ids, EOS ignored so every run makes exactly `newTokens`).
  * No DOM and no ORT import: the worker runs it on onnxruntime-web, the CLI on onnxruntime-node.
  */
@@ -22,98 +22,147 @@ export function benchPromptIds(length: number, vocab: number): number[] {
 export interface RunnerHooks {
   isCancelled: () => boolean;
   yieldToEvents: () => Promise<void>;
-  onProgress: (phase: 'warmup' | 'measure', run: number, runs: number, tokens: number) => void;
+  onProgress: (phase: 'warmup' | 'measure', run: number, runs: number, tokens: number, engine: BackendResult['engine']) => void;
 }
 
 export class BenchCancelled extends Error {
   override name = 'BenchCancelled';
 }
 
+/** One engine ready to generate greedily on one backend: the app's loop, or transformers.js's `generate`. */
+export interface Contender {
+  backend: BackendResult['backend'];
+  engine: BackendResult['engine'];
+  /** Building this model's session, the runtime already started. */
+  sessionBuildMs: number;
+  /** Exactly `newTokens` greedy tokens after `promptIds`, EOS ignored; `onToken` gets the count so far. */
+  generate(promptIds: number[], newTokens: number, onToken: (count: number) => void): Promise<RunSample>;
+  /** Device-to-host reads so far; absent where the library does them out of sight. */
+  deviceReads?: () => number;
+  /** Also measure decode with a long context (the app's loop; the library's is not ours to fix). */
+  measuresLongContext: boolean;
+}
+
 type Decoder = Pick<DecoderSession, 'newCache' | 'forward' | 'deviceReads'>;
 
-export async function runOne(decoder: Decoder, promptIds: number[], settings: BenchSettings, contextLength: number, hooks: RunnerHooks, onTokenRun?: (tokens: number) => void): Promise<RunSample> {
-  const times: number[] = [];
-  const started = performance.now();
-  const result = await runGenerationLoop(decoder, promptIds, {
-    sampling: GREEDY,
-    maxNewTokens: Math.min(settings.newTokens, contextLength - promptIds.length),
-    contextLength,
-    eosIds: [],
-    rng: createRng(0),
-    isAborted: hooks.isCancelled,
-    yieldToEvents: hooks.yieldToEvents,
-    onToken: (_id, timing) => {
-      times.push(timing.at);
-      onTokenRun?.(times.length);
-      return false;
+/** The app's own generation loop on a decoder session, as a contender. */
+export function loopContender(decoder: Decoder, backend: Contender['backend'], engine: Contender['engine'], sessionBuildMs: number, contextLength: number, hooks: Pick<RunnerHooks, 'isCancelled' | 'yieldToEvents'>): Contender {
+  return {
+    backend,
+    engine,
+    sessionBuildMs,
+    measuresLongContext: true,
+    deviceReads: () => decoder.deviceReads,
+    async generate(promptIds, newTokens, onToken) {
+      const times: number[] = [];
+      const started = performance.now();
+      const result = await runGenerationLoop(decoder, promptIds, {
+        sampling: GREEDY,
+        maxNewTokens: Math.min(newTokens, contextLength - promptIds.length),
+        contextLength,
+        eosIds: [],
+        rng: createRng(0),
+        isAborted: hooks.isCancelled,
+        yieldToEvents: hooks.yieldToEvents,
+        onToken: (_id, timing) => {
+          times.push(timing.at);
+          onToken(times.length);
+          return false;
+        },
+      });
+      if (result.reason === 'aborted') throw new BenchCancelled('cancelled');
+      return sampleFromTimes(started, times, promptIds.length, result.tokenIds);
     },
-  });
-  if (result.reason === 'aborted') throw new BenchCancelled('cancelled');
+  };
+}
+
+/** Times of each generated token (performance.now()) → the run's figures. */
+export function sampleFromTimes(started: number, times: number[], promptTokens: number, tokenIds: number[]): RunSample {
   const ttft = times[0] - started;
   const decodeMs = times[times.length - 1] - times[0];
   return {
     timeToFirstTokenMs: ttft,
-    prefillTokensPerSecond: (promptIds.length * 1000) / ttft,
+    prefillTokensPerSecond: (promptTokens * 1000) / ttft,
     decodeTokensPerSecond: times.length > 1 ? ((times.length - 1) * 1000) / decodeMs : 0,
     tokenLatenciesMs: intervals(times),
-    tokenIds: result.tokenIds,
+    tokenIds,
   };
 }
 
+interface ModelFacts {
+  vocab: number;
+  contextLength: number;
+  weightBytesPerToken: number;
+  kvBytesPerToken: number;
+}
+
+/**
+ * Measures several contenders on the same prompt, their runs interleaved (A B, B A, A B, …), so that
+ * load from elsewhere on the machine, which drifts over seconds, falls on each of them alike and the
+ * ratios between them stay honest.
+ */
+export async function benchmarkSideBySide(contenders: Contender[], model: ModelFacts, settings: BenchSettings, hooks: RunnerHooks): Promise<BackendResult[]> {
+  const promptIds = benchPromptIds(Math.min(settings.promptTokens, model.contextLength - 1), model.vocab);
+  const check = () => {
+    if (hooks.isCancelled()) throw new BenchCancelled('cancelled');
+  };
+  for (let run = 0; run < settings.warmupRuns; run++) {
+    for (const c of contenders) {
+      check();
+      await c.generate(promptIds, settings.newTokens, (t) => hooks.onProgress('warmup', run, settings.warmupRuns, t, c.engine));
+    }
+  }
+  const readsBefore = contenders.map((c) => c.deviceReads?.() ?? 0);
+  const runs: RunSample[][] = contenders.map(() => []);
+  for (let run = 0; run < settings.measuredRuns; run++) {
+    const order = contenders.map((_, i) => i);
+    if (run % 2) order.reverse();
+    for (const i of order) {
+      check();
+      const c = contenders[i];
+      runs[i].push(await c.generate(promptIds, settings.newTokens, (t) => hooks.onProgress('measure', run, settings.measuredRuns, t, c.engine)));
+    }
+  }
+  const results: BackendResult[] = [];
+  for (const [i, c] of contenders.entries()) {
+    const tokens = runs[i].reduce((a, r) => a + r.tokenIds.length, 0);
+    const reads = c.deviceReads ? c.deviceReads() - readsBefore[i] : null;
+    const longContext = c.measuresLongContext ? await measureLongContext(c, model, settings, hooks) : null;
+    results.push(summarize(c, runs[i], promptIds.length, model, settings, reads === null ? null : tokens ? reads / tokens : 0, longContext));
+  }
+  return results;
+}
+
 /** The same decode, but after a prompt that fills the context to `longContextTokens`. */
-async function measureLongContext(
-  decoder: Decoder,
-  model: { vocab: number; contextLength: number },
-  settings: BenchSettings,
-  hooks: RunnerHooks,
-): Promise<BackendResult['longContext'] | null> {
+async function measureLongContext(c: Contender, model: ModelFacts, settings: BenchSettings, hooks: RunnerHooks): Promise<BackendResult['longContext'] | null> {
   const target = Math.min(settings.longContextTokens ?? 0, model.contextLength);
   const promptLength = target - settings.newTokens;
   if (promptLength <= settings.promptTokens) return null;
   const promptIds = benchPromptIds(promptLength, model.vocab);
   const speeds: number[] = [];
   for (let run = 0; run < settings.measuredRuns; run++) {
-    const sample = await runOne(decoder, promptIds, settings, model.contextLength, hooks, (t) => hooks.onProgress('measure', run, settings.measuredRuns, t));
+    if (hooks.isCancelled()) throw new BenchCancelled('cancelled');
+    const sample = await c.generate(promptIds, settings.newTokens, (t) => hooks.onProgress('measure', run, settings.measuredRuns, t, c.engine));
     speeds.push(sample.decodeTokensPerSecond);
   }
   return { tokens: target, decodeTokensPerSecond: spread(speeds) };
 }
 
-export async function benchmarkDecoder(
-  decoder: Decoder,
-  backend: BackendResult['backend'],
-  engine: BackendResult['engine'],
-  model: { vocab: number; contextLength: number; weightBytesPerToken: number; kvBytesPerToken: number },
-  settings: BenchSettings,
-  sessionBuildMs: number,
-  hooks: RunnerHooks,
-): Promise<BackendResult> {
-  const promptIds = benchPromptIds(Math.min(settings.promptTokens, model.contextLength - 1), model.vocab);
-  for (let run = 0; run < settings.warmupRuns; run++) {
-    await runOne(decoder, promptIds, settings, model.contextLength, hooks, (t) => hooks.onProgress('warmup', run, settings.warmupRuns, t));
-  }
-  const readsBefore = decoder.deviceReads;
-  const runs: RunSample[] = [];
-  for (let run = 0; run < settings.measuredRuns; run++) {
-    runs.push(await runOne(decoder, promptIds, settings, model.contextLength, hooks, (t) => hooks.onProgress('measure', run, settings.measuredRuns, t)));
-  }
-  const tokens = runs.reduce((a, r) => a + r.tokenIds.length, 0);
-  const reads = decoder.deviceReads - readsBefore;
-  const longContext = await measureLongContext(decoder, model, settings, hooks);
+function summarize(c: Contender, runs: RunSample[], promptTokens: number, model: ModelFacts, settings: BenchSettings, gpuReadsPerToken: number | null, longContext: BackendResult['longContext'] | null): BackendResult {
   const decode = spread(runs.map((r) => r.decodeTokensPerSecond));
   // Mean context during decode: the prompt plus half the new tokens.
-  const meanContext = promptIds.length + settings.newTokens / 2;
+  const meanContext = promptTokens + settings.newTokens / 2;
   const bytesPerToken = model.weightBytesPerToken + model.kvBytesPerToken * meanContext;
   const memory = (globalThis.performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
   return {
-    backend,
-    engine,
-    sessionBuildMs,
+    backend: c.backend,
+    engine: c.engine,
+    sessionBuildMs: c.sessionBuildMs,
     timeToFirstTokenMs: spread(runs.map((r) => r.timeToFirstTokenMs)),
     prefillTokensPerSecond: spread(runs.map((r) => r.prefillTokensPerSecond)),
     decodeTokensPerSecond: decode,
     tokenLatencyMs: spread(runs.flatMap((r) => r.tokenLatenciesMs)),
-    gpuReadsPerToken: tokens ? reads / tokens : 0,
+    gpuReadsPerToken,
     ...(longContext ? { longContext } : {}),
     achievedGBps: (bytesPerToken * decode.median) / 1e9,
     greedyTokenIds: runs[0]?.tokenIds ?? [],

@@ -5,6 +5,7 @@
  */
 import { AnalysisEngine } from './analysis/analysis-engine';
 import type { AnalysisEvent, AnalysisReplies, AnalysisRequest } from './analysis/protocol';
+import { toErrorInfo } from './errors';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -33,8 +34,7 @@ async function handle(request: AnalysisRequest): Promise<void> {
   try {
     event = { kind: 'result', id: request.id, payload: await answer(request) };
   } catch (error) {
-    const info = error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
-    event = { kind: 'error', id: request.id, payload: info };
+    event = { kind: 'error', id: request.id, payload: toErrorInfo(error) };
   }
   self.postMessage(event);
 }

@@ -1,39 +1,44 @@
 /**
  * Which backend runs the model, and why. WebGPU is preferred when the API exists and yields an
- * adapter; otherwise WASM, with the reason kept so the user can see it.
+ * adapter; otherwise WASM, with the reason kept (as a code the page can put in the user's language).
  */
-import type { Backend, BackendPreference } from './protocol';
+import type { Backend, BackendPreference, WebGpuUnavailable } from './protocol';
 import { WebGpuUnavailableError } from './errors';
 
 export interface WebGpuProbe {
   /** null when an adapter was found; otherwise why WebGPU cannot run. */
-  unavailableReason: string | null;
+  unavailable: WebGpuUnavailable | null;
 }
 
 export async function probeWebGpu(gpu: GPU | undefined = (globalThis.navigator as Navigator | undefined)?.gpu): Promise<WebGpuProbe> {
-  if (!gpu) return { unavailableReason: 'this browser has no WebGPU API (navigator.gpu is missing)' };
+  if (!gpu) return { unavailable: { code: 'no-webgpu-api', detail: null } };
   try {
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) return { unavailableReason: 'the browser has WebGPU but found no usable GPU adapter' };
-    return { unavailableReason: null };
+    if (!adapter) return { unavailable: { code: 'no-adapter', detail: null } };
+    return { unavailable: null };
   } catch (error) {
-    return { unavailableReason: `requesting a GPU adapter failed: ${(error as Error).message}` };
+    return { unavailable: { code: 'adapter-request-failed', detail: (error as Error).message } };
   }
+}
+
+/** Why the WebGPU session could not be built, when WASM took over. */
+export function sessionBuildFailure(error: unknown): WebGpuUnavailable {
+  return { code: 'session-build-failed', detail: (error as Error)?.message ?? String(error) };
 }
 
 export interface BackendPlan {
   /** Backends to try, in order; the next one is used only if building a session on the previous fails. */
   order: Backend[];
   /** Why WebGPU was skipped, when the user did not ask for WASM. */
-  skipReason: string | null;
+  skipReason: WebGpuUnavailable | null;
 }
 
 export function planBackends(preference: BackendPreference, probe: WebGpuProbe): BackendPlan {
   if (preference === 'wasm') return { order: ['wasm'], skipReason: null };
   if (preference === 'webgpu') {
-    if (probe.unavailableReason) throw new WebGpuUnavailableError(probe.unavailableReason);
+    if (probe.unavailable) throw new WebGpuUnavailableError(probe.unavailable);
     return { order: ['webgpu'], skipReason: null };
   }
-  if (probe.unavailableReason) return { order: ['wasm'], skipReason: probe.unavailableReason };
+  if (probe.unavailable) return { order: ['wasm'], skipReason: probe.unavailable };
   return { order: ['webgpu', 'wasm'], skipReason: null };
 }

@@ -8,7 +8,7 @@ import { EngineError, WorkerCrashedError, WorkerUnavailableError } from './error
 /** An error from the worker, with the name of the class that raised it there. */
 export class RemoteEngineError extends EngineError {
   constructor(info: EngineErrorInfo) {
-    super(info.message);
+    super(info.message, info.params);
     this.name = info.name;
   }
 }
@@ -73,6 +73,16 @@ export class EngineClient {
   debugLoseDevice(): boolean {
     if (!DEBUG || !this.worker) return false;
     this.worker.postMessage({ kind: 'debug-lose-device', id: this.nextId++, payload: {} } satisfies EngineRequest);
+    return true;
+  }
+
+  /**
+   * Test hook for ?debug=1 pages: the next decoder step fails with `message`, by default the text
+   * onnxruntime gives when a GPU buffer cannot be allocated (a GPU out-of-memory).
+   */
+  debugFailNextStep(message = 'Failed to allocate a buffer of size 268435456 bytes'): boolean {
+    if (!DEBUG || !this.worker) return false;
+    this.worker.postMessage({ kind: 'debug-fail-next-step', id: this.nextId++, payload: { message } } satisfies EngineRequest);
     return true;
   }
 

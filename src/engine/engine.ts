@@ -2,8 +2,8 @@
  * The engine: one loaded model (tokenizer + decoder session) and what can be asked of it.
  * Pure of any messaging, so the worker stays a thin adapter.
  */
-import { setupOrt, effectiveWasmThreads } from './ort-setup';
-import { planBackends, probeWebGpu } from './backend';
+import { ortFor, effectiveWasmThreads, type Ort } from './ort-setup';
+import { planBackends, probeWebGpu, sessionBuildFailure } from './backend';
 import { DecoderSession } from './decoder-session';
 import { readDecoderConfig, type DecoderConfig } from './model-config';
 import { TextTokenizer } from './tokenizer';
@@ -15,7 +15,8 @@ import { ModelCache } from '../models/cache';
 import { PartialStore } from '../models/partial-download';
 import { fetchModelFiles, modelNameFromUrl, resolveFolderUrl } from '../models/fetch-model';
 import type { ChatMessage, GenerationResult, GenerationSettings, GenerationStats, LoadProgress, LoadRequest, ModelInfo, TokenPayload } from './protocol';
-import type { StepTiming } from './generate';
+import type { StepModel, StepTiming } from './generate';
+import type { KvCache } from './kv-cache';
 
 interface LoadedModel {
   info: ModelInfo;
@@ -47,10 +48,11 @@ export class Engine {
   private model: LoadedModel | null = null;
   /** Why ORT's GPU device was lost, once it has been; sessions on it cannot run any more. */
   private deviceLost: string | null = null;
+  /** Test hook (?debug=1 pages only): the error text the next decoder step throws, once. */
+  private debugStepFailure: string | null = null;
 
   async load(request: LoadRequest, onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<ModelInfo> {
     const folderUrl = resolveFolderUrl(request.modelUrl, request.baseUrl);
-    const ort = setupOrt(request.wasmThreads);
     // Decide the backend before downloading: a forced WebGPU that cannot run fails fast.
     const plan = planBackends(request.backend, await probeWebGpu());
     // The app's own (embedded) models are versioned by the service worker's precache; caching them
@@ -84,6 +86,7 @@ export class Engine {
     for (const backend of plan.order) {
       const started = performance.now();
       try {
+        const ort = ortFor(backend, request.wasmThreads);
         const decoder = await DecoderSession.create(ort, files.onnx, files.externalData, backend, config);
         const info: ModelInfo = {
           name: modelNameFromUrl(folderUrl),
@@ -111,7 +114,7 @@ export class Engine {
         // A model no backend can read is not worth keeping offline.
         if (isLast && wrapped instanceof ModelFormatError) await cache?.deleteModel(folderUrl).catch(() => 0);
         if (isLast) throw wrapped;
-        fallbackReason = `building the WebGPU session failed: ${(error as Error).message ?? String(error)}`;
+        fallbackReason = sessionBuildFailure(error);
       }
     }
     throw new ModelFormatError('onnx/model.onnx', 'no backend could run it');
@@ -129,7 +132,7 @@ export class Engine {
     let lastTiming: StepTiming | null = null;
     let result;
     try {
-      result = await runGenerationLoop(model.decoder, promptIds, {
+      result = await runGenerationLoop(this.takeDebugStepFailure(model.decoder), promptIds, {
         sampling: settings,
         maxNewTokens: settings.maxNewTokens,
         contextLength: model.config.contextLength,
@@ -157,17 +160,11 @@ export class Engine {
     }
     if (!stops.hasStopped) text += stops.push(stream.flush()) + stops.flush();
     const timing = result.timing ? { ...result.timing, startedAt: receivedAt } : null;
-    const reasonDetail =
-      result.reason === 'context'
-        ? `Stopped at the model's context limit of ${model.config.contextLength} tokens. Start a new chat to continue.`
-        : result.reason === 'aborted'
-          ? 'Stopped by you.'
-          : null;
-    return { text, tokenIds: result.tokenIds, promptIds, reason: result.reason, reasonDetail, seed, stats: statsFrom(promptIds.length, timing) };
+    return { text, tokenIds: result.tokenIds, promptIds, reason: result.reason, seed, stats: statsFrom(promptIds.length, timing) };
   }
 
   /** Notes a GPU device loss the moment the browser reports it, whatever call was running. */
-  private watchDevice(ort: ReturnType<typeof setupOrt>): void {
+  private watchDevice(ort: Ort): void {
     // Typed as a promise, but ORT 1.30 hands back the device itself once the EP is running.
     void Promise.resolve()
       .then(() => ort.env.webgpu.device)
@@ -179,10 +176,25 @@ export class Engine {
       .catch(() => undefined);
   }
 
+  /** Test hook: the next decoder step throws an Error with `message`; the real error handling follows. */
+  debugFailNextStep(message: string): void {
+    this.debugStepFailure = message;
+  }
+
+  private takeDebugStepFailure(decoder: DecoderSession): StepModel<KvCache> {
+    const failure = this.debugStepFailure;
+    if (failure === null) return decoder;
+    this.debugStepFailure = null;
+    return {
+      newCache: () => decoder.newCache(),
+      forward: () => Promise.reject(new Error(failure)),
+    };
+  }
+
   /** Test hook: destroys ORT's GPU device, which is a real device loss. */
   async debugLoseDevice(): Promise<void> {
     if (this.model?.info.backend !== 'webgpu') return;
-    const device = await Promise.resolve(setupOrt(undefined).env.webgpu.device);
+    const device = await Promise.resolve(ortFor('webgpu', undefined).env.webgpu.device);
     device?.destroy();
   }
 

@@ -59,17 +59,23 @@ export interface StorageReport {
   /** No byte came from the network. */
   fromCache: boolean;
   /** Files whose cached copy was damaged, downloaded again. */
-  refetched: { file: string; reason: string }[];
+  refetched: { file: string; reason: CorruptCopy }[];
   /** Why the files could not be saved for offline use (e.g. quota), or null. */
-  error: string | null;
+  error: EngineErrorInfo | null;
 }
+
+/** How a cached file turned out damaged. */
+export type CorruptCopy =
+  | { kind: 'unreadable'; cause: string }
+  | { kind: 'size'; actual: number; expected: number }
+  | { kind: 'sha256' };
 
 export interface ModelInfo {
   name: string;
   url: string;
   backend: Backend;
   /** Why the preferred backend was not used; null when it was. */
-  fallbackReason: string | null;
+  fallbackReason: WebGpuUnavailable | null;
   wasmThreads: number;
   modelBytes: number;
   contextLength: number;
@@ -105,16 +111,25 @@ export interface GenerationResult {
   tokenIds: number[];
   promptIds: number[];
   reason: StopReason;
-  /** Human-readable explanation of the stop when the user should know why (context, aborted). */
-  reasonDetail: string | null;
   seed: number;
   stats: GenerationStats;
 }
 
+/** What an error says besides its English message, for the page to word it in the user's language. */
+export type ErrorParams = Readonly<Record<string, string | number | null>>;
+
 export interface EngineErrorInfo {
   /** Name of the error class in `errors.ts`. */
   name: string;
+  /** English text, for logs and for a name the page does not know. */
   message: string;
+  params?: ErrorParams;
+}
+
+/** Why WebGPU is not used: a code the page words, with the browser's own text where there is one. */
+export interface WebGpuUnavailable {
+  code: 'no-webgpu-api' | 'no-adapter' | 'adapter-request-failed' | 'session-build-failed';
+  detail: string | null;
 }
 
 export type EngineRequest =
@@ -124,7 +139,12 @@ export type EngineRequest =
   /** Test hook, sent only when the page has ?debug=1: destroys ORT's GPU device (a real device loss). */
   | { kind: 'debug-lose-device'; id: number; payload: Record<string, never> }
   /** Test hook, sent only when the page has ?debug=1: the worker dies of an uncaught error. */
-  | { kind: 'debug-crash'; id: number; payload: Record<string, never> };
+  | { kind: 'debug-crash'; id: number; payload: Record<string, never> }
+  /**
+   * Test hook, sent only when the page has ?debug=1: the next decoder step throws `message` (e.g. an
+   * onnxruntime allocation failure), so a GPU out-of-memory can be tested where none can be provoked.
+   */
+  | { kind: 'debug-fail-next-step'; id: number; payload: { message: string } };
 
 export type EngineEvent =
   | { kind: 'progress'; id: number; payload: LoadProgress }

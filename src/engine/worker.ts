@@ -4,7 +4,8 @@
  * time, in order; only `abort` is handled the moment it arrives.
  */
 import { Engine } from './engine';
-import type { EngineErrorInfo, EngineEvent, EngineRequest } from './protocol';
+import type { EngineEvent, EngineRequest } from './protocol';
+import { toErrorInfo } from './errors';
 import { createEventYielder } from './yield';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -17,11 +18,6 @@ let queue: Promise<void> = Promise.resolve();
 
 function post(event: EngineEvent): void {
   self.postMessage(event);
-}
-
-function errorInfo(error: unknown): EngineErrorInfo {
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: 'Error', message: String(error) };
 }
 
 const yieldToEvents = createEventYielder(4);
@@ -51,7 +47,7 @@ async function handle(request: EngineRequest): Promise<void> {
         break;
     }
   } catch (error) {
-    post({ kind: 'error', id, payload: errorInfo(error) });
+    post({ kind: 'error', id, payload: toErrorInfo(error) });
   } finally {
     aborted.delete(id);
     loadControllers.delete(id);
@@ -73,6 +69,10 @@ self.onmessage = (message: MessageEvent<EngineRequest>) => {
   }
   if (request.kind === 'debug-lose-device') {
     void engine.debugLoseDevice().catch(() => undefined);
+    return;
+  }
+  if (request.kind === 'debug-fail-next-step') {
+    engine.debugFailNextStep(request.payload.message);
     return;
   }
   queue = queue.then(() => handle(request));

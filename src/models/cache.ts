@@ -3,6 +3,7 @@
  * page alike). Each entry records its size and, where the server gave one, its SHA-256, so a
  * truncated or corrupted copy is noticed on read and fetched again instead of breaking the model.
  */
+import type { CorruptCopy } from '../engine/protocol';
 
 export const MODEL_CACHE_NAME = 'tl-models-v1';
 
@@ -27,7 +28,7 @@ export type CacheRead =
   /** The server said this optional file does not exist. */
   | { status: 'missing' }
   /** The stored copy does not match what was stored: it has been deleted. */
-  | { status: 'corrupt'; reason: string };
+  | { status: 'corrupt'; reason: CorruptCopy };
 
 export async function sha256Hex(data: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>);
@@ -77,11 +78,11 @@ export class ModelCache {
       data = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       await this.cache.delete(url);
-      return { status: 'corrupt', reason: `it could not be read (${(error as Error).message})` };
+      return { status: 'corrupt', reason: { kind: 'unreadable', cause: (error as Error).message } };
     }
-    let reason: string | null = null;
-    if (data.length !== expectedBytes) reason = `it has ${data.length} bytes instead of ${expectedBytes}`;
-    else if (expectedSha && (await sha256Hex(data)) !== expectedSha) reason = 'its SHA-256 does not match the one the server gave';
+    let reason: CorruptCopy | null = null;
+    if (data.length !== expectedBytes) reason = { kind: 'size', actual: data.length, expected: expectedBytes };
+    else if (expectedSha && (await sha256Hex(data)) !== expectedSha) reason = { kind: 'sha256' };
     if (reason) {
       await this.cache.delete(url);
       return { status: 'corrupt', reason };

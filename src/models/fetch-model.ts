@@ -2,7 +2,8 @@
  * Downloads the files of a model folder (Hugging Face / transformers.js ONNX layout) with byte-level
  * progress. No DOM: it runs inside the engine worker.
  */
-import { ModelFetchError, ModelFileMissingError, ModelFormatError, ModelUrlError, StorageQuotaError } from '../engine/errors';
+import { ModelFetchError, ModelFileMissingError, ModelFormatError, ModelUrlError, OfflineSaveError, StorageQuotaError, toErrorInfo } from '../engine/errors';
+import type { CorruptCopy, EngineErrorInfo } from '../engine/protocol';
 import { isQuotaError, sha256FromHeaders, sha256Hex, type ModelCache } from './cache';
 import type { PartialStore } from './partial-download';
 
@@ -39,9 +40,9 @@ export interface CacheReport {
   /** Every file came from the browser's cache: no network was used. */
   allFromCache: boolean;
   /** Files whose cached copy was damaged and were downloaded again, with why. */
-  refetched: { file: string; reason: string }[];
+  refetched: { file: string; reason: CorruptCopy }[];
   /** Why the files could not be stored (quota), or null. */
-  storageError: string | null;
+  storageError: EngineErrorInfo | null;
 }
 
 /** Resolves a folder address against the page and makes sure it ends in a slash. */
@@ -124,7 +125,7 @@ class Downloader {
         else await this.cache.writeMissing(url, this.folderUrl, file);
       } catch (error) {
         // The model still runs from memory; only the offline copy is missing.
-        this.report.storageError = isQuotaError(error) ? new StorageQuotaError(data?.length ?? 0).message : `Saving ${file} for offline use failed: ${(error as Error).message}`;
+        this.report.storageError = toErrorInfo(isQuotaError(error) ? new StorageQuotaError(data?.length ?? 0) : new OfflineSaveError(file, (error as Error).message));
       }
     }
     return data;
@@ -142,13 +143,13 @@ class Downloader {
       response = await fetch(url, { signal: this.signal, headers });
     } catch (error) {
       if (this.signal?.aborted) throw error;
-      throw new ModelFetchError(url, `the server could not be reached (${(error as Error).message})`);
+      throw new ModelFetchError(url, { kind: 'unreachable', cause: (error as Error).message });
     }
     if (response.status === 404 || response.status === 410) {
       if (optional) return null;
       throw new ModelFileMissingError(file, this.folderUrl);
     }
-    if (!response.ok) throw new ModelFetchError(url, `the server answered ${response.status} ${response.statusText}`);
+    if (!response.ok) throw new ModelFetchError(url, { kind: 'http-status', status: response.status, statusText: response.statusText });
     // Single-page-app hosts (vite preview among them) answer a missing file with index.html.
     if (optional && file.endsWith('.json') && response.headers.get('content-type')?.startsWith('text/html')) return null;
     const range = /^bytes (\d+)-\d+\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
@@ -159,7 +160,7 @@ class Downloader {
     // Where the server names the content's hash (the Hub does for LFS files), a damaged download is caught here.
     const expectedSha = sha256FromHeaders(response.headers);
     if (expectedSha) {
-      if ((await sha256Hex(data)) !== expectedSha) throw new ModelFetchError(url, 'the downloaded bytes do not match the SHA-256 the server gave (damaged in transit)');
+      if ((await sha256Hex(data)) !== expectedSha) throw new ModelFetchError(url, { kind: 'hash-mismatch' });
       this.lastSha256 = expectedSha;
     }
     return data;
@@ -204,8 +205,7 @@ class Downloader {
         await savePending();
         // A connection dropped mid-file rejects the read; say so instead of a bare "network error".
         if (this.signal?.aborted) throw error;
-        const of = total !== null ? ` of ${total}` : '';
-        throw new ModelFetchError(url, `the download stopped after ${loaded}${of} bytes (${(error as Error).message})`);
+        throw new ModelFetchError(url, { kind: 'interrupted', loaded: start + loaded, total, cause: (error as Error).message });
       }
       const { done, value } = chunk;
       if (done) break;
@@ -219,7 +219,7 @@ class Downloader {
       }
     }
     if (total !== null && start + loaded !== total) {
-      throw new ModelFetchError(url, `the download stopped after ${start + loaded} of ${total} bytes`);
+      throw new ModelFetchError(url, { kind: 'interrupted', loaded: start + loaded, total, cause: '' });
     }
     return concat(resumed ? [resumed.prefix, ...chunks] : chunks, start + loaded);
   }

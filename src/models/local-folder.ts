@@ -5,15 +5,12 @@
  */
 import type { ModelCache } from './cache';
 import { externalDataFiles } from './fetch-model';
+import { LocalFolderError } from '../engine/errors';
 
 export interface LocalFile {
   /** Path inside the picked folder, e.g. "stories/onnx/model.onnx" or "onnx/model.onnx". */
   path: string;
   file: Blob;
-}
-
-export class LocalFolderError extends Error {
-  override name = 'LocalFolderError';
 }
 
 const ROOT_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'];
@@ -34,14 +31,14 @@ function relativePaths(files: LocalFile[]): { name: string; files: LocalFile[] }
 }
 
 export async function importLocalFolder(picked: LocalFile[], cache: ModelCache | null): Promise<{ folderUrl: string; onnxFile: string; name: string }> {
-  if (!cache) throw new LocalFolderError('This browser offers no Cache Storage here, which opening a local folder needs.');
+  if (!cache) throw new LocalFolderError({ kind: 'no-cache-storage' });
   const { name, files } = relativePaths(picked);
   const byPath = new Map(files.map((f) => [f.path, f.file]));
   const missing = ['config.json', 'tokenizer.json'].filter((f) => !byPath.has(f));
   const onnxFile = ONNX_PREFERENCE.find((f) => byPath.has(f)) ?? files.map((f) => f.path).find((p) => /^onnx\/[^/]+\.onnx$/.test(p));
   if (!onnxFile) missing.push('onnx/model.onnx');
   if (missing.length) {
-    throw new LocalFolderError(`The folder "${name}" is not a model folder: it has no ${missing.join(', ')}. Pick the folder that holds config.json, tokenizer.json and onnx/ (the transformers.js layout).`);
+    throw new LocalFolderError({ kind: 'not-a-model-folder', name, missing: missing.join(', ') });
   }
   const folderUrl = localFolderUrl(name);
   const config = JSON.parse(await byPath.get('config.json')!.text().catch(() => '{}')) as Record<string, unknown>;

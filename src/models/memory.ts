@@ -52,20 +52,25 @@ export function estimateMemory(weightsBytes: number, config: DecoderConfig & { h
   return { weightsBytes, kvCacheBytes, largestTensorBytes, totalBytes, contextTokens };
 }
 
-export type Fit = { level: 'ok' | 'warn' | 'refuse'; reason: string | null };
+/** Why a model will not fit, or may not; the panel words it. */
+export type FitReason =
+  | { kind: 'wasm-address-space'; needBytes: number }
+  | { kind: 'gpu-buffer'; tensorBytes: number; maxBufferBytes: number }
+  | { kind: 'device-memory'; needBytes: number; deviceGB: number };
+
+export type Fit = { level: 'ok' | 'warn' | 'refuse'; reason: FitReason | null };
 
 const WASM_MEMORY_LIMIT = 4 * 1024 ** 3; // wasm32 address space
 
 export function assessFit(estimate: MemoryEstimate, backend: 'webgpu' | 'wasm', gpu: GpuInfo): Fit {
-  const gb = (b: number) => `${(b / 1024 ** 3).toFixed(2)} GB`;
   if (backend === 'wasm' && estimate.totalBytes > WASM_MEMORY_LIMIT) {
-    return { level: 'refuse', reason: `it needs about ${gb(estimate.totalBytes)}, more than the 4 GB a WASM page can address` };
+    return { level: 'refuse', reason: { kind: 'wasm-address-space', needBytes: estimate.totalBytes } };
   }
   if (backend === 'webgpu' && gpu.adapter && estimate.largestTensorBytes > gpu.adapter.maxBufferSize) {
-    return { level: 'refuse', reason: `its largest tensor (${gb(estimate.largestTensorBytes)}) exceeds this GPU's largest buffer (${gb(gpu.adapter.maxBufferSize)})` };
+    return { level: 'refuse', reason: { kind: 'gpu-buffer', tensorBytes: estimate.largestTensorBytes, maxBufferBytes: gpu.adapter.maxBufferSize } };
   }
   if (gpu.deviceMemoryGB !== null && estimate.totalBytes > gpu.deviceMemoryGB * 1024 ** 3 * 0.5) {
-    return { level: 'warn', reason: `it needs about ${gb(estimate.totalBytes)}, over half of this device's ${gpu.deviceMemoryGB} GB; other tabs may be closed or the tab may crash` };
+    return { level: 'warn', reason: { kind: 'device-memory', needBytes: estimate.totalBytes, deviceGB: gpu.deviceMemoryGB } };
   }
   return { level: 'ok', reason: null };
 }

@@ -5,6 +5,7 @@
 import { DTYPES, onnxFileForDtype, type Dtype } from './hub';
 import type { ModelCache } from './cache';
 import { externalDataFiles } from './fetch-model';
+import { ModelProbeError } from '../engine/errors';
 
 export interface DtypeOption {
   dtype: Dtype;
@@ -22,14 +23,10 @@ export interface ModelProbe {
   dtypes: DtypeOption[];
 }
 
-export class ModelProbeError extends Error {
-  override name = 'ModelProbeError';
-}
-
 async function headSize(url: string): Promise<{ exists: boolean; bytes: number | null }> {
   const response = await fetch(url, { method: 'HEAD' });
   if (response.status === 404 || response.status === 410) return { exists: false, bytes: null };
-  if (!response.ok) throw new ModelProbeError(`${url} answered ${response.status} ${response.statusText}`);
+  if (!response.ok) throw new ModelProbeError({ kind: 'http-status', url, status: response.status, statusText: response.statusText });
   const size = response.headers.get('x-linked-size') ?? response.headers.get('content-length');
   return { exists: true, bytes: size !== null ? Number(size) : null };
 }
@@ -38,14 +35,14 @@ export async function probeModel(folderUrl: string, cache: ModelCache | null): P
   let config: Record<string, unknown>;
   try {
     const response = await fetch(new URL('config.json', folderUrl));
-    if (response.status === 404) throw new ModelProbeError(`There is no model at ${folderUrl} (config.json not found). Check the id or address.`);
-    if (!response.ok) throw new ModelProbeError(`${folderUrl}config.json answered ${response.status} ${response.statusText}`);
+    if (response.status === 404) throw new ModelProbeError({ kind: 'no-model', folderUrl });
+    if (!response.ok) throw new ModelProbeError({ kind: 'http-status', url: `${folderUrl}config.json`, status: response.status, statusText: response.statusText });
     config = (await response.json()) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof ModelProbeError) throw error;
     // Offline: a cached model can still be described from its cached config.
     const cached = cache ? await cache.read(new URL('config.json', folderUrl).href) : null;
-    if (cached?.status !== 'hit') throw new ModelProbeError(`Could not reach ${new URL(folderUrl).host} (${(error as Error).message}), and the model is not in the browser's cache.`);
+    if (cached?.status !== 'hit') throw new ModelProbeError({ kind: 'offline-uncached', host: new URL(folderUrl).host, cause: (error as Error).message });
     config = JSON.parse(new TextDecoder().decode(cached.data)) as Record<string, unknown>;
   }
   const dtypes: DtypeOption[] = [];
@@ -67,6 +64,6 @@ export async function probeModel(folderUrl: string, cache: ModelCache | null): P
       // Unreachable (offline) and not cached: this dtype cannot be offered.
     }
   }
-  if (!dtypes.length) throw new ModelProbeError(`${folderUrl} has no ONNX weights in the transformers.js layout (onnx/model.onnx, model_fp16, model_q4 or model_q4f16).`);
+  if (!dtypes.length) throw new ModelProbeError({ kind: 'no-weights', folderUrl });
   return { folderUrl, config, dtypes };
 }

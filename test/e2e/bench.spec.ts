@@ -61,7 +61,7 @@ test('a long run shows progress and can be cancelled', async ({ page, backend })
   await page.locator('input[name=runs]').fill('100');
   await page.locator('input[name=runs]').dispatchEvent('change');
   await page.getByRole('button', { name: 'Run benchmark' }).click();
-  await expect(page.getByTestId('bench-progress')).toContainText('measure run', { timeout: 60_000 });
+  await expect(page.getByTestId('bench-progress')).toContainText('measured run', { timeout: 60_000 });
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('bench-state')).toHaveAttribute('data-state', 'cancelled');
   await expect(page.getByRole('button', { name: 'Run benchmark' })).toBeEnabled();

@@ -123,3 +123,37 @@ test('a browser without Web Workers gets a clear message instead of a frozen pag
   await expect(error).toContainText('cannot run Web Workers');
   await expect(page.getByLabel('Message')).toBeVisible();
 });
+
+test('in Chinese, the fallback reason and every engine error are Chinese sentences that keep the numbers', async ({ backend, modelServer, baseURL }) => {
+  test.skip(backend !== 'wasm', 'runs its own browser without WebGPU');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'],
+  });
+  const han = /[\u4e00-\u9fff]/;
+  try {
+    // The language follows the browser's when the user has not chosen one.
+    const page = await browser.newPage({ baseURL, locale: 'zh-CN' });
+    await openApp(page, { model: modelServer.fixtureUrl, backend: 'auto', temperature: 0, max_new_tokens: 10 });
+    await expect(page.getByTestId('fallback-reason')).toContainText(/^使用 WASM，原因：.*(WebGPU|GPU)/);
+    await expect(page.getByTestId('fallback-reason')).not.toContainText(/Using WASM|browser has|adapter failed/);
+
+    await page.locator('tl-model-bar input[name=model]').fill('http://127.0.0.1:9/nowhere/');
+    await page.locator('tl-model-bar button[type=submit]').click();
+    await waitForLoad(page);
+    const error = page.getByTestId('load-error');
+    await expect(error).toHaveAttribute('data-error-name', 'ModelFetchError');
+    await expect(error).toContainText('无法下载 http://127.0.0.1:9/nowhere/config.json');
+    await expect(error).not.toContainText(/Could not download|Check the address/);
+
+    const message = page.locator('tl-chat-panel textarea');
+    await message.fill('Zoo '.repeat(400));
+    await message.press('Enter');
+    const chatError = page.getByTestId('chat-error');
+    await expect(chatError).toHaveAttribute('data-error-name', 'PromptTooLongError');
+    await expect(chatError).toContainText(/你的输入有 \d+ 个词元，但此模型的上下文只能容纳 512 个/);
+    expect(await chatError.textContent()).toMatch(han);
+  } finally {
+    await browser.close();
+  }
+});

@@ -2,9 +2,9 @@
  * Hub models end to end, against a local Hub-shaped server (nothing reaches the network): a shared
  * link waits for confirmation, the download shows progress to 100 %, the model is cached and starts
  * again with the server stopped, a damaged cached file is fetched again, a full quota is explained,
- * and a cancelled download keeps the files already done.
+ * a cancelled download keeps the files already done, and a local folder (picked or dropped) loads.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, chat, waitForLoad } from './fixtures';
@@ -194,6 +194,70 @@ test('a model folder picked from disk loads, is listed in storage, and can be de
   await expect(row.getByTestId('cached-size')).toHaveText(/^1\.\d MB$/);
   await row.getByTestId('delete-cached').click();
   await expect(row).toHaveCount(0);
+});
+
+/** Paths of every file under `dir`, relative to it, with forward slashes. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
+}
+
+/**
+ * Drops a folder on the Models panel as the browser hands it over: a drop event whose DataTransfer
+ * item gives a directory entry (webkitGetAsEntry), read in batches like Chromium's readEntries. The
+ * files come from the model server; `dir` on disk lists them.
+ */
+async function dropFolder(page: Page, dir: string, url: string): Promise<void> {
+  await page.getByTestId('local-drop').evaluate(
+    async (zone, { name, url, paths }) => {
+      interface Node { name: string; blob?: Blob; children?: Map<string, Node> }
+      const root: Node = { name, children: new Map() };
+      for (const filePath of paths) {
+        const parts = filePath.split('/');
+        let node = root;
+        for (const part of parts.slice(0, -1)) {
+          if (!node.children!.has(part)) node.children!.set(part, { name: part, children: new Map() });
+          node = node.children!.get(part)!;
+        }
+        const response = await fetch(new URL(filePath, url));
+        if (!response.ok) throw new Error(`${filePath}: ${response.status}`);
+        node.children!.set(parts.at(-1)!, { name: parts.at(-1)!, blob: await response.blob() });
+      }
+      const entry = (node: Node): unknown =>
+        node.blob
+          ? { isFile: true, isDirectory: false, name: node.name, file: (resolve: (f: File) => void) => setTimeout(() => resolve(new File([node.blob!], node.name))) }
+          : {
+              isFile: false,
+              isDirectory: true,
+              name: node.name,
+              createReader: () => {
+                const rest = [...node.children!.values()].map(entry);
+                return { readEntries: (resolve: (batch: unknown[]) => void) => setTimeout(() => resolve(rest.splice(0, 2))) };
+              },
+            };
+      const dataTransfer = { types: ['Files'], files: [], items: [{ kind: 'file', type: '', webkitGetAsEntry: () => entry(root) }] };
+      zone.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, composed: true }));
+      const drop = new DragEvent('drop', { bubbles: true, cancelable: true, composed: true });
+      Object.defineProperty(drop, 'dataTransfer', { value: dataTransfer });
+      zone.dispatchEvent(drop);
+    },
+    { name: path.basename(dir), url, paths: filesUnder(dir) },
+  );
+}
+
+test('a model folder dropped on the Models panel loads and answers; a folder that is no model is explained', async ({ page, modelServer }) => {
+  await page.goto('./?panel=models&backend=wasm&temperature=0&max_new_tokens=40');
+  await dropFolder(page, GPT2_TOKENIZER_DIR, `${modelServer.origin}/shared/tokenizers/gpt2/`);
+  await expect(page.getByTestId('local-error')).toContainText('The folder "gpt2" is not a model folder: it has no config.json, onnx/model.onnx');
+
+  await dropFolder(page, FIXTURE_MODEL_DIR, modelServer.fixtureUrl);
+  await expect(page.getByTestId('model-name')).toContainText('stories260k', { timeout: 120_000 });
+  await waitForLoad(page);
+  await expect(page.getByTestId('backend-badge')).toHaveText('wasm');
+  const reply = await chat(page, expected.greedy[0].prompt);
+  expect(reply.tokenIds).toEqual(expected.greedy[0].new_ids.slice(0, 40));
+  expect(hub.requests).toHaveLength(0);
 });
 
 test('dtypes are offered as the repo has them, q4 by default on WASM, and a model too large for the GPU is refused with the reason', async ({ page }) => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { planBackends, probeWebGpu } from '../../src/engine/backend';
-import { WebGpuUnavailableError } from '../../src/engine/errors';
+import { WebGpuUnavailableError, describeWebGpuUnavailable } from '../../src/engine/errors';
 
-const AVAILABLE = { unavailableReason: null };
-const UNAVAILABLE = { unavailableReason: 'this browser has no WebGPU API (navigator.gpu is missing)' };
+const AVAILABLE = { unavailable: null };
+const UNAVAILABLE = { unavailable: { code: 'no-webgpu-api', detail: null } } as const;
 
 function fakeGpu(requestAdapter: (options?: GPURequestAdapterOptions) => Promise<GPUAdapter | null>): GPU {
   return { requestAdapter } as unknown as GPU;
@@ -15,7 +15,7 @@ describe('planBackends', () => {
   });
 
   it('auto without WebGPU uses WASM and keeps the reason for the user', () => {
-    expect(planBackends('auto', UNAVAILABLE)).toEqual({ order: ['wasm'], skipReason: UNAVAILABLE.unavailableReason });
+    expect(planBackends('auto', UNAVAILABLE)).toEqual({ order: ['wasm'], skipReason: UNAVAILABLE.unavailable });
   });
 
   it('wasm is used alone whether or not WebGPU is available, with no skip reason', () => {
@@ -30,7 +30,7 @@ describe('planBackends', () => {
   it('forced webgpu without WebGPU throws an error naming the reason and suggesting WASM', () => {
     let caught: unknown;
     try {
-      planBackends('webgpu', { unavailableReason: 'no usable GPU adapter' });
+      planBackends('webgpu', { unavailable: { code: 'no-adapter', detail: null } });
     } catch (error) {
       caught = error;
     }
@@ -38,6 +38,7 @@ describe('planBackends', () => {
     const error = caught as Error;
     expect(error.name).toBe('WebGpuUnavailableError');
     expect(error.message).toContain('no usable GPU adapter');
+    expect((caught as WebGpuUnavailableError).params).toMatchObject({ code: 'no-adapter' });
     expect(error.message).toMatch(/WASM/);
   });
 });
@@ -45,18 +46,20 @@ describe('planBackends', () => {
 describe('probeWebGpu', () => {
   it('reports a missing navigator.gpu', async () => {
     const probe = await probeWebGpu(undefined);
-    expect(probe.unavailableReason).toMatch(/no WebGPU API/);
+    expect(probe.unavailable?.code).toBe('no-webgpu-api');
+    expect(describeWebGpuUnavailable(probe.unavailable!)).toMatch(/no WebGPU API/);
   });
 
   it('reports when no adapter is found', async () => {
     const probe = await probeWebGpu(fakeGpu(async () => null));
-    expect(probe.unavailableReason).toMatch(/no usable GPU adapter/);
+    expect(probe.unavailable?.code).toBe('no-adapter');
+    expect(describeWebGpuUnavailable(probe.unavailable!)).toMatch(/no usable GPU adapter/);
   });
 
   it('reports a failing adapter request with its message', async () => {
     const probe = await probeWebGpu(fakeGpu(async () => Promise.reject(new Error('GPU process crashed'))));
-    expect(probe.unavailableReason).toMatch(/requesting a GPU adapter failed/);
-    expect(probe.unavailableReason).toContain('GPU process crashed');
+    expect(probe.unavailable).toEqual({ code: 'adapter-request-failed', detail: 'GPU process crashed' });
+    expect(describeWebGpuUnavailable(probe.unavailable!)).toMatch(/requesting a GPU adapter failed: GPU process crashed/);
   });
 
   it('reports WebGPU as available when an adapter is found, asking for the high-performance GPU', async () => {
@@ -67,7 +70,7 @@ describe('probeWebGpu', () => {
         return { features: new Set(), limits: {} } as unknown as GPUAdapter;
       }),
     );
-    expect(probe).toEqual({ unavailableReason: null });
+    expect(probe).toEqual({ unavailable: null });
     expect(requests).toEqual([{ powerPreference: 'high-performance' }]);
   });
 
@@ -75,7 +78,7 @@ describe('probeWebGpu', () => {
     const probe = await probeWebGpu(fakeGpu(async () => Promise.reject(new Error('blocklisted driver'))));
     const plan = planBackends('auto', probe);
     expect(plan.order).toEqual(['wasm']);
-    expect(plan.skipReason).toContain('blocklisted driver');
+    expect(plan.skipReason?.detail).toBe('blocklisted driver');
     expect(() => planBackends('webgpu', probe)).toThrow(/blocklisted driver/);
   });
 });

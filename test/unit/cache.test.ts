@@ -55,14 +55,14 @@ describe('ModelCache', () => {
     await cache.write(url, folder, 'onnx/model.onnx', bytes, await sha256Hex(bytes));
     const stored = memory.entries.get(url)!;
     memory.entries.set(url, new Response(bytes.slice(0, 3), { headers: stored.headers }));
-    expect(await cache.read(url)).toEqual({ status: 'corrupt', reason: 'it has 3 bytes instead of 8' });
+    expect(await cache.read(url)).toEqual({ status: 'corrupt', reason: { kind: 'size', actual: 3, expected: 8 } });
     expect(await cache.read(url)).toEqual({ status: 'miss' });
 
     await cache.write(url, folder, 'onnx/model.onnx', bytes, await sha256Hex(bytes));
     const flipped = bytes.slice();
     flipped[0] = 99;
     memory.entries.set(url, new Response(flipped, { headers: memory.entries.get(url)!.headers }));
-    expect(await cache.read(url)).toEqual({ status: 'corrupt', reason: expect.stringMatching(/SHA-256/) });
+    expect(await cache.read(url)).toEqual({ status: 'corrupt', reason: { kind: 'sha256' } });
   });
 
   it('lets a full quota surface as a recognisable error', async () => {
@@ -109,7 +109,7 @@ describe('memory estimate', () => {
 
   it('refuses what cannot fit and warns about what might not', () => {
     expect(assessFit(estimateMemory(5 * 1024 ** 3, config, 'fp32', 4096), 'wasm', gpu).level).toBe('refuse');
-    expect(assessFit(estimateMemory(500 * 1024 ** 2, config, 'fp32', 4096), 'webgpu', gpu)).toEqual({ level: 'refuse', reason: expect.stringMatching(/largest buffer/) });
+    expect(assessFit(estimateMemory(500 * 1024 ** 2, config, 'fp32', 4096), 'webgpu', gpu)).toEqual({ level: 'refuse', reason: { kind: 'gpu-buffer', tensorBytes: expect.any(Number), maxBufferBytes: 256 * 1024 ** 2 } });
     expect(assessFit(estimateMemory(3 * 1024 ** 3, config, 'q4f16', 4096), 'wasm', { adapter: null, deviceMemoryGB: 4 }).level).toBe('warn');
     const bigGpu = { ...gpu, adapter: { ...gpu.adapter, maxBufferSize: 2 * 1024 ** 3 } };
     expect(assessFit(estimateMemory(300 * 1024 ** 2, config, 'q4f16', 4096), 'webgpu', bigGpu)).toEqual({ level: 'ok', reason: null });

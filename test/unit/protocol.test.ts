@@ -58,7 +58,7 @@ const INFO: ModelInfo = {
   name: 'tl-gpt',
   url: 'http://localhost/models/tl-gpt/',
   backend: 'wasm',
-  fallbackReason: 'no WebGPU',
+  fallbackReason: { code: 'no-adapter', detail: null },
   wasmThreads: 1,
   modelBytes: 1234,
   contextLength: 256,
@@ -147,7 +147,6 @@ describe('EngineClient with a fake worker', () => {
       tokenIds: [5, 6],
       promptIds: [1, 2, 3],
       reason: 'max-tokens',
-      reasonDetail: null,
       seed: 1,
       stats: STATS,
     };
@@ -218,7 +217,7 @@ describe('EngineClient with a fake worker', () => {
   it('ignores replies to unknown or finished requests', async () => {
     const { client, workers } = setup();
     const handle = client.generate([], SETTINGS, () => {});
-    const result = { text: '', tokenIds: [], promptIds: [], reason: 'eos', reasonDetail: null, seed: 1, stats: STATS } satisfies GenerationResult;
+    const result = { text: '', tokenIds: [], promptIds: [], reason: 'eos', seed: 1, stats: STATS } satisfies GenerationResult;
     workers[0].reply({ kind: 'done', id: handle.id, payload: result });
     await expect(handle.done).resolves.toEqual(result);
     expect(() => {

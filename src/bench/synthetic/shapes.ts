@@ -8,6 +8,7 @@ export type WeightType = 'fp32' | 'fp16';
 
 export interface SyntheticShape {
   id: string;
+  /** In English, for the CLI and the docs; the benchmark panel words the shapes in its own language. */
   label: string;
   layers: number;
   hidden: number;

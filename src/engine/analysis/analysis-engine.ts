@@ -2,8 +2,8 @@
  * The analysis engine: the panel's decoder (KV-cache graph + attention graph) and its two encoders,
  * and what the panel asks of them. No messaging here; `analysis-worker.ts` adapts it to messages.
  */
-import { setupOrt } from '../ort-setup';
-import { planBackends, probeWebGpu } from '../backend';
+import { ortFor } from '../ort-setup';
+import { planBackends, probeWebGpu, sessionBuildFailure } from '../backend';
 import { DecoderSession } from '../decoder-session';
 import type { KvCache } from '../kv-cache';
 import { readDecoderConfig } from '../model-config';
@@ -38,7 +38,6 @@ export class AnalysisEngine {
 
   async load(request: AnalysisLoadRequest): Promise<AnalysisModelInfo> {
     const folderUrl = resolveFolderUrl(request.modelUrl, request.baseUrl);
-    const ort = setupOrt(request.wasmThreads);
     const plan = planBackends(request.backend, await probeWebGpu());
     const isDecoder = request.slot === 'decoder';
     const noProgress = () => {};
@@ -57,6 +56,7 @@ export class AnalysisEngine {
     let fallbackReason = plan.skipReason;
     for (const backend of plan.order) {
       try {
+        const ort = ortFor(backend, request.wasmThreads);
         const runner = await AttentionRunner.create(ort, attentionOnnx, backend, attentionFile);
         const decoder = isDecoder
           ? await DecoderSession.create(ort, files.onnx, files.externalData, backend, readDecoderConfig(files.config, files.generationConfig, files.tokenizerConfig))
@@ -78,7 +78,7 @@ export class AnalysisEngine {
       } catch (error) {
         const wrapped = error instanceof EngineError ? error : classifyRuntimeError(backend, error, attentionFile);
         if (backend === plan.order[plan.order.length - 1]) throw wrapped;
-        fallbackReason = `building the WebGPU session failed: ${(error as Error).message ?? String(error)}`;
+        fallbackReason = sessionBuildFailure(error);
       }
     }
     throw new ModelFormatError(attentionFile, 'no backend could run it');

@@ -3,7 +3,7 @@
  * `{ kind, id, payload }` style as the chat engine's protocol. The analysis worker is separate from
  * the chat engine so the panel can hold a decoder and two encoders without touching the chat model.
  */
-import type { Backend, BackendPreference, EngineErrorInfo } from '../protocol';
+import type { Backend, BackendPreference, EngineErrorInfo, WebGpuUnavailable } from '../protocol';
 
 /** The three models the panel compares. */
 export type ModelSlot = 'decoder' | 'bert' | 'ernie';
@@ -40,7 +40,7 @@ export interface AnalysisModelInfo {
   slot: ModelSlot;
   name: string;
   backend: Backend;
-  fallbackReason: string | null;
+  fallbackReason: WebGpuUnavailable | null;
   summary: ArchSummary;
   /** Counted from the floating-point initializers of the ONNX file that runs. */
   parameters: number;

@@ -7,14 +7,14 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { Backend } from '../../engine/protocol';
-import { BenchClient } from '../../bench/bench-client';
+import { BENCH_WORKER_CRASHED, BenchClient } from '../../bench/bench-client';
 import type { BenchProgress, ModelDescription } from '../../bench/protocol';
 import type { BackendResult, ModelSource } from '../../bench/types';
-import { readEnvironment, type BenchEnvironment } from '../../bench/environment';
+import { NO_WEBGPU_ADAPTER, NO_WEBGPU_API, readEnvironment, type BenchEnvironment } from '../../bench/environment';
 import { buildReport, toCsv, toMarkdown, type BenchReport } from '../../bench/report';
-import { BANDWIDTH_PRESETS, ceilingTokensPerSecond } from '../../bench/ceiling';
+import { BANDWIDTH_PRESETS, ceilingTokensPerSecond, type BandwidthPreset } from '../../bench/ceiling';
 import { parseBenchUrl, writeBenchUrl, type BenchUrlState } from '../../bench/url-settings';
-import { SYNTHETIC_SHAPES, bytesPerDecodeToken, parseSyntheticSpec } from '../../bench/synthetic/shapes';
+import { SYNTHETIC_SHAPES, bytesPerDecodeToken, parseSyntheticSpec, type SyntheticShape } from '../../bench/synthetic/shapes';
 import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
 import { barChart, formatRate, latencyChart } from './charts';
 import { formatBytes } from '../format';
@@ -23,6 +23,55 @@ const COLORS: Record<string, string> = { webgpu: '#2b7de9', wasm: '#d9822b', 'tr
 /** "wasm", or "transformersjs wasm" for the comparison's rows. */
 const rowLabel = (r: BackendResult) => (r.engine === 'ours' ? r.backend : `${r.engine} ${r.backend}`);
 const ALL_BACKENDS: Backend[] = ['webgpu', 'wasm'];
+
+/** A synthetic shape's name in the page's language (src/bench/ has no language; its labels are English). */
+function shapeLabel(shape: SyntheticShape): string {
+  switch (shape.id) {
+    case 'tiny': return msg('Tiny (0.1M, for tests)');
+    case 'gpt2-small': return msg('GPT-2 small (124M)');
+    case 'gpt2-medium': return msg('GPT-2 medium (355M)');
+    case 'llama-0.5b': return msg('Llama-like 0.5B (Qwen2.5-0.5B widths)');
+    case 'llama-1b': return msg('Llama-like 1B (Llama-3.2-1B widths)');
+    // Names and sizes only ("GPT 25M"): the same in every language.
+    default: return shape.label;
+  }
+}
+
+function presetLabel(p: BandwidthPreset): string {
+  if (p.machine === 'laptop') return msg(str`${p.name} dual-channel laptop (${p.gbps} GB/s)`);
+  if (p.machine === 'desktop') return msg(str`${p.name} dual-channel desktop (${p.gbps} GB/s)`);
+  return `${p.name} (${p.gbps} GB/s)`;
+}
+
+/** What the worker is doing, from its code and numbers. */
+function progressText(p: BenchProgress): string {
+  const step = p.step;
+  switch (step.kind) {
+    case 'prepare': return msg('preparing the model');
+    case 'download': return msg(str`${(step.bytes / 1e6).toFixed(1)} MB downloaded`);
+    case 'start-runtime': return msg('starting the runtime');
+    case 'build-session': return msg('building the session');
+    case 'load-transformersjs': return msg('loading transformers.js');
+    case 'run': {
+      const text = p.phase === 'warmup' ? msg(str`warm-up run ${p.run + 1} of ${p.runs}`) : msg(str`measured run ${p.run + 1} of ${p.runs}`);
+      return step.engine === 'transformersjs' ? `transformers.js · ${text}` : text;
+    }
+  }
+}
+
+function adapterErrorText(error: string | null): string {
+  if (error === NO_WEBGPU_API) return msg('no WebGPU API in this browser');
+  if (error === NO_WEBGPU_ADAPTER) return msg('no WebGPU adapter');
+  // The browser's own message: shown as it is.
+  return error ?? '?';
+}
+
+/** Marks where a value goes in a translated sentence, so it can be set in bold wherever the translation puts it. */
+const MARK = '\u0001';
+function withStrong(sentence: string, value: string) {
+  const [before, after = ''] = sentence.split(MARK);
+  return html`${before}<strong>${value}</strong>${after}`;
+}
 
 /** `tl-gpt`, a folder URL or a synthetic spec, as the worker wants it. */
 export function modelSourceFor(model: string): ModelSource {
@@ -142,7 +191,8 @@ export class BenchPanel extends LitElement {
       window.dispatchEvent(new CustomEvent<BenchReport>('tl-bench-report', { detail: this.report }));
       void this.measureMemory();
     } catch (error) {
-      this.error = `${(error as Error).name}: ${(error as Error).message}`;
+      const { name, message } = error as Error;
+      this.error = name === BENCH_WORKER_CRASHED ? msg(str`The benchmark worker crashed: ${message}`) : `${name}: ${message}`;
     } finally {
       this.running = false;
       this.runId = null;
@@ -153,14 +203,14 @@ export class BenchPanel extends LitElement {
   /** Why a synthetic model cannot run on the chosen backends here, before minutes are spent building it. */
   private syntheticProblem(model: string, backends: Backend[]): string | null {
     const spec = parseSyntheticSpec(model);
-    if (!spec) return `Unknown synthetic shape "${model}". Pick one from the list.`;
+    if (!spec) return msg(str`Unknown synthetic shape "${model}". Pick one from the list.`);
     if (spec.weightType === 'fp16') {
-      if (backends.includes('wasm')) return 'fp16 synthetic models run on WebGPU only: untick WASM, or choose fp32.';
-      if (this.environment && !this.environment.adapter?.shaderF16) return "This GPU adapter has no shader-f16: choose fp32.";
+      if (backends.includes('wasm')) return msg('fp16 synthetic models run on WebGPU only: untick WASM, or choose fp32.');
+      if (this.environment && !this.environment.adapter?.shaderF16) return msg('This GPU adapter has no shader-f16: choose fp32.');
     }
     const bytes = bytesPerDecodeToken(spec.shape, spec.weightType, 0);
     // WASM's memory is 32-bit: the weights and their copy in the runtime must fit in 4 GB.
-    if (backends.includes('wasm') && bytes > 1.5e9) return `${formatBytes(bytes)} of weights do not fit WASM's 4 GB memory with room to run; choose WebGPU only or a smaller shape.`;
+    if (backends.includes('wasm') && bytes > 1.5e9) return msg(str`${formatBytes(bytes)} of weights do not fit WASM's 4 GB memory with room to run; choose WebGPU only or a smaller shape.`);
     return null;
   }
 
@@ -198,8 +248,8 @@ export class BenchPanel extends LitElement {
         <input name="model" list="bench-models" .value=${c.model} @change=${(e: Event) => this.setConfig('model', (e.target as HTMLInputElement).value.trim())} />
         <datalist id="bench-models">
           ${EMBEDDED_MODELS.filter((m) => m.kind === 'decoder').map((m) => html`<option value=${m.id}>${m.label}</option>`)}
-          ${SYNTHETIC_SHAPES.map((shape) => html`<option value="synthetic:${shape.id}">${shape.label}, fp32</option>
-            <option value="synthetic:${shape.id}:fp16">${shape.label}, fp16 (WebGPU with shader-f16)</option>`)}
+          ${SYNTHETIC_SHAPES.map((shape) => html`<option value="synthetic:${shape.id}">${shapeLabel(shape)}, fp32</option>
+            <option value="synthetic:${shape.id}:fp16">${msg(str`${shapeLabel(shape)}, fp16 (WebGPU with shader-f16)`)}</option>`)}
         </datalist>
       </label>
       <fieldset><legend class="note">${msg('Backends')}</legend>
@@ -221,7 +271,7 @@ export class BenchPanel extends LitElement {
       <label>${msg('Bandwidth preset')}
         <select name="preset" @change=${(e: Event) => this.setConfig('bandwidthGBps', Number((e.target as HTMLSelectElement).value))}>
           <option value=${c.bandwidthGBps}>—</option>
-          ${BANDWIDTH_PRESETS.map((p) => html`<option value=${p.gbps}>${p.label}</option>`)}
+          ${BANDWIDTH_PRESETS.map((p) => html`<option value=${p.gbps}>${presetLabel(p)}</option>`)}
         </select>
       </label>
     </form>
@@ -238,7 +288,7 @@ export class BenchPanel extends LitElement {
     if (!p) return html`<span role="status">${msg('Starting…')}</span>`;
     const total = p.runs * this.config.settings.newTokens;
     const done = p.run * this.config.settings.newTokens + p.tokens;
-    return html`<span role="status" data-testid="bench-progress">${p.backend ?? ''} ${p.detail}</span>
+    return html`<span role="status" data-testid="bench-progress">${p.backend ? `${p.backend} · ` : ''}${progressText(p)}</span>
       ${total ? html`<progress max=${total} value=${done}></progress>` : nothing}`;
   }
 
@@ -248,9 +298,9 @@ export class BenchPanel extends LitElement {
     const a = env.adapter;
     return html`<section><h3>${msg('This machine')}</h3><dl data-testid="bench-environment">
       <dt>${msg('Browser')}</dt><dd>${env.userAgent}</dd>
-      <dt>${msg('CPU threads')}</dt><dd>${env.hardwareConcurrency ?? '?'} logical cores; WASM uses ${env.wasmThreads} (${env.crossOriginIsolated ? 'cross-origin isolated' : 'not isolated: 1 thread'})</dd>
-      <dt>${msg('GPU adapter')}</dt><dd>${a ? `${a.vendor || '?'} · ${a.architecture || '?'} ${a.description}` : `none (${env.adapterError})`}</dd>
-      ${a ? html`<dt>shader-f16</dt><dd>${a.shaderF16 ? 'yes' : 'no'}</dd>
+      <dt>${msg('CPU threads')}</dt><dd>${msg(str`${env.hardwareConcurrency ?? '?'} logical cores; WASM uses ${env.wasmThreads} (${env.crossOriginIsolated ? msg('cross-origin isolated') : msg('not isolated: 1 thread')})`)}</dd>
+      <dt>${msg('GPU adapter')}</dt><dd>${a ? `${a.vendor || '?'} · ${a.architecture || '?'} ${a.description}` : msg(str`none (${adapterErrorText(env.adapterError)})`)}</dd>
+      ${a ? html`<dt>shader-f16</dt><dd>${a.shaderF16 ? msg('yes') : msg('no')}</dd>
         <dt>${msg('Limits')}</dt><dd>${Object.entries(a.limits).map(([k, v]) => `${k} ${k.includes('Size') && v > 1e6 ? formatBytes(v) : v}`).join(' · ')}</dd>` : nothing}
       ${env.deviceMemoryGB ? html`<dt>${msg('Device memory')}</dt><dd>≈ ${env.deviceMemoryGB} GB</dd>` : nothing}
     </dl></section>`;
@@ -259,16 +309,16 @@ export class BenchPanel extends LitElement {
   private renderResults() {
     if (!this.results.length) return nothing;
     const f = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–');
-    return html`<section><h3>${msg('Results')}${this.model ? html` · ${this.model.name}` : nothing}${this.cancelled ? ' (cancelled, partial)' : ''}</h3>
+    return html`<section><h3>${msg('Results')}${this.model ? html` · ${this.model.name}` : nothing}${this.cancelled ? ` ${msg('(cancelled, partial)')}` : ''}</h3>
       <table data-testid="bench-results">
         <thead><tr><th>${msg('Backend')}</th><th>${msg('Runtime start ms')}</th><th>${msg('Session build ms')}</th><th>${msg('First token ms')}</th><th>${msg('Prefill tok/s')}</th><th>${msg('Decode tok/s median')}</th><th>p10–p90</th><th>GB/s</th><th>${msg('GPU reads/token')}</th><th>${msg('Decode at long context')}</th><th>${msg('Worker JS heap')}</th></tr></thead>
         <tbody>${this.results.map((r) => html`<tr data-backend=${r.backend} data-engine=${r.engine}>
           <td>${rowLabel(r)}</td><td>${r.runtimeStartMs === undefined ? '–' : f(r.runtimeStartMs, 0)}</td><td>${f(r.sessionBuildMs, 0)}</td><td>${f(r.timeToFirstTokenMs.median)}</td><td>${formatRate(r.prefillTokensPerSecond.median)}</td>
           <td data-testid="decode-median">${formatRate(r.decodeTokensPerSecond.median)}</td><td>${formatRate(r.decodeTokensPerSecond.p10)}–${formatRate(r.decodeTokensPerSecond.p90)}</td>
-          <td>${f(r.achievedGBps, 3)}</td><td>${r.gpuReadsPerToken === null ? 'not counted' : f(r.gpuReadsPerToken, 2)}</td><td>${r.longContext ? `${formatRate(r.longContext.decodeTokensPerSecond.median)} tok/s at ${r.longContext.tokens} (${(r.longContext.decodeTokensPerSecond.median / r.decodeTokensPerSecond.median).toFixed(2)}×)` : '–'}</td>
-          <td>${r.memoryBytes === null ? 'not exposed' : formatBytes(r.memoryBytes)}</td></tr>`)}
+          <td>${f(r.achievedGBps, 3)}</td><td>${r.gpuReadsPerToken === null ? msg('not counted') : f(r.gpuReadsPerToken, 2)}</td><td>${r.longContext ? msg(str`${formatRate(r.longContext.decodeTokensPerSecond.median)} tok/s at ${r.longContext.tokens} (${(r.longContext.decodeTokensPerSecond.median / r.decodeTokensPerSecond.median).toFixed(2)}×)`) : '–'}</td>
+          <td>${r.memoryBytes === null ? msg('not exposed') : formatBytes(r.memoryBytes)}</td></tr>`)}
         </tbody></table>
-      ${this.pageMemoryBytes !== null ? html`<p data-testid="bench-memory">Memory of this page and its workers after the run: ${formatBytes(this.pageMemoryBytes)} (JS and WASM heaps; GPU memory is not reported by browsers).</p>` : nothing}
+      ${this.pageMemoryBytes !== null ? html`<p data-testid="bench-memory">${msg(str`Memory of this page and its workers after the run: ${formatBytes(this.pageMemoryBytes)} (JS and WASM heaps; GPU memory is not reported by browsers).`)}</p>` : nothing}
       <p class="note">${msg(str`Decode tok/s: tokens after the first over the time since the first, per run; median and p10–p90 over ${this.config.settings.measuredRuns} runs. SwiftShader and other software adapters emulate a GPU on the CPU: their WebGPU speed says nothing about a real GPU.`)}</p>
       <h3>${msg('Per-token latency (all measured runs)')}</h3>
       ${latencyChart(this.results.map((r) => ({ label: rowLabel(r), color: COLORS[rowLabel(r)] ?? '#888', values: r.runs.flatMap((run) => run.tokenLatenciesMs) })))}
@@ -284,13 +334,13 @@ export class BenchPanel extends LitElement {
     const bytes = model.weightBytesPerToken + model.kvBytesPerToken * (s.promptTokens + s.newTokens / 2);
     const ceiling = ceilingTokensPerSecond(this.config.bandwidthGBps, bytes);
     const bars = [
-      ...this.results.map((r) => ({ label: `${rowLabel(r)} achieved`, value: r.decodeTokensPerSecond.median, color: COLORS[rowLabel(r)] ?? '#888' })),
-      { label: `bound at ${this.config.bandwidthGBps} GB/s`, value: ceiling, color: '#999' },
+      ...this.results.map((r) => ({ label: msg(str`${rowLabel(r)} achieved`), value: r.decodeTokensPerSecond.median, color: COLORS[rowLabel(r)] ?? '#888' })),
+      { label: msg(str`bound at ${this.config.bandwidthGBps} GB/s`), value: ceiling, color: '#999' },
     ];
+    const read = model.source.kind === 'folder' ? msg('weights, estimated from the file size, plus the KV cache') : msg('weights plus the KV cache');
     return html`<h3>${msg('Ceiling')}</h3>
-      <p data-testid="bench-ceiling">A decode step reads ≈ ${formatBytes(bytes)} (weights${model.source.kind === 'folder' ? ', estimated from the file size' : ''} plus the KV cache), so at ${this.config.bandwidthGBps} GB/s decode cannot beat
-        <strong>${formatRate(ceiling)} tok/s</strong>.
-        ${this.results.map((r) => html` ${rowLabel(r)}: ${r.achievedGBps.toFixed(3)} GB/s achieved, ${((r.decodeTokensPerSecond.median / ceiling) * 100).toFixed(1)}% of the bound.`)}</p>
+      <p data-testid="bench-ceiling">${withStrong(msg(str`A decode step reads ≈ ${formatBytes(bytes)} (${read}), so at ${this.config.bandwidthGBps} GB/s decode cannot beat ${MARK}.`), `${formatRate(ceiling)} tok/s`)}
+        ${this.results.map((r) => html` ${msg(str`${rowLabel(r)}: ${r.achievedGBps.toFixed(3)} GB/s achieved, ${((r.decodeTokensPerSecond.median / ceiling) * 100).toFixed(1)}% of the bound.`)}`)}</p>
       ${barChart(bars, 'tok/s')}`;
   }
 
@@ -299,8 +349,8 @@ export class BenchPanel extends LitElement {
     if (!c) return html`<p class="note">${msg("Run both backends to check WebGPU's tokens against WASM's.")}</p>`;
     const ok = c.top1Agreement === 1;
     return html`<h3>${msg('Consistency')}</h3><p data-testid="bench-consistency" data-agreement=${c.top1Agreement}>
-      WebGPU vs WASM, same prompt, greedy: top-1 agreement <strong>${(c.top1Agreement * 100).toFixed(0)}%</strong> over ${c.tokensCompared} tokens;
-      identical for the first ${c.identicalPrefix}. ${ok ? 'The backends agree.' : 'They differ: small float differences can flip near-ties, but an early split means a backend computes something else.'}</p>`;
+      ${withStrong(msg(str`WebGPU vs WASM, same prompt, greedy: top-1 agreement ${MARK} over ${c.tokensCompared} tokens; identical for the first ${c.identicalPrefix}.`), `${(c.top1Agreement * 100).toFixed(0)}%`)}
+      ${ok ? msg('The backends agree.') : msg('They differ: small float differences can flip near-ties, but an early split means a backend computes something else.')}</p>`;
   }
 
   private renderExport() {

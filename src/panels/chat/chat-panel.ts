@@ -6,7 +6,9 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { EngineClient } from '../../engine/client';
-import type { ChatMessage, GenerationSettings, GenerationStats, ModelInfo, StopReason } from '../../engine/protocol';
+import type { ChatMessage, EngineErrorInfo, GenerationSettings, GenerationStats, ModelInfo, StopReason } from '../../engine/protocol';
+import { toErrorInfo } from '../../engine/errors';
+import { errorText, stopNoteText } from '../../i18n/engine-text';
 import { formatRate } from '../format';
 import './chat-settings';
 import './conversations-bar';
@@ -18,7 +20,8 @@ import {
 interface Turn extends ChatMessage {
   tokenIds?: number[];
   reason?: StopReason;
-  reasonDetail?: string | null;
+  /** The model's context length when the reply stopped, for the note under it. */
+  contextLength?: number;
   streaming?: boolean;
 }
 
@@ -34,7 +37,7 @@ export class ChatPanel extends LitElement {
   @state() private draft = '';
   @state() private generationId: number | null = null;
   @state() private stats: GenerationStats | null = null;
-  @state() private error: { name: string; message: string } | null = null;
+  @state() private error: EngineErrorInfo | null = null;
   @state() private lastSeed: number | null = null;
   /** Saved conversations; the active one is what `turns` shows. */
   @state() private conversations: ConversationsState = loadConversations();
@@ -144,7 +147,7 @@ export class ChatPanel extends LitElement {
       this.conversations = { activeId: conversations[0].id, conversations };
       saveConversations(this.conversations);
       this.showActiveConversation();
-      this.conversationsNote = `Imported ${added} conversation${added === 1 ? '' : 's'}.`;
+      this.conversationsNote = added === 1 ? msg('Imported 1 conversation.') : msg(str`Imported ${added} conversations.`);
     } catch (error) {
       this.conversationsNote = (error as Error).message;
     }
@@ -178,17 +181,16 @@ export class ChatPanel extends LitElement {
     this.generationId = handle.id;
     try {
       const result = await handle.done;
-      Object.assign(reply, { content: result.text, tokenIds: result.tokenIds, reason: result.reason, reasonDetail: result.reasonDetail, streaming: false });
+      Object.assign(reply, { content: result.text, tokenIds: result.tokenIds, reason: result.reason, contextLength: this.model?.contextLength, streaming: false });
       this.stats = result.stats;
       this.lastSeed = result.seed;
     } catch (error) {
       // The prompt is given back, so nothing typed is lost.
       this.turns = this.turns.slice(0, -2);
       this.draft = text;
-      const e = error as Error;
-      this.error = { name: e.name, message: e.message };
+      this.error = toErrorInfo(error);
       // The app restarts the engine after a GPU loss or a crash; the conversation stays here.
-      this.dispatchEvent(new CustomEvent('engine-error', { detail: { name: e.name }, bubbles: true, composed: true }));
+      this.dispatchEvent(new CustomEvent('engine-error', { detail: { name: this.error.name }, bubbles: true, composed: true }));
     } finally {
       this.generationId = null;
       this.turns = [...this.turns];
@@ -227,11 +229,12 @@ export class ChatPanel extends LitElement {
   }
 
   private renderTurn(turn: Turn) {
+    const stopNote = stopNoteText(turn.reason, turn.contextLength);
     return html`<div class="turn ${turn.role}" data-role=${turn.role} data-token-ids=${turn.tokenIds ? JSON.stringify(turn.tokenIds) : nothing}
         data-stop-reason=${turn.reason ?? nothing} data-streaming=${turn.streaming ? 'true' : 'false'}>
       <div class="role">${turn.role === 'user' ? msg('You') : (this.model?.name ?? msg('Model'))}</div>
       <p class="content">${turn.content}</p>
-      ${turn.reasonDetail ? html`<div class="stop-note" data-testid="stop-note">${turn.reasonDetail}</div>` : nothing}
+      ${stopNote ? html`<div class="stop-note" data-testid="stop-note">${stopNote}</div>` : nothing}
     </div>`;
   }
 
@@ -261,7 +264,7 @@ export class ChatPanel extends LitElement {
       <div class="log" role="log" aria-label=${msg('Conversation')} aria-live="polite">
         ${this.turns.length ? this.turns.map((t) => this.renderTurn(t)) : html`<p class="empty">${this.model ? msg(str`Say something to ${this.model.name}. Mode: ${mode}.`) : msg('Waiting for a model…')}</p>`}
       </div>
-      ${this.error ? html`<div class="error" role="alert" data-testid="chat-error" data-error-name=${this.error.name}>${this.error.message}</div>` : nothing}
+      ${this.error ? html`<div class="error" role="alert" data-testid="chat-error" data-error-name=${this.error.name}>${errorText(this.error)}</div>` : nothing}
       <div class="composer">
         <textarea aria-label=${msg('Message')} placeholder=${ready ? msg('Type a message; Enter sends, Shift+Enter adds a line') : msg('Loading the model…')}
           .value=${this.draft} @input=${(e: Event) => (this.draft = (e.target as HTMLTextAreaElement).value)} @keydown=${this.onInputKey}></textarea>

@@ -3,6 +3,7 @@
  * draft; exported and imported as JSON. Storage failures never lose the conversation on screen.
  */
 import type { ChatMessage } from '../../engine/protocol';
+import { msg, str } from '@lit/localize';
 
 export interface Conversation {
   id: string;
@@ -57,11 +58,11 @@ function isMessage(value: unknown): value is ChatMessage {
 /** Checks untrusted JSON (storage or an imported file) and keeps only well-formed conversations. */
 export function parseConversations(value: unknown): Conversation[] {
   const list = Array.isArray(value) ? value : (value as { conversations?: unknown })?.conversations;
-  if (!Array.isArray(list)) throw new ConversationsFormatError('it has no "conversations" list');
+  if (!Array.isArray(list)) throw new ConversationsFormatError(msg('it has no "conversations" list'));
   return list.map((raw, index) => {
     const c = raw as Partial<Conversation>;
     if (!c || typeof c !== 'object' || !Array.isArray(c.messages) || !c.messages.every(isMessage)) {
-      throw new ConversationsFormatError(`conversation ${index + 1} has no valid "messages" (each needs a role user/assistant/system and a text content)`);
+      throw new ConversationsFormatError(msg(str`conversation ${index + 1} has no valid "messages" (each needs a role user/assistant/system and a text content)`));
     }
     return {
       id: typeof c.id === 'string' && c.id ? c.id : newConversation().id,
@@ -76,7 +77,7 @@ export function parseConversations(value: unknown): Conversation[] {
 export class ConversationsFormatError extends Error {
   override name = 'ConversationsFormatError';
   constructor(detail: string) {
-    super(`This file is not a Transformer Lab conversations export: ${detail}.`);
+    super(msg(str`This file is not a Transformer Lab conversations export: ${detail}.`));
   }
 }
 
@@ -134,7 +135,7 @@ export function importConversations(existing: Conversation[], json: string): Con
   try {
     value = JSON.parse(json);
   } catch (error) {
-    throw new ConversationsFormatError(`it is not JSON (${(error as Error).message})`);
+    throw new ConversationsFormatError(msg(str`it is not JSON (${(error as Error).message})`));
   }
   const ids = new Set(existing.map((c) => c.id));
   const imported = parseConversations(value).map((c) => (ids.has(c.id) ? { ...c, id: newConversation().id } : c));

@@ -5,7 +5,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { BackendPreference, LoadProgress, ModelInfo } from '../../engine/protocol';
+import type { BackendPreference, EngineErrorInfo, LoadProgress, ModelInfo } from '../../engine/protocol';
+import { errorText, webGpuUnavailableText } from '../../i18n/engine-text';
 import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
 import { formatBytes } from '../format';
 
@@ -13,7 +14,7 @@ export type LoadState =
   | { status: 'idle' }
   | { status: 'loading'; progress: LoadProgress | null }
   | { status: 'ready'; info: ModelInfo }
-  | { status: 'error'; message: string; name: string };
+  | { status: 'error'; error: EngineErrorInfo };
 
 export interface LoadModelDetail {
   modelUrl: string;
@@ -74,11 +75,11 @@ export class ModelBar extends LitElement {
 
   private renderModel(info: ModelInfo) {
     return html`
-      <span class="badge ${info.backend}" data-testid="backend-badge" title=${info.fallbackReason ?? msg(str`Running on ${info.backend}`)}>${info.backend}</span>
+      <span class="badge ${info.backend}" data-testid="backend-badge" title=${info.fallbackReason ? webGpuUnavailableText(info.fallbackReason) : msg(str`Running on ${info.backend}`)}>${info.backend}</span>
       <span data-testid="model-name"><strong>${info.name}</strong> · ${formatBytes(info.modelBytes)} · ${msg(str`context ${info.contextLength} tokens`)}</span>
       ${info.backend === 'wasm' ? html`<span class="note" data-testid="wasm-threads">${info.wasmThreads === 1 ? msg('1 WASM thread') : msg(str`${info.wasmThreads} WASM threads`)}</span>` : nothing}
       <span class="note">${msg(str`session built in ${(info.sessionBuildMs / 1000).toFixed(2)} s`)}</span>
-      ${info.fallbackReason ? html`<span class="note" data-testid="fallback-reason">${msg(str`Using WASM because ${info.fallbackReason}.`)}</span>` : nothing}
+      ${info.fallbackReason ? html`<span class="note" data-testid="fallback-reason">${msg(str`Using WASM because ${webGpuUnavailableText(info.fallbackReason)}.`)}</span>` : nothing}
     `;
   }
 
@@ -108,7 +109,7 @@ export class ModelBar extends LitElement {
         ${this.current && !loading ? this.renderModel(this.current) : nothing}
       </div>
       ${this.loadState.status === 'error'
-        ? html`<div class="error" role="alert" data-testid="load-error" data-error-name=${this.loadState.name}>${this.loadState.message}${this.current ? msg(str` Still running ${this.current.name}.`) : nothing}</div>`
+        ? html`<div class="error" role="alert" data-testid="load-error" data-error-name=${this.loadState.error.name}>${errorText(this.loadState.error)}${this.current ? msg(str` Still running ${this.current.name}.`) : nothing}</div>`
         : nothing}
     `;
   }

@@ -4,11 +4,13 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { localized, msg } from '@lit/localize';
+import { localized, msg, str } from '@lit/localize';
 import { ModelCache } from '../../models/cache';
 import { probeModel, type DtypeOption, type ModelProbe } from '../../models/probe';
+import { toErrorInfo } from '../../engine/errors';
+import { errorText } from '../../i18n/engine-text';
 import { defaultDtype, type Dtype } from '../../models/hub';
-import { assessFit, estimateMemory, readGpuInfo, type Fit, type GpuInfo, type MemoryEstimate } from '../../models/memory';
+import { assessFit, estimateMemory, readGpuInfo, type Fit, type FitReason, type GpuInfo, type MemoryEstimate } from '../../models/memory';
 import { readDecoderConfig } from '../../engine/model-config';
 import type { HubCatalogModel } from '../../models/catalog';
 import { formatBytes } from '../format';
@@ -22,6 +24,19 @@ export interface ConfirmModelDetail {
 
 /** Chat-length context used for the estimate; the full context would overstate a short chat. */
 const ESTIMATE_CONTEXT = 4096;
+
+const gigabytes = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+
+function fitReasonText(reason: FitReason): string {
+  switch (reason.kind) {
+    case 'wasm-address-space':
+      return msg(str`it needs about ${gigabytes(reason.needBytes)}, more than the 4 GB a WASM page can address`);
+    case 'gpu-buffer':
+      return msg(str`its largest tensor (${gigabytes(reason.tensorBytes)}) exceeds this GPU's largest buffer (${gigabytes(reason.maxBufferBytes)})`);
+    case 'device-memory':
+      return msg(str`it needs about ${gigabytes(reason.needBytes)}, over half of this device's ${reason.deviceGB} GB; other tabs may be closed or the tab may crash`);
+  }
+}
 
 @localized()
 @customElement('tl-model-confirm')
@@ -71,7 +86,7 @@ export class ModelConfirm extends LitElement {
       const useGpu = this.backend !== 'wasm' && gpu.adapter !== null;
       this.chosen = cached ?? defaultDtype(available, { webgpu: useGpu, shaderF16: gpu.adapter?.shaderF16 ?? false });
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = errorText(toErrorInfo(error));
     }
   }
 
@@ -139,7 +154,7 @@ export class ModelConfirm extends LitElement {
           : nothing}
         ${assessed
           ? html`<p class=${assessed.fit.level} data-testid="memory-estimate" data-fit=${assessed.fit.level}>
-              ${msg('Estimated memory')}: ${formatBytes(assessed.estimate.totalBytes)} (${msg('weights')} ${formatBytes(assessed.estimate.weightsBytes)}, ${msg('KV cache for')} ${assessed.estimate.contextTokens} ${msg('tokens')} ${formatBytes(assessed.estimate.kvCacheBytes)})${assessed.fit.reason ? html`: ${assessed.fit.level === 'refuse' ? msg('will not load because') : msg('warning:')} ${assessed.fit.reason}.` : nothing}
+              ${msg('Estimated memory')}: ${formatBytes(assessed.estimate.totalBytes)} (${msg('weights')} ${formatBytes(assessed.estimate.weightsBytes)}, ${msg('KV cache for')} ${assessed.estimate.contextTokens} ${msg('tokens')} ${formatBytes(assessed.estimate.kvCacheBytes)})${assessed.fit.reason ? html`: ${assessed.fit.level === 'refuse' ? msg('will not load because') : msg('warning:')} ${fitReasonText(assessed.fit.reason)}.` : nothing}
             </p>`
           : nothing}
         <div class="buttons">

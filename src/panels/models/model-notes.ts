@@ -7,6 +7,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import type { BackendPreference, LoadProgress } from '../../engine/protocol';
 import { formatBytes } from '../format';
+import { corruptCopyText, errorText } from '../../i18n/engine-text';
 import type { LoadState } from '../model/model-bar';
 import { HUB_CATALOG } from '../../models/catalog';
 import './model-confirm';
@@ -39,10 +40,10 @@ export class ModelNotes extends LitElement {
       notes.push(html`<tl-download-progress .progress=${this.loadState.progress}></tl-download-progress>`);
     }
     const storage = this.loadState.status === 'ready' ? this.loadState.info.storage : undefined;
-    if (storage?.error) notes.push(html`<div class="storage-note" role="alert" data-testid="storage-note">${storage.error}</div>`);
+    if (storage?.error) notes.push(html`<div class="storage-note" role="alert" data-testid="storage-note">${errorText(storage.error)}</div>`);
     for (const refetched of storage?.refetched ?? []) {
       notes.push(html`<div class="storage-note" role="status" data-testid="refetch-note">
-        ${msg(html`The cached copy of ${refetched.file} was damaged (${refetched.reason}), so it was downloaded again.`)}</div>`);
+        ${msg(html`The cached copy of ${refetched.file} was damaged (${corruptCopyText(refetched.reason)}), so it was downloaded again.`)}</div>`);
     }
     const last = this.lastDownload;
     if (this.loadState.status === 'ready' && last && !storage?.fromCache) {

@@ -11,6 +11,8 @@ import { ModelCache, isQuotaError } from '../../models/cache';
 import { filesFromDrop, importLocalFolder, type LocalFile } from '../../models/local-folder';
 import type { ConfirmModelDetail } from './model-confirm';
 import type { BackendPreference } from '../../engine/protocol';
+import { toErrorInfo } from '../../engine/errors';
+import { errorText } from '../../i18n/engine-text';
 import './model-confirm';
 import './storage-view';
 
@@ -56,7 +58,7 @@ export class ModelsPanel extends LitElement {
     } catch (error) {
       this.localError = isQuotaError(error)
         ? msg("The browser's storage is full, so the folder could not be opened. Delete cached models below or free disk space.")
-        : (error as Error).message;
+        : errorText(toErrorInfo(error));
     }
   }
 

@@ -1,0 +1,148 @@
+/**
+ * Where a decode step's time goes, in the browser: the same session driven three ways, side by side.
+ *   bare   session.run with hand-made feeds and argmax, on each ORT build (the floor)
+ *   tjs    transformers.js generate (bound to the JSEP build, as in the benchmark)
+ *   step   DecoderSession.forward + argmax (our feeds, fetches, logits copy, cache hand-over)
+ *   loop   runGenerationLoop (adds sampling, timing, yielding)
+ * Run by scripts/profile-decode.mjs; results go to window.profileResult.
+ */
+import { ortFor, type Ort } from '../../src/engine/ort-setup';
+import { DecoderSession } from '../../src/engine/decoder-session';
+import { readDecoderConfig } from '../../src/engine/model-config';
+import { runGenerationLoop } from '../../src/engine/generate';
+import { argmax, createRng } from '../../src/engine/sampling';
+import { createEventYielder } from '../../src/engine/yield';
+import type { Backend } from '../../src/engine/protocol';
+
+const prompt = [1, 410, 469, 347];
+
+async function fetchBytes(url: string) {
+  return new Uint8Array(await (await fetch(url)).arrayBuffer());
+}
+
+async function main(params: URLSearchParams) {
+  const backend = (params.get('backend') ?? 'wasm') as Backend;
+  const folder = params.get('model') ?? '/fixture/';
+  const newTokens = Number(params.get('tokens') ?? 60);
+  const runs = Number(params.get('runs') ?? 5);
+  const ort = ortFor(backend, undefined);
+  const json = async (f: string) => (await fetch(folder + f)).json();
+  const config = readDecoderConfig(await json('config.json'), await json('generation_config.json'), await json('tokenizer_config.json'));
+  const onnx = await fetchBytes(folder + 'onnx/model.onnx');
+  const decoder = await DecoderSession.create(ort, onnx, [], backend, config);
+  // Bare sessions of the same graph for the floor, on each build of the runtime that can run the backend.
+  const bareSession = (o: Ort) => o.InferenceSession.create(onnx, { executionProviders: [backend], graphOptimizationLevel: 'all', preferredOutputLocation: backend === 'webgpu' ? 'gpu-buffer' : undefined });
+  const jsep = ortFor('webgpu', undefined);
+  const bareJsep = await bareSession(jsep);
+  const plain = backend === 'wasm' ? ortFor('wasm', undefined) : null;
+  const barePlain = plain && (await bareSession(plain));
+  const pastNames = bareJsep.inputNames.filter((n: string) => n.startsWith('past_key_values.'));
+
+  async function bareLoop(bare: Awaited<ReturnType<typeof bareSession>>, ort: Ort): Promise<number[]> {
+    const i64 = (v: number[]) => new ort.Tensor('int64', BigInt64Array.from(v, BigInt), [1, v.length]);
+    const ids: number[] = [];
+    const past: Record<string, InstanceType<Ort['Tensor']>> = {};
+    for (const n of pastNames) past[n] = new ort.Tensor('float32', new Float32Array(0), [1, config.numKvHeads, 0, config.headDim]);
+    let input = prompt;
+    let length = 0;
+    const times: number[] = [];
+    for (let t = 0; t < newTokens; t++) {
+      const feeds: Record<string, InstanceType<Ort['Tensor']>> = { ...past, input_ids: i64(input), attention_mask: i64(new Array(length + input.length).fill(1)) };
+      if (bare.inputNames.includes('position_ids')) feeds.position_ids = i64(input.map((_, i) => length + i));
+      const out = await bare.run(feeds);
+      const logits = (await out.logits.getData()) as Float32Array;
+      const id = argmax(logits.subarray(logits.length - config.vocabSize));
+      out.logits.dispose();
+      for (const n of pastNames) {
+        past[n].dispose();
+        past[n] = out[n.replace('past_key_values.', 'present.')];
+      }
+      length += input.length;
+      input = [id];
+      ids.push(id);
+      times.push(performance.now());
+    }
+    for (const n of pastNames) past[n].dispose();
+    return [((times.length - 1) * 1000) / (times[times.length - 1] - times[0]), ...ids];
+  }
+
+  async function stepRun(): Promise<number[]> {
+    const cache = decoder.newCache();
+    const ids: number[] = [];
+    const times: number[] = [];
+    let input = prompt;
+    for (let t = 0; t < newTokens; t++) {
+      const logits = await decoder.forward(input, cache);
+      const id = argmax(logits);
+      input = [id];
+      ids.push(id);
+      times.push(performance.now());
+    }
+    cache.dispose();
+    return [((times.length - 1) * 1000) / (times[times.length - 1] - times[0]), ...ids];
+  }
+
+  const yieldToEvents = createEventYielder(50);
+  async function loopRun(): Promise<number[]> {
+    const times: number[] = [];
+    const result = await runGenerationLoop(decoder, prompt, {
+      sampling: { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 }, maxNewTokens: newTokens, contextLength: config.contextLength,
+      eosIds: [], rng: createRng(0), isAborted: () => false, yieldToEvents,
+      onToken: (_id, timing) => (times.push(timing.at), false),
+    });
+    return [((times.length - 1) * 1000) / (times[times.length - 1] - times[0]), ...result.tokenIds];
+  }
+
+  // transformers.js's own generate on the same graph, as the bench runs it.
+  const tf = await import('@huggingface/transformers');
+  tf.env.allowLocalModels = false;
+  tf.env.remoteHost = `${location.origin}/`;
+  tf.env.remotePathTemplate = '{model}/';
+  tf.env.useBrowserCache = false;
+  const lm = await tf.AutoModelForCausalLM.from_pretrained(folder.replaceAll('/', ''), { device: backend, dtype: 'fp32' });
+  async function tjsRun(): Promise<number[]> {
+    const times: number[] = [];
+    let calls = 0;
+    const streamer = { put: () => void (calls++ > 0 && times.push(performance.now())), end: () => {} };
+    const n = prompt.length;
+    const output = (await lm.generate({
+      input_ids: new tf.Tensor('int64', BigInt64Array.from(prompt, BigInt), [1, n]),
+      attention_mask: new tf.Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
+      max_new_tokens: newTokens, min_new_tokens: newTokens, do_sample: false,
+      streamer: streamer as unknown as InstanceType<typeof tf.TextStreamer>,
+    })) as { tolist(): bigint[][] };
+    return [((times.length - 1) * 1000) / (times[times.length - 1] - times[0]), ...output.tolist()[0].slice(n).map(Number)];
+  }
+
+  const ways: Record<string, () => Promise<number[]>> = { bareJsep: () => bareLoop(bareJsep, jsep), step: stepRun, loop: loopRun, tjs: tjsRun };
+  if (barePlain && plain) ways.barePlain = () => bareLoop(barePlain, plain);
+  const speeds: Record<string, number[]> = Object.fromEntries(Object.keys(ways).map((k) => [k, []]));
+  const tokens: Record<string, number[]> = {};
+  for (const run of Object.values(ways)) await run(); // warm-up
+  // Interleaved so that load from elsewhere hits every way alike.
+  for (let r = 0; r < runs; r++) {
+    for (const [name, run] of Object.entries(ways)) {
+      const [speed, ...ids] = await run();
+      speeds[name].push(speed);
+      tokens[name] = ids;
+    }
+  }
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  return { backend, inWorker: typeof window === 'undefined', median: Object.fromEntries(Object.entries(speeds).map(([k, v]) => [k, median(v)])), speeds, tokens };
+}
+
+// In the page, or (?worker=1) in a module worker as the app's engine runs.
+const report = (result: unknown) => ((globalThis as unknown as { profileResult: unknown }).profileResult = result);
+const fail = (error: Error) => ({ error: String(error?.stack ?? error) });
+if (typeof window === 'undefined') {
+  self.onmessage = (e: MessageEvent<string>) => void main(new URLSearchParams(e.data)).catch(fail).then((r) => self.postMessage(r));
+} else {
+  const params = new URLSearchParams(location.search);
+  if (params.get('worker') === '1') {
+    const worker = new Worker(new URL('./decode.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (e) => report(e.data);
+    worker.postMessage(location.search);
+  } else {
+    void main(params).catch(fail).then(report);
+  }
+}

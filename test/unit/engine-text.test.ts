@@ -1,0 +1,93 @@
+/**
+ * Engine errors reach the page as name + params and are worded there: in English the words must be
+ * exactly the engine's own message (no drift between the two), in Chinese a translation that keeps
+ * every number and name the user needs.
+ */
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { configureLocalization } from '@lit/localize';
+import * as errors from '../../src/engine/errors';
+import { corruptCopyText, errorText, stopNoteText, webGpuUnavailableText } from '../../src/i18n/engine-text';
+import { describeWebGpuUnavailable } from '../../src/engine/errors';
+import type { WebGpuUnavailable } from '../../src/engine/protocol';
+
+/** One instance of every error class a user can meet, with the values its message must keep. */
+const CASES: { error: errors.EngineError; keeps: string[] }[] = [
+  { error: new errors.ModelUrlError('ftp://x'), keeps: ['ftp://x', 'models/tl-gpt/'] },
+  { error: new errors.ModelFetchError('http://h/m/config.json', { kind: 'unreachable', cause: 'Failed to fetch' }), keeps: ['http://h/m/config.json', 'Failed to fetch', 'CORS'] },
+  { error: new errors.ModelFetchError('http://h/a', { kind: 'http-status', status: 503, statusText: 'Service Unavailable' }), keeps: ['503', 'Service Unavailable'] },
+  { error: new errors.ModelFetchError('http://h/a', { kind: 'hash-mismatch' }), keeps: ['SHA-256'] },
+  { error: new errors.ModelFetchError('http://h/a', { kind: 'interrupted', loaded: 13, total: 1000, cause: 'network error' }), keeps: ['13', '1000'] },
+  { error: new errors.ModelFetchError('http://h/a', { kind: 'interrupted', loaded: 13, total: null, cause: '' }), keeps: ['13'] },
+  { error: new errors.ModelFileMissingError('tokenizer.json', 'http://h/m/'), keeps: ['tokenizer.json', 'http://h/m/', 'onnx/model.onnx'] },
+  { error: new errors.ModelFormatError('onnx/model.onnx', 'protobuf parsing failed'), keeps: ['onnx/model.onnx', 'protobuf parsing failed'] },
+  { error: new errors.WebGpuUnavailableError({ code: 'no-adapter', detail: null }), keeps: ['WebGPU', 'WASM', '113'] },
+  { error: new errors.WebGpuUnavailableError({ code: 'adapter-request-failed', detail: 'GPU process crashed' }), keeps: ['GPU process crashed'] },
+  { error: new errors.OutOfMemoryError('webgpu', 'Failed to allocate 268435456 bytes'), keeps: ['webgpu', '268435456'] },
+  { error: new errors.PromptTooLongError(600, 512), keeps: ['600', '512'] },
+  { error: new errors.NoModelLoadedError(), keeps: [] },
+  { error: new errors.WorkerUnavailableError(), keeps: ['Web Worker'] },
+  { error: new errors.WorkerCrashedError('out of memory in worker'), keeps: ['out of memory in worker'] },
+  { error: new errors.StorageQuotaError(5 * 1024 ** 2), keeps: ['5.0'] },
+  { error: new errors.OfflineSaveError('onnx/model.onnx', 'disk error'), keeps: ['onnx/model.onnx', 'disk error'] },
+  { error: new errors.DownloadCancelledError(), keeps: [] },
+  { error: new errors.LocalFolderError({ kind: 'no-cache-storage' }), keeps: ['Cache Storage'] },
+  { error: new errors.LocalFolderError({ kind: 'not-a-model-folder', name: 'gpt2', missing: 'config.json, onnx/model.onnx' }), keeps: ['"gpt2"', 'config.json, onnx/model.onnx'] },
+  { error: new errors.ModelProbeError({ kind: 'no-model', folderUrl: 'http://h/m/' }), keeps: ['http://h/m/', 'config.json'] },
+  { error: new errors.ModelProbeError({ kind: 'http-status', url: 'http://h/m/config.json', status: 500, statusText: 'Oops' }), keeps: ['500', 'Oops'] },
+  { error: new errors.ModelProbeError({ kind: 'offline-uncached', host: 'huggingface.co', cause: 'Failed to fetch' }), keeps: ['huggingface.co', 'Failed to fetch'] },
+  { error: new errors.ModelProbeError({ kind: 'no-weights', folderUrl: 'http://h/m/' }), keeps: ['http://h/m/', 'model_q4f16'] },
+  { error: new errors.GpuDeviceLostError('destroyed'), keeps: ['destroyed'] },
+];
+const UNAVAILABLE: WebGpuUnavailable[] = [
+  { code: 'no-webgpu-api', detail: null },
+  { code: 'no-adapter', detail: null },
+  { code: 'adapter-request-failed', detail: 'blocked' },
+  { code: 'session-build-failed', detail: 'no shader-f16' },
+];
+const HAN = /[\u4e00-\u9fff]/;
+
+describe('engine errors in the page, English', () => {
+  it('every error class has a wording, word for word the engine message, after the trip through the worker', () => {
+    const classes = Object.values(errors).filter((v): v is typeof errors.EngineError => typeof v === 'function' && v.prototype instanceof errors.EngineError);
+    expect(classes.length).toBeGreaterThan(10);
+    for (const cls of classes) expect(CASES.some((c) => c.error.constructor === cls), `a case for ${cls.name}`).toBe(true);
+    for (const { error } of CASES) {
+      const info = JSON.parse(JSON.stringify(errors.toErrorInfo(error)));
+      expect(errorText(info), error.name).toBe(error.message);
+    }
+  });
+
+  it('the WebGPU fallback reasons read as the engine words them', () => {
+    for (const reason of UNAVAILABLE) expect(webGpuUnavailableText(reason)).toBe(describeWebGpuUnavailable(reason));
+  });
+
+  it('an error the page does not know keeps its own message', () => {
+    expect(errorText({ name: 'TypeError', message: 'x is undefined' })).toBe('x is undefined');
+  });
+});
+
+describe('engine errors in the page, Chinese', () => {
+  beforeAll(async () => {
+    vi.stubGlobal('window', new EventTarget()); // @lit/localize announces locale changes on window
+    const { setLocale } = configureLocalization({ sourceLocale: 'en', targetLocales: ['zh-Hans'], loadLocale: () => import('../../src/i18n/zh-Hans') });
+    await setLocale('zh-Hans');
+  });
+
+  it('every error is a Chinese sentence that keeps the values the user needs', () => {
+    for (const { error, keeps } of CASES) {
+      const text = errorText(errors.toErrorInfo(error));
+      expect(text, error.name).toMatch(HAN);
+      expect(text).not.toBe(error.message);
+      for (const value of keeps) expect(text, `${error.name} keeps ${value}`).toContain(value);
+    }
+  });
+
+  it('fallback reasons, damaged cache copies and stop notes are Chinese too', () => {
+    for (const reason of UNAVAILABLE) expect(webGpuUnavailableText(reason)).toMatch(HAN);
+    expect(corruptCopyText({ kind: 'size', actual: 3, expected: 8 })).toBe('大小为 3 字节，而不是 8 字节');
+    expect(corruptCopyText({ kind: 'sha256' })).toMatch(HAN);
+    expect(stopNoteText('context', 512)).toContain('512');
+    expect(stopNoteText('aborted', 512)).toMatch(HAN);
+    expect(stopNoteText('eos', 512)).toBeNull();
+  });
+});
