@@ -1,17 +1,18 @@
 /* global window */
 // Profiles one decode step three ways in the browser (see scripts/profile/decode.ts) on the stories260k fixture.
 // Usage: node scripts/profile-decode.mjs [wasm|webgpu] [runs] [--worker]
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { createServer } from 'vite';
 
 const backend = process.argv[2] ?? 'wasm';
 const runs = process.argv[3] ?? '5';
 const inWorker = process.argv.includes('--worker');
 const port = 4298;
 const fixture = path.resolve('../shared/models/stories260k');
-const server = spawn('npx', ['vite', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+const server = await createServer({ logLevel: 'error', server: { host: '127.0.0.1', port, strictPort: true } });
+await server.listen();
 try {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -38,5 +39,5 @@ try {
   console.log(JSON.stringify({ backend, inWorker: result.inWorker, median: result.median, sameTokens: same }, null, 1));
   await browser.close();
 } finally {
-  server.kill();
+  await server.close();
 }

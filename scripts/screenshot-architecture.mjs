@@ -2,12 +2,12 @@
 // Makes docs/architecture-{en,zh}.png (1280×800, the panel's first screen) and
 // docs/architecture-{en,zh}-full.png (the whole panel), from the built app on its embedded models.
 // Usage: npm run build && node scripts/screenshot-architecture.mjs   (TL_OUT_DIR=dist-arch to use another build)
-import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
+import { preview } from 'vite';
 
 const port = Number(process.env.TL_SHOT_PORT ?? 4298);
 const outDir = process.env.TL_OUT_DIR ?? 'dist';
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', outDir], { stdio: 'ignore' });
+const server = await preview({ logLevel: 'error', preview: { host: '127.0.0.1', port, strictPort: true }, build: { outDir } });
 try {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -46,5 +46,5 @@ try {
   }
   await browser.close();
 } finally {
-  server.kill();
+  await server.close();
 }

@@ -1,11 +1,11 @@
 // Makes docs/chat.png: the built app on its embedded default model, after one greedy reply.
 // Usage: npm run build && node scripts/screenshot-chat.mjs [prompt]
-import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
+import { preview } from 'vite';
 
 const port = 4299;
 const prompt = process.argv[2] ?? 'Once upon a time';
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+const server = await preview({ logLevel: 'error', preview: { host: '127.0.0.1', port, strictPort: true } });
 try {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -28,5 +28,5 @@ try {
   await browser.close();
   console.log('wrote docs/chat.png');
 } finally {
-  server.kill();
+  await server.close();
 }

@@ -146,7 +146,7 @@ Training stream: the train documents, Tang/Song poetry files upsampled ×3, shuf
 
 AdamW (β 0.9/0.95, weight decay 0.1 on matrices), peak LR 3e-3, {30} warm-up steps, cosine to 10 %, gradient clip 1.0,
 fp32, {g['steps']} steps × {g['batch']} × {g['seq']} tokens, seed 1234. Time: {g['train_time_s'] / 60:.1f} min on a 2-vCPU VM
-(1 thread, while the two encoders trained next to it and other jobs shared the machine).
+(1 thread, while the two encoders trained one after the other on the other core and browser tests shared the machine).
 
 {chr(10).join(curve)}
 
@@ -322,6 +322,7 @@ Tiny and briefly trained: predictions are often just frequent tokens, and it has
 
 def index_card():
     g = M["tl-gpt"]
+    gf = g['heldout_final']
     total = M["embedded_models_total_bytes"]
     rows = ["| model | kind | params | ONNX files | held-out |", "|---|---|---|---|---|"]
     rows.append(f"| [`tl-gpt`](tl-gpt/README.md) (default) | Llama-style decoder, 4 layers, d=128, KV cache | {g['params']:,} | "
@@ -362,8 +363,8 @@ sudo apt-get install -y python3-torch python3-onnx python3-numpy fortunes fortun
 bash models/train/rebuild.sh
 ```
 
-CPU only, fixed seeds; scripts in `models/train/` (`corpus.py` → `tokenizer.py` → `train_gpt.py` ‖ `train_encoder.py --mode bert`
-‖ `train_encoder.py --mode ernie` → `export_encoders.py` → `export_gpt.py` → `collect.py` (metrics.json, curve, these cards)
+CPU only, fixed seeds; scripts in `models/train/` (`corpus.py` → `tokenizer.py` → `train_gpt.py` ‖ (`train_encoder.py --mode bert`
+→ `train_encoder.py --mode ernie`) → `export_encoders.py` → `export_gpt.py` → `collect.py` (metrics.json, curve, these cards)
 → `verify_tokenizer.mjs` / `verify_onnx.mjs` (need `npm install`)). Intermediate files go to `models/.work/` (git-ignored).
 CI never trains. Measured on a 2-vCPU VM shared with other jobs:
 
@@ -371,17 +372,25 @@ CI never trains. Measured on a 2-vCPU VM shared with other jobs:
 |---|---|
 {tim}
 
-`train` = wall time of the training stage (the three trainings run side by side, one thread each; `train_*`
-rows are the individual loops). In the measured run the machine was shared with a browser test suite, so an idle 2-core
-machine should be faster. Measured numbers are in `models/train/metrics.json`.
+`train` = wall time of the training stage (two streams side by side, one thread each: the decoder, and the two
+encoders one after the other; each model card gives its own loop's time). In the measured run the machine was shared
+with browser tests and benchmarks, which slowed the decoder to 1.3–4 s a step. On the same VM with nothing else running
+a decoder step took 1.2 s and an encoder step 0.4 s, which puts the whole rebuild at about 35 minutes
+(1,600 × 1.2 s for the decoder stream, 2 × 2,000 × 0.4 s for the encoder stream, plus ~3 minutes of corpus, tokenizer
+and export). Measured numbers are in `models/train/metrics.json`.
 
 ## Status and limits
 
-All three are deliberately tiny and were trained for only ~30 CPU-minutes, so they are *demonstration* models:
-`tl-gpt` beats a unigram model clearly (2.77 vs 3.68 bits/char English, 7.10 vs 10.27 Chinese) and writes
-English-looking words and poem-like Chinese lines, but it is often incoherent and loops under greedy decoding.
-The encoders are barely past the frequency baseline (≈ 5 % masked-token accuracy; they mostly predict frequent tokens
-such as `，` `,` `▁the`); ERNIE-style masking gives a small edge on whole-phrase masking. They are meant for looking at
+All three are deliberately tiny and were trained for about half an hour of one CPU core each, so they are
+*demonstration* models: `tl-gpt` beats a unigram model clearly
+({gf['heldout_en_bits_per_char']:.2f} vs {g['unigram_baseline']['en']['bits_per_char']:.2f} bits/char English,
+{gf['heldout_zh_bits_per_char']:.2f} vs {g['unigram_baseline']['zh']['bits_per_char']:.2f} Chinese) and writes English sentences
+and poem-like Chinese lines in its corpus' style, but it loses the thread after a sentence or two and can loop under greedy
+decoding (sampling with a repetition penalty reads better). The encoders reach
+{ev['single_token_masking']['bert']['all']['token_accuracy']:.0%} (BERT-style) and
+{ev['single_token_masking']['ernie']['all']['token_accuracy']:.0%} (ERNIE-style) masked-token accuracy on held-out single
+tokens and {ev['whole_phrase_masking']['bert']['all']['token_accuracy']:.0%} vs
+{ev['whole_phrase_masking']['ernie']['all']['token_accuracy']:.0%} on whole masked phrases. They are meant for looking at
 attention maps and comparing the two masking schemes, not for fill-mask quality. More steps
 (`TL_GPT_STEPS`, `TL_ENC_STEPS`) improve them at proportional cost.
 """
