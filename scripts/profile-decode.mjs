@@ -1,6 +1,9 @@
 /* global window */
 // Profiles one decode step three ways in the browser (see scripts/profile/decode.ts) on the stories260k fixture.
-// Usage: node scripts/profile-decode.mjs [wasm|webgpu] [runs] [--worker]
+// Usage: node scripts/profile-decode.mjs [wasm|webgpu] [runs] [--worker] [--adapter | --gpu]
+//   --worker  run in a module worker, as the app's engine does
+//   --adapter / --gpu  hold a WebGPU adapter / device open first, as the benchmark page does: on a software
+//             adapter (SwiftShader) that alone slows WASM 1.5-2x on 2 cores; a real GPU does not
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
@@ -9,6 +12,7 @@ import { createServer } from 'vite';
 const backend = process.argv[2] ?? 'wasm';
 const runs = process.argv[3] ?? '5';
 const inWorker = process.argv.includes('--worker');
+const holdGpu = process.argv.includes('--gpu') ? '1' : process.argv.includes('--adapter') ? 'adapter' : null;
 const port = 4298;
 const fixture = path.resolve('../shared/models/stories260k');
 const server = await createServer({ logLevel: 'error', server: { host: '127.0.0.1', port, strictPort: true } });
@@ -26,7 +30,7 @@ try {
   });
   for (let i = 0; i < 100; i++) {
     try {
-      await page.goto(`http://127.0.0.1:${port}/scripts/profile/decode.html?backend=${backend}&runs=${runs}${inWorker ? '&worker=1' : ''}`);
+      await page.goto(`http://127.0.0.1:${port}/scripts/profile/decode.html?backend=${backend}&runs=${runs}${inWorker ? '&worker=1' : ''}${holdGpu ? `&gpu=${holdGpu}` : ''}`);
       break;
     } catch {
       await new Promise((r) => setTimeout(r, 300));

@@ -25,6 +25,9 @@ async function main(params: URLSearchParams) {
   const folder = params.get('model') ?? '/fixture/';
   const newTokens = Number(params.get('tokens') ?? 60);
   const runs = Number(params.get('runs') ?? 5);
+  // ?gpu=1: hold a WebGPU device open first, as the benchmark page does for its adapter facts.
+  if (params.get('gpu') === '1') (globalThis as unknown as { heldDevice: unknown }).heldDevice = await (await navigator.gpu.requestAdapter())?.requestDevice();
+  if (params.get('gpu') === 'adapter') (globalThis as unknown as { heldDevice: unknown }).heldDevice = await navigator.gpu.requestAdapter();
   const ort = ortFor(backend, undefined);
   const json = async (f: string) => (await fetch(folder + f)).json();
   const config = readDecoderConfig(await json('config.json'), await json('generation_config.json'), await json('tokenizer_config.json'));

@@ -48,7 +48,9 @@ export async function loadTransformersJs(folderUrl: string, backend: Backend): P
         input_ids: new tf.Tensor('int64', BigInt64Array.from(promptIds, (id) => BigInt(id)), [1, n]),
         attention_mask: new tf.Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
         max_new_tokens: newTokens,
-        min_new_tokens: newTokens,
+        // Like our runs, ignore EOS: no stop and no EOS suppression (min_new_tokens would pick the runner-up
+        // where the model says EOS, and the consistency check would flag a difference that is not one).
+        eos_token_id: null as unknown as number,
         do_sample: false,
         repetition_penalty: 1,
         // generate() only ever calls put() and end(); its declared type is a full TextStreamer.
