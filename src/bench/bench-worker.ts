@@ -103,6 +103,8 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
         await theirs?.dispose();
       }
     }
+    // Reported in the order the user asked for, whatever order they were measured in.
+    results.sort((a, b) => request.backends.indexOf(a.backend as Backend) - request.backends.indexOf(b.backend as Backend));
     post({ kind: 'done', id, payload: { model: model.description, results, cancelled: false } });
   } catch (error) {
     if (!(error instanceof BenchCancelled)) throw error;
