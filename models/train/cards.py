@@ -146,7 +146,7 @@ Training stream: the train documents, Tang/Song poetry files upsampled ×3, shuf
 
 AdamW (β 0.9/0.95, weight decay 0.1 on matrices), peak LR 3e-3, {30} warm-up steps, cosine to 10 %, gradient clip 1.0,
 fp32, {g['steps']} steps × {g['batch']} × {g['seq']} tokens, seed 1234. Time: {g['train_time_s'] / 60:.1f} min on a 2-vCPU VM
-(1 thread, while the two encoders trained one after the other on the other core and browser tests shared the machine).
+(1 thread, while the two encoders trained one after the other on the other core).
 
 {chr(10).join(curve)}
 
@@ -287,7 +287,7 @@ Training samples: shuffled train documents packed into `[CLS] doc1 [SEP] doc2 [S
 
 AdamW (β 0.9/0.98, weight decay 0.01), peak LR 3e-3, 60 warm-up steps, cosine to 5 %, gradient clip 1.0, fp32,
 {e['steps']} steps × {e['batch']} sequences × ≤ {e['seq']} tokens ({e['tokens_seen']:,} tokens), seed 4321 (data seed 777).
-Time: {e['train_time_s'] / 60:.1f} min (1 thread on a shared 2-vCPU VM). Final training MLM loss (EMA): {e['final_mlm_loss_ema']:.3f} nats.
+Time: {e['train_time_s'] / 60:.1f} min (1 thread on a 2-vCPU VM, the decoder training on the other core). Final training MLM loss (EMA): {e['final_mlm_loss_ema']:.3f} nats.
 
 ## Held-out evaluation: BERT-style vs ERNIE-style (both models, both masking kinds)
 
@@ -366,18 +366,17 @@ bash models/train/rebuild.sh
 CPU only, fixed seeds; scripts in `models/train/` (`corpus.py` → `tokenizer.py` → `train_gpt.py` ‖ (`train_encoder.py --mode bert`
 → `train_encoder.py --mode ernie`) → `export_encoders.py` → `export_gpt.py` → `collect.py` (metrics.json, curve, these cards)
 → `verify_tokenizer.mjs` / `verify_onnx.mjs` (need `npm install`)). Intermediate files go to `models/.work/` (git-ignored).
-CI never trains. Measured on a 2-vCPU VM shared with other jobs:
+CI never trains. Measured on a 2-vCPU VM with nothing else running (2026-11-23):
 
 | step | wall time |
 |---|---|
 {tim}
 
 `train` = wall time of the training stage (two streams side by side, one thread each: the decoder, and the two
-encoders one after the other; each model card gives its own loop's time). In the measured run the machine was shared
-with browser tests and benchmarks, which slowed the decoder to 1.3–4 s a step. On the same VM with nothing else running
-a decoder step took 1.2 s and an encoder step 0.4 s, which puts the whole rebuild at about 35 minutes
-(1,600 × 1.2 s for the decoder stream, 2 × 2,000 × 0.4 s for the encoder stream, plus ~3 minutes of corpus, tokenizer
-and export). Measured numbers are in `models/train/metrics.json`.
+encoders one after the other; each model card gives its own loop's time): a decoder step takes 1.2 s, an encoder step
+0.4 s. With other work on the machine it takes longer (47 min in a run beside browser tests). Two runs, one loaded and
+one quiet, produced bit-identical ONNX files, tokenizers and reference outputs: with one thread per training, PyTorch
+on the CPU is deterministic here. Measured numbers are in `models/train/metrics.json`.
 
 ## Status and limits
 
