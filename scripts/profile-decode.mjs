@@ -1,6 +1,6 @@
 /* global window */
 // Profiles one decode step three ways in the browser (see scripts/profile/decode.ts) on the stories260k fixture.
-// Usage: node scripts/profile-decode.mjs [wasm|webgpu] [runs] [--worker] [--adapter | --gpu]
+// Usage: node scripts/profile-decode.mjs [wasm|webgpu] [runs] [--worker] [--adapter | --gpu] [--model DIR]
 //   --worker  run in a module worker, as the app's engine does
 //   --adapter / --gpu  hold a WebGPU adapter / device open first, as the benchmark page does: on a software
 //             adapter (SwiftShader) that alone slows WASM 1.5-2x on 2 cores; a real GPU does not
@@ -14,7 +14,9 @@ const runs = process.argv[3] ?? '5';
 const inWorker = process.argv.includes('--worker');
 const holdGpu = process.argv.includes('--gpu') ? '1' : process.argv.includes('--adapter') ? 'adapter' : null;
 const port = 4298;
-const fixture = path.resolve('../shared/models/stories260k');
+const modelArg = process.argv.indexOf('--model');
+// The model folder served as /fixture/ (default: the stories260k fixture).
+const fixture = path.resolve(modelArg > 0 ? process.argv[modelArg + 1] : '../shared/models/stories260k');
 const server = await createServer({ logLevel: 'error', server: { host: '127.0.0.1', port, strictPort: true } });
 await server.listen();
 try {
