@@ -1,18 +1,20 @@
 /**
- * Where a decode step's time goes, in the browser: the same session driven three ways, side by side.
+ * Where a decode step's time goes, in the browser: the same graph driven several ways, side by side.
  *   bare   session.run with hand-made feeds and argmax, on each ORT build (the floor)
- *   tjs    transformers.js generate (bound to the JSEP build, as in the benchmark)
  *   step   DecoderSession.forward + argmax (our feeds, fetches, logits copy, cache hand-over)
- *   loop   runGenerationLoop (adds sampling, timing, yielding)
+ *   loop   the app's generation loop, exactly as the benchmark runs it (adds sampling, timing, yielding)
+ *   tjs    transformers.js generate, exactly as the benchmark runs it (on the JSEP build)
  * Run by scripts/profile-decode.mjs; results go to window.profileResult.
  */
 import { ortFor, type Ort } from '../../src/engine/ort-setup';
 import { DecoderSession } from '../../src/engine/decoder-session';
 import { readDecoderConfig } from '../../src/engine/model-config';
-import { runGenerationLoop } from '../../src/engine/generate';
-import { argmax, createRng } from '../../src/engine/sampling';
+import { argmax } from '../../src/engine/sampling';
 import { createEventYielder } from '../../src/engine/yield';
 import type { Backend } from '../../src/engine/protocol';
+import { loopContender, sampleFromTimes } from '../../src/bench/runner';
+import { loadTransformersJs } from '../../src/bench/transformersjs';
+import type { RunSample } from '../../src/bench/types';
 
 const prompt = [1, 410, 469, 347];
 
@@ -41,7 +43,7 @@ async function main(params: URLSearchParams) {
   const barePlain = plain && (await bareSession(plain));
   const pastNames = bareJsep.inputNames.filter((n: string) => n.startsWith('past_key_values.'));
 
-  async function bareLoop(bare: Awaited<ReturnType<typeof bareSession>>, ort: Ort): Promise<number[]> {
+  async function bareLoop(bare: Awaited<ReturnType<typeof bareSession>>, ort: Ort): Promise<RunSample> {
     const i64 = (v: number[]) => new ort.Tensor('int64', BigInt64Array.from(v, BigInt), [1, v.length]);
     const ids: number[] = [];
     const past: Record<string, InstanceType<Ort['Tensor']>> = {};
@@ -49,6 +51,7 @@ async function main(params: URLSearchParams) {
     let input = prompt;
     let length = 0;
     const times: number[] = [];
+    const started = performance.now();
     for (let t = 0; t < newTokens; t++) {
       const feeds: Record<string, InstanceType<Ort['Tensor']>> = { ...past, input_ids: i64(input), attention_mask: i64(new Array(length + input.length).fill(1)) };
       if (bare.inputNames.includes('position_ids')) feeds.position_ids = i64(input.map((_, i) => length + i));
@@ -66,13 +69,14 @@ async function main(params: URLSearchParams) {
       times.push(performance.now());
     }
     for (const n of pastNames) past[n].dispose();
-    return [((times.length - 1) * 1000) / (times[times.length - 1] - times[0]), ...ids];
+    return sampleFromTimes(started, times, prompt.length, ids);
   }
 
-  async function stepRun(): Promise<number[]> {
+  async function stepRun(): Promise<RunSample> {
     const cache = decoder.newCache();
     const ids: number[] = [];
     const times: number[] = [];
+    const started = performance.now();
     let input = prompt;
     for (let t = 0; t < newTokens; t++) {
       const logits = await decoder.forward(input, cache);
@@ -82,42 +86,20 @@ async function main(params: URLSearchParams) {
       times.push(performance.now());
     }
     cache.dispose();
-    return [((times.length - 1) * 1000) / (times[times.length - 1] - times[0]), ...ids];
+    return sampleFromTimes(started, times, prompt.length, ids);
   }
 
-  const yieldToEvents = createEventYielder(50);
-  async function loopRun(): Promise<number[]> {
-    const times: number[] = [];
-    const result = await runGenerationLoop(decoder, prompt, {
-      sampling: { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 }, maxNewTokens: newTokens, contextLength: config.contextLength,
-      eosIds: [], rng: createRng(0), isAborted: () => false, yieldToEvents,
-      onToken: (_id, timing) => (times.push(timing.at), false),
-    });
-    return [((times.length - 1) * 1000) / (times[times.length - 1] - times[0]), ...result.tokenIds];
-  }
+  // Our full loop and transformers.js's generate, exactly as the benchmark runs them.
+  const loop = loopContender(decoder, backend, 'ours', 0, config.contextLength, { isCancelled: () => false, yieldToEvents: createEventYielder(50) });
+  const tjs = await loadTransformersJs(new URL(folder, location.href).href, backend, undefined);
+  const noProgress = () => {};
 
-  // transformers.js's own generate on the same graph, as the bench runs it.
-  const tf = await import('@huggingface/transformers');
-  tf.env.allowLocalModels = false;
-  tf.env.remoteHost = `${location.origin}/`;
-  tf.env.remotePathTemplate = '{model}/';
-  tf.env.useBrowserCache = false;
-  const lm = await tf.AutoModelForCausalLM.from_pretrained(folder.replaceAll('/', ''), { device: backend, dtype: 'fp32' });
-  async function tjsRun(): Promise<number[]> {
-    const times: number[] = [];
-    let calls = 0;
-    const streamer = { put: () => void (calls++ > 0 && times.push(performance.now())), end: () => {} };
-    const n = prompt.length;
-    const output = (await lm.generate({
-      input_ids: new tf.Tensor('int64', BigInt64Array.from(prompt, BigInt), [1, n]),
-      attention_mask: new tf.Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
-      max_new_tokens: newTokens, min_new_tokens: newTokens, do_sample: false,
-      streamer: streamer as unknown as InstanceType<typeof tf.TextStreamer>,
-    })) as { tolist(): bigint[][] };
-    return [((times.length - 1) * 1000) / (times[times.length - 1] - times[0]), ...output.tolist()[0].slice(n).map(Number)];
-  }
-
-  const ways: Record<string, () => Promise<number[]>> = { bareJsep: () => bareLoop(bareJsep, jsep), step: stepRun, loop: loopRun, tjs: tjsRun };
+  const ways: Record<string, () => Promise<RunSample>> = {
+    bareJsep: () => bareLoop(bareJsep, jsep),
+    step: stepRun,
+    loop: () => loop.generate(prompt, newTokens, noProgress),
+    tjs: () => tjs.generate(prompt, newTokens, noProgress),
+  };
   if (barePlain && plain) ways.barePlain = () => bareLoop(barePlain, plain);
   const speeds: Record<string, number[]> = Object.fromEntries(Object.keys(ways).map((k) => [k, []]));
   const tokens: Record<string, number[]> = {};
@@ -125,9 +107,9 @@ async function main(params: URLSearchParams) {
   // Interleaved so that load from elsewhere hits every way alike.
   for (let r = 0; r < runs; r++) {
     for (const [name, run] of Object.entries(ways)) {
-      const [speed, ...ids] = await run();
-      speeds[name].push(speed);
-      tokens[name] = ids;
+      const sample = await run();
+      speeds[name].push(sample.decodeTokensPerSecond);
+      tokens[name] = sample.tokenIds;
     }
   }
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];

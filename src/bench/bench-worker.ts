@@ -83,9 +83,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
       try {
         if (request.transformersJs && request.source.kind === 'folder') {
           progress({ backend, phase: 'session', step: { kind: 'load-transformersjs' } });
-          // transformers.js runs on the app's JSEP build (a Vite alias): give it the files this build ships.
-          ortFor('webgpu', request.wasmThreads);
-          theirs = await loadTransformersJs(resolveFolderUrl(request.source.url, request.baseUrl), backend);
+          theirs = await loadTransformersJs(resolveFolderUrl(request.source.url, request.baseUrl), backend, request.wasmThreads);
           contenders.push(theirs);
         }
         const measured = await benchmarkSideBySide(contenders, { ...model.description, contextLength: model.config.contextLength }, request.settings, {

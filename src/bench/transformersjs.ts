@@ -5,6 +5,7 @@
  * app does not ship a third ORT WASM binary.
  */
 import type { Backend } from '../engine/protocol';
+import { ortFor } from '../engine/ort-setup';
 import { sampleFromTimes, type Contender } from './runner';
 
 /** `http://host/a/b/stories260k/` → host `http://host/a/b/`, model `stories260k`. */
@@ -16,7 +17,9 @@ export function splitFolderUrl(folderUrl: string): { host: string; model: string
 }
 
 /** transformers.js's own `generate` on the same model and backend, as a benchmark contender. */
-export async function loadTransformersJs(folderUrl: string, backend: Backend): Promise<Contender & { dispose(): Promise<unknown> }> {
+export async function loadTransformersJs(folderUrl: string, backend: Backend, wasmThreads: number | undefined): Promise<Contender & { dispose(): Promise<unknown> }> {
+  // The alias makes its ORT the app's JSEP build: point that build at the files the app ships.
+  ortFor('webgpu', wasmThreads);
   const tf = await import('@huggingface/transformers');
   const { host, model: name } = splitFolderUrl(folderUrl);
   // Full URLs are not accepted as model ids; a "remote host" that is our own server is.
