@@ -5,6 +5,7 @@
  */
 import { msg, str } from '@lit/localize';
 import type { CorruptCopy, EngineErrorInfo, ErrorParams, StopReason, WebGpuUnavailable } from '../engine/protocol';
+import { toErrorInfo } from '../engine/errors';
 
 /** Why WebGPU is not used, as a clause ("because …"). */
 export function webGpuUnavailableText(reason: WebGpuUnavailable): string {
@@ -121,4 +122,9 @@ export function errorText(error: Pick<EngineErrorInfo, 'name' | 'message' | 'par
     default:
       return error.message;
   }
+}
+
+/** Whatever was thrown, in the user's language. */
+export function describeError(error: unknown): string {
+  return errorText(toErrorInfo(error));
 }

@@ -9,8 +9,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { AnalysisModelInfo, AttentionMaps, ModelSlot, TokenizedText } from '../../engine/analysis/protocol';
 import type { BackendPreference } from '../../engine/protocol';
-import { toErrorInfo } from '../../engine/errors';
-import { errorText } from '../../i18n/engine-text';
+import { describeError } from '../../i18n/engine-text';
 import { analysisClient, loadSlot } from './analysis-session';
 import type { CacheSample } from './next-token';
 import type { EmbeddedPoint } from './scale-view';
@@ -126,7 +125,7 @@ export class ArchitecturePanel extends LitElement {
           const info = await loadSlot(slot, this.backend, this.wasmThreads);
           this.models = { ...this.models, [slot]: info };
         } catch (error) {
-          this.loadErrors = [...this.loadErrors, `${slot}: ${errorText(toErrorInfo(error))}`];
+          this.loadErrors = [...this.loadErrors, `${slot}: ${describeError(error)}`];
         }
       }),
     );

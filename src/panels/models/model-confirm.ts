@@ -7,8 +7,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import { ModelCache } from '../../models/cache';
 import { probeModel, type DtypeOption, type ModelProbe } from '../../models/probe';
-import { toErrorInfo } from '../../engine/errors';
-import { errorText } from '../../i18n/engine-text';
+import { describeError } from '../../i18n/engine-text';
 import { defaultDtype, type Dtype } from '../../models/hub';
 import { assessFit, estimateMemory, readGpuInfo, type Fit, type FitReason, type GpuInfo, type MemoryEstimate } from '../../models/memory';
 import { readDecoderConfig } from '../../engine/model-config';
@@ -86,7 +85,7 @@ export class ModelConfirm extends LitElement {
       const useGpu = this.backend !== 'wasm' && gpu.adapter !== null;
       this.chosen = cached ?? defaultDtype(available, { webgpu: useGpu, shaderF16: gpu.adapter?.shaderF16 ?? false });
     } catch (error) {
-      this.error = errorText(toErrorInfo(error));
+      this.error = describeError(error);
     }
   }
 

@@ -11,8 +11,7 @@ import { ModelCache, isQuotaError } from '../../models/cache';
 import { filesFromDrop, importLocalFolder, type LocalFile } from '../../models/local-folder';
 import type { ConfirmModelDetail } from './model-confirm';
 import type { BackendPreference } from '../../engine/protocol';
-import { toErrorInfo } from '../../engine/errors';
-import { errorText } from '../../i18n/engine-text';
+import { describeError } from '../../i18n/engine-text';
 import './model-confirm';
 import './storage-view';
 
@@ -58,7 +57,7 @@ export class ModelsPanel extends LitElement {
     } catch (error) {
       this.localError = isQuotaError(error)
         ? msg("The browser's storage is full, so the folder could not be opened. Delete cached models below or free disk space.")
-        : errorText(toErrorInfo(error));
+        : describeError(error);
     }
   }
 
