@@ -136,8 +136,7 @@ async function main(): Promise<void> {
         bench_runs: String(settings.measuredRuns),
         bench_long: String(settings.longContextTokens),
         bench_autorun: '1',
-        // transformers.js needs a model folder (config and tokenizer); a synthetic model has none.
-        ...(args['no-transformersjs'] || model.startsWith('synthetic:') ? {} : { bench_tjs: '1' }),
+        ...(args['no-transformersjs'] ? {} : { bench_tjs: '1' }),
       });
       console.error(`· ${model}: ${backends.join(', ')} in Chromium…`);
       await page.goto(`${appOrigin}/bench.html?${query}`);

@@ -91,7 +91,7 @@ async function main(params: URLSearchParams) {
 
   // Our full loop and transformers.js's generate, exactly as the benchmark runs them.
   const loop = loopContender(decoder, backend, 'ours', 0, config.contextLength, { isCancelled: () => false, yieldToEvents: createEventYielder(50) });
-  const tjs = await loadTransformersJs(new URL(folder, location.href).href, backend, undefined);
+  const tjs = await loadTransformersJs({ kind: 'folder', url: new URL(folder, location.href).href }, backend, undefined);
   const noProgress = () => {};
 
   const ways: Record<string, () => Promise<RunSample>> = {

@@ -7,7 +7,7 @@ import { ortFor, type Ort } from '../engine/ort-setup';
 import { DecoderSession } from '../engine/decoder-session';
 import { loadBenchModel } from './load-model';
 import { benchmarkSideBySide, BenchCancelled, loopContender } from './runner';
-import { loadTransformersJs } from './transformersjs';
+import { loadTransformersJs, syntheticFolder, type TransformersJsSource } from './transformersjs';
 import { resolveFolderUrl } from '../models/fetch-model';
 import type { BenchEvent, BenchProgress, BenchRequest, BenchRequestPayload } from './protocol';
 import type { BackendResult } from './types';
@@ -63,6 +63,10 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
   const model = await loadBenchModel(request.source, request.baseUrl, (bytes) =>
     progress({ backend: null, phase: 'download', step: { kind: 'download', bytes } }),
   );
+  // transformers.js reads a synthetic model's bytes from memory, the same bytes our session gets.
+  const tjsSource: TransformersJsSource = request.source.kind === 'folder'
+    ? { kind: 'folder', url: resolveFolderUrl(request.source.url, request.baseUrl) }
+    : { kind: 'memory', files: syntheticFolder(model.onnx, model.externalData[0].data, model.config) };
   const results: BackendResult[] = [];
   const isCancelled = () => cancelled.has(id);
   try {
@@ -81,9 +85,9 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
       const contenders = [loopContender(decoder, backend, 'ours', performance.now() - started, model.config.contextLength, { isCancelled, yieldToEvents })];
       let theirs: Awaited<ReturnType<typeof loadTransformersJs>> | null = null;
       try {
-        if (request.transformersJs && request.source.kind === 'folder') {
+        if (request.transformersJs) {
           progress({ backend, phase: 'session', step: { kind: 'load-transformersjs' } });
-          theirs = await loadTransformersJs(resolveFolderUrl(request.source.url, request.baseUrl), backend, request.wasmThreads);
+          theirs = await loadTransformersJs(tjsSource, backend, request.wasmThreads);
           contenders.push(theirs);
         }
         const measured = await benchmarkSideBySide(contenders, { ...model.description, contextLength: model.config.contextLength }, request.settings, {

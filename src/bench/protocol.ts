@@ -12,7 +12,7 @@ export interface BenchRequestPayload {
   /** The page's address, which a relative model folder is resolved against. */
   baseUrl: string;
   wasmThreads?: number;
-  /** Also measure transformers.js's `generate` on each backend (model folders only). */
+  /** Also measure transformers.js's `generate` on each backend. */
   transformersJs?: boolean;
 }
 

@@ -5,8 +5,49 @@
  * app does not ship a third ORT WASM binary.
  */
 import type { Backend } from '../engine/protocol';
+import type { DecoderConfig } from '../engine/model-config';
 import { ortFor } from '../engine/ort-setup';
 import { sampleFromTimes, type Contender } from './runner';
+import { EXTERNAL_DATA_FILE } from './synthetic/onnx-builder';
+
+/**
+ * Where transformers.js finds the model: a folder on a server, or files held in memory (a synthetic
+ * model, built in the page, that no server has).
+ */
+export type TransformersJsSource = { kind: 'folder'; url: string } | { kind: 'memory'; files: InMemoryFolder };
+
+/** Paths inside a model folder (`config.json`, `onnx/model.onnx`, …) → their bytes. */
+export type InMemoryFolder = ReadonlyMap<string, Uint8Array>;
+
+/**
+ * A synthetic decoder as the folder transformers.js expects. Its graph has GPT-2's inputs, outputs and
+ * full multi-head attention, so it is described as a GPT-2 model: transformers.js takes the cache's
+ * shapes and types from the graph itself, and from the config only the head count and sizes.
+ */
+export function syntheticFolder(onnx: Uint8Array, externalData: Uint8Array, config: DecoderConfig): InMemoryFolder {
+  const json = (value: object) => new TextEncoder().encode(JSON.stringify(value));
+  return new Map([
+    ['config.json', json({
+      model_type: 'gpt2',
+      n_layer: config.numLayers,
+      n_head: config.numKvHeads,
+      n_embd: config.numKvHeads * config.headDim,
+      n_positions: config.contextLength,
+      vocab_size: config.vocabSize,
+      use_cache: true,
+    })],
+    ['generation_config.json', json({})],
+    ['onnx/model.onnx', onnx],
+    [`onnx/${EXTERNAL_DATA_FILE}`, externalData],
+  ]);
+}
+
+/**
+ * A host that can never resolve (RFC 6761 reserves `.invalid`): every file of an in-memory folder is
+ * answered by the cache below, and one that is not fails at once instead of reaching any server.
+ */
+const IN_MEMORY_HOST = 'https://in-memory.invalid/';
+const IN_MEMORY_NAME = 'model';
 
 /** `http://host/a/b/stories260k/` → host `http://host/a/b/`, model `stories260k`. */
 export function splitFolderUrl(folderUrl: string): { host: string; model: string } {
@@ -17,20 +58,28 @@ export function splitFolderUrl(folderUrl: string): { host: string; model: string
 }
 
 /** transformers.js's own `generate` on the same model and backend, as a benchmark contender. */
-export async function loadTransformersJs(folderUrl: string, backend: Backend, wasmThreads: number | undefined): Promise<Contender & { dispose(): Promise<unknown> }> {
+export async function loadTransformersJs(source: TransformersJsSource, backend: Backend, wasmThreads: number | undefined): Promise<Contender & { dispose(): Promise<unknown> }> {
   // The alias makes its ORT the app's JSEP build: point that build at the files the app ships.
   ortFor('webgpu', wasmThreads);
   const tf = await import('@huggingface/transformers');
-  const { host, model: name } = splitFolderUrl(folderUrl);
   // Full URLs are not accepted as model ids; a "remote host" that is our own server is.
+  const { host, model: name } = source.kind === 'folder' ? splitFolderUrl(source.url) : { host: IN_MEMORY_HOST, model: IN_MEMORY_NAME };
   tf.env.allowLocalModels = false;
   tf.env.allowRemoteModels = true;
   tf.env.remoteHost = host;
   tf.env.remotePathTemplate = '{model}/';
   tf.env.useBrowserCache = false;
   tf.env.useWasmCache = false;
+  // Its custom cache is the documented way to hand it files it did not download.
+  tf.env.useCustomCache = source.kind === 'memory';
+  tf.env.customCache = source.kind === 'memory' ? inMemoryCache(source.files) : null;
   const started = performance.now();
-  const lm = await tf.AutoModelForCausalLM.from_pretrained(name, { device: backend, dtype: 'fp32' });
+  // dtype 'fp32' only picks the file name (model.onnx); an fp16 graph's cache types are read from the graph.
+  const lm = await tf.AutoModelForCausalLM.from_pretrained(name, {
+    device: backend,
+    dtype: 'fp32',
+    use_external_data_format: source.kind === 'memory' ? true : undefined,
+  });
   return {
     backend,
     engine: 'transformersjs',
@@ -62,5 +111,18 @@ export async function loadTransformersJs(folderUrl: string, backend: Backend, wa
       return sampleFromTimes(t0, times, n, output.tolist()[0].slice(n).map(Number));
     },
     dispose: () => lm.dispose(),
+  };
+}
+
+/** The subset of the Cache API transformers.js calls: answers `<host><name>/<path>` from the folder. */
+function inMemoryCache(files: InMemoryFolder): { match(key: string): Promise<Response | undefined>; put(): Promise<void> } {
+  const prefix = `${IN_MEMORY_HOST}${IN_MEMORY_NAME}/`;
+  return {
+    match: async (key) => {
+      const bytes = key.startsWith(prefix) ? files.get(key.slice(prefix.length)) : undefined;
+      // Built in this page, so never backed by a SharedArrayBuffer, which a Response could not take.
+      return bytes ? new Response(bytes as Uint8Array<ArrayBuffer>) : undefined;
+    },
+    put: async () => {},
   };
 }

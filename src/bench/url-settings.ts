@@ -11,7 +11,7 @@ export interface BenchUrlState {
   backends: Backend[];
   settings: BenchSettings;
   bandwidthGBps: number;
-  /** Also measure transformers.js on each backend (model folders only). */
+  /** Also measure transformers.js on each backend. */
   transformersJs: boolean;
   /** Start at once (the CLI and shared links use it). */
   autorun: boolean;

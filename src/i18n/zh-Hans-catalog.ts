@@ -309,7 +309,7 @@ export const ZH_HANS: Readonly<Record<string, string>> = {
   "Choose at least one backend.": "请至少选择一个后端。",
   "Model (embedded id, folder URL or synthetic:shape[:fp16])": "模型（内置 id、文件夹地址或 synthetic:shape[:fp16]）",
   "Backends": "后端",
-  "Also measure transformers.js (model folders only)": "同时测量 transformers.js（仅限模型文件夹）",
+  "Also measure transformers.js": "同时测量 transformers.js",
   "Prompt tokens": "提示词元数",
   "New tokens": "新词元数",
   "Warm-up runs": "预热次数",

@@ -257,7 +257,7 @@ export class BenchPanel extends LitElement {
           @change=${(e: Event) => this.toggleBackend(b, (e.target as HTMLInputElement).checked)} />${b}</label>`)}
       </fieldset>
       <label style="flex-direction:row;gap:0.3rem"><input type="checkbox" name="transformersjs" .checked=${c.transformersJs}
-        @change=${(e: Event) => this.setConfig('transformersJs', (e.target as HTMLInputElement).checked)} />${msg('Also measure transformers.js (model folders only)')}</label>
+        @change=${(e: Event) => this.setConfig('transformersJs', (e.target as HTMLInputElement).checked)} />${msg('Also measure transformers.js')}</label>
       <label>${msg('Prompt tokens')} <input type="number" min="1" name="prompt" .value=${String(s.promptTokens)} @change=${(e: Event) => this.setSetting('promptTokens', (e.target as HTMLInputElement).value)} /></label>
       <label>${msg('New tokens')} <input type="number" min="2" name="new" .value=${String(s.newTokens)} @change=${(e: Event) => this.setSetting('newTokens', (e.target as HTMLInputElement).value)} /></label>
       <label>${msg('Warm-up runs')} <input type="number" min="0" name="warmup" .value=${String(s.warmupRuns)} @change=${(e: Event) => this.setSetting('warmupRuns', (e.target as HTMLInputElement).value)} /></label>

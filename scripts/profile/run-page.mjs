@@ -1,0 +1,45 @@
+/* global window */
+// Opens one of the profile pages (scripts/profile/*.html) in headless Chromium through a Vite dev server
+// and returns what the page leaves in window.profileResult.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium } from '@playwright/test';
+import { createServer } from 'vite';
+
+const PORT = 4298;
+
+/** `fixture`: a model folder served as /fixture/, for pages that load one. */
+export async function runProfilePage(page, query, { fixture } = {}) {
+  const server = await createServer({ logLevel: 'error', server: { host: '127.0.0.1', port: PORT, strictPort: true } });
+  await server.listen();
+  try {
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+        '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader'],
+    });
+    const tab = await browser.newPage();
+    if (fixture) {
+      await tab.route('**/fixture/**', async (route) => {
+        const file = new URL(route.request().url()).pathname.replace(/^\/fixture\//, '');
+        await route.fulfill({ body: await readFile(path.join(fixture, file)), headers: { 'cross-origin-resource-policy': 'same-origin' } });
+      });
+    }
+    // The dev server may need a moment before its first page.
+    for (let i = 0; i < 100; i++) {
+      try {
+        await tab.goto(`http://127.0.0.1:${PORT}/scripts/profile/${page}.html?${new URLSearchParams(query)}`);
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+    await tab.waitForFunction(() => 'profileResult' in window, null, { timeout: 600_000 });
+    const result = await tab.evaluate(() => window.profileResult);
+    await browser.close();
+    if (result.error) throw new Error(result.error);
+    return result;
+  } finally {
+    await server.close();
+  }
+}
