@@ -74,7 +74,8 @@ export async function loadTransformersJs(source: TransformersJsSource, backend: 
   tf.env.useCustomCache = source.kind === 'memory';
   tf.env.customCache = source.kind === 'memory' ? inMemoryCache(source.files) : null;
   const started = performance.now();
-  // dtype 'fp32' only picks the file name (model.onnx); an fp16 graph's cache types are read from the graph.
+  // dtype 'fp32' only picks the file name (model.onnx). It sizes and types the empty cache from the graph's
+  // inputs, so an fp16 synthetic graph should load under that name too: untried here, as SwiftShader has no shader-f16.
   const lm = await tf.AutoModelForCausalLM.from_pretrained(name, {
     device: backend,
     dtype: 'fp32',
