@@ -149,6 +149,7 @@ async function main(): Promise<void> {
       environment = report.environment;
       await page.close();
       const results = [...outcome.results];
+      for (const s of outcome.skipped) console.error(`· ${model}: transformers.js could not run it on ${s.backend}, so it is not compared: ${s.reason}`);
       if (!args['no-native']) {
         console.error(`· ${model}: native onnxruntime-node (CPU)…`);
         results.push((await measureNative(resolved)).result);

@@ -1,6 +1,6 @@
 /** The page's side of the benchmark worker: one request at a time, with progress and cancel. */
 import type { BenchEvent, BenchProgress, BenchRequest, BenchRequestPayload, ModelDescription } from './protocol';
-import type { BackendResult } from './types';
+import type { BackendResult, SkippedContender } from './types';
 
 /** The error name `run` rejects with when the worker itself dies (out of memory, a crash in the runtime). */
 export const BENCH_WORKER_CRASHED = 'BenchWorkerCrashed';
@@ -8,6 +8,8 @@ export const BENCH_WORKER_CRASHED = 'BenchWorkerCrashed';
 export interface BenchOutcome {
   model: ModelDescription;
   results: BackendResult[];
+  /** Comparisons that could not run; the results of the others stand. */
+  skipped: SkippedContender[];
   cancelled: boolean;
 }
 

@@ -10,7 +10,7 @@ import { benchmarkSideBySide, BenchCancelled, loopContender } from './runner';
 import { loadTransformersJs, syntheticFolder, type TransformersJsSource } from './transformersjs';
 import { resolveFolderUrl } from '../models/fetch-model';
 import type { BenchEvent, BenchProgress, BenchRequest, BenchRequestPayload } from './protocol';
-import type { BackendResult } from './types';
+import type { BackendResult, SkippedContender } from './types';
 import type { Backend } from '../engine/protocol';
 import { buildGptDecoder } from './synthetic/gpt-graph';
 import { SYNTHETIC_SHAPES } from './synthetic/shapes';
@@ -68,6 +68,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
     ? { kind: 'folder', url: resolveFolderUrl(request.source.url, request.baseUrl) }
     : { kind: 'memory', files: syntheticFolder(model.onnx, model.externalData[0].data, model.config) };
   const results: BackendResult[] = [];
+  const skipped: SkippedContender[] = [];
   const isCancelled = () => cancelled.has(id);
   try {
     // WASM first: once a WebGPU device exists, a software adapter (SwiftShader) keeps threads busy that
@@ -87,8 +88,14 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
       try {
         if (request.transformersJs) {
           progress({ backend, phase: 'session', step: { kind: 'load-transformersjs' } });
-          theirs = await loadTransformersJs(tjsSource, backend, request.wasmThreads);
-          contenders.push(theirs);
+          try {
+            theirs = await loadTransformersJs(tjsSource, backend, request.wasmThreads);
+            contenders.push(theirs);
+          } catch (error) {
+            // Our engine reads any graph in the transformers.js layout; transformers.js also needs to know
+            // the architecture (config.json's model_type). Its failure must not cost the user our numbers.
+            skipped.push({ engine: 'transformersjs', backend, reason: (error as Error).message });
+          }
         }
         const measured = await benchmarkSideBySide(contenders, { ...model.description, contextLength: model.config.contextLength }, request.settings, {
           isCancelled,
@@ -107,10 +114,10 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
     }
     // Reported in the order the user asked for, whatever order they were measured in.
     results.sort((a, b) => request.backends.indexOf(a.backend as Backend) - request.backends.indexOf(b.backend as Backend));
-    post({ kind: 'done', id, payload: { model: model.description, results, cancelled: false } });
+    post({ kind: 'done', id, payload: { model: model.description, results, skipped, cancelled: false } });
   } catch (error) {
     if (!(error instanceof BenchCancelled)) throw error;
-    post({ kind: 'done', id, payload: { model: model.description, results, cancelled: true } });
+    post({ kind: 'done', id, payload: { model: model.description, results, skipped, cancelled: true } });
   }
 }
 

@@ -3,7 +3,7 @@
  * The benchmark has its own worker so a long run never blocks the chat's engine, and vice versa.
  */
 import type { Backend } from '../engine/protocol';
-import type { BackendResult, BenchSettings, ModelSource } from './types';
+import type { BackendResult, BenchSettings, ModelSource, SkippedContender } from './types';
 
 export interface BenchRequestPayload {
   source: ModelSource;
@@ -44,7 +44,7 @@ export type BenchRequest =
 export type BenchEvent =
   | { kind: 'progress'; id: number; payload: BenchProgress }
   | { kind: 'backend-done'; id: number; payload: BackendResult }
-  | { kind: 'done'; id: number; payload: { model: ModelDescription; results: BackendResult[]; cancelled: boolean } }
+  | { kind: 'done'; id: number; payload: { model: ModelDescription; results: BackendResult[]; skipped: SkippedContender[]; cancelled: boolean } }
   | { kind: 'error'; id: number; payload: { name: string; message: string } };
 
 export interface ModelDescription {

@@ -7,6 +7,13 @@ export type ModelSource =
   /** `synthetic:<shape>[:fp16]`, see synthetic/shapes.ts. */
   | { kind: 'synthetic'; spec: string };
 
+/** A comparison that could not run (transformers.js cannot load every model our engine can), and why. */
+export interface SkippedContender {
+  engine: BackendResult['engine'];
+  backend: BackendResult['backend'];
+  reason: string;
+}
+
 export interface BenchSettings {
   promptTokens: number;
   newTokens: number;

@@ -310,6 +310,7 @@ export const ZH_HANS: Readonly<Record<string, string>> = {
   "Model (embedded id, folder URL or synthetic:shape[:fp16])": "模型（内置 id、文件夹地址或 synthetic:shape[:fp16]）",
   "Backends": "后端",
   "Also measure transformers.js": "同时测量 transformers.js",
+  "transformers.js could not run this model on {0}, so it is not compared: {1}": "transformers.js 无法在 {0} 上运行此模型，因此未作比较：{1}",
   "Prompt tokens": "提示词元数",
   "New tokens": "新词元数",
   "Warm-up runs": "预热次数",

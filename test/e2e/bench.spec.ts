@@ -3,12 +3,12 @@
  * model, exports a report that validates against the published schema, checks WebGPU against WASM,
  * and stops when cancelled. Few tokens, and no assertion on any time.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { REPO_ROOT } from '../support/paths';
+import { FIXTURE_MODEL_DIR, REPO_ROOT } from '../support/paths';
 import type { BenchReport } from '../../src/bench/report';
 
 const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs/bench-schema.v1.json'), 'utf8')) as object;
@@ -38,6 +38,21 @@ test('measures the fixture and exports a report that matches the schema', async 
   await expect(page.getByTestId('bench-markdown')).toContainText(`| stories260k | ours | ${backend} |`);
   // The settings are in the address, ready to share.
   expect(new URL(page.url()).searchParams.get('bench_backends')).toBe(backend);
+});
+
+test('a model transformers.js cannot load is still measured by our engine, and the page says why it is not compared', async ({ page, backend, modelServer }) => {
+  test.skip(backend !== 'wasm', 'transformers.js is compared on WASM in these tests (its WebGPU shaders take minutes on SwiftShader)');
+  // The fixture under an architecture name transformers.js does not know; our engine reads only the graph.
+  const folder = path.join(modelServer.scratchDir, 'unknown-arch');
+  cpSync(FIXTURE_MODEL_DIR, folder, { recursive: true });
+  const config = JSON.parse(readFileSync(path.join(folder, 'config.json'), 'utf8')) as object;
+  writeFileSync(path.join(folder, 'config.json'), JSON.stringify({ ...config, model_type: 'tl-unknown-arch' }));
+  const report = await runFromUrl(page, { bench_model: `${modelServer.origin}/scratch/unknown-arch/`, bench_backends: 'wasm', bench_tjs: 1, bench_prompt: 4, bench_new: 4, bench_warmup: 0, bench_runs: 1 });
+  expect(report.records.map((r) => `${r.engine}/${r.backend}`)).toEqual(['ours/wasm']);
+  expect(report.records[0].decodeTokensPerSecond.median).toBeGreaterThan(0);
+  const skipped = page.getByTestId('bench-skipped');
+  await expect(skipped).toContainText('transformers.js could not run this model on wasm');
+  await expect(skipped).toContainText('tl-unknown-arch');
 });
 
 test('a synthetic model runs on both backends and WebGPU agrees with WASM', async ({ page, backend }) => {

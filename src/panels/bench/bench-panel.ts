@@ -9,7 +9,7 @@ import { localized, msg, str } from '@lit/localize';
 import type { Backend } from '../../engine/protocol';
 import { BENCH_WORKER_CRASHED, BenchClient } from '../../bench/bench-client';
 import type { BenchProgress, ModelDescription } from '../../bench/protocol';
-import type { BackendResult, ModelSource } from '../../bench/types';
+import type { BackendResult, ModelSource, SkippedContender } from '../../bench/types';
 import { NO_WEBGPU_ADAPTER, NO_WEBGPU_API, readEnvironment, type BenchEnvironment } from '../../bench/environment';
 import { buildReport, toCsv, toMarkdown, type BenchReport } from '../../bench/report';
 import { BANDWIDTH_PRESETS, ceilingTokensPerSecond, type BandwidthPreset } from '../../bench/ceiling';
@@ -89,6 +89,7 @@ export class BenchPanel extends LitElement {
   @state() private progress: BenchProgress | null = null;
   @state() private running = false;
   @state() private results: BackendResult[] = [];
+  @state() private skipped: SkippedContender[] = [];
   @state() private model: ModelDescription | null = null;
   @state() private report: BenchReport | null = null;
   @state() private error: string | null = null;
@@ -99,8 +100,8 @@ export class BenchPanel extends LitElement {
   private runId: number | null = null;
 
   /** The last finished run with every sample, for `npm run bench` (the JSON export keeps summaries only). */
-  get outcome(): { model: ModelDescription; results: BackendResult[] } | null {
-    return this.model && this.report ? { model: this.model, results: this.results } : null;
+  get outcome(): { model: ModelDescription; results: BackendResult[]; skipped: SkippedContender[] } | null {
+    return this.model && this.report ? { model: this.model, results: this.results, skipped: this.skipped } : null;
   }
 
   static override styles = css`
@@ -171,6 +172,7 @@ export class BenchPanel extends LitElement {
     this.error = null;
     this.cancelled = false;
     this.results = [];
+    this.skipped = [];
     this.report = null;
     this.pageMemoryBytes = null;
     this.model = null;
@@ -184,6 +186,7 @@ export class BenchPanel extends LitElement {
       const outcome = await handle.done;
       this.model = outcome.model;
       this.results = outcome.results;
+      this.skipped = outcome.skipped;
       this.cancelled = outcome.cancelled;
       const environment = this.environment ?? (await readEnvironment(undefined));
       this.report = buildReport('page', environment, settings, [{ model: outcome.model, results: outcome.results }]);
@@ -318,6 +321,7 @@ export class BenchPanel extends LitElement {
           <td>${f(r.achievedGBps, 3)}</td><td>${r.gpuReadsPerToken === null ? msg('not counted') : f(r.gpuReadsPerToken, 2)}</td><td>${r.longContext ? msg(str`${formatRate(r.longContext.decodeTokensPerSecond.median)} tok/s at ${r.longContext.tokens} (${(r.longContext.decodeTokensPerSecond.median / r.decodeTokensPerSecond.median).toFixed(2)}×)`) : '–'}</td>
           <td>${r.memoryBytes === null ? msg('not exposed') : formatBytes(r.memoryBytes)}</td></tr>`)}
         </tbody></table>
+      ${this.skipped.map((s) => html`<p class="error" data-testid="bench-skipped" data-backend=${s.backend}>${msg(str`transformers.js could not run this model on ${s.backend}, so it is not compared: ${s.reason}`)}</p>`)}
       ${this.pageMemoryBytes !== null ? html`<p data-testid="bench-memory">${msg(str`Memory of this page and its workers after the run: ${formatBytes(this.pageMemoryBytes)} (JS and WASM heaps; GPU memory is not reported by browsers).`)}</p>` : nothing}
       <p class="note">${msg(str`Decode tok/s: tokens after the first over the time since the first, per run; median and p10–p90 over ${this.config.settings.measuredRuns} runs. SwiftShader and other software adapters emulate a GPU on the CPU: their WebGPU speed says nothing about a real GPU.`)}</p>
       <h3>${msg('Per-token latency (all measured runs)')}</h3>
