@@ -93,7 +93,7 @@ export class Engine {
           url: folderUrl,
           backend,
           fallbackReason,
-          wasmThreads: effectiveWasmThreads(),
+          wasmThreads: effectiveWasmThreads(ort),
           modelBytes: files.totalBytes,
           contextLength: config.contextLength,
           vocabSize: config.vocabSize || tokenizer.vocabSize,

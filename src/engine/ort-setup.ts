@@ -37,9 +37,9 @@ export function ortFor(backend: Backend, wasmThreads: number | undefined): Ort {
   return runtime.ort;
 }
 
-/** Threads WASM actually uses: more than one needs cross-origin isolation. */
-export function effectiveWasmThreads(): number {
-  const requested = ortCpu.env.wasm.numThreads;
+/** Threads the given runtime's WASM actually uses: more than one needs cross-origin isolation. */
+export function effectiveWasmThreads(ort: Ort): number {
+  const requested = ort.env.wasm.numThreads;
   if (!globalThis.crossOriginIsolated) return 1;
   if (requested && requested > 0) return requested;
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
