@@ -29,6 +29,10 @@ export class BenchCancelled extends Error {
   override name = 'BenchCancelled';
 }
 
+function throwIfCancelled(hooks: Pick<RunnerHooks, 'isCancelled'>): void {
+  if (hooks.isCancelled()) throw new BenchCancelled('cancelled');
+}
+
 /** One engine ready to generate greedily on one backend: the app's loop, or transformers.js's `generate`. */
 export interface Contender {
   backend: BackendResult['backend'];
@@ -103,12 +107,9 @@ interface ModelFacts {
  */
 export async function benchmarkSideBySide(contenders: Contender[], model: ModelFacts, settings: BenchSettings, hooks: RunnerHooks): Promise<BackendResult[]> {
   const promptIds = benchPromptIds(Math.min(settings.promptTokens, model.contextLength - 1), model.vocab);
-  const check = () => {
-    if (hooks.isCancelled()) throw new BenchCancelled('cancelled');
-  };
   for (let run = 0; run < settings.warmupRuns; run++) {
     for (const c of contenders) {
-      check();
+      throwIfCancelled(hooks);
       await c.generate(promptIds, settings.newTokens, (t) => hooks.onProgress('warmup', run, settings.warmupRuns, t, c.engine));
     }
   }
@@ -118,7 +119,7 @@ export async function benchmarkSideBySide(contenders: Contender[], model: ModelF
     const order = contenders.map((_, i) => i);
     if (run % 2) order.reverse();
     for (const i of order) {
-      check();
+      throwIfCancelled(hooks);
       const c = contenders[i];
       runs[i].push(await c.generate(promptIds, settings.newTokens, (t) => hooks.onProgress('measure', run, settings.measuredRuns, t, c.engine)));
     }
@@ -141,7 +142,7 @@ async function measureLongContext(c: Contender, model: ModelFacts, settings: Ben
   const promptIds = benchPromptIds(promptLength, model.vocab);
   const speeds: number[] = [];
   for (let run = 0; run < settings.measuredRuns; run++) {
-    if (hooks.isCancelled()) throw new BenchCancelled('cancelled');
+    throwIfCancelled(hooks);
     const sample = await c.generate(promptIds, settings.newTokens, (t) => hooks.onProgress('measure', run, settings.measuredRuns, t, c.engine));
     speeds.push(sample.decodeTokensPerSecond);
   }
