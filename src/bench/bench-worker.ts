@@ -64,9 +64,11 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
     progress({ backend: null, phase: 'download', step: { kind: 'download', bytes } }),
   );
   // transformers.js reads a synthetic model's bytes from memory, the same bytes our session gets.
-  const tjsSource: TransformersJsSource = request.source.kind === 'folder'
-    ? { kind: 'folder', url: resolveFolderUrl(request.source.url, request.baseUrl) }
-    : { kind: 'memory', files: syntheticFolder(model.onnx, model.externalData[0].data, model.config) };
+  const tjsSource: TransformersJsSource | null = !request.transformersJs
+    ? null
+    : request.source.kind === 'folder'
+      ? { kind: 'folder', url: resolveFolderUrl(request.source.url, request.baseUrl) }
+      : { kind: 'memory', files: syntheticFolder(model.onnx, model.externalData[0].data, model.config) };
   const results: BackendResult[] = [];
   const skipped: SkippedContender[] = [];
   const isCancelled = () => cancelled.has(id);
@@ -86,7 +88,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
       const contenders = [loopContender(decoder, backend, 'ours', performance.now() - started, model.config.contextLength, { isCancelled, yieldToEvents })];
       let theirs: Awaited<ReturnType<typeof loadTransformersJs>> | null = null;
       try {
-        if (request.transformersJs) {
+        if (tjsSource) {
           progress({ backend, phase: 'session', step: { kind: 'load-transformersjs' } });
           try {
             theirs = await loadTransformersJs(tjsSource, backend, request.wasmThreads);
