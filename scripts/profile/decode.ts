@@ -8,10 +8,10 @@
  */
 import { ortFor, type Ort } from '../../src/engine/ort-setup';
 import { DecoderSession } from '../../src/engine/decoder-session';
-import { readDecoderConfig } from '../../src/engine/model-config';
+import { readDecoderConfig } from '../../src/core/model-config';
 import { argmax } from '../../src/engine/sampling';
 import { createEventYielder } from '../../src/engine/yield';
-import type { Backend } from '../../src/engine/protocol';
+import type { Backend } from '../../src/core/protocol';
 import { loopContender, sampleFromTimes } from '../../src/bench/runner';
 import { loadTransformersJs } from '../../src/bench/transformersjs';
 import type { RunSample } from '../../src/bench/types';

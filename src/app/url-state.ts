@@ -2,7 +2,7 @@
  * The URL carries model, backend and generation settings, so a lecturer can bookmark an exact demo:
  * `?model=<folder URL>&backend=wasm&temperature=0&max_new_tokens=40`.
  */
-import type { BackendPreference, GenerationSettings } from '../engine/protocol';
+import type { BackendPreference, GenerationSettings } from '../core/protocol';
 
 export interface UrlState {
   /** Which panel is open (`?panel=`); the app falls back to chat for an unknown one. */

@@ -3,8 +3,9 @@
  * synthetic decoder built in memory. Either way: ONNX bytes, external data, the loop's config, and the
  * facts the bandwidth ceiling needs.
  */
-import { fetchModelFiles, modelNameFromUrl, resolveFolderUrl } from '../models/fetch-model';
-import { readDecoderConfig, type DecoderConfig } from '../engine/model-config';
+import { fetchModelFiles } from '../models/fetch-model';
+import { modelNameFromUrl, resolveFolderUrl } from '../core/model-url';
+import { readDecoderConfig, type DecoderConfig } from '../core/model-config';
 import { buildGptDecoder } from './synthetic/gpt-graph';
 import { bytesPerDecodeToken, parameterCount, parseSyntheticSpec } from './synthetic/shapes';
 import { EXTERNAL_DATA_FILE } from './synthetic/onnx-builder';

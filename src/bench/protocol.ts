@@ -2,7 +2,7 @@
  * Messages between the benchmark panel and its worker, `{ kind, id, payload }` like the engine's.
  * The benchmark has its own worker so a long run never blocks the chat's engine, and vice versa.
  */
-import type { Backend } from '../engine/protocol';
+import type { Backend } from '../core/protocol';
 import type { BackendResult, BenchSettings, ModelSource, SkippedContender } from './types';
 
 export interface BenchRequestPayload {

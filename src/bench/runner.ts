@@ -5,7 +5,7 @@
  */
 import { runGenerationLoop } from '../engine/generate';
 import type { DecoderSession } from '../engine/decoder-session';
-import { createRng } from '../engine/sampling';
+import { createRng } from '../core/rng';
 import { intervals, spread } from './stats';
 import type { BackendResult, BenchSettings, RunSample } from './types';
 

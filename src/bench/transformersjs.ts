@@ -4,8 +4,8 @@
  * app's JSEP build of onnxruntime-web, the kind of build it brings itself for every device, so the
  * app does not ship a third ORT WASM binary.
  */
-import type { Backend } from '../engine/protocol';
-import type { DecoderConfig } from '../engine/model-config';
+import type { Backend } from '../core/protocol';
+import type { DecoderConfig } from '../core/model-config';
 import { ortFor } from '../engine/ort-setup';
 import { sampleFromTimes, type Contender } from './runner';
 import { EXTERNAL_DATA_FILE } from './synthetic/onnx-builder';

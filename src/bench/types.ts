@@ -1,5 +1,5 @@
 /** What a benchmark is asked to do and what it measured, shared by the panel, the worker and the CLI. */
-import type { Backend } from '../engine/protocol';
+import type { Backend } from '../core/protocol';
 import type { Spread } from './stats';
 
 export type ModelSource =

@@ -2,7 +2,7 @@
  * The benchmark's settings in the page address, so a result can be shared with the exact setup:
  * `?panel=bench&bench_model=synthetic:gpt2-small&bench_backends=webgpu,wasm&bench_runs=5`.
  */
-import type { Backend } from '../engine/protocol';
+import type { Backend } from '../core/protocol';
 import { DEFAULT_BENCH_SETTINGS, type BenchSettings } from './types';
 
 export interface BenchUrlState {

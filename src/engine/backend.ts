@@ -2,8 +2,8 @@
  * Which backend runs the model, and why. WebGPU is preferred when the API exists and yields an
  * adapter; otherwise WASM, with the reason kept (as a code the page can put in the user's language).
  */
-import type { Backend, BackendPreference, WebGpuUnavailable } from './protocol';
-import { WebGpuUnavailableError } from './errors';
+import type { Backend, BackendPreference, WebGpuUnavailable } from '../core/protocol';
+import { WebGpuUnavailableError } from '../core/errors';
 
 export interface WebGpuProbe {
   /** null when an adapter was found; otherwise why WebGPU cannot run. */

@@ -3,10 +3,10 @@
  * fp16 caches, int32 ids), so the feeds are built from what the graph declares, never assumed.
  */
 import type * as Ort from 'onnxruntime-web';
-import type { Backend } from './protocol';
-import type { DecoderConfig } from './model-config';
+import type { Backend } from '../core/protocol';
+import type { DecoderConfig } from '../core/model-config';
 import { KvCache, type PastSlot } from './kv-cache';
-import { ModelFormatError } from './errors';
+import { ModelFormatError } from '../core/errors';
 
 type Ort = typeof Ort;
 type TensorType = Ort.Tensor.Type;

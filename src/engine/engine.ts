@@ -5,16 +5,15 @@
 import { ortFor, effectiveWasmThreads, type Ort } from './ort-setup';
 import { planBackends, probeWebGpu, sessionBuildFailure } from './backend';
 import { DecoderSession } from './decoder-session';
-import { readDecoderConfig, type DecoderConfig } from './model-config';
+import { readDecoderConfig, type DecoderConfig } from '../core/model-config';
 import { TextTokenizer } from './tokenizer';
 import { TokenTextStream, StopStringFilter } from './text-stream';
 import { runGenerationLoop } from './generate';
-import { createRng, randomSeed } from './sampling';
-import { classifyRuntimeError, DownloadCancelledError, EngineError, GpuDeviceLostError, ModelFormatError, NoModelLoadedError } from './errors';
-import { ModelCache } from '../models/cache';
-import { PartialStore } from '../models/partial-download';
-import { fetchModelFiles, modelNameFromUrl, resolveFolderUrl } from '../models/fetch-model';
-import type { ChatMessage, GenerationResult, GenerationSettings, GenerationStats, LoadProgress, LoadRequest, ModelInfo, TokenPayload } from './protocol';
+import { createRng, randomSeed } from '../core/rng';
+import { classifyRuntimeError, DownloadCancelledError, EngineError, GpuDeviceLostError, ModelFormatError, NoModelLoadedError } from '../core/errors';
+import { modelNameFromUrl, resolveFolderUrl } from '../core/model-url';
+import type { ModelFiles, ModelSource } from '../core/model-files';
+import type { ChatMessage, GenerationResult, GenerationSettings, GenerationStats, LoadProgress, LoadRequest, ModelInfo, TokenPayload } from '../core/protocol';
 import type { StepModel, StepTiming } from './generate';
 import type { KvCache } from './kv-cache';
 
@@ -51,21 +50,20 @@ export class Engine {
   /** Test hook (?debug=1 pages only): the error text the next decoder step throws, once. */
   private debugStepFailure: string | null = null;
 
+  /** `source` fetches model folders: the worker gives it the browser's cache; tests can give files from memory. */
+  constructor(private readonly source: ModelSource) {}
+
   async load(request: LoadRequest, onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<ModelInfo> {
     const folderUrl = resolveFolderUrl(request.modelUrl, request.baseUrl);
     // Decide the backend before downloading: a forced WebGPU that cannot run fails fast.
     const plan = planBackends(request.backend, await probeWebGpu());
-    // The app's own (embedded) models are versioned by the service worker's precache; caching them
-    // here by URL would keep old weights after an update.
-    const sameOrigin = new URL(folderUrl).origin === globalThis.location?.origin;
-    const cache = sameOrigin ? null : await ModelCache.open();
-    let files;
+    let files: ModelFiles;
     try {
-      files = await fetchModelFiles(
+      files = await this.source.fetch(
         folderUrl,
         (file, loadedBytes, totalBytes, overallLoadedBytes, overallTotalBytes, source) =>
           onProgress({ file, loadedBytes, totalBytes, overallLoadedBytes, phase: 'download', overallTotalBytes, fromCache: source === 'cache' }),
-        { onnxFile: request.onnxFile, signal, cache, partials: cache ? await PartialStore.open() : null },
+        { onnxFile: request.onnxFile, signal },
       );
     } catch (error) {
       if (signal?.aborted) throw new DownloadCancelledError();
@@ -100,7 +98,7 @@ export class Engine {
           numLayers: config.numLayers,
           hasChatTemplate: tokenizer.hasChatTemplate,
           sessionBuildMs: performance.now() - started,
-          storage: files.cacheReport && cache
+          storage: files.cacheReport
             ? { fromCache: files.cacheReport.allFromCache, refetched: files.cacheReport.refetched, error: files.cacheReport.storageError }
             : undefined,
         };
@@ -112,7 +110,7 @@ export class Engine {
         const wrapped = error instanceof EngineError ? error : classifyRuntimeError(backend, error, 'onnx/model.onnx');
         const isLast = backend === plan.order[plan.order.length - 1];
         // A model no backend can read is not worth keeping offline.
-        if (isLast && wrapped instanceof ModelFormatError) await cache?.deleteModel(folderUrl).catch(() => 0);
+        if (isLast && wrapped instanceof ModelFormatError) await this.source.forget(folderUrl).catch(() => undefined);
         if (isLast) throw wrapped;
         fallbackReason = sessionBuildFailure(error);
       }

@@ -2,9 +2,10 @@
  * The generation loop: prefill the prompt once, then feed one token at a time with the KV cache.
  * The loop yields to the worker's event loop between steps so an abort arrives at once.
  */
-import type { StopReason } from './protocol';
-import { PromptTooLongError } from './errors';
-import { sampleNextToken, type Rng, type SamplingSettings } from './sampling';
+import type { StopReason } from '../core/protocol';
+import { PromptTooLongError } from '../core/errors';
+import { sampleNextToken, type SamplingSettings } from './sampling';
+import type { Rng } from '../core/rng';
 
 /** What the loop needs of a model: `DecoderSession` in the app, a scripted fake in unit tests. */
 export interface StepModel<Cache extends { length: number; dispose(): void }> {

@@ -14,7 +14,7 @@ import gpuModuleUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
 import gpuBinaryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import cpuModuleUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import cpuBinaryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
-import type { Backend } from './protocol';
+import type { Backend } from '../core/protocol';
 
 export type Ort = typeof ortGpu;
 

@@ -2,30 +2,14 @@
  * Turning logits into the next token: greedy, temperature, top-k, top-p and repetition penalty.
  * Everything is seeded so a run can be reproduced exactly.
  */
+import { topKIndices } from '../core/top-k';
+import type { Rng } from '../core/rng';
 
 export interface SamplingSettings {
   temperature: number;
   topK: number;
   topP: number;
   repetitionPenalty: number;
-}
-
-export type Rng = () => number;
-
-/** mulberry32: tiny, fast, and good enough for sampling; the same seed gives the same stream. */
-export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function randomSeed(): number {
-  return Math.floor(Math.random() * 0x7fffffff);
 }
 
 /** CTRL-style penalty, as Hugging Face applies it: each token seen once is penalised once. */
@@ -48,42 +32,6 @@ export function argmax(values: ArrayLike<number>): number {
     }
   }
   return best;
-}
-
-/** Indices of the k largest values, largest first, without sorting the whole vocabulary. */
-export function topKIndices(values: ArrayLike<number>, k: number): number[] {
-  const n = values.length;
-  if (k >= n) return Array.from({ length: n }, (_, i) => i).sort((a, b) => values[b] - values[a]);
-  const heap: number[] = []; // min-heap of indices by value
-  const less = (a: number, b: number) => values[heap[a]] < values[heap[b]];
-  const swap = (a: number, b: number) => ([heap[a], heap[b]] = [heap[b], heap[a]]);
-  const siftDown = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let smallest = i;
-      if (l < heap.length && less(l, smallest)) smallest = l;
-      if (r < heap.length && less(r, smallest)) smallest = r;
-      if (smallest === i) return;
-      swap(i, smallest);
-      i = smallest;
-    }
-  };
-  for (let i = 0; i < n; i++) {
-    if (heap.length < k) {
-      heap.push(i);
-      for (let c = heap.length - 1; c > 0; ) {
-        const p = (c - 1) >> 1;
-        if (!less(c, p)) break;
-        swap(c, p);
-        c = p;
-      }
-    } else if (values[i] > values[heap[0]]) {
-      heap[0] = i;
-      siftDown(0);
-    }
-  }
-  return heap.sort((a, b) => values[b] - values[a]);
 }
 
 interface Candidates {

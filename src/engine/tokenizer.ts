@@ -4,7 +4,7 @@
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 import { Template } from '@huggingface/jinja';
-import type { ChatMessage } from './protocol';
+import type { ChatMessage } from '../core/protocol';
 
 type TokenizerConfig = Record<string, unknown>;
 

@@ -4,8 +4,8 @@
  * A name or code this file does not know falls back to the engine's English message.
  */
 import { msg, str } from '@lit/localize';
-import type { CorruptCopy, EngineErrorInfo, ErrorParams, StopReason, WebGpuUnavailable } from '../engine/protocol';
-import { toErrorInfo } from '../engine/errors';
+import type { CorruptCopy, EngineErrorInfo, ErrorParams, StopReason, WebGpuUnavailable } from '../core/protocol';
+import { toErrorInfo } from '../core/errors';
 
 /** Why WebGPU is not used, as a clause ("because …"). */
 export function webGpuUnavailableText(reason: WebGpuUnavailable): string {

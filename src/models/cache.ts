@@ -3,7 +3,7 @@
  * page alike). Each entry records its size and, where the server gave one, its SHA-256, so a
  * truncated or corrupted copy is noticed on read and fetched again instead of breaking the model.
  */
-import type { CorruptCopy } from '../engine/protocol';
+import type { CorruptCopy } from '../core/protocol';
 
 export const MODEL_CACHE_NAME = 'tl-models-v1';
 

@@ -2,71 +2,13 @@
  * Downloads the files of a model folder (Hugging Face / transformers.js ONNX layout) with byte-level
  * progress. No DOM: it runs inside the engine worker.
  */
-import { ModelFetchError, ModelFileMissingError, ModelFormatError, ModelUrlError, OfflineSaveError, StorageQuotaError, toErrorInfo } from '../engine/errors';
-import type { CorruptCopy, EngineErrorInfo } from '../engine/protocol';
+import { ModelFetchError, ModelFileMissingError, ModelFormatError, OfflineSaveError, StorageQuotaError, toErrorInfo } from '../core/errors';
+import type { CacheReport, ModelFiles, ProgressCallback } from '../core/model-files';
 import { isQuotaError, sha256FromHeaders, sha256Hex, type ModelCache } from './cache';
 import type { PartialStore } from './partial-download';
 
 /** How often the bytes of a file in progress are saved, so an interrupted download can continue. */
 const PARTIAL_SAVE_MS = 1000;
-
-export interface ModelFiles {
-  folderUrl: string;
-  config: Record<string, unknown>;
-  generationConfig: Record<string, unknown>;
-  tokenizerJson: object;
-  tokenizerConfig: Record<string, unknown>;
-  onnx: Uint8Array;
-  /** External weights (`model.onnx_data`), when the export keeps them apart. */
-  externalData: { path: string; data: Uint8Array }[];
-  /** Further graphs asked for with `extraOnnxFiles` (e.g. an attention graph), by file name. */
-  extraOnnx: Record<string, Uint8Array>;
-  totalBytes: number;
-  cacheReport?: CacheReport;
-}
-
-export type ProgressCallback = (
-  file: string,
-  loadedBytes: number,
-  totalBytes: number | null,
-  overallLoadedBytes: number,
-  /** Bytes of all the model's files, once known (after config.json); null when a size is unknown. */
-  overallTotalBytes?: number | null,
-  source?: 'network' | 'cache',
-) => void;
-
-/** What happened to the browser's copy of the files, for the user to see. */
-export interface CacheReport {
-  /** Every file came from the browser's cache: no network was used. */
-  allFromCache: boolean;
-  /** Files whose cached copy was damaged and were downloaded again, with why. */
-  refetched: { file: string; reason: CorruptCopy }[];
-  /** Why the files could not be stored (quota), or null. */
-  storageError: EngineErrorInfo | null;
-}
-
-/** Resolves a folder address against the page and makes sure it ends in a slash. */
-export function resolveFolderUrl(url: string, base: string): string {
-  const trimmed = url.trim();
-  let resolved: URL;
-  try {
-    resolved = new URL(trimmed, base);
-  } catch {
-    throw new ModelUrlError(url);
-  }
-  if (!trimmed || !/^https?:$/.test(resolved.protocol)) throw new ModelUrlError(url);
-  if (!resolved.pathname.endsWith('/')) resolved.pathname += '/';
-  return resolved.href;
-}
-
-/** The folder's last path segment, e.g. "stories260k" for ".../stories260k/". */
-export function modelNameFromUrl(folderUrl: string): string {
-  const parts = new URL(folderUrl).pathname.split('/').filter(Boolean);
-  // A Hub folder (<owner>/<name>/resolve/<revision>/) is known by its repo id, not by "main".
-  const resolveAt = parts.length - 2;
-  if (parts.length >= 4 && parts[resolveAt] === 'resolve') return decodeURIComponent(`${parts[resolveAt - 2]}/${parts[resolveAt - 1]}`);
-  return decodeURIComponent(parts[parts.length - 1] ?? folderUrl);
-}
 
 class Downloader {
   overall = 0;

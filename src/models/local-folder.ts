@@ -5,7 +5,7 @@
  */
 import type { ModelCache } from './cache';
 import { externalDataFiles } from './fetch-model';
-import { LocalFolderError } from '../engine/errors';
+import { LocalFolderError } from '../core/errors';
 
 export interface LocalFile {
   /** Path inside the picked folder, e.g. "stories/onnx/model.onnx" or "onnx/model.onnx". */

@@ -2,7 +2,7 @@
  * A memory estimate before loading, checked against what the device can give, so a model that
  * cannot fit is refused with a reason instead of crashing the tab.
  */
-import type { DecoderConfig } from '../engine/model-config';
+import type { DecoderConfig } from '../core/model-config';
 import type { Dtype } from './hub';
 
 export interface GpuInfo {

@@ -5,7 +5,7 @@
 import { DTYPES, onnxFileForDtype, type Dtype } from './hub';
 import type { ModelCache } from './cache';
 import { externalDataFiles } from './fetch-model';
-import { ModelProbeError } from '../engine/errors';
+import { ModelProbeError } from '../core/errors';
 
 export interface DtypeOption {
   dtype: Dtype;

@@ -3,9 +3,9 @@
  * the name of the class that raised them, and a crashed worker fails every pending call clearly.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AnalysisClient } from '../../src/engine/analysis/client';
-import { WorkerCrashedError } from '../../src/engine/errors';
-import type { AnalysisEvent, AnalysisRequest, DecoderStepResult } from '../../src/engine/analysis/protocol';
+import { AnalysisClient } from '../../src/clients/analysis-client';
+import { WorkerCrashedError } from '../../src/core/errors';
+import type { AnalysisEvent, AnalysisRequest, DecoderStepResult } from '../../src/core/analysis-protocol';
 
 class FakeWorker {
   readonly posted: AnalysisRequest[] = [];

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { computeBudget, formatCount, formatDecimalBytes, formatScientific, PF_DAY_FLOPS } from '../../src/panels/architecture/compute';
 import { COMPUTE_PRESETS, FAMILIES, TIMELINE } from '../../src/panels/architecture/facts';
-import { sampleIndex, softmaxWithTemperature, topK } from '../../src/engine/analysis/distribution';
+import { sampleIndex, softmaxWithTemperature, topK } from '../../src/core/distribution';
 import { phraseUnits, unitAt } from '../../src/panels/architecture/masking-units';
 import { maskAllows } from '../../src/panels/architecture/mask-grid-logic';
 import { readArchSummary } from '../../src/engine/analysis/model-summary';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planBackends, probeWebGpu } from '../../src/engine/backend';
-import { WebGpuUnavailableError, describeWebGpuUnavailable } from '../../src/engine/errors';
+import { WebGpuUnavailableError, describeWebGpuUnavailable } from '../../src/core/errors';
 
 const AVAILABLE = { unavailable: null };
 const UNAVAILABLE = { unavailable: { code: 'no-webgpu-api', detail: null } } as const;

@@ -5,10 +5,10 @@
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { configureLocalization } from '@lit/localize';
-import * as errors from '../../src/engine/errors';
+import * as errors from '../../src/core/errors';
 import { corruptCopyText, errorText, stopNoteText, webGpuUnavailableText } from '../../src/i18n/engine-text';
-import { describeWebGpuUnavailable } from '../../src/engine/errors';
-import type { WebGpuUnavailable } from '../../src/engine/protocol';
+import { describeWebGpuUnavailable } from '../../src/core/errors';
+import type { WebGpuUnavailable } from '../../src/core/protocol';
 
 /** One instance of every error class a user can meet, with the values its message must keep. */
 const CASES: { error: errors.EngineError; keeps: string[] }[] = [

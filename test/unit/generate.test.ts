@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runGenerationLoop, type LoopOptions, type StepModel } from '../../src/engine/generate';
-import { PromptTooLongError } from '../../src/engine/errors';
-import { createRng } from '../../src/engine/sampling';
+import { PromptTooLongError } from '../../src/core/errors';
+import { createRng } from '../../src/core/rng';
 
 const VOCAB = 16;
 const EOS = 15;

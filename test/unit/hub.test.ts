@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_HUB_URL, defaultDtype, hubBaseUrl, hubFolderUrl, hubIdFromFolderUrl, isHubId, onnxFileForDtype } from '../../src/models/hub';
 import { resolveModelParam } from '../../src/models/catalog';
 import { needsConfirmation } from '../../src/models/shared-link';
-import { externalDataFiles, modelNameFromUrl } from '../../src/models/fetch-model';
+import { externalDataFiles } from '../../src/models/fetch-model';
+import { modelNameFromUrl } from '../../src/core/model-url';
 
 function memoryStorage(initial: Record<string, string> = {}) {
   const data = new Map(Object.entries(initial));

@@ -4,9 +4,10 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fetchModelFiles, modelNameFromUrl, resolveFolderUrl } from '../../src/models/fetch-model';
-import { readDecoderConfig } from '../../src/engine/model-config';
-import { ModelFetchError, ModelFileMissingError, ModelFormatError, ModelUrlError } from '../../src/engine/errors';
+import { fetchModelFiles } from '../../src/models/fetch-model';
+import { modelNameFromUrl, resolveFolderUrl } from '../../src/core/model-url';
+import { readDecoderConfig } from '../../src/core/model-config';
+import { ModelFetchError, ModelFileMissingError, ModelFormatError, ModelUrlError } from '../../src/core/errors';
 import { startStaticServer, type StaticServer } from '../support/static-server';
 import { rejection } from '../support/rejection';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EngineClient } from '../../src/engine/client';
-import { WorkerCrashedError, WorkerUnavailableError } from '../../src/engine/errors';
+import { EngineClient } from '../../src/clients/engine-client';
+import { WorkerCrashedError, WorkerUnavailableError } from '../../src/core/errors';
 import { rejection } from '../support/rejection';
 import type {
   EngineEvent,
@@ -11,7 +11,7 @@ import type {
   LoadProgress,
   ModelInfo,
   TokenPayload,
-} from '../../src/engine/protocol';
+} from '../../src/core/protocol';
 
 
 /** Stands in for the engine worker: records what the page posts and lets the test reply. */

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   applyRepetitionPenalty,
   argmax,
-  createRng,
   sampleNextToken,
   samplingDistribution,
-  topKIndices,
   type SamplingSettings,
 } from '../../src/engine/sampling';
+import { createRng } from '../../src/core/rng';
+import { topKIndices } from '../../src/core/top-k';
 
 const PLAIN: SamplingSettings = { temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1 };
 

@@ -6,20 +6,21 @@ import { ortFor } from '../ort-setup';
 import { planBackends, probeWebGpu, sessionBuildFailure } from '../backend';
 import { DecoderSession } from '../decoder-session';
 import type { KvCache } from '../kv-cache';
-import { readDecoderConfig } from '../model-config';
+import { readDecoderConfig } from '../../core/model-config';
 import { TextTokenizer } from '../tokenizer';
-import { topKIndices } from '../sampling';
-import { classifyRuntimeError, EngineError, ModelFormatError, NoModelLoadedError } from '../errors';
-import { fetchModelFiles, modelNameFromUrl, resolveFolderUrl } from '../../models/fetch-model';
-import type { Backend } from '../protocol';
+import { topKIndices } from '../../core/top-k';
+import { classifyRuntimeError, EngineError, ModelFormatError, NoModelLoadedError } from '../../core/errors';
+import { modelNameFromUrl, resolveFolderUrl } from '../../core/model-url';
+import type { ModelSource } from '../../core/model-files';
+import type { Backend } from '../../core/protocol';
 import { AttentionRunner } from './attention-runner';
 import { countOnnxWeights } from './onnx-weights';
 import { readArchSummary } from './model-summary';
-import { softmaxWithTemperature } from './distribution';
+import { softmaxWithTemperature } from '../../core/distribution';
 import { specialFlags } from './special-tokens';
 import type {
   AnalysisLoadRequest, AnalysisModelInfo, DecoderAttentionResult, DecoderStepResult, EncoderResult, ModelSlot, PrefixChange, TokenizedText,
-} from './protocol';
+} from '../../core/analysis-protocol';
 
 interface Loaded {
   info: AnalysisModelInfo;
@@ -36,6 +37,8 @@ const WORD_MARK = '\u2581';
 export class AnalysisEngine {
   private readonly models = new Map<ModelSlot, Loaded>();
 
+  constructor(private readonly source: ModelSource) {}
+
   async load(request: AnalysisLoadRequest): Promise<AnalysisModelInfo> {
     const folderUrl = resolveFolderUrl(request.modelUrl, request.baseUrl);
     const plan = planBackends(request.backend, await probeWebGpu());
@@ -43,7 +46,7 @@ export class AnalysisEngine {
     const noProgress = () => {};
     // A decoder's attention maps come from a second graph of the same folder; an encoder's graph has them.
     const attentionFile = isDecoder ? 'onnx/model_attentions.onnx' : 'onnx/model.onnx';
-    const files = await fetchModelFiles(folderUrl, noProgress, { extraOnnxFiles: isDecoder ? [attentionFile] : [] });
+    const files = await this.source.fetch(folderUrl, noProgress, { extraOnnxFiles: isDecoder ? [attentionFile] : [] });
     const attentionOnnx = isDecoder ? files.extraOnnx[attentionFile] : files.onnx;
     let tokenizer: TextTokenizer;
     try {

@@ -4,9 +4,9 @@
  * encoders' `model.onnx`. Feeds are built from the inputs the graph declares.
  */
 import type * as Ort from 'onnxruntime-web';
-import type { Backend } from '../protocol';
-import type { AttentionMaps } from './protocol';
-import { ModelFormatError } from '../errors';
+import type { Backend } from '../../core/protocol';
+import type { AttentionMaps } from '../../core/analysis-protocol';
+import { ModelFormatError } from '../../core/errors';
 
 type Ort = typeof Ort;
 

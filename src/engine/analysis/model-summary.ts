@@ -2,7 +2,7 @@
  * Reads the architecture numbers the panel draws from a model's config.json. Llama-style decoders
  * and BERT-style encoders spell them differently; both are handled, nothing is assumed.
  */
-import type { ArchSummary } from './protocol';
+import type { ArchSummary } from '../../core/analysis-protocol';
 
 function num(config: Record<string, unknown>, keys: string[], fallback: number): number {
   for (const key of keys) {

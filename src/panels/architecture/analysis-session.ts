@@ -2,9 +2,9 @@
  * One analysis worker for the page, shared by every mount of the panel: switching tabs away and
  * back must not download and rebuild three models again. Loads are remembered per slot and backend.
  */
-import { AnalysisClient } from '../../engine/analysis/client';
-import type { AnalysisModelInfo, ModelSlot } from '../../engine/analysis/protocol';
-import type { BackendPreference } from '../../engine/protocol';
+import { AnalysisClient } from '../../clients/analysis-client';
+import type { AnalysisModelInfo, ModelSlot } from '../../core/analysis-protocol';
+import type { BackendPreference } from '../../core/protocol';
 import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
 
 let client: AnalysisClient | null = null;

@@ -6,7 +6,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { AnalysisModelInfo } from '../../engine/analysis/protocol';
+import type { AnalysisModelInfo } from '../../core/analysis-protocol';
 import { formatBytes } from '../format';
 import { blockExplanation, blockTitle, LECTURE_ORDER, type BlockId } from './explanations';
 

@@ -7,8 +7,8 @@
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { AnalysisModelInfo, AttentionMaps, ModelSlot, TokenizedText } from '../../engine/analysis/protocol';
-import type { BackendPreference } from '../../engine/protocol';
+import type { AnalysisModelInfo, AttentionMaps, ModelSlot, TokenizedText } from '../../core/analysis-protocol';
+import type { BackendPreference } from '../../core/protocol';
 import { describeError } from '../../i18n/engine-text';
 import { analysisClient, loadSlot } from './analysis-session';
 import type { CacheSample } from './next-token';

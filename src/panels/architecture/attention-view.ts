@@ -5,7 +5,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { AttentionMaps } from '../../engine/analysis/protocol';
+import type { AttentionMaps } from '../../core/analysis-protocol';
 import './heatmap';
 
 @localized()

@@ -6,8 +6,8 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { AnalysisClient } from '../../engine/analysis/client';
-import type { AnalysisModelInfo } from '../../engine/analysis/protocol';
+import type { AnalysisClient } from '../../clients/analysis-client';
+import type { AnalysisModelInfo } from '../../core/analysis-protocol';
 import { phraseUnits, positions, unitAt, type Span } from './masking-units';
 import type { PickDetail } from './token-picker';
 import './token-picker';

@@ -5,8 +5,8 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { AnalysisClient } from '../../engine/analysis/client';
-import type { AnalysisModelInfo, MaskPrediction } from '../../engine/analysis/protocol';
+import type { AnalysisClient } from '../../clients/analysis-client';
+import type { AnalysisModelInfo, MaskPrediction } from '../../core/analysis-protocol';
 import type { PickDetail } from './token-picker';
 import './token-picker';
 

@@ -6,9 +6,9 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { AnalysisClient } from '../../engine/analysis/client';
-import { sampleIndex, softmaxWithTemperature, topK } from '../../engine/analysis/distribution';
-import { createRng } from '../../engine/sampling';
+import type { AnalysisClient } from '../../clients/analysis-client';
+import { sampleIndex, softmaxWithTemperature, topK } from '../../core/distribution';
+import { createRng } from '../../core/rng';
 
 export interface CacheSample {
   tokens: number;

@@ -6,8 +6,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { Backend } from '../../engine/protocol';
-import { BENCH_WORKER_CRASHED, BenchClient } from '../../bench/bench-client';
+import type { Backend } from '../../core/protocol';
+import { BENCH_WORKER_CRASHED, BenchClient } from '../../clients/bench-client';
 import type { BenchProgress, ModelDescription } from '../../bench/protocol';
 import type { BackendResult, ModelSource, SkippedContender } from '../../bench/types';
 import { NO_WEBGPU_ADAPTER, NO_WEBGPU_API, readEnvironment, type BenchEnvironment } from '../../bench/environment';

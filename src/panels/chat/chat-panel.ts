@@ -5,9 +5,9 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { EngineClient } from '../../engine/client';
-import type { ChatMessage, EngineErrorInfo, GenerationSettings, GenerationStats, ModelInfo, StopReason } from '../../engine/protocol';
-import { toErrorInfo } from '../../engine/errors';
+import type { EngineClient } from '../../clients/engine-client';
+import type { ChatMessage, EngineErrorInfo, GenerationSettings, GenerationStats, ModelInfo, StopReason } from '../../core/protocol';
+import { toErrorInfo } from '../../core/errors';
 import { errorText, stopNoteText } from '../../i18n/engine-text';
 import { formatRate } from '../format';
 import './chat-settings';

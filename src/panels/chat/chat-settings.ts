@@ -2,7 +2,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { GenerationSettings } from '../../engine/protocol';
+import type { GenerationSettings } from '../../core/protocol';
 
 interface Field {
   key: 'maxNewTokens' | 'temperature' | 'topK' | 'topP' | 'repetitionPenalty';

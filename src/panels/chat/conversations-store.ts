@@ -2,7 +2,7 @@
  * Conversations kept across reloads (localStorage), with a system prompt each, plus the unsent
  * draft; exported and imported as JSON. Storage failures never lose the conversation on screen.
  */
-import type { ChatMessage } from '../../engine/protocol';
+import type { ChatMessage } from '../../core/protocol';
 import { msg, str } from '@lit/localize';
 
 export interface Conversation {

@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { BackendPreference, EngineErrorInfo, LoadProgress, ModelInfo } from '../../engine/protocol';
+import type { BackendPreference, EngineErrorInfo, LoadProgress, ModelInfo } from '../../core/protocol';
 import { errorText, webGpuUnavailableText } from '../../i18n/engine-text';
 import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
 import { formatBytes } from '../format';

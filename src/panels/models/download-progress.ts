@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
-import type { LoadProgress } from '../../engine/protocol';
+import type { LoadProgress } from '../../core/protocol';
 import { DownloadRate, formatDuration } from '../../models/download-rate';
 import { formatBytes } from '../format';
 

@@ -10,7 +10,7 @@ import { probeModel, type DtypeOption, type ModelProbe } from '../../models/prob
 import { describeError } from '../../i18n/engine-text';
 import { defaultDtype, type Dtype } from '../../models/hub';
 import { assessFit, estimateMemory, readGpuInfo, type Fit, type FitReason, type GpuInfo, type MemoryEstimate } from '../../models/memory';
-import { readDecoderConfig } from '../../engine/model-config';
+import { readDecoderConfig } from '../../core/model-config';
 import type { HubCatalogModel } from '../../models/catalog';
 import { formatBytes } from '../format';
 

@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
-import type { BackendPreference, LoadProgress } from '../../engine/protocol';
+import type { BackendPreference, LoadProgress } from '../../core/protocol';
 import { formatBytes } from '../format';
 import { corruptCopyText, errorText } from '../../i18n/engine-text';
 import type { LoadState } from '../model/model-bar';

@@ -10,7 +10,7 @@ import { hubBaseUrl } from '../../models/hub';
 import { ModelCache, isQuotaError } from '../../models/cache';
 import { filesFromDrop, importLocalFolder, type LocalFile } from '../../models/local-folder';
 import type { ConfirmModelDetail } from './model-confirm';
-import type { BackendPreference } from '../../engine/protocol';
+import type { BackendPreference } from '../../core/protocol';
 import { describeError } from '../../i18n/engine-text';
 import './model-confirm';
 import './storage-view';

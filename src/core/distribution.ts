@@ -2,7 +2,7 @@
  * The numbers the panel derives from model outputs, kept pure so unit tests can pin them down:
  * a temperature softmax for the next-token bars, and the top-k of a probability row.
  */
-import { topKIndices } from '../sampling';
+import { topKIndices } from './top-k';
 
 /** softmax(logits / T). T = 0 is greedy: all the probability on the argmax. */
 export function softmaxWithTemperature(logits: ArrayLike<number>, temperature: number): Float64Array {

@@ -3,14 +3,15 @@
  * The engine's worker: a thin adapter from protocol messages to `Engine` calls. Requests run one at a
  * time, in order; only `abort` is handled the moment it arrives.
  */
-import { Engine } from './engine';
-import type { EngineEvent, EngineRequest } from './protocol';
-import { toErrorInfo } from './errors';
-import { createEventYielder } from './yield';
+import { Engine } from '../engine/engine';
+import type { EngineEvent, EngineRequest } from '../core/protocol';
+import { toErrorInfo } from '../core/errors';
+import { createEventYielder } from '../engine/yield';
+import { browserModelSource } from '../models/model-source';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const engine = new Engine();
+const engine = new Engine(browserModelSource());
 const aborted = new Set<number>();
 /** Loads in progress, so an `abort` can cancel their download. */
 const loadControllers = new Map<number, AbortController>();

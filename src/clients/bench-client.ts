@@ -1,6 +1,6 @@
 /** The page's side of the benchmark worker: one request at a time, with progress and cancel. */
-import type { BenchEvent, BenchProgress, BenchRequest, BenchRequestPayload, ModelDescription } from './protocol';
-import type { BackendResult, SkippedContender } from './types';
+import type { BenchEvent, BenchProgress, BenchRequest, BenchRequestPayload, ModelDescription } from '../bench/protocol';
+import type { BackendResult, SkippedContender } from '../bench/types';
 
 /** The error name `run` rejects with when the worker itself dies (out of memory, a crash in the runtime). */
 export const BENCH_WORKER_CRASHED = 'BenchWorkerCrashed';
@@ -17,7 +17,7 @@ export class BenchClient {
   private worker: Worker | null = null;
   private nextId = 1;
 
-  constructor(private readonly createWorker: () => Worker = () => new Worker(new URL('./bench-worker.ts', import.meta.url), { type: 'module' })) {}
+  constructor(private readonly createWorker: () => Worker = () => new Worker(new URL('../workers/bench-worker.ts', import.meta.url), { type: 'module' })) {}
 
   run(payload: BenchRequestPayload, onProgress: (p: BenchProgress) => void, onBackend: (r: BackendResult) => void): { id: number; done: Promise<BenchOutcome> } {
     const id = this.nextId++;

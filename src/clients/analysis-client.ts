@@ -2,9 +2,9 @@
  * The page's side of the analysis worker: typed requests in, promises out. A crashed worker is
  * replaced on the next request, and every pending call gets a clear error.
  */
-import { WorkerCrashedError, WorkerUnavailableError } from '../errors';
-import { RemoteEngineError } from '../client';
-import type { AnalysisEvent, AnalysisLoadRequest, AnalysisReplies, AnalysisRequest, ModelSlot } from './protocol';
+import { WorkerCrashedError, WorkerUnavailableError } from '../core/errors';
+import { RemoteEngineError } from './engine-client';
+import type { AnalysisEvent, AnalysisLoadRequest, AnalysisReplies, AnalysisRequest, ModelSlot } from '../core/analysis-protocol';
 
 type RequestOf<K extends AnalysisRequest['kind']> = Extract<AnalysisRequest, { kind: K }>;
 
@@ -14,7 +14,7 @@ export class AnalysisClient {
   private readonly pending = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
 
   constructor(
-    private readonly createWorker: () => Worker = () => new Worker(new URL('../analysis-worker.ts', import.meta.url), { type: 'module' }),
+    private readonly createWorker: () => Worker = () => new Worker(new URL('../workers/analysis-worker.ts', import.meta.url), { type: 'module' }),
   ) {
     if (typeof Worker === 'undefined') throw new WorkerUnavailableError();
   }

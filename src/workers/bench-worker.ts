@@ -5,16 +5,16 @@
  */
 import { ortFor, type Ort } from '../engine/ort-setup';
 import { DecoderSession } from '../engine/decoder-session';
-import { loadBenchModel } from './load-model';
-import { benchmarkSideBySide, BenchCancelled, loopContender } from './runner';
-import { loadTransformersJs, syntheticFolder, type TransformersJsSource } from './transformersjs';
-import { resolveFolderUrl } from '../models/fetch-model';
-import type { BenchEvent, BenchProgress, BenchRequest, BenchRequestPayload } from './protocol';
-import type { BackendResult, SkippedContender } from './types';
-import type { Backend } from '../engine/protocol';
-import { buildGptDecoder } from './synthetic/gpt-graph';
-import { SYNTHETIC_SHAPES } from './synthetic/shapes';
-import { EXTERNAL_DATA_FILE } from './synthetic/onnx-builder';
+import { loadBenchModel } from '../bench/load-model';
+import { benchmarkSideBySide, BenchCancelled, loopContender } from '../bench/runner';
+import { loadTransformersJs, syntheticFolder, type TransformersJsSource } from '../bench/transformersjs';
+import { resolveFolderUrl } from '../core/model-url';
+import type { BenchEvent, BenchProgress, BenchRequest, BenchRequestPayload } from '../bench/protocol';
+import type { BackendResult, SkippedContender } from '../bench/types';
+import type { Backend } from '../core/protocol';
+import { buildGptDecoder } from '../bench/synthetic/gpt-graph';
+import { SYNTHETIC_SHAPES } from '../bench/synthetic/shapes';
+import { EXTERNAL_DATA_FILE } from '../bench/synthetic/onnx-builder';
 import { createEventYielder } from '../engine/yield';
 
 declare const self: DedicatedWorkerGlobalScope;

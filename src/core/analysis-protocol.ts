@@ -3,7 +3,7 @@
  * `{ kind, id, payload }` style as the chat engine's protocol. The analysis worker is separate from
  * the chat engine so the panel can hold a decoder and two encoders without touching the chat model.
  */
-import type { Backend, BackendPreference, EngineErrorInfo, WebGpuUnavailable } from '../protocol';
+import type { Backend, BackendPreference, EngineErrorInfo, WebGpuUnavailable } from './protocol';
 
 /** The three models the panel compares. */
 export type ModelSlot = 'decoder' | 'bert' | 'ernie';

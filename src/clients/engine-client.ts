@@ -2,8 +2,8 @@
  * The page's side of the engine: starts the worker, sends typed requests and turns the replies into
  * promises and callbacks. A crashed worker is replaced, and every pending call gets a clear error.
  */
-import type { ChatMessage, EngineErrorInfo, EngineEvent, EngineRequest, GenerationResult, GenerationSettings, LoadProgress, LoadRequest, ModelInfo, TokenPayload } from './protocol';
-import { EngineError, WorkerCrashedError, WorkerUnavailableError } from './errors';
+import type { ChatMessage, EngineErrorInfo, EngineEvent, EngineRequest, GenerationResult, GenerationSettings, LoadProgress, LoadRequest, ModelInfo, TokenPayload } from '../core/protocol';
+import { EngineError, WorkerCrashedError, WorkerUnavailableError } from '../core/errors';
 
 /** An error from the worker, with the name of the class that raised it there. */
 export class RemoteEngineError extends EngineError {
@@ -36,7 +36,7 @@ export class EngineClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly createWorker: () => Worker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })) {
+  constructor(private readonly createWorker: () => Worker = () => new Worker(new URL('../workers/engine-worker.ts', import.meta.url), { type: 'module' })) {
     if (typeof Worker === 'undefined') throw new WorkerUnavailableError();
   }
 

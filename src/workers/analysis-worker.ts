@@ -3,13 +3,14 @@
  * The architecture panel's worker: a thin adapter from analysis messages to `AnalysisEngine` calls,
  * one request at a time, in order.
  */
-import { AnalysisEngine } from './analysis/analysis-engine';
-import type { AnalysisEvent, AnalysisReplies, AnalysisRequest } from './analysis/protocol';
-import { toErrorInfo } from './errors';
+import { AnalysisEngine } from '../engine/analysis/analysis-engine';
+import type { AnalysisEvent, AnalysisReplies, AnalysisRequest } from '../core/analysis-protocol';
+import { toErrorInfo } from '../core/errors';
+import { browserModelSource } from '../models/model-source';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const engine = new AnalysisEngine();
+const engine = new AnalysisEngine(browserModelSource());
 let queue: Promise<void> = Promise.resolve();
 
 async function answer(request: AnalysisRequest): Promise<AnalysisReplies[keyof AnalysisReplies]> {
