@@ -8,7 +8,7 @@ import { localized, msg } from '@lit/localize';
 import type { BackendPreference, LoadProgress } from '../../core/protocol';
 import { formatBytes } from '../format';
 import { corruptCopyText, errorText } from '../../i18n/engine-text';
-import type { LoadState } from '../model/model-bar';
+import type { LoadState } from '../model-bar/model-bar';
 import { HUB_CATALOG } from '../../models/catalog';
 import './model-confirm';
 import './download-progress';
