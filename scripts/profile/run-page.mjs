@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
+import { chromiumLaunchOptions, gotoWhenServerIsUp } from '../../test/support/chromium.mjs';
 
 const PORT = 4298;
 
@@ -13,11 +14,7 @@ export async function runProfilePage(page, query, { fixture } = {}) {
   const server = await createServer({ logLevel: 'error', server: { host: '127.0.0.1', port: PORT, strictPort: true } });
   await server.listen();
   try {
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-        '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader'],
-    });
+    const browser = await chromium.launch(chromiumLaunchOptions({ webgpu: true }));
     const tab = await browser.newPage();
     if (fixture) {
       await tab.route('**/fixture/**', async (route) => {
