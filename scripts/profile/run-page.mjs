@@ -23,14 +23,7 @@ export async function runProfilePage(page, query, { fixture } = {}) {
       });
     }
     // The dev server may need a moment before its first page.
-    for (let i = 0; i < 100; i++) {
-      try {
-        await tab.goto(`http://127.0.0.1:${PORT}/scripts/profile/${page}.html?${new URLSearchParams(query)}`);
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 300));
-      }
-    }
+    await gotoWhenServerIsUp(tab, `http://127.0.0.1:${PORT}/scripts/profile/${page}.html?${new URLSearchParams(query)}`, { attempts: 100, delayMs: 300 });
     await tab.waitForFunction(() => 'profileResult' in window, null, { timeout: 600_000 });
     const result = await tab.evaluate(() => window.profileResult);
     await browser.close();
