@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './test/support/chromium.mjs';
 
 /**
  * End-to-end tests in Debian's Chromium against the built app, once per backend. SwiftShader gives
@@ -18,19 +19,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
     browserName: 'chromium',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--enable-unsafe-webgpu',
-        '--enable-unsafe-swiftshader',
-        '--use-webgpu-adapter=swiftshader',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions({ webgpu: true }),
   },
   projects: [
     { name: 'wasm', metadata: { backend: 'wasm' } },

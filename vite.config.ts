@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
@@ -12,7 +15,23 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * Names the service worker's cache of the embedded models (models/tl-*): new weights, new cache.
+ * Hashes every file of their folders, a superset of what the static copy below ships.
+ */
+function embeddedModelsVersion(): string {
+  const hash = createHash('sha256');
+  const files = readdirSync('models', { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .filter((file) => /^models\/tl-[^/]+\//.test(file))
+    .sort();
+  for (const file of files) hash.update(file).update(readFileSync(file));
+  return hash.digest('hex').slice(0, 16);
+}
+
 export default defineConfig({
+  define: { __EMBEDDED_MODELS_VERSION__: JSON.stringify(embeddedModelsVersion()) },
   base: './',
   plugins: [
     // The embedded models ship with the app, so it runs offline out of the box.
@@ -21,19 +40,18 @@ export default defineConfig({
       structured: true,
       silent: true,
     }),
-    // A service worker precaches the app shell (and the ORT runtime and embedded models), so a model
-    // cached in the browser keeps working with the network gone. Model downloads are not routed through it.
+    // The service worker (src/app/sw.ts) precaches the app shell only; the onnxruntime builds and the
+    // embedded models are cached on first use. Hub models are cached by the app itself (src/models/cache.ts).
     VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/app',
+      filename: 'sw.ts',
       registerType: 'autoUpdate',
       injectRegister: null, // registered from src/app/service-worker.ts
       manifest: false,
-      workbox: {
-        globPatterns: ['**/*.{js,mjs,css,html,wasm,json,onnx,md}'],
-        // The ORT runtime alone is ~28 MB.
-        maximumFileSizeToCacheInBytes: 64 * 1024 ** 2,
-        navigateFallback: 'index.html',
-        navigateFallbackDenylist: [/bench\.html/],
-        cleanupOutdatedCaches: true,
+      injectManifest: {
+        globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest}'],
+        globIgnores: ['**/ort-*'],
       },
     }),
   ],

@@ -16,9 +16,9 @@ import { preview } from 'vite';
 import { Ajv } from 'ajv';
 import * as ortNode from 'onnxruntime-node';
 import type * as OrtWeb from 'onnxruntime-web';
-import playwrightConfig from '../playwright.config';
 import { startStaticServer, type StaticServer } from '../test/support/static-server';
 import { REPO_ROOT } from '../test/support/paths';
+import { chromiumLaunchOptions } from '../test/support/chromium.mjs';
 import { DecoderSession } from '../src/engine/decoder-session';
 import { loadBenchModel } from '../src/bench/load-model';
 import { benchmarkSideBySide, loopContender } from '../src/bench/runner';
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   if (!appUrl) throw new Error('vite preview did not start');
   const appOrigin = new URL(appUrl).origin;
   const servers: StaticServer[] = [];
-  const browser = await chromium.launch({ headless: true, ...playwrightConfig.use?.launchOptions });
+  const browser = await chromium.launch({ headless: true, ...chromiumLaunchOptions({ webgpu: true }) });
   const runs: { model: ModelDescription; results: BackendResult[] }[] = [];
   let environment: BenchReport['environment'] | null = null;
   try {

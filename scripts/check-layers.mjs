@@ -18,7 +18,7 @@ export const ALLOWED = {
   bench: ['core', 'engine', 'models'],
   workers: ['core', 'engine', 'models', 'bench'],
   clients: ['core', 'bench'],
-  i18n: ['core'],
+  i18n: ['core', 'styles'],
   styles: [],
   panels: ['core', 'clients', 'models', 'bench', 'i18n', 'styles'],
   app: ['core', 'clients', 'models', 'panels', 'i18n', 'styles'],

@@ -4,26 +4,17 @@
 // Usage: npm run build && node scripts/screenshot-architecture.mjs   (TL_OUT_DIR=dist-arch to use another build)
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
+import { chromiumLaunchOptions, gotoWhenServerIsUp } from '../test/support/chromium.mjs';
 
 const port = Number(process.env.TL_SHOT_PORT ?? 4298);
 const outDir = process.env.TL_OUT_DIR ?? 'dist';
 const server = await preview({ logLevel: 'error', preview: { host: '127.0.0.1', port, strictPort: true }, build: { outDir } });
 try {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions({ webgpu: false }));
   for (const [lang, locale] of [['en', 'en-US'], ['zh', 'zh-CN']]) {
     // The browser language picks the interface language, as for a first-time visitor.
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', locale });
-    for (let i = 0; i < 50; i++) {
-      try {
-        await page.goto(`http://127.0.0.1:${port}/?panel=architecture&backend=wasm`);
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    await gotoWhenServerIsUp(page, `http://127.0.0.1:${port}/?panel=architecture&backend=wasm`);
     await page.getByTestId('column-encoder').waitFor({ timeout: 120_000 });
     await page.getByTestId('prefix-change').filter({ hasNotText: '…' }).waitFor({ timeout: 120_000 });
     // A lecture in progress: three generated tokens, one masked word, one explanation card open.

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
+import { chromiumLaunchOptions, gotoWhenServerIsUp } from '../../test/support/chromium.mjs';
 
 const PORT = 4298;
 
@@ -13,11 +14,7 @@ export async function runProfilePage(page, query, { fixture } = {}) {
   const server = await createServer({ logLevel: 'error', server: { host: '127.0.0.1', port: PORT, strictPort: true } });
   await server.listen();
   try {
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-        '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader'],
-    });
+    const browser = await chromium.launch(chromiumLaunchOptions({ webgpu: true }));
     const tab = await browser.newPage();
     if (fixture) {
       await tab.route('**/fixture/**', async (route) => {
@@ -26,14 +23,7 @@ export async function runProfilePage(page, query, { fixture } = {}) {
       });
     }
     // The dev server may need a moment before its first page.
-    for (let i = 0; i < 100; i++) {
-      try {
-        await tab.goto(`http://127.0.0.1:${PORT}/scripts/profile/${page}.html?${new URLSearchParams(query)}`);
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 300));
-      }
-    }
+    await gotoWhenServerIsUp(tab, `http://127.0.0.1:${PORT}/scripts/profile/${page}.html?${new URLSearchParams(query)}`, { attempts: 100, delayMs: 300 });
     await tab.waitForFunction(() => 'profileResult' in window, null, { timeout: 600_000 });
     const result = await tab.evaluate(() => window.profileResult);
     await browser.close();

@@ -23,6 +23,7 @@ import { ModelCache } from '../models/cache';
 import { needsConfirmation, rememberOnnxFile, rememberedOnnxFile } from '../models/shared-link';
 import '../panels/bench/bench-panel';
 import '../panels/architecture/architecture-panel';
+import { registerServiceWorker } from './service-worker';
 
 interface PanelTab {
   id: string;
@@ -127,6 +128,8 @@ export class TransformerLabApp extends LitElement {
 
   /** The first load: at once for embedded and cached models, after a click for a large shared link. */
   private async start(): Promise<void> {
+    // Before the engine starts, so the runtime and model files it fetches are kept for offline use.
+    await registerServiceWorker();
     const param = this.url.model;
     const folderUrl = resolveModelParam(param);
     if (await needsConfirmation(param, folderUrl, await ModelCache.open())) {

@@ -4,29 +4,25 @@
  */
 import type { BenchEnvironment } from './environment';
 import type { ModelDescription } from './protocol';
-import type { Spread } from './stats';
 import type { BackendResult, BenchSettings } from './types';
 
 export const BENCH_SCHEMA_ID = 'transformer-lab-bench';
 export const BENCH_SCHEMA_VERSION = 1;
 
-export interface BenchRecord {
+/** What a record leaves out of a result: the raw runs and tokens stay in the consistency check. */
+type RawMeasurements = 'greedyTokenIds' | 'runs';
+
+/**
+ * One model × engine × backend: a BackendResult's figures without its raw runs, with the model's name
+ * and size, and JSON's null where the result leaves an optional figure out.
+ */
+export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext'> & {
   model: string;
-  engine: BackendResult['engine'];
-  backend: BackendResult['backend'];
   parameters: number | null;
-  sessionBuildMs: number;
   runtimeStartMs: number | null;
-  timeToFirstTokenMs: Spread;
-  prefillTokensPerSecond: Spread;
-  decodeTokensPerSecond: Spread;
-  tokenLatencyMs: Spread;
-  gpuReadsPerToken: number | null;
-  achievedGBps: number;
-  memoryBytes: number | null;
   /** Decode speed again with this many tokens of context; null when not measured. */
-  longContext: { tokens: number; decodeTokensPerSecond: Spread } | null;
-}
+  longContext: NonNullable<BackendResult['longContext']> | null;
+};
 
 export interface Consistency {
   model: string;
@@ -64,23 +60,11 @@ export interface BenchReport {
   ratios: Ratio[];
 }
 
-export function toRecord(model: ModelDescription, r: BackendResult): BenchRecord {
-  return {
-    model: model.name,
-    engine: r.engine,
-    backend: r.backend,
-    parameters: model.parameters,
-    sessionBuildMs: r.sessionBuildMs,
-    runtimeStartMs: r.runtimeStartMs ?? null,
-    timeToFirstTokenMs: r.timeToFirstTokenMs,
-    prefillTokensPerSecond: r.prefillTokensPerSecond,
-    decodeTokensPerSecond: r.decodeTokensPerSecond,
-    tokenLatencyMs: r.tokenLatencyMs,
-    gpuReadsPerToken: r.gpuReadsPerToken,
-    achievedGBps: r.achievedGBps,
-    memoryBytes: r.memoryBytes,
-    longContext: r.longContext ?? null,
-  };
+export function toRecord(
+  model: ModelDescription,
+  { greedyTokenIds: _tokens, runs: _runs, runtimeStartMs, longContext, ...figures }: BackendResult,
+): BenchRecord {
+  return { model: model.name, parameters: model.parameters, ...figures, runtimeStartMs: runtimeStartMs ?? null, longContext: longContext ?? null };
 }
 
 export function compareTokens(model: string, checked: BackendResult, reference: BackendResult): Consistency {

@@ -3,6 +3,7 @@
  * is written in its own language so a user who cannot read the current one still finds theirs.
  */
 import { LitElement, css, html } from 'lit';
+import { buttonStyles } from '../styles/buttons';
 import { customElement } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import { currentLocale, switchLocale, type Locale } from './locale';
@@ -10,12 +11,11 @@ import { currentLocale, switchLocale, type Locale } from './locale';
 @localized()
 @customElement('tl-locale-switch')
 export class LocaleSwitch extends LitElement {
-  static override styles = css`
+  static override styles = [buttonStyles, css`
     :host { display: inline-flex; }
     div { display: inline-flex; border: 1px solid var(--border); border-radius: 6px; overflow: hidden; }
-    button { font: inherit; font-size: 0.85rem; padding: 0.2rem 0.6rem; border: none; background: var(--field); color: var(--fg); cursor: pointer; }
-    button[aria-pressed='true'] { background: var(--accent); color: var(--on-accent); }
-  `;
+    button { --button-padding: 0.2rem 0.6rem; font-size: 0.85rem; border: none; border-radius: 0; }
+  `];
 
   private choose(locale: Locale): void {
     void switchLocale(locale);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { test, expect, openApp, chat, waitForLoad, type ModelServer } from './fixtures';
 import { FIXTURE_MODEL_DIR } from '../support/paths';
+import { chromiumLaunchOptions } from '../support/chromium.mjs';
 
 const expected = JSON.parse(readFileSync(path.join(FIXTURE_MODEL_DIR, 'expected.json'), 'utf8')) as {
   greedy: { prompt: string; new_ids: number[] }[];
@@ -89,10 +90,7 @@ test('generation that reaches the context limit stops with a message, not a cras
 
 test('a browser without a WebGPU adapter falls back to WASM with the reason, and a forced WebGPU says why it cannot run', async ({ backend, modelServer, baseURL }) => {
   test.skip(backend !== 'wasm', 'runs its own browser without WebGPU');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions({ webgpu: false }));
   try {
     const page = await browser.newPage({ baseURL });
     await openApp(page, { model: modelServer.fixtureUrl, backend: 'auto', temperature: 0, max_new_tokens: 60 });
@@ -126,10 +124,7 @@ test('a browser without Web Workers gets a clear message instead of a frozen pag
 
 test('in Chinese, the fallback reason and every engine error are Chinese sentences that keep the numbers', async ({ backend, modelServer, baseURL }) => {
   test.skip(backend !== 'wasm', 'runs its own browser without WebGPU');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions({ webgpu: false }));
   const han = /[\u4e00-\u9fff]/;
   try {
     // The language follows the browser's when the user has not chosen one.

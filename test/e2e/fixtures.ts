@@ -19,7 +19,16 @@ export interface ModelServer {
   scratchDir: string;
 }
 
-export const test = base.extend<{ backend: Backend }, { modelServer: ModelServer }>({
+export interface TestOptions {
+  backend: Backend;
+  /**
+   * Uncaught errors in the page fail the test, except those this matches: for a test that provokes
+   * one on purpose, `test.use({ expectedPageErrors: /…/ })` in its own `describe`.
+   */
+  expectedPageErrors: RegExp | null;
+}
+
+export const test = base.extend<TestOptions, { modelServer: ModelServer }>({
   // Playwright reads a fixture's dependencies from its first parameter, so an empty pattern is required.
   // eslint-disable-next-line no-empty-pattern
   backend: async ({}, use, testInfo) => {
@@ -36,9 +45,14 @@ export const test = base.extend<{ backend: Backend }, { modelServer: ModelServer
     },
     { scope: 'worker' },
   ],
-  page: async ({ page }, use) => {
-    page.on('pageerror', (error) => console.log(`[page error] ${error.message}`));
+  expectedPageErrors: [null, { option: true }],
+  page: async ({ page, expectedPageErrors }, use) => {
+    const unexpected: string[] = [];
+    page.on('pageerror', (error) => {
+      if (!expectedPageErrors?.test(error.message)) unexpected.push(error.stack ?? error.message);
+    });
     await use(page);
+    expect(unexpected, 'uncaught errors in the page').toEqual([]);
   },
 });
 

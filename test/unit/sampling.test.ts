@@ -261,13 +261,17 @@ describe('top-p (nucleus)', () => {
     }
   });
 
-  it('the thresholded path is actually taken in the test above', () => {
-    // Sanity check of the test vector: a sizeable share of tokens is below e^-7 of the max.
-    const logits = randomLogits(50_000, 2024, 3);
-    let max = -Infinity;
-    for (const l of logits) max = Math.max(max, l);
-    const below = logits.filter((l) => l - max < -7).length;
-    expect(below).toBeGreaterThan(10_000);
+  it('a nucleus that reaches deep into a long flat tail is still the exact one', () => {
+    // One clear favourite and 50,000 tokens 7.4 to 7.6 nats below it: each is rare, but together they
+    // hold ~96% of the mass, so the nucleus must take thousands of them, not stop near the top.
+    const rng = createRng(77);
+    const logits = Float32Array.from({ length: 50_001 }, (_, i) => (i === 0 ? 0 : -7.6 + 0.2 * rng()));
+    const got = samplingDistribution(logits, { ...PLAIN, topP: 0.5 });
+    const want = bruteNucleus(logits, 0.5);
+    expect(want.ids.length).toBeGreaterThan(20_000);
+    expect(got.ids.length).toBe(want.ids.length);
+    expect([...got.ids].sort((a, b) => a - b)).toEqual([...want.ids].sort((a, b) => a - b));
+    expect(got.probs[0]).toBeCloseTo(want.probs[0], 6);
   });
 
   it('top_p = 1 disables the nucleus', () => {

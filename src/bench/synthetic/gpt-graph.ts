@@ -71,7 +71,7 @@ export function buildGptDecoder(shape: SyntheticShape, weightType: WeightType, w
     x = g.op('Add', [x, linear(merged, `${p}.attn.o`, e, e, true)]);
     const h2 = layerNorm(x, `${p}.ln_2`);
     let mlp: string;
-    if (shape.mlp === 'gelu') {
+    if (shape.mlp === 'silu') {
       mlp = linear(silu(linear(h2, `${p}.mlp.up`, e, ffn, true)), `${p}.mlp.down`, ffn, e, true);
     } else {
       const gated = g.op('Mul', [silu(linear(h2, `${p}.mlp.gate`, e, ffn, false)), linear(h2, `${p}.mlp.up`, e, ffn, false)]);

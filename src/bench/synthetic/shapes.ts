@@ -3,7 +3,11 @@
  * GPT-2 or a 1B model's speed without downloading one.
  */
 
-export type MlpKind = 'gelu' | 'swiglu';
+/**
+ * silu: up, SiLU, down (two matrices with biases: GPT-2's layout, with SiLU standing in for GPT-2's
+ * GELU, which opset 17 has no operator for); swiglu: SiLU(gate) · up, then down (three matrices, Llama).
+ */
+export type MlpKind = 'silu' | 'swiglu';
 export type WeightType = 'fp32' | 'fp16';
 
 export interface SyntheticShape {
@@ -17,7 +21,6 @@ export interface SyntheticShape {
   ffn: number;
   vocab: number;
   contextLength: number;
-  /** gelu: two matrices (GPT-2); swiglu: three (Llama). The activation itself is x·sigmoid(x) for both. */
   mlp: MlpKind;
 }
 
@@ -27,11 +30,11 @@ export interface SyntheticShape {
  * the weights a decode step reads are the same within a few percent, which is what bounds speed.
  */
 export const SYNTHETIC_SHAPES: readonly SyntheticShape[] = [
-  { id: 'tiny', label: 'Tiny (0.1M, for tests)', layers: 2, hidden: 64, heads: 4, ffn: 256, vocab: 512, contextLength: 256, mlp: 'gelu' },
-  { id: 'gpt-25m', label: 'GPT 25M', layers: 6, hidden: 512, heads: 8, ffn: 2048, vocab: 8192, contextLength: 2048, mlp: 'gelu' },
-  { id: 'gpt-100m', label: 'GPT 100M', layers: 12, hidden: 768, heads: 12, ffn: 3072, vocab: 16384, contextLength: 2048, mlp: 'gelu' },
-  { id: 'gpt2-small', label: 'GPT-2 small (124M)', layers: 12, hidden: 768, heads: 12, ffn: 3072, vocab: 50257, contextLength: 1024, mlp: 'gelu' },
-  { id: 'gpt2-medium', label: 'GPT-2 medium (355M)', layers: 24, hidden: 1024, heads: 16, ffn: 4096, vocab: 50257, contextLength: 1024, mlp: 'gelu' },
+  { id: 'tiny', label: 'Tiny (0.1M, for tests)', layers: 2, hidden: 64, heads: 4, ffn: 256, vocab: 512, contextLength: 256, mlp: 'silu' },
+  { id: 'gpt-25m', label: 'GPT 25M', layers: 6, hidden: 512, heads: 8, ffn: 2048, vocab: 8192, contextLength: 2048, mlp: 'silu' },
+  { id: 'gpt-100m', label: 'GPT 100M', layers: 12, hidden: 768, heads: 12, ffn: 3072, vocab: 16384, contextLength: 2048, mlp: 'silu' },
+  { id: 'gpt2-small', label: 'GPT-2 small (124M)', layers: 12, hidden: 768, heads: 12, ffn: 3072, vocab: 50257, contextLength: 1024, mlp: 'silu' },
+  { id: 'gpt2-medium', label: 'GPT-2 medium (355M)', layers: 24, hidden: 1024, heads: 16, ffn: 4096, vocab: 50257, contextLength: 1024, mlp: 'silu' },
   { id: 'llama-0.5b', label: 'Llama-like 0.5B (Qwen2.5-0.5B widths)', layers: 24, hidden: 896, heads: 14, ffn: 4864, vocab: 151936, contextLength: 4096, mlp: 'swiglu' },
   { id: 'llama-1b', label: 'Llama-like 1B (Llama-3.2-1B widths)', layers: 16, hidden: 2048, heads: 32, ffn: 8192, vocab: 128256, contextLength: 4096, mlp: 'swiglu' },
 ];
@@ -57,7 +60,7 @@ export function formatSyntheticSpec(spec: SyntheticSpec): string {
 export function parameterCount(shape: SyntheticShape): { perLayer: number; embedding: number; total: number } {
   const { hidden: e, ffn, vocab, layers, contextLength } = shape;
   const attention = 4 * e * e + 4 * e;
-  const mlp = shape.mlp === 'gelu' ? 2 * e * ffn + ffn + e : 3 * e * ffn;
+  const mlp = shape.mlp === 'silu' ? 2 * e * ffn + ffn + e : 3 * e * ffn;
   const norms = 4 * e;
   const perLayer = attention + mlp + norms;
   const embedding = vocab * e + contextLength * e;

@@ -4,6 +4,7 @@
  * block of the path opens a short card on what it computes.
  */
 import { LitElement, css, html, nothing } from 'lit';
+import { buttonStyles } from '../../styles/buttons';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { AnalysisModelInfo } from '../../core/analysis-protocol';
@@ -17,7 +18,7 @@ export class ArchDiagram extends LitElement {
   @property({ attribute: false }) encoder: AnalysisModelInfo | null = null;
   @state() private open: BlockId | null = null;
 
-  static override styles = css`
+  static override styles = [buttonStyles, css`
     :host { display: block; }
     .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
     .col { border: 1px solid var(--border); border-radius: 8px; padding: 0.6rem 0.8rem; background: var(--panel); }
@@ -31,16 +32,16 @@ export class ArchDiagram extends LitElement {
     li.arrow { color: var(--muted); line-height: 1; }
     .stack { border: 2px dashed var(--border); border-radius: 8px; padding: 0.3rem; display: flex; flex-direction: column; gap: 0.2rem; }
     .stack-label { font-size: 0.8em; color: var(--muted); }
-    button.block { width: 100%; font: inherit; padding: 0.3rem 0.5rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: var(--fg); cursor: pointer; }
+    button.block { width: 100%; --button-padding: 0.3rem 0.5rem; }
     button.block[aria-expanded='true'] { outline: 3px solid var(--accent); }
     button.block.attn { background: color-mix(in srgb, var(--accent) 18%, var(--field)); }
     .token { font-family: ui-monospace, monospace; }
     .card { margin-top: 0.75rem; border: 2px solid var(--accent); border-radius: 8px; padding: 0.6rem 0.8rem; background: var(--panel); }
     .card h4 { margin: 0 0 0.3rem; }
     .card p { margin: 0 0 0.5rem; }
-    .card button { font: inherit; padding: 0.25rem 0.7rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: var(--fg); cursor: pointer; }
+    .card button { --button-padding: 0.25rem 0.7rem; }
     @media (max-width: 700px) { .columns { grid-template-columns: 1fr; } }
-  `;
+  `];
 
   private block(id: BlockId, text: string, extraClass = '') {
     return html`<button class="block ${extraClass}" aria-expanded=${this.open === id ? 'true' : 'false'} aria-controls="card"

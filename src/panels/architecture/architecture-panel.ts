@@ -5,6 +5,7 @@
  * one section at a time, full screen, in large high-contrast type, stepped with the arrow keys.
  */
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { buttonStyles } from '../../styles/buttons';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { AnalysisModelInfo, AttentionMaps, ModelSlot, TokenizedText } from '../../core/analysis-protocol';
@@ -69,13 +70,13 @@ export class ArchitecturePanel extends LitElement {
   @state() private runError: string | null = null;
   private analysisRun = 0;
 
-  static override styles = css`
+  static override styles = [buttonStyles, css`
     :host { display: block; }
     .toolbar { display: flex; flex-wrap: wrap; gap: 0.6rem; align-items: end; margin-bottom: 0.75rem; }
     label { display: flex; flex-direction: column; font-size: 0.8em; gap: 0.2rem; color: var(--muted); }
     input[type='text'] { font: inherit; min-width: min(34rem, 80vw); padding: 0.35rem 0.5rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: var(--fg); }
-    select, button { font: inherit; padding: 0.35rem 0.7rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: var(--fg); cursor: pointer; }
-    button.primary { background: var(--accent); color: var(--on-accent); border-color: var(--accent); }
+    :host { --button-padding: 0.35rem 0.7rem; }
+    select { font: inherit; padding: 0.35rem 0.7rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: var(--fg); cursor: pointer; }
     nav.toc { display: flex; flex-wrap: wrap; gap: 0.3rem; margin-bottom: 0.75rem; }
     nav.toc a { color: var(--accent); font-size: 0.85em; }
     section { border-top: 1px solid var(--border); padding: 0.75rem 0 1.25rem; }
@@ -101,7 +102,7 @@ export class ArchitecturePanel extends LitElement {
     @media (min-width: 1600px) { :host([presenting]) tl-attention-view, :host([presenting]) tl-mask-grid { zoom: 1.5; } }
     @media (min-width: 2400px) { :host([presenting]) tl-attention-view, :host([presenting]) tl-mask-grid { zoom: 2.2; } }
     :host([presenting]) .slide-nav { display: flex; gap: 1rem; align-items: center; position: sticky; top: 0; background: #000; padding-bottom: 0.5rem; z-index: 1; }
-  `;
+  `];
 
   override connectedCallback(): void {
     super.connectedCallback();

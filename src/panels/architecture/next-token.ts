@@ -4,6 +4,7 @@
  * N key. Each step runs the real KV-cache graph; its cache size is reported to the panel.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { buttonStyles } from '../../styles/buttons';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { AnalysisClient } from '../../clients/analysis-client';
@@ -34,14 +35,12 @@ export class NextToken extends LitElement {
   @state() private error: string | null = null;
   private rng = createRng(1);
 
-  static override styles = css`
+  static override styles = [buttonStyles, css`
     :host { display: block; }
     .controls { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; margin-bottom: 0.5rem; }
     label { display: flex; gap: 0.4rem; align-items: center; }
     input[type='range'] { width: 10rem; }
-    button { font: inherit; padding: 0.3rem 0.8rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: var(--on-accent); cursor: pointer; }
-    button.plain { background: var(--field); color: var(--fg); border-color: var(--border); }
-    button:disabled { opacity: 0.55; cursor: default; }
+    :host { --button-padding: 0.3rem 0.8rem; }
     .text { font-family: ui-monospace, monospace; white-space: pre-wrap; background: var(--field); border: 1px solid var(--border); border-radius: 6px; padding: 0.3rem 0.5rem; margin: 0 0 0.5rem; }
     .text .new { background: color-mix(in srgb, var(--accent) 25%, transparent); }
     ol { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: minmax(5rem, auto) 1fr 4rem; gap: 0.15rem 0.5rem; align-items: center; font-variant-numeric: tabular-nums; }
@@ -50,7 +49,7 @@ export class NextToken extends LitElement {
     .bar { height: 1em; background: var(--accent); border-radius: 3px; min-width: 1px; }
     .error { color: var(--error); }
     .hint { color: var(--muted); font-size: 0.85em; }
-  `;
+  `];
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('promptIds') || changed.has('client')) void this.restart();
@@ -123,8 +122,8 @@ export class NextToken extends LitElement {
           <input type="range" min="0" max="2" step="0.1" data-testid="temperature-slider" .value=${String(this.temperature)} aria-valuetext=${this.temperature.toFixed(1)}
             @input=${(e: Event) => (this.temperature = Number((e.target as HTMLInputElement).value))} />
           <output data-testid="temperature">${this.temperature.toFixed(1)}</output></label>
-        <button data-testid="step" @click=${() => this.advance()} ?disabled=${this.busy || !this.logits}>${msg('Next token (N)')}</button>
-        <button class="plain" @click=${() => this.restart()} ?disabled=${this.busy}>${msg('Restart')}</button>
+        <button class="primary" data-testid="step" @click=${() => this.advance()} ?disabled=${this.busy || !this.logits}>${msg('Next token (N)')}</button>
+        <button @click=${() => this.restart()} ?disabled=${this.busy}>${msg('Restart')}</button>
         <span class="hint">${this.temperature === 0 ? msg('Temperature 0: always the top bar (greedy).') : msg('Above 0: drawn at random among the bars, by their probability.')}</span>
       </div>
       <p class="text" aria-label=${msg('Text so far')} data-testid="generated-text"

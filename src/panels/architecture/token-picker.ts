@@ -3,6 +3,7 @@
  * ([CLS], [SEP], <bos>) are shown but cannot be picked.
  */
 import { LitElement, css, html } from 'lit';
+import { buttonStyles } from '../../styles/buttons';
 import { customElement, property } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 
@@ -19,13 +20,11 @@ export class TokenPicker extends LitElement {
   @property({ attribute: false }) selected: ReadonlySet<number> = new Set();
   @property() label = '';
 
-  static override styles = css`
+  static override styles = [buttonStyles, css`
     :host { display: block; }
     div { display: flex; flex-wrap: wrap; gap: 0.25rem; }
-    button { font-family: ui-monospace, monospace; font-size: 1em; white-space: pre; padding: 0.15rem 0.4rem; border-radius: 5px; border: 1px solid var(--border); background: var(--field); color: var(--fg); cursor: pointer; }
-    button[aria-pressed='true'] { background: var(--accent); color: var(--on-accent); border-color: var(--accent); }
-    button:disabled { cursor: default; opacity: 0.6; }
-  `;
+    button { --button-padding: 0.15rem 0.4rem; font-family: ui-monospace, monospace; font-size: 1em; white-space: pre; border-radius: 5px; }
+  `];
 
   override render() {
     return html`<div role="group" aria-label=${this.label}>

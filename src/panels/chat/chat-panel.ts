@@ -3,6 +3,7 @@
  * Model output is bound as text, never as markup, so nothing a model writes can run in the page.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { buttonStyles } from '../../styles/buttons';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { EngineClient } from '../../clients/engine-client';
@@ -45,7 +46,7 @@ export class ChatPanel extends LitElement {
   @query('textarea') private input!: HTMLTextAreaElement;
   @query('.log') private log!: HTMLElement;
 
-  static override styles = css`
+  static override styles = [buttonStyles, css`
     :host { display: flex; flex-direction: column; gap: 0.75rem; }
     .log { min-height: 14rem; max-height: 55vh; overflow-y: auto; border: 1px solid var(--border); border-radius: 8px; padding: 0.75rem; background: var(--panel); }
     .empty { color: var(--muted); }
@@ -57,14 +58,12 @@ export class ChatPanel extends LitElement {
     .composer { display: flex; gap: 0.5rem; align-items: stretch; }
     textarea { flex: 1; font: inherit; padding: 0.5rem; border-radius: 8px; border: 1px solid var(--border); background: var(--field); color: inherit; resize: vertical; min-height: 3rem; }
     .buttons { display: flex; flex-direction: column; gap: 0.4rem; }
-    button { font: inherit; padding: 0.4rem 0.9rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: inherit; cursor: pointer; }
-    button.primary { background: var(--accent); color: var(--on-accent); border-color: var(--accent); }
-    button:disabled { opacity: 0.55; cursor: default; }
+    :host { --button-padding: 0.4rem 0.9rem; }
     .stats { display: flex; flex-wrap: wrap; gap: 1rem; font-size: 0.85rem; color: var(--muted); font-variant-numeric: tabular-nums; }
     .stats strong { color: var(--fg); }
     .error { color: var(--error); border: 1px solid var(--error); border-radius: 6px; padding: 0.5rem 0.75rem; }
     .hint { font-size: 0.8rem; color: var(--muted); }
-  `;
+  `];
 
   private readonly onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape' && this.generationId !== null) {

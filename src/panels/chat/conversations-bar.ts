@@ -3,6 +3,7 @@
  * import as JSON, and the conversation's system prompt.
  */
 import { LitElement, css, html, nothing } from 'lit';
+import { buttonStyles } from '../../styles/buttons';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import { conversationTitle, type ConversationsState } from './conversations-store';
@@ -17,16 +18,16 @@ export class ConversationsBar extends LitElement {
   @property() note: string | null = null;
   @state() private showSystem = false;
 
-  static override styles = css`
+  static override styles = [buttonStyles, css`
     :host { display: block; }
     .row { display: flex; gap: 0.4rem; align-items: center; flex-wrap: wrap; }
-    select, button, textarea { font: inherit; padding: 0.25rem 0.5rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: inherit; }
+    select, textarea { font: inherit; padding: 0.25rem 0.5rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: inherit; }
     select { max-width: 22rem; }
-    button { cursor: pointer; }
+    :host { --button-padding: 0.25rem 0.5rem; }
     textarea { width: 100%; box-sizing: border-box; min-height: 3rem; margin-top: 0.4rem; resize: vertical; }
     .note { font-size: 0.85rem; color: var(--muted); }
     input[type='file'] { display: none; }
-  `;
+  `];
 
   private emit<T>(name: string, detail?: T): void {
     this.dispatchEvent(new CustomEvent<T>(name, { detail, bubbles: true, composed: true }));

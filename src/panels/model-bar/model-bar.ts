@@ -3,6 +3,7 @@
  * backend choice, byte progress, the backend badge with the reason for a fallback, and load errors.
  */
 import { LitElement, css, html, nothing } from 'lit';
+import { buttonStyles } from '../../styles/buttons';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { BackendPreference, EngineErrorInfo, LoadProgress, ModelInfo } from '../../core/protocol';
@@ -32,14 +33,13 @@ export class ModelBar extends LitElement {
   @state() private draftUrl: string | null = null;
   @state() private draftBackend: BackendPreference | null = null;
 
-  static override styles = css`
+  static override styles = [buttonStyles, css`
     :host { display: block; }
     form { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; }
     label { display: flex; flex-direction: column; font-size: 0.8rem; gap: 0.2rem; color: var(--muted); }
-    input, select, button { font: inherit; padding: 0.35rem 0.5rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: inherit; }
+    input, select { font: inherit; padding: 0.35rem 0.5rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: inherit; }
     input[name='model'] { min-width: min(28rem, 80vw); }
-    button { cursor: pointer; background: var(--accent); color: var(--on-accent); border-color: var(--accent); }
-    button:disabled { opacity: 0.6; cursor: default; }
+    button { --button-padding: 0.35rem 0.5rem; }
     .status { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; margin-top: 0.6rem; font-size: 0.9rem; }
     .badge { font-weight: 600; padding: 0.15rem 0.55rem; border-radius: 999px; background: var(--badge); }
     .badge.webgpu { background: #1f7a3d; color: white; }
@@ -47,7 +47,7 @@ export class ModelBar extends LitElement {
     .note { color: var(--muted); }
     .error { color: var(--error); border: 1px solid var(--error); border-radius: 6px; padding: 0.5rem 0.75rem; margin-top: 0.6rem; }
     progress { width: 14rem; }
-  `;
+  `];
 
   private get urlValue(): string {
     return this.draftUrl ?? this.modelUrl;
@@ -102,7 +102,7 @@ export class ModelBar extends LitElement {
             <option value="wasm" ?selected=${backend === 'wasm'}>WASM</option>
           </select>
         </label>
-        <button type="submit" ?disabled=${loading}>${msg('Load')}</button>
+        <button type="submit" class="primary" ?disabled=${loading}>${msg('Load')}</button>
       </form>
       <div class="status">
         ${loading ? this.renderProgress((this.loadState as { progress: LoadProgress | null }).progress) : nothing}

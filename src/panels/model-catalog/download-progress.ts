@@ -3,6 +3,7 @@
  * and a Cancel button. Files read from the browser's cache count as done, not as speed.
  */
 import { LitElement, css, html, nothing } from 'lit';
+import { buttonStyles } from '../../styles/buttons';
 import { customElement, property } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import type { LoadProgress } from '../../core/protocol';
@@ -19,13 +20,13 @@ export class DownloadProgress extends LitElement {
   private networkBytes = 0;
   private lastOverall = 0;
 
-  static override styles = css`
+  static override styles = [buttonStyles, css`
     :host { display: block; margin: 0 0 1rem; font-size: 0.9rem; }
     .row { display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap; font-variant-numeric: tabular-nums; }
     progress { width: 16rem; }
-    button { font: inherit; padding: 0.25rem 0.7rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: inherit; cursor: pointer; }
+    :host { --button-padding: 0.25rem 0.7rem; }
     .muted { color: var(--muted); }
-  `;
+  `];
 
   protected override willUpdate(): void {
     const p = this.progress;

@@ -3,6 +3,7 @@
  * and whether it fits this device. Nothing is downloaded until the user confirms.
  */
 import { LitElement, css, html, nothing } from 'lit';
+import { buttonStyles } from '../../styles/buttons';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import { ModelCache } from '../../models/cache';
@@ -53,7 +54,7 @@ export class ModelConfirm extends LitElement {
   @state() private gpu: GpuInfo | null = null;
   @state() private chosen: Dtype | null = null;
 
-  static override styles = css`
+  static override styles = [buttonStyles, css`
     :host { display: block; border: 1px solid var(--accent); border-radius: 8px; padding: 0.75rem 1rem; background: var(--panel); margin-bottom: 1rem; }
     h3 { margin: 0 0 0.4rem; font-size: 1.05rem; }
     .meta { color: var(--muted); font-size: 0.85rem; display: flex; gap: 1rem; flex-wrap: wrap; }
@@ -62,10 +63,7 @@ export class ModelConfirm extends LitElement {
     .warn { color: #8a5a00; }
     .refuse, .error { color: var(--error); }
     .buttons { display: flex; gap: 0.5rem; margin-top: 0.5rem; }
-    button { font: inherit; padding: 0.35rem 0.8rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: inherit; cursor: pointer; }
-    button.primary { background: var(--accent); color: var(--on-accent); border-color: var(--accent); }
-    button:disabled { opacity: 0.55; cursor: default; }
-  `;
+  `];
 
   protected override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('folderUrl') && this.folderUrl) void this.runProbe();

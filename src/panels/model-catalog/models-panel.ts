@@ -3,6 +3,7 @@
  * models stored in this browser. Choosing one shows its sizes and memory first; loading waits for a click.
  */
 import { LitElement, css, html, nothing } from 'lit';
+import { buttonStyles } from '../../styles/buttons';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import { HUB_CATALOG, resolveModelParam, type HubCatalogModel } from '../../models/catalog';
@@ -26,7 +27,7 @@ export class ModelsPanel extends LitElement {
   @state() private localError: string | null = null;
   @state() private dragging = false;
 
-  static override styles = css`
+  static override styles = [buttonStyles, css`
     :host { display: flex; flex-direction: column; gap: 1.25rem; }
     h2, h3 { margin: 0 0 0.5rem; font-size: 1.1rem; }
     .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 0.75rem; }
@@ -38,8 +39,8 @@ export class ModelsPanel extends LitElement {
     .drop { border: 2px dashed var(--border); border-radius: 8px; padding: 0.8rem; }
     .drop.dragging { border-color: var(--accent); }
     .error { color: var(--error); }
-    button { font: inherit; padding: 0.35rem 0.8rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: inherit; cursor: pointer; align-self: flex-start; }
-  `;
+    button { align-self: flex-start; }
+  `];
 
   private choose(param: string, entry: HubCatalogModel | null = null): void {
     const trimmed = param.trim();

@@ -3,6 +3,7 @@
  * quota is used, and a request for persistent storage so the browser keeps the models when space runs low.
  */
 import { LitElement, css, html, nothing } from 'lit';
+import { buttonStyles } from '../../styles/buttons';
 import { customElement, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import { ModelCache, type CachedModel } from '../../models/cache';
@@ -19,14 +20,14 @@ export class StorageView extends LitElement {
   @state() private persisted: boolean | null = null;
   @state() private note: string | null = null;
 
-  static override styles = css`
+  static override styles = [buttonStyles, css`
     :host { display: block; }
     table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
     td, th { padding: 0.3rem 0.6rem 0.3rem 0; text-align: left; border-bottom: 1px solid var(--border); font-size: 0.9rem; }
-    button { font: inherit; padding: 0.25rem 0.7rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: inherit; cursor: pointer; }
+    :host { --button-padding: 0.25rem 0.7rem; }
     .muted { color: var(--muted); font-size: 0.85rem; }
     .row { display: flex; gap: 0.75rem; align-items: center; flex-wrap: wrap; margin: 0.5rem 0; }
-  `;
+  `];
 
   override connectedCallback(): void {
     super.connectedCallback();

@@ -1,0 +1,48 @@
+/// <reference lib="webworker" />
+/**
+ * The service worker (built by vite-plugin-pwa's injectManifest into dist/sw.js). It precaches only
+ * the app shell (HTML, JS, CSS, icons), a few MB. The onnxruntime builds (14 MB plain WASM, 28 MB JSEP
+ * for WebGPU) and the embedded models are cached the first time the app uses them: a visitor downloads
+ * the runtime of their own backend and the models they open, and everything used once works offline.
+ */
+import { clientsClaim } from 'workbox-core';
+import { ExpirationPlugin } from 'workbox-expiration';
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { CacheFirst } from 'workbox-strategies';
+import { EMBEDDED_MODELS } from '../models/catalog';
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | PrecacheEntry)[] };
+/** A hash of the embedded model files, set by vite.config.ts: new weights get a new cache. */
+declare const __EMBEDDED_MODELS_VERSION__: string;
+
+/** Prefix of the embedded models' caches, one per version of their files. */
+const MODELS_CACHE_PREFIX = 'tl-embedded-models-';
+const MODELS_CACHE = `${MODELS_CACHE_PREFIX}${__EMBEDDED_MODELS_VERSION__}`;
+/** onnxruntime's files carry a content hash in their names, so one cache serves every version. */
+const RUNTIME_CACHE = 'tl-onnxruntime';
+/** Both builds' .mjs and .wasm: four files; older versions' are evicted first. */
+const RUNTIME_FILES_KEPT = 4;
+
+self.skipWaiting();
+clientsClaim();
+
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/bench\.html/] }));
+
+registerRoute(
+  ({ url, sameOrigin }) => sameOrigin && /\/assets\/ort-[^/]+\.(?:wasm|mjs)$/.test(url.pathname),
+  new CacheFirst({ cacheName: RUNTIME_CACHE, plugins: [new ExpirationPlugin({ maxEntries: RUNTIME_FILES_KEPT })] }),
+);
+
+const embeddedFolders = EMBEDDED_MODELS.map((model) => new URL(model.path, self.registration.scope).href);
+registerRoute(({ url }) => embeddedFolders.some((folder) => url.href.startsWith(folder)), new CacheFirst({ cacheName: MODELS_CACHE }));
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith(MODELS_CACHE_PREFIX) && name !== MODELS_CACHE) await caches.delete(name);
+    }
+  })());
+});

@@ -1,0 +1,13 @@
+import type { LaunchOptions, Page, Response } from '@playwright/test';
+
+/** Debian's Chromium unless CHROMIUM_PATH names another. */
+export const CHROMIUM_PATH: string;
+
+/**
+ * Launch options for `chromium.launch()` / Playwright's `launchOptions`.
+ * `webgpu`: `true` gives a SwiftShader WebGPU adapter, `false` a browser without any adapter.
+ */
+export function chromiumLaunchOptions(options: { webgpu: boolean }): Required<Pick<LaunchOptions, 'executablePath' | 'args'>>;
+
+/** `page.goto(url)`, tried again while the server behind it is still starting; the last failure is thrown. */
+export function gotoWhenServerIsUp(page: Page, url: string, options?: { attempts?: number; delayMs?: number }): Promise<Response | null>;
