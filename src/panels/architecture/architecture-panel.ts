@@ -10,7 +10,7 @@ import { localized, msg, str } from '@lit/localize';
 import type { AnalysisModelInfo, AttentionMaps, ModelSlot, TokenizedText } from '../../core/analysis-protocol';
 import type { BackendPreference } from '../../core/protocol';
 import { describeError } from '../../i18n/engine-text';
-import { analysisClient, loadSlot } from './analysis-session';
+import { analysisClient, loadSlot, onAnalysisCrash } from './analysis-session';
 import type { CacheSample } from './next-token';
 import type { EmbeddedPoint } from './scale-view';
 import type { RunningModel } from './compute-calculator';
@@ -68,6 +68,9 @@ export class ArchitecturePanel extends LitElement {
   @state() private slide = 0;
   @state() private runError: string | null = null;
   private analysisRun = 0;
+  /** Counts loads of the three models: a load overtaken by a newer one (after a crash) reports nothing. */
+  private loadRun = 0;
+  private stopCrashWatch: (() => void) | null = null;
 
   static override styles = css`
     :host { display: block; }
@@ -107,29 +110,36 @@ export class ArchitecturePanel extends LitElement {
     super.connectedCallback();
     document.addEventListener('keydown', this.onKey);
     document.addEventListener('fullscreenchange', this.onFullscreen);
+    // A crashed worker is replaced on the next request; load the models into it again, as the chat does.
+    this.stopCrashWatch = onAnalysisCrash(() => {
+      this.models = { decoder: null, bert: null, ernie: null };
+      void this.loadModels();
+    });
     void this.loadModels();
   }
 
   override disconnectedCallback(): void {
     document.removeEventListener('keydown', this.onKey);
     document.removeEventListener('fullscreenchange', this.onFullscreen);
+    this.stopCrashWatch?.();
     super.disconnectedCallback();
   }
 
   private async loadModels(): Promise<void> {
+    const run = ++this.loadRun;
     this.loadErrors = [];
     const slots: ModelSlot[] = ['decoder', 'bert', 'ernie'];
     await Promise.all(
       slots.map(async (slot) => {
         try {
           const info = await loadSlot(slot, this.backend, this.wasmThreads);
-          this.models = { ...this.models, [slot]: info };
+          if (run === this.loadRun) this.models = { ...this.models, [slot]: info };
         } catch (error) {
-          this.loadErrors = [...this.loadErrors, `${slot}: ${describeError(error)}`];
+          if (run === this.loadRun) this.loadErrors = [...this.loadErrors, `${slot}: ${describeError(error)}`];
         }
       }),
     );
-    await this.analyse();
+    if (run === this.loadRun) await this.analyse();
   }
 
   /** Tokenizes the sentence for both models and runs everything that depends on it. */
@@ -159,7 +169,7 @@ export class ArchitecturePanel extends LitElement {
       const encoderChange = encoder && encoderIds.length > 2 ? (await client.prefixChange(encoder.slot, encoderIds)).maxAbsChange : null;
       if (run === this.analysisRun) this.prefixChange = { decoder: decoderChange, encoder: encoderChange };
     } catch (error) {
-      if (run === this.analysisRun) this.runError = (error as Error).message;
+      if (run === this.analysisRun) this.runError = describeError(error);
     }
   }
 
