@@ -68,8 +68,8 @@ export class ArchitecturePanel extends LitElement {
   @state() private slide = 0;
   @state() private runError: string | null = null;
   private analysisRun = 0;
-  /** Counts loads of the three models: a load overtaken by a newer one (after a crash) reports nothing. */
-  private loadRun = 0;
+  /** The three models are being loaded (a crash meanwhile is reported by the load, not answered by another). */
+  private loading = false;
   private stopCrashWatch: (() => void) | null = null;
 
   static override styles = css`
@@ -111,7 +111,9 @@ export class ArchitecturePanel extends LitElement {
     document.addEventListener('keydown', this.onKey);
     document.addEventListener('fullscreenchange', this.onFullscreen);
     // A crashed worker is replaced on the next request; load the models into it again, as the chat does.
+    // Not when it died loading them: that would crash again, and the load's errors say why.
     this.stopCrashWatch = onAnalysisCrash(() => {
+      if (this.loading) return;
       this.models = { decoder: null, bert: null, ernie: null };
       void this.loadModels();
     });
@@ -126,20 +128,21 @@ export class ArchitecturePanel extends LitElement {
   }
 
   private async loadModels(): Promise<void> {
-    const run = ++this.loadRun;
+    this.loading = true;
     this.loadErrors = [];
     const slots: ModelSlot[] = ['decoder', 'bert', 'ernie'];
     await Promise.all(
       slots.map(async (slot) => {
         try {
           const info = await loadSlot(slot, this.backend, this.wasmThreads);
-          if (run === this.loadRun) this.models = { ...this.models, [slot]: info };
+          this.models = { ...this.models, [slot]: info };
         } catch (error) {
-          if (run === this.loadRun) this.loadErrors = [...this.loadErrors, `${slot}: ${describeError(error)}`];
+          this.loadErrors = [...this.loadErrors, `${slot}: ${describeError(error)}`];
         }
       }),
     );
-    if (run === this.loadRun) await this.analyse();
+    this.loading = false;
+    await this.analyse();
   }
 
   /** Tokenizes the sentence for both models and runs everything that depends on it. */
