@@ -8,7 +8,7 @@ import { localized, msg } from '@lit/localize';
 import { tabLabel } from '../i18n/app-strings';
 import '../i18n/locale-switch';
 import { EngineClient } from '../clients/engine-client';
-import { toErrorInfo } from '../core/errors';
+import { isErrorNamed, toErrorInfo, type EngineErrorName } from '../core/errors';
 import type { GenerationSettings, LoadProgress, ModelInfo } from '../core/protocol';
 import { resolveModelParam } from '../models/catalog';
 import { parseUrlState, serializeUrlState, type UrlState } from './url-state';
@@ -121,7 +121,7 @@ export class TransformerLabApp extends LitElement {
       if (wasPending && !this.model && this.loadState.status !== 'loading') void this.load(null, this.url.backend);
     });
     this.addEventListener('cancel-download', () => this.client?.cancelLoad());
-    this.client.onCrash = () => void this.recover('WorkerCrashedError');
+    this.client.onCrash = () => void this.recover('WorkerCrashedError' satisfies EngineErrorName);
     this.addEventListener('engine-error', (e) => void this.recover((e as CustomEvent<{ name: string }>).detail.name));
     void this.start();
   }
@@ -154,13 +154,13 @@ export class TransformerLabApp extends LitElement {
     // Without a loaded model there is nothing to restore (and a shared link must still wait for its click).
     if (!this.client || !this.model || this.loadState.status === 'loading') return;
     // Out of GPU memory: the same model on WASM uses main memory instead.
-    if (errorName === 'OutOfMemoryError' && this.model?.backend === 'webgpu') {
+    if (isErrorNamed(errorName, 'OutOfMemoryError') && this.model?.backend === 'webgpu') {
       this.client.restart('the GPU ran out of memory');
       await this.load(this.url.model, 'wasm', true);
       return;
     }
-    if (!['GpuDeviceLostError', 'WorkerCrashedError', 'NoModelLoadedError'].includes(errorName)) return;
-    if (errorName === 'GpuDeviceLostError') this.client.restart('the GPU device was lost');
+    if (!isErrorNamed(errorName, 'GpuDeviceLostError', 'WorkerCrashedError', 'NoModelLoadedError')) return;
+    if (isErrorNamed(errorName, 'GpuDeviceLostError')) this.client.restart('the GPU device was lost');
     await this.load(this.url.model, this.url.backend);
   }
 

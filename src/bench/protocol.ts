@@ -2,7 +2,7 @@
  * Messages between the benchmark panel and its worker, `{ kind, id, payload }` like the engine's.
  * The benchmark has its own worker so a long run never blocks the chat's engine, and vice versa.
  */
-import type { Backend } from '../core/protocol';
+import type { Backend, DebugCrashRequest, ErrorReply } from '../core/protocol';
 import type { BackendResult, BenchSettings, ModelSource, SkippedContender } from './types';
 
 export interface BenchRequestPayload {
@@ -39,13 +39,27 @@ export type BenchStep =
 
 export type BenchRequest =
   | { kind: 'bench'; id: number; payload: BenchRequestPayload }
-  | { kind: 'cancel'; id: number; payload: { target: number } };
+  | { kind: 'cancel'; id: number; payload: { target: number } }
+  | DebugCrashRequest;
+
+/** What a benchmark run resolves with. */
+export interface BenchOutcome {
+  model: ModelDescription;
+  results: BackendResult[];
+  /** Comparisons that could not run; the results of the others stand. */
+  skipped: SkippedContender[];
+  cancelled: boolean;
+}
+
+export interface BenchReplies {
+  bench: BenchOutcome;
+}
 
 export type BenchEvent =
   | { kind: 'progress'; id: number; payload: BenchProgress }
   | { kind: 'backend-done'; id: number; payload: BackendResult }
-  | { kind: 'done'; id: number; payload: { model: ModelDescription; results: BackendResult[]; skipped: SkippedContender[]; cancelled: boolean } }
-  | { kind: 'error'; id: number; payload: { name: string; message: string } };
+  | { kind: 'done'; id: number; payload: BenchOutcome }
+  | ErrorReply;
 
 export interface ModelDescription {
   /** `stories260k`, `tl-gpt`, `synthetic:gpt2-small:fp16`. */

@@ -3,7 +3,7 @@
  * `{ kind, id, payload }` style as the chat engine's protocol. The analysis worker is separate from
  * the chat engine so the panel can hold a decoder and two encoders without touching the chat model.
  */
-import type { Backend, BackendPreference, EngineErrorInfo, WebGpuUnavailable } from './protocol';
+import type { Backend, BackendPreference, DebugCrashRequest, ErrorReply, WebGpuUnavailable } from './protocol';
 
 /** The three models the panel compares. */
 export type ModelSlot = 'decoder' | 'bert' | 'ernie';
@@ -102,7 +102,8 @@ export type AnalysisRequest =
   | { kind: 'encoder-run'; id: number; payload: { slot: ModelSlot; ids: number[]; maskPositions: number[]; topK: number } }
   /** `reset` starts a new KV cache; `ids` are appended to it. */
   | { kind: 'decoder-step'; id: number; payload: { ids: number[]; reset: boolean } }
-  | { kind: 'prefix-change'; id: number; payload: { slot: ModelSlot; ids: number[] } };
+  | { kind: 'prefix-change'; id: number; payload: { slot: ModelSlot; ids: number[] } }
+  | DebugCrashRequest;
 
 export interface AnalysisReplies {
   load: AnalysisModelInfo;
@@ -115,4 +116,4 @@ export interface AnalysisReplies {
 
 export type AnalysisEvent =
   | { kind: 'result'; id: number; payload: AnalysisReplies[keyof AnalysisReplies] }
-  | { kind: 'error'; id: number; payload: EngineErrorInfo };
+  | ErrorReply;

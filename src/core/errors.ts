@@ -199,3 +199,41 @@ export function toErrorInfo(error: unknown): EngineErrorInfo {
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: 'Error', message: String(error) };
 }
+
+export class BenchWorkerCrashedError extends EngineError {
+  override name = 'BenchWorkerCrashedError';
+  constructor(detail: string) {
+    super(`The benchmark stopped unexpectedly (${detail}); the browser may have run out of memory. Run it again, or choose a smaller model.`, { detail });
+  }
+}
+
+/**
+ * Every named error, keyed by its name (test/unit/engine-text.test.ts checks each key against the class's
+ * `name`, and that no class is missing), so the page's checks of an error's name are typed.
+ */
+export const NAMED_ERRORS = {
+  ModelUrlError,
+  ModelFetchError,
+  ModelFileMissingError,
+  ModelFormatError,
+  WebGpuUnavailableError,
+  OutOfMemoryError,
+  PromptTooLongError,
+  NoModelLoadedError,
+  WorkerUnavailableError,
+  WorkerCrashedError,
+  BenchWorkerCrashedError,
+  StorageQuotaError,
+  OfflineSaveError,
+  ModelProbeError,
+  LocalFolderError,
+  DownloadCancelledError,
+  GpuDeviceLostError,
+} as const;
+
+export type EngineErrorName = keyof typeof NAMED_ERRORS;
+
+/** Whether an error's name (from either side of a worker) is one of `names`; a misspelt name fails the type check. */
+export function isErrorNamed(name: string, ...names: EngineErrorName[]): boolean {
+  return (names as readonly string[]).includes(name);
+}

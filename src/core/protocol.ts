@@ -126,6 +126,27 @@ export interface EngineErrorInfo {
   params?: ErrorParams;
 }
 
+/** Every message between the page and one of its workers: `id` ties replies to the request that caused them. */
+export interface WorkerMessage {
+  kind: string;
+  id: number;
+  payload: unknown;
+}
+
+/** The reply that fails a request, in every worker's protocol: the error's name, English text and params. */
+export interface ErrorReply {
+  kind: 'error';
+  id: number;
+  payload: EngineErrorInfo;
+}
+
+/** Test hook every worker obeys, sent only when the page has ?debug=1: the worker dies of an uncaught error. */
+export interface DebugCrashRequest {
+  kind: 'debug-crash';
+  id: number;
+  payload: Record<string, never>;
+}
+
 /** Why WebGPU is not used: a code the page words, with the browser's own text where there is one. */
 export interface WebGpuUnavailable {
   code: 'no-webgpu-api' | 'no-adapter' | 'adapter-request-failed' | 'session-build-failed';
@@ -138,8 +159,7 @@ export type EngineRequest =
   | { kind: 'abort'; id: number; payload: { target: number } }
   /** Test hook, sent only when the page has ?debug=1: destroys ORT's GPU device (a real device loss). */
   | { kind: 'debug-lose-device'; id: number; payload: Record<string, never> }
-  /** Test hook, sent only when the page has ?debug=1: the worker dies of an uncaught error. */
-  | { kind: 'debug-crash'; id: number; payload: Record<string, never> }
+  | DebugCrashRequest
   /**
    * Test hook, sent only when the page has ?debug=1: the next decoder step throws `message` (e.g. an
    * onnxruntime allocation failure), so a GPU out-of-memory can be tested where none can be provoked.
@@ -151,4 +171,10 @@ export type EngineEvent =
   | { kind: 'loaded'; id: number; payload: ModelInfo }
   | { kind: 'token'; id: number; payload: TokenPayload }
   | { kind: 'done'; id: number; payload: GenerationResult }
-  | { kind: 'error'; id: number; payload: EngineErrorInfo };
+  | ErrorReply;
+
+/** What the engine's requests resolve with. */
+export interface EngineReplies {
+  load: ModelInfo;
+  generate: GenerationResult;
+}

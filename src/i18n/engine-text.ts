@@ -105,6 +105,8 @@ export function errorText(error: Pick<EngineErrorInfo, 'name' | 'message' | 'par
       return msg('This browser cannot run Web Workers, which the engine needs to keep the page responsive. Use a current Chrome, Edge, Firefox or Safari.');
     case 'WorkerCrashedError':
       return msg(str`The engine stopped unexpectedly (${p.detail}). It has been restarted: load the model again to continue.`);
+    case 'BenchWorkerCrashedError':
+      return msg(str`The benchmark stopped unexpectedly (${p.detail}); the browser may have run out of memory. Run it again, or choose a smaller model.`);
     case 'StorageQuotaError':
       return msg(str`The browser's storage is full, so the model (${megabytes(p.bytes)} MB file) could not be saved for offline use. It runs now but will be downloaded again next time. Delete cached models in the Models tab or free disk space.`);
     case 'OfflineSaveError':

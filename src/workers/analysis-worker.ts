@@ -5,15 +5,12 @@
  */
 import { AnalysisEngine } from '../engine/analysis/analysis-engine';
 import type { AnalysisEvent, AnalysisReplies, AnalysisRequest } from '../core/analysis-protocol';
-import { toErrorInfo } from '../core/errors';
 import { browserModelSource } from '../models/model-source';
-
-declare const self: DedicatedWorkerGlobalScope;
+import { postToPage, serve } from './serve';
 
 const engine = new AnalysisEngine(browserModelSource());
-let queue: Promise<void> = Promise.resolve();
 
-async function answer(request: AnalysisRequest): Promise<AnalysisReplies[keyof AnalysisReplies]> {
+async function answer(request: Exclude<AnalysisRequest, { kind: 'debug-crash' }>): Promise<AnalysisReplies[keyof AnalysisReplies]> {
   switch (request.kind) {
     case 'load':
       return engine.load(request.payload);
@@ -30,17 +27,7 @@ async function answer(request: AnalysisRequest): Promise<AnalysisReplies[keyof A
   }
 }
 
-async function handle(request: AnalysisRequest): Promise<void> {
-  let event: AnalysisEvent;
-  try {
-    event = { kind: 'result', id: request.id, payload: await answer(request) };
-  } catch (error) {
-    event = { kind: 'error', id: request.id, payload: toErrorInfo(error) };
-  }
-  self.postMessage(event);
-}
-
-self.onmessage = (message: MessageEvent<AnalysisRequest>) => {
-  const request = message.data;
-  queue = queue.then(() => handle(request));
-};
+serve<AnalysisRequest>({
+  now: {},
+  inTurn: async (request) => postToPage<AnalysisEvent>({ kind: 'result', id: request.id, payload: await answer(request) }),
+});

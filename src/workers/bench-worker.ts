@@ -16,15 +16,10 @@ import { buildGptDecoder } from '../bench/synthetic/gpt-graph';
 import { SYNTHETIC_SHAPES } from '../bench/synthetic/shapes';
 import { EXTERNAL_DATA_FILE } from '../bench/synthetic/onnx-builder';
 import { createEventYielder } from '../engine/yield';
-
-declare const self: DedicatedWorkerGlobalScope;
+import { postToPage, serve } from './serve';
 
 const cancelled = new Set<number>();
-let queue: Promise<void> = Promise.resolve();
-
-function post(event: BenchEvent): void {
-  self.postMessage(event);
-}
+const post = postToPage<BenchEvent>;
 
 const yieldToEvents = createEventYielder(50);
 
@@ -123,18 +118,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
   }
 }
 
-self.onmessage = (message: MessageEvent<BenchRequest>) => {
-  const request = message.data;
-  if (request.kind === 'cancel') {
-    cancelled.add(request.payload.target);
-    return;
-  }
-  queue = queue.then(() =>
-    bench(request.id, request.payload)
-      .catch((error: unknown) => {
-        const e = error instanceof Error ? error : new Error(String(error));
-        post({ kind: 'error', id: request.id, payload: { name: e.name, message: e.message } });
-      })
-      .finally(() => cancelled.delete(request.id)),
-  );
-};
+serve<BenchRequest, 'cancel'>({
+  now: { cancel: (request) => void cancelled.add(request.payload.target) },
+  inTurn: (request) => bench(request.id, request.payload).finally(() => cancelled.delete(request.id)),
+});

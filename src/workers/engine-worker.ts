@@ -1,29 +1,26 @@
 /// <reference lib="webworker" />
 /**
  * The engine's worker: a thin adapter from protocol messages to `Engine` calls. Requests run one at a
- * time, in order; only `abort` is handled the moment it arrives.
+ * time, in order; aborts and test hooks act the moment they arrive.
  */
 import { Engine } from '../engine/engine';
 import type { EngineEvent, EngineRequest } from '../core/protocol';
-import { toErrorInfo } from '../core/errors';
 import { createEventYielder } from '../engine/yield';
 import { browserModelSource } from '../models/model-source';
-
-declare const self: DedicatedWorkerGlobalScope;
+import { postToPage, serve } from './serve';
 
 const engine = new Engine(browserModelSource());
 const aborted = new Set<number>();
 /** Loads in progress, so an `abort` can cancel their download. */
 const loadControllers = new Map<number, AbortController>();
-let queue: Promise<void> = Promise.resolve();
-
-function post(event: EngineEvent): void {
-  self.postMessage(event);
-}
+const post = postToPage<EngineEvent>;
 
 const yieldToEvents = createEventYielder(4);
 
-async function handle(request: EngineRequest): Promise<void> {
+/** Handled the moment they arrive: an abort must reach the generation it stops. */
+type Immediate = 'abort' | 'debug-lose-device' | 'debug-fail-next-step';
+
+async function handle(request: Extract<EngineRequest, { kind: 'load' | 'generate' }>): Promise<void> {
   const { id } = request;
   try {
     switch (request.kind) {
@@ -44,37 +41,21 @@ async function handle(request: EngineRequest): Promise<void> {
         post({ kind: 'done', id, payload: result });
         break;
       }
-      case 'abort':
-        break;
     }
-  } catch (error) {
-    post({ kind: 'error', id, payload: toErrorInfo(error) });
   } finally {
     aborted.delete(id);
     loadControllers.delete(id);
   }
 }
 
-self.onmessage = (message: MessageEvent<EngineRequest>) => {
-  const request = message.data;
-  if (request.kind === 'abort') {
-    aborted.add(request.payload.target);
-    loadControllers.get(request.payload.target)?.abort();
-    return;
-  }
-  if (request.kind === 'debug-crash') {
-    setTimeout(() => {
-      throw new Error('crash requested by the debug hook');
-    });
-    return;
-  }
-  if (request.kind === 'debug-lose-device') {
-    void engine.debugLoseDevice().catch(() => undefined);
-    return;
-  }
-  if (request.kind === 'debug-fail-next-step') {
-    engine.debugFailNextStep(request.payload.message);
-    return;
-  }
-  queue = queue.then(() => handle(request));
-};
+serve<EngineRequest, Immediate>({
+  now: {
+    abort: (request) => {
+      aborted.add(request.payload.target);
+      loadControllers.get(request.payload.target)?.abort();
+    },
+    'debug-lose-device': () => void engine.debugLoseDevice().catch(() => undefined),
+    'debug-fail-next-step': (request) => engine.debugFailNextStep(request.payload.message),
+  },
+  inTurn: handle,
+});

@@ -6,31 +6,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AnalysisClient } from '../../src/clients/analysis-client';
 import { WorkerCrashedError } from '../../src/core/errors';
 import type { AnalysisEvent, AnalysisRequest, DecoderStepResult } from '../../src/core/analysis-protocol';
-
-class FakeWorker {
-  readonly posted: AnalysisRequest[] = [];
-  terminated = false;
-  onmessage: ((event: MessageEvent<AnalysisEvent>) => void) | null = null;
-  onerror: ((event: ErrorEvent) => void) | null = null;
-  onmessageerror: ((event: MessageEvent) => void) | null = null;
-  postMessage(message: AnalysisRequest): void {
-    this.posted.push(structuredClone(message));
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
-  reply(event: AnalysisEvent): void {
-    this.onmessage?.({ data: structuredClone(event) } as MessageEvent<AnalysisEvent>);
-  }
-}
+import { FakeWorker } from '../support/fake-worker';
 
 describe('AnalysisClient', () => {
-  let worker: FakeWorker;
+  let worker: FakeWorker<AnalysisRequest, AnalysisEvent>;
   let client: AnalysisClient;
   beforeEach(() => {
     vi.stubGlobal('Worker', class {});
     vi.stubGlobal('location', { href: 'http://localhost:5173/lab/' });
-    worker = new FakeWorker();
+    worker = new FakeWorker<AnalysisRequest, AnalysisEvent>();
     client = new AnalysisClient(() => worker as unknown as Worker);
   });
   afterEach(() => vi.unstubAllGlobals());
@@ -63,11 +47,15 @@ describe('AnalysisClient', () => {
   it('fails every pending call when the worker crashes, and starts a new worker next time', async () => {
     const a = client.decoderAttention([1]);
     const b = client.prefixChange('bert', [3, 4]);
-    worker.onerror?.({ message: 'out of memory' } as ErrorEvent);
+    const crashes: string[] = [];
+    client.onCrash = (detail) => crashes.push(detail);
+    worker.crash('out of memory');
     await expect(a).rejects.toBeInstanceOf(WorkerCrashedError);
     await expect(b).rejects.toThrow(/out of memory/);
     expect(worker.terminated).toBe(true);
-    const fresh = new FakeWorker();
+    // The panel loads its models again into the new worker on this call.
+    expect(crashes).toEqual(['out of memory']);
+    const fresh = new FakeWorker<AnalysisRequest, AnalysisEvent>();
     worker = fresh;
     void client.tokenize('decoder', 'x');
     expect(fresh.posted).toHaveLength(1);

@@ -27,6 +27,7 @@ const CASES: { error: errors.EngineError; keeps: string[] }[] = [
   { error: new errors.NoModelLoadedError(), keeps: [] },
   { error: new errors.WorkerUnavailableError(), keeps: ['Web Worker'] },
   { error: new errors.WorkerCrashedError('out of memory in worker'), keeps: ['out of memory in worker'] },
+  { error: new errors.BenchWorkerCrashedError('out of memory in worker'), keeps: ['out of memory in worker'] },
   { error: new errors.StorageQuotaError(5 * 1024 ** 2), keeps: ['5.0'] },
   { error: new errors.OfflineSaveError('onnx/model.onnx', 'disk error'), keeps: ['onnx/model.onnx', 'disk error'] },
   { error: new errors.DownloadCancelledError(), keeps: [] },
@@ -55,6 +56,12 @@ describe('engine errors in the page, English', () => {
       const info = JSON.parse(JSON.stringify(errors.toErrorInfo(error)));
       expect(errorText(info), error.name).toBe(error.message);
     }
+  });
+
+  it('every error class is listed under its own name, which types the names the page compares', () => {
+    const classes = Object.values(errors).filter((v) => typeof v === 'function' && v.prototype instanceof errors.EngineError);
+    expect(Object.values(errors.NAMED_ERRORS)).toHaveLength(classes.length);
+    for (const { error } of CASES) expect(errors.NAMED_ERRORS[error.name as errors.EngineErrorName], error.name).toBe(error.constructor);
   });
 
   it('the WebGPU fallback reasons read as the engine words them', () => {

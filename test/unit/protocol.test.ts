@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EngineClient } from '../../src/clients/engine-client';
 import { WorkerCrashedError, WorkerUnavailableError } from '../../src/core/errors';
 import { rejection } from '../support/rejection';
+import { FakeWorker, fakeWorkers } from '../support/fake-worker';
 import type {
   EngineEvent,
   EngineRequest,
@@ -13,36 +14,6 @@ import type {
   TokenPayload,
 } from '../../src/core/protocol';
 
-
-/** Stands in for the engine worker: records what the page posts and lets the test reply. */
-class FakeWorker {
-  readonly posted: EngineRequest[] = [];
-  terminated = false;
-  onmessage: ((event: MessageEvent<EngineEvent>) => void) | null = null;
-  onerror: ((event: ErrorEvent) => void) | null = null;
-  onmessageerror: ((event: MessageEvent) => void) | null = null;
-
-  postMessage(message: EngineRequest): void {
-    // Structured clone, as a real worker boundary would do.
-    this.posted.push(structuredClone(message));
-  }
-
-  terminate(): void {
-    this.terminated = true;
-  }
-
-  reply(event: EngineEvent): void {
-    this.onmessage?.({ data: structuredClone(event) } as MessageEvent<EngineEvent>);
-  }
-
-  crash(message: string): void {
-    this.onerror?.({ message } as ErrorEvent);
-  }
-
-  last(): EngineRequest {
-    return this.posted[this.posted.length - 1];
-  }
-}
 
 const SETTINGS: GenerationSettings = {
   maxNewTokens: 8,
@@ -76,14 +47,9 @@ const STATS: GenerationStats = {
   decodeTokensPerSecond: 50,
 };
 
-function setup(): { client: EngineClient; workers: FakeWorker[] } {
-  const workers: FakeWorker[] = [];
-  const client = new EngineClient(() => {
-    const worker = new FakeWorker();
-    workers.push(worker);
-    return worker as unknown as Worker;
-  });
-  return { client, workers };
+function setup() {
+  const { create, workers } = fakeWorkers<EngineRequest, EngineEvent>();
+  return { client: new EngineClient(create), workers };
 }
 
 describe('EngineClient without Web Workers', () => {
@@ -155,20 +121,6 @@ describe('EngineClient with a fake worker', () => {
     expect(tokens).toEqual([t1, t2]);
   });
 
-  it('events for one request do not reach another', async () => {
-    const { client, workers } = setup();
-    const a: string[] = [];
-    const b: string[] = [];
-    const ha = client.generate([], SETTINGS, (t) => a.push(t.text));
-    const hb = client.generate([], SETTINGS, (t) => b.push(t.text));
-    const worker = workers[0];
-    worker.reply({ kind: 'token', id: hb.id, payload: { text: 'B', tokenId: 1, stats: STATS } });
-    worker.reply({ kind: 'token', id: ha.id, payload: { text: 'A', tokenId: 1, stats: STATS } });
-    expect(a).toEqual(['A']);
-    expect(b).toEqual(['B']);
-    expect(workers).toHaveLength(1);
-  });
-
   it('an error event rejects with the worker error name and message', async () => {
     const { client, workers } = setup();
     const loaded = client.load({ modelUrl: 'x/', backend: 'webgpu' }, () => {});
@@ -214,24 +166,16 @@ describe('EngineClient with a fake worker', () => {
     expect(g1.id).not.toBe(g2.id);
   });
 
-  it('ignores replies to unknown or finished requests', async () => {
-    const { client, workers } = setup();
-    const handle = client.generate([], SETTINGS, () => {});
-    const result = { text: '', tokenIds: [], promptIds: [], reason: 'eos', seed: 1, stats: STATS } satisfies GenerationResult;
-    workers[0].reply({ kind: 'done', id: handle.id, payload: result });
-    await expect(handle.done).resolves.toEqual(result);
-    expect(() => {
-      workers[0].reply({ kind: 'error', id: handle.id, payload: { name: 'X', message: 'late' } });
-      workers[0].reply({ kind: 'token', id: 9999, payload: { text: 'x', tokenId: 1, stats: STATS } });
-    }).not.toThrow();
-  });
-
   it('a worker crash rejects every pending call with WorkerCrashedError; the next request starts a new worker', async () => {
     const { client, workers } = setup();
+    const crashes: string[] = [];
+    client.onCrash = (detail) => crashes.push(detail);
     const load = client.load({ modelUrl: 'm/', backend: 'wasm' }, () => {});
     const gen = client.generate([], SETTINGS, () => {});
     const first = workers[0];
     first.crash('out of memory in worker');
+    // The app reloads the model on this call.
+    expect(crashes).toEqual(['out of memory in worker']);
 
     for (const promise of [load, gen.done]) {
       const error = await rejection(promise);
@@ -250,17 +194,32 @@ describe('EngineClient with a fake worker', () => {
     await expect(again.done).rejects.toThrow('No model is loaded yet.');
   });
 
-  it('a crash without a message still gives a readable error', async () => {
+  it('restart and dispose fail pending calls and end the worker, without reporting a crash', async () => {
     const { client, workers } = setup();
+    const crashes: string[] = [];
+    client.onCrash = (detail) => crashes.push(detail);
     const gen = client.generate([], SETTINGS, () => {});
-    workers[0].crash('');
-    await expect(gen.done).rejects.toThrow(/worker error/);
+    client.restart('the GPU device was lost');
+    await expect(gen.done).rejects.toThrow(/the GPU device was lost/);
+    expect(workers[0].terminated).toBe(true);
+    const next = client.generate([], SETTINGS, () => {});
+    expect(workers).toHaveLength(2);
+    client.dispose();
+    await expect(next.done).rejects.toBeInstanceOf(WorkerCrashedError);
+    expect(workers[1].terminated).toBe(true);
+    expect(crashes).toEqual([]);
   });
 
-  it('dispose terminates the worker', () => {
+  it('cancelLoad aborts the load in flight, and nothing once it has finished', async () => {
     const { client, workers } = setup();
-    client.generate([], SETTINGS, () => {}).done.catch(() => {});
-    client.dispose();
-    expect(workers[0].terminated).toBe(true);
+    const load = client.load({ modelUrl: 'm/', backend: 'wasm' }, () => {});
+    const loadId = workers[0].last().id;
+    client.cancelLoad();
+    expect(workers[0].last()).toMatchObject({ kind: 'abort', payload: { target: loadId } });
+    workers[0].reply({ kind: 'error', id: loadId, payload: { name: 'DownloadCancelledError', message: 'Download cancelled.' } });
+    await expect(load).rejects.toMatchObject({ name: 'DownloadCancelledError' });
+    const posted = workers[0].posted.length;
+    client.cancelLoad();
+    expect(workers[0].posted).toHaveLength(posted);
   });
 });

@@ -9,10 +9,24 @@ import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
 
 let client: AnalysisClient | null = null;
 const loads = new Map<string, Promise<AnalysisModelInfo>>();
+const crashListeners = new Set<() => void>();
 
 export function analysisClient(): AnalysisClient {
-  client ??= new AnalysisClient();
+  if (!client) {
+    client = new AnalysisClient();
+    // The dead worker took its models with it: forget them, so the next loads go to the new worker.
+    client.onCrash = () => {
+      loads.clear();
+      for (const listener of crashListeners) listener();
+    };
+  }
   return client;
+}
+
+/** Calls `listener` after the analysis worker died (its models are gone); returns the unsubscribe. */
+export function onAnalysisCrash(listener: () => void): () => void {
+  crashListeners.add(listener);
+  return () => crashListeners.delete(listener);
 }
 
 const FOLDERS: Record<ModelSlot, string> = { decoder: 'tl-gpt', bert: 'tl-bert', ernie: 'tl-ernie' };
@@ -26,7 +40,9 @@ export function loadSlot(slot: ModelSlot, backend: BackendPreference, wasmThread
     const model = EMBEDDED_MODELS.find((m) => m.id === FOLDERS[slot])!;
     load = analysisClient().load({ slot, modelUrl: embeddedModelUrl(model), backend, wasmThreads });
     // A failed load may succeed later (the files were still being written): do not remember it.
-    load.catch(() => loads.delete(key));
+    load.catch(() => {
+      if (loads.get(key) === load) loads.delete(key);
+    });
     loads.set(key, load);
   }
   return load;

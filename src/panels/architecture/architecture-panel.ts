@@ -11,7 +11,7 @@ import { localized, msg, str } from '@lit/localize';
 import type { AnalysisModelInfo, AttentionMaps, ModelSlot, TokenizedText } from '../../core/analysis-protocol';
 import type { BackendPreference } from '../../core/protocol';
 import { describeError } from '../../i18n/engine-text';
-import { analysisClient, loadSlot } from './analysis-session';
+import { analysisClient, loadSlot, onAnalysisCrash } from './analysis-session';
 import type { CacheSample } from './next-token';
 import type { EmbeddedPoint } from './scale-view';
 import type { RunningModel } from './compute-calculator';
@@ -69,6 +69,9 @@ export class ArchitecturePanel extends LitElement {
   @state() private slide = 0;
   @state() private runError: string | null = null;
   private analysisRun = 0;
+  /** The three models are being loaded (a crash meanwhile is reported by the load, not answered by another). */
+  private loading = false;
+  private stopCrashWatch: (() => void) | null = null;
 
   static override styles = [buttonStyles, css`
     :host { display: block; }
@@ -108,16 +111,25 @@ export class ArchitecturePanel extends LitElement {
     super.connectedCallback();
     document.addEventListener('keydown', this.onKey);
     document.addEventListener('fullscreenchange', this.onFullscreen);
+    // A crashed worker is replaced on the next request; load the models into it again, as the chat does.
+    // Not when it died loading them: that would crash again, and the load's errors say why.
+    this.stopCrashWatch = onAnalysisCrash(() => {
+      if (this.loading) return;
+      this.models = { decoder: null, bert: null, ernie: null };
+      void this.loadModels();
+    });
     void this.loadModels();
   }
 
   override disconnectedCallback(): void {
     document.removeEventListener('keydown', this.onKey);
     document.removeEventListener('fullscreenchange', this.onFullscreen);
+    this.stopCrashWatch?.();
     super.disconnectedCallback();
   }
 
   private async loadModels(): Promise<void> {
+    this.loading = true;
     this.loadErrors = [];
     const slots: ModelSlot[] = ['decoder', 'bert', 'ernie'];
     await Promise.all(
@@ -130,6 +142,7 @@ export class ArchitecturePanel extends LitElement {
         }
       }),
     );
+    this.loading = false;
     await this.analyse();
   }
 
@@ -160,7 +173,7 @@ export class ArchitecturePanel extends LitElement {
       const encoderChange = encoder && encoderIds.length > 2 ? (await client.prefixChange(encoder.slot, encoderIds)).maxAbsChange : null;
       if (run === this.analysisRun) this.prefixChange = { decoder: decoderChange, encoder: encoderChange };
     } catch (error) {
-      if (run === this.analysisRun) this.runError = (error as Error).message;
+      if (run === this.analysisRun) this.runError = describeError(error);
     }
   }
 

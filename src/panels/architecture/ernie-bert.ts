@@ -7,6 +7,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { AnalysisClient } from '../../clients/analysis-client';
+import { describeError } from '../../i18n/engine-text';
 import type { AnalysisModelInfo } from '../../core/analysis-protocol';
 import { phraseUnits, positions, unitAt, type Span } from './masking-units';
 import type { PickDetail } from './token-picker';
@@ -93,7 +94,7 @@ export class ErnieBert extends LitElement {
         this.error = null;
       }
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = describeError(error);
     }
   }
 

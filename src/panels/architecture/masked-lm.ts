@@ -6,6 +6,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { AnalysisClient } from '../../clients/analysis-client';
+import { describeError } from '../../i18n/engine-text';
 import type { AnalysisModelInfo, MaskPrediction } from '../../core/analysis-protocol';
 import type { PickDetail } from './token-picker';
 import './token-picker';
@@ -62,7 +63,7 @@ export class MaskedLm extends LitElement {
         this.error = null;
       }
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = describeError(error);
     }
   }
 

@@ -8,6 +8,7 @@ import { buttonStyles } from '../../styles/buttons';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { AnalysisClient } from '../../clients/analysis-client';
+import { describeError } from '../../i18n/engine-text';
 import { sampleIndex, softmaxWithTemperature, topK } from '../../core/distribution';
 import { createRng } from '../../core/rng';
 
@@ -73,7 +74,7 @@ export class NextToken extends LitElement {
       const sample: CacheSample = { tokens: result.cacheTokens, bytes: result.cacheBytes, stepMs: result.stepMs, fed: ids.length };
       this.dispatchEvent(new CustomEvent<{ sample: CacheSample; reset: boolean }>('cache-step', { detail: { sample, reset }, bubbles: true, composed: true }));
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = describeError(error);
     } finally {
       this.busy = false;
     }

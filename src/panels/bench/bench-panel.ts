@@ -7,7 +7,8 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { Backend } from '../../core/protocol';
-import { BENCH_WORKER_CRASHED, BenchClient } from '../../clients/bench-client';
+import { BenchClient } from '../../clients/bench-client';
+import { describeError } from '../../i18n/engine-text';
 import type { BenchProgress, ModelDescription } from '../../bench/protocol';
 import type { BackendResult, ModelSource, SkippedContender } from '../../bench/types';
 import { NO_WEBGPU_ADAPTER, NO_WEBGPU_API, readEnvironment, type BenchEnvironment } from '../../bench/environment';
@@ -96,8 +97,14 @@ export class BenchPanel extends LitElement {
   @state() private cancelled = false;
   /** Memory of the page and its workers after the run, where the browser measures it (cross-origin isolated Chrome). */
   @state() private pageMemoryBytes: number | null = null;
-  private client: BenchClient | null = null;
+  private benchClient: BenchClient | null = null;
   private runId: number | null = null;
+
+  /** The worker's client, started with the first run (public for the ?debug=1 crash hook of the tests). */
+  get client(): BenchClient {
+    this.benchClient ??= new BenchClient();
+    return this.benchClient;
+  }
 
   /** The last finished run with every sample, for `npm run bench` (the JSON export keeps summaries only). */
   get outcome(): { model: ModelDescription; results: BackendResult[]; skipped: SkippedContender[] } | null {
@@ -131,8 +138,8 @@ export class BenchPanel extends LitElement {
   }
 
   override disconnectedCallback(): void {
-    this.client?.dispose();
-    this.client = null;
+    this.benchClient?.dispose();
+    this.benchClient = null;
     super.disconnectedCallback();
   }
 
@@ -167,7 +174,6 @@ export class BenchPanel extends LitElement {
       return;
     }
     history.replaceState(null, '', this.shareUrl());
-    this.client ??= new BenchClient();
     this.running = true;
     this.error = null;
     this.cancelled = false;
@@ -194,8 +200,8 @@ export class BenchPanel extends LitElement {
       window.dispatchEvent(new CustomEvent<BenchReport>('tl-bench-report', { detail: this.report }));
       void this.measureMemory();
     } catch (error) {
-      const { name, message } = error as Error;
-      this.error = name === BENCH_WORKER_CRASHED ? msg(str`The benchmark worker crashed: ${message}`) : `${name}: ${message}`;
+      // Named errors (a download that failed, a crashed worker) in the page's language.
+      this.error = describeError(error);
     } finally {
       this.running = false;
       this.runId = null;
@@ -229,7 +235,7 @@ export class BenchPanel extends LitElement {
   }
 
   private cancel(): void {
-    if (this.runId !== null) this.client?.cancel(this.runId);
+    if (this.runId !== null) this.benchClient?.cancel(this.runId);
   }
 
   private download(kind: 'json' | 'csv' | 'md'): void {
