@@ -158,6 +158,25 @@ test('a streaming reply keeps its finished blocks and shows a half-written code 
   expect(result).toEqual({ kept: true, partial: 'let a\n', headingText: 'Title' });
 });
 
+test('the plain-text setting still works when the browser refuses storage', async ({ page, backend, modelServer }) => {
+  await page.addInitScript(() => {
+    const refuse = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    Storage.prototype.setItem = refuse;
+    Storage.prototype.getItem = refuse;
+  });
+  const url = scriptedModel(modelServer, 'md-no-storage', ['**bold**']);
+  await openApp(page, { model: url, backend, temperature: 0, max_new_tokens: 1 });
+  await chat(page, 'Zoo');
+  const reply = page.locator('[data-role=assistant]');
+  await expect(reply.locator('strong')).toHaveText('bold');
+  await page.getByLabel('Show replies as plain text').check();
+  await expect(reply.locator('p.content')).toHaveText('**bold**');
+  await page.getByLabel('Show replies as plain text').uncheck();
+  await expect(reply.locator('strong')).toHaveText('bold');
+});
+
 test('an empty reply and a reply cut at max new tokens say so, in English and in Chinese', async ({ page, backend, modelServer }) => {
   // The first token the model picks after "Zoo" is made an end-of-sequence token.
   const url = scriptedModel(modelServer, 'eos-first', [], [ZOO.new_ids[0]]);
