@@ -32,7 +32,6 @@ export function corruptCopyText(reason: CorruptCopy): string {
   }
 }
 
-/** The note under a reply that stopped for a reason the user should know; null for the ordinary ones. */
 /** What the reply looked like, for the notes that explain an empty or cut reply. */
 export interface ReplyShape {
   /** Nothing but whitespace was written. */
@@ -41,6 +40,7 @@ export interface ReplyShape {
   maxNewTokens?: number;
 }
 
+/** The note under a reply that stopped for a reason the user should know; null for the ordinary ones. */
 export function stopNoteText(reason: StopReason | undefined, contextLength: number | undefined, reply: ReplyShape = {}): string | null {
   if (reason === 'aborted') return msg('Stopped by you.');
   if (reason === 'context') return msg(str`Stopped at the model's context limit of ${contextLength ?? '?'} tokens. Start a new chat to continue.`);
