@@ -121,6 +121,11 @@ export class TransformerLabApp extends LitElement {
       if (wasPending && !this.model && this.loadState.status !== 'loading') void this.load(null, this.url.backend);
     });
     this.addEventListener('cancel-download', () => this.client?.cancelLoad());
+    // A panel's link to another tab (e.g. the chat's "Real chat models are in the Models tab"); focus follows.
+    this.addEventListener('show-panel', (e) => {
+      const panel = this.panels.find((p) => p.id === (e as CustomEvent<string>).detail);
+      if (panel) this.select(panel, true);
+    });
     this.client.onCrash = () => void this.recover('WorkerCrashedError' satisfies EngineErrorName);
     this.addEventListener('engine-error', (e) => void this.recover((e as CustomEvent<{ name: string }>).detail.name));
     void this.start();

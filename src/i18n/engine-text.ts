@@ -32,10 +32,24 @@ export function corruptCopyText(reason: CorruptCopy): string {
   }
 }
 
+/** What the reply looked like, for the notes that explain an empty or cut reply. */
+export interface ReplyShape {
+  /** Nothing but whitespace was written. */
+  empty?: boolean;
+  /** The max new tokens setting the reply ran with. */
+  maxNewTokens?: number;
+}
+
 /** The note under a reply that stopped for a reason the user should know; null for the ordinary ones. */
-export function stopNoteText(reason: StopReason | undefined, contextLength: number | undefined): string | null {
+export function stopNoteText(reason: StopReason | undefined, contextLength: number | undefined, reply: ReplyShape = {}): string | null {
   if (reason === 'aborted') return msg('Stopped by you.');
   if (reason === 'context') return msg(str`Stopped at the model's context limit of ${contextLength ?? '?'} tokens. Start a new chat to continue.`);
+  if (reason === 'max-tokens') {
+    return msg(str`Cut off at the limit of ${reply.maxNewTokens ?? '?'} new tokens. For longer replies, raise "Max new tokens" in the generation settings below.`);
+  }
+  // An empty bubble would look like a broken page: say what happened instead.
+  if (reason === 'eos' && reply.empty) return msg('The model ended its reply without writing anything.');
+  if (reason === 'stop-string' && reply.empty) return msg('The reply began with one of your stop strings, so nothing is shown.');
   return null;
 }
 

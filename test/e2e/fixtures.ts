@@ -83,7 +83,8 @@ export async function chat(page: Page, text: string): Promise<{ text: string; to
 export async function readReply(page: Page, index: number) {
   const reply = page.locator('[data-role=assistant]').nth(index);
   return {
-    text: (await reply.locator('.content').textContent()) ?? '',
+    // What the model wrote, as the engine gave it; the page may show it rendered as Markdown.
+    text: (await reply.getAttribute('data-text')) ?? '',
     tokenIds: JSON.parse((await reply.getAttribute('data-token-ids')) ?? '[]') as number[],
     reason: (await reply.getAttribute('data-stop-reason')) ?? '',
   };

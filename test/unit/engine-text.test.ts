@@ -96,5 +96,10 @@ describe('engine errors in the page, Chinese', () => {
     expect(stopNoteText('context', 512)).toContain('512');
     expect(stopNoteText('aborted', 512)).toMatch(HAN);
     expect(stopNoteText('eos', 512)).toBeNull();
+    expect(stopNoteText('eos', 512, { empty: true })).toMatch(HAN);
+    expect(stopNoteText('stop-string', 512, { empty: true })).toMatch(HAN);
+    expect(stopNoteText('stop-string', 512, { empty: false })).toBeNull();
+    expect(stopNoteText('max-tokens', 512, { maxNewTokens: 7 })).toMatch(HAN);
+    expect(stopNoteText('max-tokens', 512, { maxNewTokens: 7 })).toContain('7');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The chat: streaming replies, Stop (or Esc), New chat, Enter to send and Shift+Enter for a newline.
- * Model output is bound as text, never as markup, so nothing a model writes can run in the page.
+ * Replies are shown as sanitized Markdown (markdown-view.ts: no HTML, no script, no remote request),
+ * or as plain text when the user prefers; what the user types is always bound as text.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { buttonStyles } from '../../styles/buttons';
@@ -13,6 +14,9 @@ import { errorText, stopNoteText } from '../../i18n/engine-text';
 import { formatRate } from '../format';
 import './chat-settings';
 import './conversations-bar';
+import './markdown-view';
+import { DEFAULT_MODEL_PARAMETERS, formatParameters, isDefaultModel } from './embedded-model';
+import { loadPlainTextReplies, savePlainTextReplies } from './reply-format';
 import {
   exportConversations, importConversations, loadConversations, loadDraft, messagesForModel, newConversation, saveConversations, saveDraft,
   type ConversationsState,
@@ -23,6 +27,8 @@ interface Turn extends ChatMessage {
   reason?: StopReason;
   /** The model's context length when the reply stopped, for the note under it. */
   contextLength?: number;
+  /** The max new tokens setting the reply ran with, for the note when it was cut there. */
+  maxNewTokens?: number;
   streaming?: boolean;
 }
 
@@ -43,6 +49,8 @@ export class ChatPanel extends LitElement {
   /** Saved conversations; the active one is what `turns` shows. */
   @state() private conversations: ConversationsState = loadConversations();
   @state() private conversationsNote: string | null = null;
+  /** Replies as the model's plain text instead of rendered Markdown (a remembered choice). */
+  @state() private plainText = loadPlainTextReplies();
   @query('textarea') private input!: HTMLTextAreaElement;
   @query('.log') private log!: HTMLElement;
 
@@ -53,6 +61,25 @@ export class ChatPanel extends LitElement {
     .turn { margin: 0 0 0.75rem; }
     .role { font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); }
     .content { white-space: pre-wrap; word-break: break-word; margin: 0.15rem 0 0; }
+    tl-markdown.content { display: block; white-space: normal; }
+    tl-markdown .md-block > :first-child { margin-top: 0; }
+    tl-markdown .md-block > :last-child { margin-bottom: 0.4rem; }
+    tl-markdown p, tl-markdown li { white-space: pre-wrap; }
+    tl-markdown h1, tl-markdown h2, tl-markdown h3, tl-markdown h4 { font-size: 1.05rem; margin: 0.6rem 0 0.3rem; }
+    tl-markdown h1 { font-size: 1.2rem; }
+    tl-markdown pre { margin: 0; padding: 0.5rem 0.6rem; overflow-x: auto; background: var(--field); border: 1px solid var(--border); border-radius: 6px; }
+    tl-markdown code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; }
+    tl-markdown :not(pre) > code { background: var(--field); padding: 0 0.25em; border-radius: 4px; }
+    tl-markdown .code-block { position: relative; margin: 0.4rem 0; }
+    tl-markdown button.copy { position: absolute; top: 0.3rem; right: 0.3rem; font-size: 0.75rem; padding: 0.1rem 0.5rem; }
+    tl-markdown .copy-status { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+    tl-markdown table { border-collapse: collapse; margin: 0.4rem 0; display: block; overflow-x: auto; }
+    tl-markdown th, tl-markdown td { border: 1px solid var(--border); padding: 0.2rem 0.5rem; }
+    tl-markdown blockquote { margin: 0.4rem 0; padding-left: 0.75rem; border-left: 3px solid var(--border); color: var(--muted); }
+    tl-markdown a { color: var(--accent); }
+    .model-note { font-size: 0.85rem; color: var(--muted); margin: 0; }
+    button.link { padding: 0; border: none; background: none; color: var(--accent); text-decoration: underline; font-size: inherit; }
+    .display { font-size: 0.8rem; color: var(--muted); display: flex; align-items: center; gap: 0.3rem; }
     .user .content { color: var(--user); }
     .stop-note { font-size: 0.8rem; color: var(--muted); }
     .composer { display: flex; gap: 0.5rem; align-items: stretch; }
@@ -168,7 +195,7 @@ export class ChatPanel extends LitElement {
     const history: ChatMessage[] = this.turns.map(({ role, content }) => ({ role, content }));
     // The system prompt goes first; the chat template decides how (or whether) the model sees it.
     const messages: ChatMessage[] = messagesForModel({ system: this.activeConversation.system, messages: history }, [{ role: 'user', content: text }]);
-    const reply: Turn = { role: 'assistant', content: '', streaming: true, tokenIds: [] };
+    const reply: Turn = { role: 'assistant', content: '', streaming: true, tokenIds: [], maxNewTokens: this.settings.maxNewTokens };
     this.turns = [...this.turns, { role: 'user', content: text }, reply];
     this.draft = '';
     const handle = this.client.generate(messages, this.settings, (token) => {
@@ -224,15 +251,41 @@ export class ChatPanel extends LitElement {
   }
 
   protected override updated(): void {
+    this.scrollToEnd();
+  }
+
+  /** Also after a Markdown reply renders (a frame after the update), so the newest line stays in view. */
+  private scrollToEnd(): void {
     if (this.log) this.log.scrollTop = this.log.scrollHeight;
   }
 
+  private setPlainText(plain: boolean): void {
+    this.plainText = plain;
+    savePlainTextReplies(plain);
+  }
+
+  private showModelsTab(): void {
+    this.dispatchEvent(new CustomEvent('show-panel', { detail: 'models', bubbles: true, composed: true }));
+  }
+
+  /** Until another model is loaded: what the embedded model is, and where real chat models are. */
+  private renderDefaultModelNote() {
+    if (!this.model || !isDefaultModel(this.model.url)) return nothing;
+    const about = DEFAULT_MODEL_PARAMETERS
+      ? msg(str`${this.model.name} is a ${formatParameters(DEFAULT_MODEL_PARAMETERS)}-parameter teaching model that writes fortune-like text, not an assistant.`)
+      : msg(str`${this.model.name} is a tiny teaching model that writes fortune-like text, not an assistant.`);
+    return html`<p class="model-note" data-testid="default-model-note">${about}
+      <button class="link" @click=${this.showModelsTab}>${msg('Real chat models are in the Models tab.')}</button></p>`;
+  }
+
   private renderTurn(turn: Turn) {
-    const stopNote = stopNoteText(turn.reason, turn.contextLength);
+    const empty = !turn.streaming && turn.content.trim() === '';
+    const stopNote = stopNoteText(turn.reason, turn.contextLength, { empty, maxNewTokens: turn.maxNewTokens });
+    const markdown = turn.role === 'assistant' && !this.plainText;
     return html`<div class="turn ${turn.role}" data-role=${turn.role} data-token-ids=${turn.tokenIds ? JSON.stringify(turn.tokenIds) : nothing}
-        data-stop-reason=${turn.reason ?? nothing} data-streaming=${turn.streaming ? 'true' : 'false'}>
+        data-stop-reason=${turn.reason ?? nothing} data-streaming=${turn.streaming ? 'true' : 'false'} data-text=${turn.content}>
       <div class="role">${turn.role === 'user' ? msg('You') : (this.model?.name ?? msg('Model'))}</div>
-      <p class="content">${turn.content}</p>
+      ${markdown ? html`<tl-markdown class="content" .text=${turn.content}></tl-markdown>` : html`<p class="content">${turn.content}</p>`}
       ${stopNote ? html`<div class="stop-note" data-testid="stop-note">${stopNote}</div>` : nothing}
     </div>`;
   }
@@ -260,7 +313,8 @@ export class ChatPanel extends LitElement {
         @conversations-import=${(e: CustomEvent<string>) => this.importConversations(e.detail)}
         @system-change=${(e: CustomEvent<string>) => this.updateConversations({ ...this.activeConversation, system: e.detail, updatedAt: Date.now() })}
       ></tl-conversations-bar>
-      <div class="log" role="log" aria-label=${msg('Conversation')} aria-live="polite">
+      ${this.renderDefaultModelNote()}
+      <div class="log" role="log" aria-label=${msg('Conversation')} aria-live="polite" @markdown-rendered=${this.scrollToEnd}>
         ${this.turns.length ? this.turns.map((t) => this.renderTurn(t)) : html`<p class="empty">${this.model ? msg(str`Say something to ${this.model.name}. Mode: ${mode}.`) : msg('Waiting for a model…')}</p>`}
       </div>
       ${this.error ? html`<div class="error" role="alert" data-testid="chat-error" data-error-name=${this.error.name}>${errorText(this.error)}</div>` : nothing}
@@ -275,6 +329,8 @@ export class ChatPanel extends LitElement {
         </div>
       </div>
       <div class="hint">${msg('Enter sends · Shift+Enter new line · Esc stops')}</div>
+      <label class="display"><input type="checkbox" name="plainText" .checked=${this.plainText}
+        @change=${(e: Event) => this.setPlainText((e.target as HTMLInputElement).checked)} />${msg('Show replies as plain text')}</label>
       ${this.renderStats()}
       <tl-chat-settings .settings=${this.settings} .lastSeed=${this.lastSeed}></tl-chat-settings>
     `;
