@@ -3,17 +3,22 @@
  * chat, models, benchmark or architecture panels (text, labels, titles, placeholders), nor on the benchmark's
  * results after a tiny run; the choice survives a reload, and English comes back.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { REPO_ROOT } from '../support/paths';
-import { appMessages } from '../support/i18n-extract';
-import { ZH_HANS } from '../../src/i18n/zh-Hans-catalog';
+import { parseXliff } from '../../scripts/i18n/xliff';
+
+/** Every message of the app (`{0}` for expressions) → its Chinese, from the XLIFF lit-localize builds from. */
+const ZH_HANS: Readonly<Record<string, string>> = Object.fromEntries(
+  parseXliff(readFileSync(path.join(REPO_ROOT, 'xliff/zh-Hans.xlf'), 'utf8')).map((u) => [u.source, u.target ?? u.source]),
+);
 
 /** English fragments that must not be visible in Chinese: whole messages, and long parts of templates. */
 function englishFragments(): string[] {
   const fragments = new Set<string>();
-  for (const source of appMessages(path.join(REPO_ROOT, 'src')).keys()) {
+  for (const source of Object.keys(ZH_HANS)) {
     if (ZH_HANS[source] === source) continue;
     for (const part of source.split(/\{\d+\}/)) {
       const text = part.trim();

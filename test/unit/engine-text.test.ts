@@ -69,7 +69,7 @@ describe('engine errors in the page, English', () => {
 describe('engine errors in the page, Chinese', () => {
   beforeAll(async () => {
     vi.stubGlobal('window', new EventTarget()); // @lit/localize announces locale changes on window
-    const { setLocale } = configureLocalization({ sourceLocale: 'en', targetLocales: ['zh-Hans'], loadLocale: () => import('../../src/i18n/zh-Hans') });
+    const { setLocale } = configureLocalization({ sourceLocale: 'en', targetLocales: ['zh-Hans'], loadLocale: () => import('../../src/i18n/generated/locales/zh-Hans') });
     await setLocale('zh-Hans');
   });
 
