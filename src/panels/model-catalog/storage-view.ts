@@ -17,7 +17,8 @@ export class StorageView extends LitElement {
   @state() private models: CachedModel[] | null = null;
   @state() private estimate: { usage: number; quota: number } | null = null;
   @state() private persisted: boolean | null = null;
-  @state() private note: string | null = null;
+  /** The outcome of the last action, worded at render time so that switching the language re-words it. */
+  @state() private note: (() => string) | null = null;
 
   static override styles = css`
     :host { display: block; }
@@ -47,7 +48,7 @@ export class StorageView extends LitElement {
   private async deleteModel(model: CachedModel): Promise<void> {
     const cache = await ModelCache.open();
     await cache?.deleteModel(model.folderUrl);
-    this.note = msg('Deleted from the browser cache.');
+    this.note = () => msg('Deleted from the browser cache.');
     await this.refresh();
   }
 
@@ -55,8 +56,8 @@ export class StorageView extends LitElement {
     const granted = await navigator.storage.persist();
     this.persisted = granted;
     this.note = granted
-      ? msg('The browser will keep the cached models when space runs low.')
-      : msg('The browser declined persistent storage (it decides from site engagement); cached models may be evicted when space runs low.');
+      ? () => msg('The browser will keep the cached models when space runs low.')
+      : () => msg('The browser declined persistent storage (it decides from site engagement); cached models may be evicted when space runs low.');
   }
 
   override render() {
@@ -88,7 +89,7 @@ export class StorageView extends LitElement {
             : nothing}
         <button @click=${() => this.refresh()}>${msg('Refresh')}</button>
       </div>
-      ${this.note ? html`<p class="muted" role="status">${this.note}</p>` : nothing}
+      ${this.note ? html`<p class="muted" role="status">${this.note()}</p>` : nothing}
     `;
   }
 }
