@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-*/', 'node_modules/', 'models/train/', 'test-results/', 'playwright-report/'] },
+  { ignores: ['dist/', 'dist-*/', 'node_modules/', 'models/train/', 'test-results/', 'playwright-report/', 'src/i18n/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

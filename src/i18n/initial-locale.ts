@@ -1,7 +1,8 @@
 /** Which language the app starts in; kept apart from locale.ts so tests can use it without configuring @lit/localize. */
 
-export const LOCALES = ['en', 'zh-Hans'] as const;
-export type Locale = (typeof LOCALES)[number];
+import type { allLocales } from './generated/locale-codes';
+
+export type Locale = (typeof allLocales)[number];
 
 /** The language the app should start in. */
 export function initialLocale(stored: string | null, browserLanguages: readonly string[]): Locale {

@@ -5,16 +5,17 @@
  */
 import { configureLocalization } from '@lit/localize';
 import { initialLocale, type Locale } from './initial-locale';
+import { sourceLocale, targetLocales } from './generated/locale-codes';
 
 export type { Locale };
 
 const STORAGE_KEY = 'tl-locale';
 
 const { getLocale, setLocale } = configureLocalization({
-  sourceLocale: 'en',
-  targetLocales: ['zh-Hans'],
-  // Bundled, not fetched: the lecture hall may be offline.
-  loadLocale: () => import('./zh-Hans'),
+  sourceLocale,
+  targetLocales,
+  // Bundled, not fetched: the lecture hall may be offline. Made by `npm run i18n:build` from xliff/.
+  loadLocale: () => import('./generated/locales/zh-Hans'),
 });
 
 function readStored(): string | null {

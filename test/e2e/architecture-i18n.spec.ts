@@ -1,19 +1,26 @@
 /**
- * The language switch: after choosing 中文, no English message of the app's catalog is left on the
- * chat, models, benchmark or architecture panels (text, labels, titles, placeholders), nor on the benchmark's
- * results after a tiny run; the choice survives a reload, and English comes back.
+ * The language switch: after choosing 中文, no English message of the app is left on the chat, models,
+ * benchmark or architecture panels (text, labels, titles, placeholders), nor on the benchmark's results
+ * after a tiny run; no run of two English words is left anywhere but in names (issue 14, "no English
+ * left in 中文"); an error already shown is worded again; the choice survives a reload, and English
+ * comes back.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { REPO_ROOT } from '../support/paths';
-import { appMessages } from '../support/i18n-extract';
-import { ZH_HANS } from '../../src/i18n/zh-Hans-catalog';
+import { parseXliff } from '../../scripts/i18n/xliff';
+
+/** Every message of the app (`{0}` for expressions) → its Chinese, from the XLIFF lit-localize builds from. */
+const ZH_HANS: Readonly<Record<string, string>> = Object.fromEntries(
+  parseXliff(readFileSync(path.join(REPO_ROOT, 'xliff/zh-Hans.xlf'), 'utf8')).map((u) => [u.source, u.target ?? u.source]),
+);
 
 /** English fragments that must not be visible in Chinese: whole messages, and long parts of templates. */
 function englishFragments(): string[] {
   const fragments = new Set<string>();
-  for (const source of appMessages(path.join(REPO_ROOT, 'src')).keys()) {
+  for (const source of Object.keys(ZH_HANS)) {
     if (ZH_HANS[source] === source) continue;
     for (const part of source.split(/\{\d+\}/)) {
       const text = part.trim();
@@ -139,4 +146,93 @@ test('the language switch turns every interface string Chinese, and back', async
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('button', { name: 'New chat' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+});
+
+/** Two English words in a row ("New chat", "embedded decoder"): the sign of a sentence left untranslated. */
+const ENGLISH_RUN = /[A-Za-z][A-Za-z'-]+[ \u00a0]+[A-Za-z][A-Za-z'-]+/g;
+/** What stays English in the Chinese interface: names (of the app, the Hub, licenses, GPUs) and file names. */
+const NAMES = [/Transformer Lab/g, /Hugging Face/g, /Llama [\d.]+ Community License/g, /NVIDIA RTX/g, /[\w./-]+\.(?:json|onnx|onnx_data|csv|md)\b/g];
+/**
+ * English that other work of this round removes (reported to the lead): remove an entry once it is gone,
+ * the test says so. The architecture panel's sentence is the lecturer's text, but its default should
+ * follow the language (issue 14).
+ */
+const LEFT_ELSEWHERE: { text: RegExp; where: string }[] = [
+  { text: /^New chat$/, where: 'src/panels/chat/conversations-store.ts: conversationTitle() of an empty conversation' },
+  { text: /^TL-GPT \(embedded decoder\)$/, where: 'src/models/catalog.ts: EMBEDDED_MODELS labels, shown in the model and benchmark suggestions' },
+  { text: /As Mark Twain|The best way to/, where: 'src/panels/architecture/architecture-panel.ts: SAMPLES, the default sentence' },
+];
+// Model output, what the user typed, the tokens of the sentence under study and the machine's own description are data.
+const USER_DATA = '.content, [data-tokens], .tok, .token, tl-token-picker, tl-mask-grid, [data-testid=bench-environment] dd';
+
+/** The choices of every visible <select> and every <datalist> (the suggestions under a field), through shadow roots. */
+async function optionTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const visit = (root: Document | ShadowRoot) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.shadowRoot) visit(el.shadowRoot);
+        if ((el instanceof HTMLSelectElement && el.checkVisibility()) || el instanceof HTMLDataListElement) {
+          for (const option of el.querySelectorAll('option')) if (option.text.trim()) out.push(option.text.trim());
+        }
+      }
+    };
+    visit(document);
+    return out;
+  });
+}
+
+/** The runs of English words left once names are taken out, with the text they are in. */
+function englishRuns(strings: string[]): string[] {
+  return [...new Set(strings)].filter((text) => NAMES.reduce((rest, name) => rest.replace(name, ' '), text).match(ENGLISH_RUN));
+}
+
+test('the Chinese interface of every panel has no run of English words but names, with the embedded model loaded', async ({ page, backend }) => {
+  test.skip(backend === 'webgpu', 'the interface language does not depend on the backend');
+  const seen: string[] = [];
+  const check = async (what: string) => {
+    const strings = [...(await visibleStrings(page, USER_DATA)), ...(await optionTexts(page))];
+    expect(strings.length, `${what}: the check reads the panel`).toBeGreaterThan(10);
+    const runs = englishRuns(strings);
+    seen.push(...runs);
+    expect(runs.filter((run) => !LEFT_ELSEWHERE.some((known) => known.text.test(run))), what).toEqual([]);
+  };
+
+  await page.goto('./?panel=chat&backend=wasm&max_new_tokens=8');
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(page.getByTestId('backend-badge')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('model-name')).toContainText('tl-gpt');
+  await check('the chat, before a message');
+  await page.locator('textarea').first().fill('你好');
+  await page.getByRole('button', { name: '发送' }).click();
+  await expect(page.locator('[data-role=assistant]').first()).toHaveAttribute('data-streaming', 'false', { timeout: 60_000 });
+  await check('the chat, after a reply');
+
+  await page.getByRole('tab', { name: '模型' }).click();
+  await expect(page.getByRole('tab', { name: '模型' })).toHaveAttribute('aria-selected', 'true');
+  await check('the models tab');
+  await page.getByRole('tab', { name: '基准测试' }).click();
+  await expect(page.getByRole('button', { name: '运行基准测试' })).toBeVisible();
+  await check('the benchmark tab');
+  await page.getByRole('tab', { name: '架构' }).click();
+  await expect(page.getByTestId('column-encoder')).toBeVisible({ timeout: 180_000 });
+  await check('the architecture tab');
+
+  // The English the check finds in English is what it would find left in Chinese.
+  await page.getByRole('button', { name: 'English' }).click();
+  expect(englishRuns(await visibleStrings(page, USER_DATA)).length, 'the check sees English').toBeGreaterThan(20);
+  for (const known of LEFT_ELSEWHERE) expect(seen.some((run) => known.text.test(run)), `"${known.text.source}" is gone: remove it from LEFT_ELSEWHERE`).toBe(true);
+});
+
+test('an error already on screen is worded again when the language changes', async ({ page, backend, modelServer }) => {
+  test.skip(backend === 'webgpu', 'the interface language does not depend on the backend');
+  const folder = `${modelServer.origin}/scratch/no-such-model/`;
+  await page.goto('./?panel=models&backend=wasm');
+  await page.locator('input[name=hub-id]').fill(folder);
+  await page.getByRole('button', { name: 'Look up' }).click();
+  const error = page.getByTestId('confirm-error');
+  await expect(error).toContainText(`There is no model at ${folder}`);
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(error).toContainText(`${folder} 处没有模型`);
+  await expect(error).not.toContainText('There is no model');
 });

@@ -89,7 +89,7 @@ describe('BenchClient', () => {
   describe('in the Chinese interface', () => {
     beforeEach(async () => {
       vi.stubGlobal('window', new EventTarget()); // @lit/localize announces locale changes on window
-      const { setLocale } = configureLocalization({ sourceLocale: 'en', targetLocales: ['zh-Hans'], loadLocale: () => import('../../src/i18n/zh-Hans') });
+      const { setLocale } = configureLocalization({ sourceLocale: 'en', targetLocales: ['zh-Hans'], loadLocale: () => import('../../src/i18n/generated/locales/zh-Hans') });
       await setLocale('zh-Hans');
     });
 

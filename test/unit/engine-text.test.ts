@@ -1,13 +1,14 @@
 /**
- * Engine errors reach the page as name + params and are worded there: in English the words must be
- * exactly the engine's own message (no drift between the two), in Chinese a translation that keeps
- * every number and name the user needs.
+ * Engine errors have one wording (src/core/error-wording.ts). Where no locale is loaded (the
+ * workers, Node) it is plain English and the error's message; the page words the name + params that
+ * crossed the worker with it: in English exactly the engine's message, in Chinese a translation
+ * that keeps every number and name the user needs.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { configureLocalization } from '@lit/localize';
 import * as errors from '../../src/core/errors';
-import { corruptCopyText, errorText, stopNoteText, webGpuUnavailableText } from '../../src/i18n/engine-text';
-import { describeWebGpuUnavailable } from '../../src/core/errors';
+import { corruptCopyText, errorText, stopNoteText } from '../../src/i18n/engine-text';
+import { ERROR_WORDING, describeWebGpuUnavailable } from '../../src/core/error-wording';
 import type { WebGpuUnavailable } from '../../src/core/protocol';
 
 /** One instance of every error class a user can meet, with the values its message must keep. */
@@ -47,11 +48,21 @@ const UNAVAILABLE: WebGpuUnavailable[] = [
 ];
 const HAN = /[\u4e00-\u9fff]/;
 
-describe('engine errors in the page, English', () => {
-  it('every error class has a wording, word for word the engine message, after the trip through the worker', () => {
+describe('engine errors with no locale loaded (the worker), and in the English page', () => {
+  it('every error class is worded in the one table, and its message is that wording in plain English', () => {
     const classes = Object.values(errors).filter((v): v is typeof errors.EngineError => typeof v === 'function' && v.prototype instanceof errors.EngineError);
     expect(classes.length).toBeGreaterThan(10);
     for (const cls of classes) expect(CASES.some((c) => c.error.constructor === cls), `a case for ${cls.name}`).toBe(true);
+    for (const { error, keeps } of CASES) {
+      expect(Object.hasOwn(ERROR_WORDING, error.name), `${error.name} is worded in src/core/error-wording.ts`).toBe(true);
+      expect(error.message, error.name).toMatch(/^[\x20-\x7e]+$/); // a sentence, no [object Object], no Chinese
+      for (const value of keeps) expect(error.message, `${error.name} keeps ${value}`).toContain(value);
+    }
+    expect(new errors.PromptTooLongError(600, 512).message).toBe("Your prompt is 600 tokens, but this model's context holds 512. Shorten the prompt or start a new chat.");
+    expect(new errors.ModelFetchError('http://h/a', { kind: 'interrupted', loaded: 13, total: 1000, cause: 'reset' }).message).toContain('the download stopped after 13 of 1000 bytes (reset).');
+  });
+
+  it('the page words them as the engine did, word for word, after the trip through the worker', () => {
     for (const { error } of CASES) {
       const info = JSON.parse(JSON.stringify(errors.toErrorInfo(error)));
       expect(errorText(info), error.name).toBe(error.message);
@@ -64,8 +75,13 @@ describe('engine errors in the page, English', () => {
     for (const { error } of CASES) expect(errors.NAMED_ERRORS[error.name as errors.EngineErrorName], error.name).toBe(error.constructor);
   });
 
-  it('the WebGPU fallback reasons read as the engine words them', () => {
-    for (const reason of UNAVAILABLE) expect(webGpuUnavailableText(reason)).toBe(describeWebGpuUnavailable(reason));
+  it('the WebGPU fallback reasons are plain English clauses', () => {
+    expect(UNAVAILABLE.map(describeWebGpuUnavailable)).toEqual([
+      'this browser has no WebGPU API (navigator.gpu is missing)',
+      'the browser has WebGPU but found no usable GPU adapter',
+      'requesting a GPU adapter failed: blocked',
+      'building the WebGPU session failed: no shader-f16',
+    ]);
   });
 
   it('an error the page does not know keeps its own message', () => {
@@ -76,7 +92,7 @@ describe('engine errors in the page, English', () => {
 describe('engine errors in the page, Chinese', () => {
   beforeAll(async () => {
     vi.stubGlobal('window', new EventTarget()); // @lit/localize announces locale changes on window
-    const { setLocale } = configureLocalization({ sourceLocale: 'en', targetLocales: ['zh-Hans'], loadLocale: () => import('../../src/i18n/zh-Hans') });
+    const { setLocale } = configureLocalization({ sourceLocale: 'en', targetLocales: ['zh-Hans'], loadLocale: () => import('../../src/i18n/generated/locales/zh-Hans') });
     await setLocale('zh-Hans');
   });
 
@@ -89,8 +105,15 @@ describe('engine errors in the page, Chinese', () => {
     }
   });
 
+  it('an error made in the page after the switch carries the Chinese sentence as its message', () => {
+    const error = new errors.PromptTooLongError(600, 512);
+    expect(error.message).toMatch(HAN);
+    expect(error.message).toBe(errorText(errors.toErrorInfo(error)));
+  });
+
   it('fallback reasons, damaged cache copies and stop notes are Chinese too', () => {
-    for (const reason of UNAVAILABLE) expect(webGpuUnavailableText(reason)).toMatch(HAN);
+    expect(describeWebGpuUnavailable({ code: 'adapter-request-failed', detail: 'blocked' })).toBe('请求 GPU 适配器失败：blocked');
+    for (const reason of UNAVAILABLE) expect(describeWebGpuUnavailable(reason)).toMatch(HAN);
     expect(corruptCopyText({ kind: 'size', actual: 3, expected: 8 })).toBe('大小为 3 字节，而不是 8 字节');
     expect(corruptCopyText({ kind: 'sha256' })).toMatch(HAN);
     expect(stopNoteText('context', 512)).toContain('512');

@@ -7,7 +7,8 @@ import { buttonStyles } from '../../styles/buttons';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { BackendPreference, EngineErrorInfo, LoadProgress, ModelInfo } from '../../core/protocol';
-import { errorText, webGpuUnavailableText } from '../../i18n/engine-text';
+import { errorText } from '../../i18n/engine-text';
+import { describeWebGpuUnavailable } from '../../core/error-wording';
 import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
 import { formatBytes } from '../format';
 
@@ -75,11 +76,11 @@ export class ModelBar extends LitElement {
 
   private renderModel(info: ModelInfo) {
     return html`
-      <span class="badge ${info.backend}" data-testid="backend-badge" title=${info.fallbackReason ? webGpuUnavailableText(info.fallbackReason) : msg(str`Running on ${info.backend}`)}>${info.backend}</span>
+      <span class="badge ${info.backend}" data-testid="backend-badge" title=${info.fallbackReason ? describeWebGpuUnavailable(info.fallbackReason) : msg(str`Running on ${info.backend}`)}>${info.backend}</span>
       <span data-testid="model-name"><strong>${info.name}</strong> · ${formatBytes(info.modelBytes)} · ${msg(str`context ${info.contextLength} tokens`)}</span>
       ${info.backend === 'wasm' ? html`<span class="note" data-testid="wasm-threads">${info.wasmThreads === 1 ? msg('1 WASM thread') : msg(str`${info.wasmThreads} WASM threads`)}</span>` : nothing}
       <span class="note">${msg(str`session built in ${(info.sessionBuildMs / 1000).toFixed(2)} s`)}</span>
-      ${info.fallbackReason ? html`<span class="note" data-testid="fallback-reason">${msg(str`Using WASM because ${webGpuUnavailableText(info.fallbackReason)}.`)}</span>` : nothing}
+      ${info.fallbackReason ? html`<span class="note" data-testid="fallback-reason">${msg(str`Using WASM because ${describeWebGpuUnavailable(info.fallbackReason)}.`)}</span>` : nothing}
     `;
   }
 

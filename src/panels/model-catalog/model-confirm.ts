@@ -50,7 +50,8 @@ export class ModelConfirm extends LitElement {
   @property({ attribute: false }) catalogEntry: HubCatalogModel | null = null;
 
   @state() private probe: ModelProbe | null = null;
-  @state() private error: string | null = null;
+  /** What went wrong, worded at render time so that switching the language re-words it. */
+  @state() private error: (() => string) | null = null;
   @state() private gpu: GpuInfo | null = null;
   @state() private chosen: Dtype | null = null;
 
@@ -83,7 +84,7 @@ export class ModelConfirm extends LitElement {
       const useGpu = this.backend !== 'wasm' && gpu.adapter !== null;
       this.chosen = cached ?? defaultDtype(available, { webgpu: useGpu, shaderF16: gpu.adapter?.shaderF16 ?? false });
     } catch (error) {
-      this.error = describeError(error);
+      this.error = () => describeError(error);
     }
   }
 
@@ -133,7 +134,7 @@ export class ModelConfirm extends LitElement {
           ${this.catalogEntry ? html`<span>${msg('License')}: ${this.catalogEntry.license}</span><span>${this.catalogEntry.parameters} ${msg('parameters')}</span>` : nothing}
           ${this.probe ? html`<span>${msg('context')} ${readDecoderConfig(this.probe.config, {}, {}).contextLength} ${msg('tokens')}</span>` : nothing}
         </div>
-        ${this.error ? html`<p class="error" role="alert" data-testid="confirm-error">${this.error}</p>` : nothing}
+        ${this.error ? html`<p class="error" role="alert" data-testid="confirm-error">${this.error()}</p>` : nothing}
         ${!this.probe && !this.error ? html`<p role="status">${msg('Asking the server for sizes…')}</p>` : nothing}
         ${this.probe
           ? html`<table>

@@ -24,7 +24,8 @@ export class ModelsPanel extends LitElement {
   @property() backend: BackendPreference = 'auto';
   @state() private chosen: { param: string; folderUrl: string; entry: HubCatalogModel | null } | null = null;
   @state() private draftId = '';
-  @state() private localError: string | null = null;
+  /** What went wrong opening a local folder, worded at render time. */
+  @state() private localError: (() => string) | null = null;
   @state() private dragging = false;
 
   static override styles = [buttonStyles, css`
@@ -56,9 +57,10 @@ export class ModelsPanel extends LitElement {
       const detail: ConfirmModelDetail = { param: folderUrl, folderUrl, onnxFile };
       this.dispatchEvent(new CustomEvent<ConfirmModelDetail>('confirm-model', { detail, bubbles: true, composed: true }));
     } catch (error) {
+      // Worded at render time, so that switching the language re-words an error already shown.
       this.localError = isQuotaError(error)
-        ? msg("The browser's storage is full, so the folder could not be opened. Delete cached models below or free disk space.")
-        : describeError(error);
+        ? () => msg("The browser's storage is full, so the folder could not be opened. Delete cached models below or free disk space.")
+        : () => describeError(error);
     }
   }
 
@@ -119,7 +121,7 @@ export class ModelsPanel extends LitElement {
         <label>${msg('Choose a folder (or drop it here) in the transformers.js layout: config.json, tokenizer.json, onnx/model.onnx')}
           <input type="file" webkitdirectory data-testid="local-folder" @change=${this.onPick} />
         </label>
-        ${this.localError ? html`<p class="error" role="alert" data-testid="local-error">${this.localError}</p>` : nothing}
+        ${this.localError ? html`<p class="error" role="alert" data-testid="local-error">${this.localError()}</p>` : nothing}
       </section>
       <section><tl-storage-view></tl-storage-view></section>
     `;

@@ -18,7 +18,8 @@ export class StorageView extends LitElement {
   @state() private models: CachedModel[] | null = null;
   @state() private estimate: { usage: number; quota: number } | null = null;
   @state() private persisted: boolean | null = null;
-  @state() private note: string | null = null;
+  /** The outcome of the last action, worded at render time so that switching the language re-words it. */
+  @state() private note: (() => string) | null = null;
 
   static override styles = [buttonStyles, css`
     :host { display: block; }
@@ -48,7 +49,7 @@ export class StorageView extends LitElement {
   private async deleteModel(model: CachedModel): Promise<void> {
     const cache = await ModelCache.open();
     await cache?.deleteModel(model.folderUrl);
-    this.note = msg('Deleted from the browser cache.');
+    this.note = () => msg('Deleted from the browser cache.');
     await this.refresh();
   }
 
@@ -56,8 +57,8 @@ export class StorageView extends LitElement {
     const granted = await navigator.storage.persist();
     this.persisted = granted;
     this.note = granted
-      ? msg('The browser will keep the cached models when space runs low.')
-      : msg('The browser declined persistent storage (it decides from site engagement); cached models may be evicted when space runs low.');
+      ? () => msg('The browser will keep the cached models when space runs low.')
+      : () => msg('The browser declined persistent storage (it decides from site engagement); cached models may be evicted when space runs low.');
   }
 
   override render() {
@@ -89,7 +90,7 @@ export class StorageView extends LitElement {
             : nothing}
         <button @click=${() => this.refresh()}>${msg('Refresh')}</button>
       </div>
-      ${this.note ? html`<p class="muted" role="status">${this.note}</p>` : nothing}
+      ${this.note ? html`<p class="muted" role="status">${this.note()}</p>` : nothing}
     `;
   }
 }

@@ -1,0 +1,124 @@
+/**
+ * The sentences of every engine error, written once, by error name, from the error's params.
+ *
+ * Each goes through msg() from @lit/localize (a DOM-free, dependency-free module) so that
+ * `lit-localize extract` finds it for translation. msg() returns its English source wherever no
+ * locale has been configured, which is the case in the workers and in Node: there `errors.ts`
+ * gets plain English for `message`. In the page, src/i18n/engine-text.ts calls the same function
+ * with the name and params that crossed the worker, and gets the user's language.
+ */
+import { msg, str } from '@lit/localize';
+import type { ErrorParams, WebGpuUnavailable } from './protocol';
+
+/** Why a download failed. */
+export type FetchFailure =
+  | { kind: 'unreachable'; cause: string }
+  | { kind: 'http-status'; status: number; statusText: string }
+  | { kind: 'hash-mismatch' }
+  | { kind: 'interrupted'; loaded: number; total: number | null; cause: string };
+
+/** Why a model could not be described before download (shared links, the catalog). */
+export type ProbeFailure =
+  | { kind: 'no-model'; folderUrl: string }
+  | { kind: 'http-status'; url: string; status: number; statusText: string }
+  | { kind: 'offline-uncached'; host: string; cause: string }
+  | { kind: 'no-weights'; folderUrl: string };
+
+export type LocalFolderFailure = { kind: 'no-cache-storage' } | { kind: 'not-a-model-folder'; name: string; missing: string };
+
+/** Why WebGPU is not used, as a clause ("because …"). */
+export function describeWebGpuUnavailable({ code, detail }: WebGpuUnavailable): string {
+  switch (code) {
+    case 'no-webgpu-api':
+      return msg('this browser has no WebGPU API (navigator.gpu is missing)');
+    case 'no-adapter':
+      return msg('the browser has WebGPU but found no usable GPU adapter');
+    case 'adapter-request-failed':
+      return msg(str`requesting a GPU adapter failed: ${detail ?? ''}`);
+    case 'session-build-failed':
+      return msg(str`building the WebGPU session failed: ${detail ?? ''}`);
+  }
+}
+
+function describeFetchFailure(failure: FetchFailure): string {
+  switch (failure.kind) {
+    case 'unreachable':
+      return msg(str`the server could not be reached (${failure.cause})`);
+    case 'http-status':
+      return msg(str`the server answered ${failure.status} ${failure.statusText}`);
+    case 'hash-mismatch':
+      return msg('the downloaded bytes do not match the SHA-256 the server gave (damaged in transit)');
+    case 'interrupted': {
+      const stopped = failure.total === null
+        ? msg(str`the download stopped after ${failure.loaded} bytes`)
+        : msg(str`the download stopped after ${failure.loaded} of ${failure.total} bytes`);
+      return failure.cause ? msg(str`${stopped} (${failure.cause})`) : stopped;
+    }
+  }
+}
+
+function describeProbeFailure(failure: ProbeFailure): string {
+  switch (failure.kind) {
+    case 'no-model':
+      return msg(str`There is no model at ${failure.folderUrl} (config.json not found). Check the id or address.`);
+    case 'http-status':
+      return msg(str`${failure.url} answered ${failure.status} ${failure.statusText}.`);
+    case 'offline-uncached':
+      return msg(str`Could not reach ${failure.host} (${failure.cause}), and the model is not in the browser's cache.`);
+    case 'no-weights':
+      return msg(str`${failure.folderUrl} has no ONNX weights in the transformers.js layout (onnx/model.onnx, model_fp16, model_q4 or model_q4f16).`);
+  }
+}
+
+const megabytes = (bytes: number) => (bytes / 1024 ** 2).toFixed(1);
+
+/** Each error class's sentence, keyed by its name (the `name` that crosses the worker). */
+export const ERROR_WORDING = {
+  ModelUrlError: (p: { url: string }) =>
+    msg(str`"${p.url}" is not a valid model address. Enter an http(s) URL of a model folder, or a path such as models/tl-gpt/.`),
+  ModelFetchError: (p: { url: string } & FetchFailure) =>
+    msg(str`Could not download ${p.url}: ${describeFetchFailure(p)}. Check the address and your connection; if the model is on another site, it must allow cross-origin requests (CORS).`),
+  ModelFileMissingError: (p: { file: string; folder: string }) =>
+    msg(str`The model folder ${p.folder} has no ${p.file}. A model needs config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx (the transformers.js ONNX layout).`),
+  // The detail is the runtime's or the file check's own text, kept as it is.
+  ModelFormatError: (p: { what: string; detail: string }) =>
+    msg(str`${p.what} is not usable: ${p.detail}. The file may be corrupt or truncated; download or export it again.`),
+  WebGpuUnavailableError: (p: WebGpuUnavailable) =>
+    msg(str`WebGPU was requested but cannot run here: ${describeWebGpuUnavailable(p)}. Choose the WASM backend, or use a browser with WebGPU enabled (Chrome or Edge 113+, Safari 26+).`),
+  OutOfMemoryError: (p: { backend: string; detail: string }) =>
+    msg(str`The ${p.backend} backend ran out of memory (${p.detail}). Close other tabs, choose a smaller model, or switch backend.`),
+  PromptTooLongError: (p: { promptTokens: number; contextLength: number }) =>
+    msg(str`Your prompt is ${p.promptTokens} tokens, but this model's context holds ${p.contextLength}. Shorten the prompt or start a new chat.`),
+  NoModelLoadedError: () => msg('No model is loaded yet. Load a model first.'),
+  WorkerUnavailableError: () =>
+    msg('This browser cannot run Web Workers, which the engine needs to keep the page responsive. Use a current Chrome, Edge, Firefox or Safari.'),
+  WorkerCrashedError: (p: { detail: string }) =>
+    msg(str`The engine stopped unexpectedly (${p.detail}). It has been restarted: load the model again to continue.`),
+  BenchWorkerCrashedError: (p: { detail: string }) =>
+    msg(str`The benchmark stopped unexpectedly (${p.detail}); the browser may have run out of memory. Run it again, or choose a smaller model.`),
+  StorageQuotaError: (p: { bytes: number }) =>
+    msg(str`The browser's storage is full, so the model (${megabytes(p.bytes)} MB file) could not be saved for offline use. It runs now but will be downloaded again next time. Delete cached models in the Models tab or free disk space.`),
+  OfflineSaveError: (p: { file: string; cause: string }) =>
+    msg(str`Saving ${p.file} for offline use failed (${p.cause}). The model runs now but will be downloaded again next time.`),
+  ModelProbeError: describeProbeFailure,
+  LocalFolderError: (p: LocalFolderFailure) =>
+    p.kind === 'no-cache-storage'
+      ? msg('This browser offers no Cache Storage here, which opening a local folder needs.')
+      : msg(str`The folder "${p.name}" is not a model folder: it has no ${p.missing}. Pick the folder that holds config.json, tokenizer.json and onnx/ (the transformers.js layout).`),
+  DownloadCancelledError: () =>
+    msg('Download cancelled. The files completed so far are kept in the browser; load the model again to continue.'),
+  GpuDeviceLostError: (p: { detail: string }) =>
+    msg(str`The GPU device was lost (${p.detail}). The engine is restarting the model; your conversation and your message are kept, send it again once the model is back.`),
+};
+
+export type ErrorName = keyof typeof ERROR_WORDING;
+
+/**
+ * The sentence of an error known only by its name and params (as they crossed the worker), or
+ * null for a name without a wording here.
+ */
+export function wordError(name: string, params: ErrorParams): string | null {
+  if (!Object.hasOwn(ERROR_WORDING, name)) return null;
+  // The params were made by the class of that name, so they have the shape its wording reads.
+  return (ERROR_WORDING[name as ErrorName] as (p: ErrorParams) => string)(params);
+}
