@@ -55,12 +55,16 @@ def main():
 
 def build():
     gtr, gex, enc = load("tl-gpt_train.json"), load("tl-gpt_export.json"), load("encoders_export.json")
+    # Retraining only the encoders (rebuild.sh --encoders) leaves no tl-gpt files in .work: keep its recorded numbers.
+    previous = json.load(open(os.path.join(TRAIN_DIR, "metrics.json"), encoding="utf-8")) if gtr is None else None
     timings = {}
     tp = os.path.join(WORK, "logs", "timings.txt")
     if os.path.exists(tp):
         for line in open(tp):
             k, v = line.split()
             timings[k] = int(v)
+    if previous:
+        timings = previous["timings_s"]
     sizes = {}
     for d, _, files in os.walk(ROOT):
         if "/.work" in d or "/train" in d:
@@ -70,10 +74,11 @@ def build():
             sizes[os.path.relpath(p, ROOT)] = os.path.getsize(p)
     m = {
         "corpus": load("corpus_stats.json"), "tokens": load("token_stats.json"),
-        "tl-gpt": {"params": gtr["params"], "config": gtr["config"], "steps": gtr["steps"], "batch": gtr["batch"],
+        "tl-gpt": previous["tl-gpt"] if previous else {"params": gtr["params"], "config": gtr["config"], "steps": gtr["steps"], "batch": gtr["batch"],
                    "seq": gtr["seq"], "tokens_seen": gtr["tokens_seen"], "train_stream_tokens": gtr["train_stream_tokens"], "train_time_s": gtr["train_time_s"],
                    "heldout_final": gtr["final"], "unigram_baseline": gtr["unigram_baseline"],
                    "curve": gtr["curve"], "checks": gex["checks"], "samples": gex["samples"]},
+        "encoder_training": {"device": os.environ.get("TL_DEVICE", "cpu"), "ernie_basic_stage": float(os.environ.get("TL_ERNIE_BASIC", "0.4"))},
         "encoders": {k: v for k, v in enc["models"].items()},
         "encoder_eval": enc["eval"],
         "timings_s": timings, "file_bytes": sizes,
@@ -85,7 +90,8 @@ def build():
                                             "tokens_seen": t["tokens_seen"], "train_time_s": t["train_time_s"],
                                             "final_mlm_loss_ema": t["curve"][-1]["mlm_loss_ema"], "config": t["config"]})
     json.dump(m, open(os.path.join(TRAIN_DIR, "metrics.json"), "w"), indent=1, ensure_ascii=False)
-    svg_curve(gtr["curve"], os.path.join(ROOT, "tl-gpt", "training_curve.svg"))
+    if gtr is not None:
+        svg_curve(gtr["curve"], os.path.join(ROOT, "tl-gpt", "training_curve.svg"))
     print(json.dumps({k: m[k] for k in ("timings_s", "embedded_models_total_bytes", "encoder_eval")}, indent=1))
     print(json.dumps(m["tl-gpt"]["heldout_final"], indent=1), json.dumps(m["tl-gpt"]["unigram_baseline"]))
 

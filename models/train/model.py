@@ -191,7 +191,7 @@ class TLBert(nn.Module):
         B, T = input_ids.shape
         if token_type_ids is None:
             token_type_ids = torch.zeros_like(input_ids)
-        pos = torch.arange(T).unsqueeze(0)
+        pos = torch.arange(T, device=input_ids.device).unsqueeze(0)
         x = self.emb_ln(self.word(input_ids) + self.pos(pos) + self.typ(token_type_ids))
         allowed = (attention_mask > 0)[:, None, None, :]
         attns = []
@@ -201,7 +201,10 @@ class TLBert(nn.Module):
         x = self.final_ln(x)
         if select is not None:
             x = x[select]
-        h = self.head_ln(F.gelu(self.head_dense(x), approximate="tanh"))
+        h = F.gelu(self.head_dense(x), approximate="tanh")
+        if h.dtype != torch.float32:  # bf16 autocast in training: this torch's CPU LayerNorm wants fp32 input
+            h = h.float()
+        h = self.head_ln(h)
         if getattr(self, "export_mode", False):
             logits = torch.matmul(self.word.weight, h.transpose(1, 2)).transpose(1, 2) + self.head_bias
         else:

@@ -2,6 +2,8 @@
 # Rebuild the three embedded models (tl-gpt, tl-bert, tl-ernie) from Debian corpora, CPU only.
 #   sudo apt-get install -y python3-torch python3-onnx python3-numpy fortunes fortunes-min fortunes-zh libopenblas0-pthread
 #   bash models/train/rebuild.sh
+# Encoders: 12,000 steps each take ~5 min on a GPU (TL_DEVICE=cuda, as the shipped weights were made) and
+# about 100 min each on these 2 cores (bf16 autocast on CPUs with AVX512-BF16).
 # libopenblas0-pthread matters: it replaces Debian's reference BLAS (libblas.so.3) that python3-torch
 # uses, ~10x faster fp32 matmuls. (bf16 autocast does not help on CPUs without AVX512-BF16.)
 # Intermediate files go to models/.work/ (git-ignored). The last step (JS/ONNX checks) needs `npm install`.
