@@ -7,7 +7,13 @@
 import { registerSW } from 'virtual:pwa-register';
 
 export function registerServiceWorker(search: string = location.search): void {
-  if (!('serviceWorker' in navigator)) return;
-  if (navigator.webdriver && new URLSearchParams(search).get('sw') !== '1') return;
-  void registerSW({ immediate: true });
+  // Never trusted: a browser may refuse the registration (private mode, storage off, a policy);
+  // the app then works as before, only without the offline start.
+  try {
+    if (!('serviceWorker' in navigator)) return;
+    if (navigator.webdriver && new URLSearchParams(search).get('sw') !== '1') return;
+    void Promise.resolve(registerSW({ immediate: true, onRegisterError: (error: unknown) => console.warn('Service worker not registered:', error) })).catch(() => undefined);
+  } catch (error) {
+    console.warn('Service worker not registered:', error);
+  }
 }

@@ -22,10 +22,13 @@ export class ModelUrlError extends EngineError {
 
 /** Why a download failed; the page words each kind in the user's language. */
 export type FetchFailure =
-  | { kind: 'unreachable'; cause: string }
+  /** `origin: 'other'`: the request went to another site and got no answer at all, which is what a CORS refusal looks like. */
+  | { kind: 'unreachable'; cause: string; origin?: 'same' | 'other' }
   | { kind: 'http-status'; status: number; statusText: string }
   | { kind: 'hash-mismatch' }
-  | { kind: 'interrupted'; loaded: number; total: number | null; cause: string };
+  | { kind: 'interrupted'; loaded: number; total: number | null; cause: string }
+  /** The server answered, but with a web page (a login wall, a single-page app's index.html). */
+  | { kind: 'html-page'; file: string };
 
 function describeFetchFailure(failure: FetchFailure): string {
   switch (failure.kind) {
@@ -37,13 +40,33 @@ function describeFetchFailure(failure: FetchFailure): string {
       return 'the downloaded bytes do not match the SHA-256 the server gave (damaged in transit)';
     case 'interrupted':
       return `the download stopped after ${failure.loaded}${failure.total === null ? '' : ` of ${failure.total}`} bytes${failure.cause ? ` (${failure.cause})` : ''}`;
+    case 'html-page':
+      return `the server answered with an HTML page, not ${failure.file}`;
+  }
+}
+
+/** What to do about a failed download; the CORS hint only where the failure looks like CORS. */
+function fetchFailureRemedy(failure: FetchFailure): string {
+  switch (failure.kind) {
+    case 'unreachable':
+      return failure.origin === 'other'
+        ? 'Check the address and your connection; if the model is on another site, it must allow cross-origin requests (CORS).'
+        : 'Check the address and your connection.';
+    case 'http-status':
+      return 'Check the address.';
+    case 'hash-mismatch':
+      return 'Load the model again to download the file anew.';
+    case 'interrupted':
+      return 'Load the model again to continue the download.';
+    case 'html-page':
+      return 'Check that the address points at the model folder itself (on the Hub: …/resolve/main/).';
   }
 }
 
 export class ModelFetchError extends EngineError {
   override name = 'ModelFetchError';
   constructor(url: string, failure: FetchFailure) {
-    super(`Could not download ${url}: ${describeFetchFailure(failure)}. Check the address and your connection; if the model is on another site, it must allow cross-origin requests (CORS).`, { url, ...failure });
+    super(`Could not download ${url}: ${describeFetchFailure(failure)}. ${fetchFailureRemedy(failure)}`, { url, ...failure });
   }
 }
 
@@ -113,7 +136,15 @@ export class WorkerUnavailableError extends EngineError {
 export class WorkerCrashedError extends EngineError {
   override name = 'WorkerCrashedError';
   constructor(detail: string) {
-    super(`The engine stopped unexpectedly (${detail}). It has been restarted: load the model again to continue.`, { detail });
+    // The app reloads a running model by itself after a crash, so the user is not told to.
+    super(`The engine stopped unexpectedly (${detail}) and was restarted. A model that was running comes back by itself; your conversation and your message are kept.`, { detail });
+  }
+}
+
+export class ChatTemplateError extends EngineError {
+  override name = 'ChatTemplateError';
+  constructor(detail: string) {
+    super(`The model's chat template refused this conversation: "${detail}". Change the conversation as it asks (for example, roles that alternate user/assistant, or no system prompt), or start a new chat.`, { detail });
   }
 }
 
@@ -136,7 +167,8 @@ export type ProbeFailure =
   | { kind: 'no-model'; folderUrl: string }
   | { kind: 'http-status'; url: string; status: number; statusText: string }
   | { kind: 'offline-uncached'; host: string; cause: string }
-  | { kind: 'no-weights'; folderUrl: string };
+  | { kind: 'no-weights'; folderUrl: string }
+  | { kind: 'html-page'; url: string; file: string };
 
 function describeProbeFailure(failure: ProbeFailure): string {
   switch (failure.kind) {
@@ -148,6 +180,8 @@ function describeProbeFailure(failure: ProbeFailure): string {
       return `Could not reach ${failure.host} (${failure.cause}), and the model is not in the browser's cache.`;
     case 'no-weights':
       return `${failure.folderUrl} has no ONNX weights in the transformers.js layout (onnx/model.onnx, model_fp16, model_q4 or model_q4f16).`;
+    case 'html-page':
+      return `${failure.url}: the server answered with an HTML page, not ${failure.file}. Check that the address points at the model folder itself.`;
   }
 }
 
@@ -185,11 +219,15 @@ export class GpuDeviceLostError extends EngineError {
 }
 
 const OOM_PATTERN = /out of memory|\boom\b|failed to allocate|allocation failed|memory access out of bounds|Aborted\(\)/i;
+// What WebGPU calls throw once the device is gone: a read-back (mapAsync) aborted, a destroyed
+// device or buffer. On a lost device these come before (or instead of) the `lost` promise settling.
+const DEVICE_LOST_PATTERN = /mapAsync|device (is |was |has been )?(lost|destroyed)|\[Device\]|GPUDevice|destroyed before mapping|buffer (is |was )?destroyed/i;
 
 /** Wraps a runtime failure in the error class a user can act on. */
 export function classifyRuntimeError(backend: string, error: unknown, what: string): EngineError {
   const detail = error instanceof Error ? error.message : String(error);
   if (OOM_PATTERN.test(detail)) return new OutOfMemoryError(backend, detail);
+  if (backend === 'webgpu' && DEVICE_LOST_PATTERN.test(detail)) return new GpuDeviceLostError(detail);
   return new ModelFormatError(what, detail);
 }
 

@@ -53,8 +53,28 @@ function fetchFailureText(p: ErrorParams): string | null {
         : msg(str`the download stopped after ${p.loaded} of ${p.total} bytes`);
       return p.cause ? msg(str`${stopped} (${p.cause})`) : stopped;
     }
+    case 'html-page':
+      return msg(str`the server answered with an HTML page, not ${p.file}`);
     default:
       return null;
+  }
+}
+
+/** The advice after a failed download: the CORS hint only where the failure looks like CORS. */
+function fetchRemedyText(p: ErrorParams): string {
+  switch (p.kind) {
+    case 'unreachable':
+      return p.origin === 'other'
+        ? msg('Check the address and your connection; if the model is on another site, it must allow cross-origin requests (CORS).')
+        : msg('Check the address and your connection.');
+    case 'http-status':
+      return msg('Check the address.');
+    case 'hash-mismatch':
+      return msg('Load the model again to download the file anew.');
+    case 'interrupted':
+      return msg('Load the model again to continue the download.');
+    default:
+      return msg('Check that the address points at the model folder itself (on the Hub: …/resolve/main/).');
   }
 }
 
@@ -68,6 +88,8 @@ function probeFailureText(p: ErrorParams): string | null {
       return msg(str`Could not reach ${p.host} (${p.cause}), and the model is not in the browser's cache.`);
     case 'no-weights':
       return msg(str`${p.folderUrl} has no ONNX weights in the transformers.js layout (onnx/model.onnx, model_fp16, model_q4 or model_q4f16).`);
+    case 'html-page':
+      return msg(str`${p.url}: the server answered with an HTML page, not ${p.file}. Check that the address points at the model folder itself.`);
     default:
       return null;
   }
@@ -84,7 +106,7 @@ export function errorText(error: Pick<EngineErrorInfo, 'name' | 'message' | 'par
       return msg(str`"${p.url}" is not a valid model address. Enter an http(s) URL of a model folder, or a path such as models/tl-gpt/.`);
     case 'ModelFetchError': {
       const why = fetchFailureText(p);
-      return why === null ? error.message : msg(str`Could not download ${p.url}: ${why}. Check the address and your connection; if the model is on another site, it must allow cross-origin requests (CORS).`);
+      return why === null ? error.message : msg(str`Could not download ${p.url}: ${why}. ${fetchRemedyText(p)}`);
     }
     case 'ModelFileMissingError':
       return msg(str`The model folder ${p.folder} has no ${p.file}. A model needs config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx (the transformers.js ONNX layout).`);
@@ -104,7 +126,9 @@ export function errorText(error: Pick<EngineErrorInfo, 'name' | 'message' | 'par
     case 'WorkerUnavailableError':
       return msg('This browser cannot run Web Workers, which the engine needs to keep the page responsive. Use a current Chrome, Edge, Firefox or Safari.');
     case 'WorkerCrashedError':
-      return msg(str`The engine stopped unexpectedly (${p.detail}). It has been restarted: load the model again to continue.`);
+      return msg(str`The engine stopped unexpectedly (${p.detail}) and was restarted. A model that was running comes back by itself; your conversation and your message are kept.`);
+    case 'ChatTemplateError':
+      return msg(str`The model's chat template refused this conversation: "${p.detail}". Change the conversation as it asks (for example, roles that alternate user/assistant, or no system prompt), or start a new chat.`);
     case 'StorageQuotaError':
       return msg(str`The browser's storage is full, so the model (${megabytes(p.bytes)} MB file) could not be saved for offline use. It runs now but will be downloaded again next time. Delete cached models in the Models tab or free disk space.`);
     case 'OfflineSaveError':
