@@ -402,7 +402,8 @@ test.describe('mid-reply faults', () => {
   });
 
   test('P35 switching the model mid-reply ends the reply and the new model answers', async ({ page, modelServer }) => {
-    await openApp(page, { model: modelServer.fixtureUrl, backend: 'wasm', temperature: 0, max_new_tokens: 500 });
+    // Requests run in order in the worker: the new model loads once the reply in flight has ended.
+    await openApp(page, { model: modelServer.fixtureUrl, backend: 'wasm', temperature: 0, max_new_tokens: 150 });
     await startStreaming(page, 'Once upon a time');
     await page.getByLabel('Model folder URL').fill('tl-gpt');
     await page.getByRole('button', { name: 'Load' }).click();
