@@ -83,7 +83,7 @@ export class ModelCache {
     return { status: 'hit', data };
   }
 
-  /** Throws the browser's QuotaExceededError when storage is full (see `isQuotaError`). */
+  /** Throws the browser's QuotaExceededError when storage is full (see `isQuotaError`): the caller reports it. */
   async write(url: string, folderUrl: string, file: string, data: Uint8Array, sha256: string | null): Promise<void> {
     const headers = new Headers({
       'content-type': 'application/octet-stream',
@@ -123,11 +123,6 @@ export class ModelCache {
       models.set(folderUrl, model);
     }
     return [...models.values()].sort((a, b) => b.storedAt - a.storedAt);
-  }
-
-  /** Also drops one file's copy, e.g. a config.json that turned out to be broken. */
-  async deleteFile(url: string): Promise<boolean> {
-    return cacheCall(() => this.cache.delete(url), false);
   }
 
   async deleteModel(folderUrl: string): Promise<number> {
