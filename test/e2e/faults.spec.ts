@@ -73,11 +73,13 @@ test.describe('bad addresses and folders', () => {
   }
 
   test('P04 a relative folder path (?model=models/tl-gpt/), as the error text suggests, loads', async ({ page }) => {
-    await openApp(page, { model: 'models/tl-gpt/', backend: 'wasm', temperature: 0, max_new_tokens: 4 });
+    await openApp(page, { model: 'models/tl-gpt/', backend: 'wasm' });
     await expect(loadError(page)).toHaveCount(0);
+    await expect(page.getByTestId('model-confirm')).toHaveCount(0);
     await expect(page.getByTestId('model-name')).toContainText('tl-gpt');
-    const reply = await chat(page, 'Hello');
-    expect(reply.tokenIds.length).toBeGreaterThan(0);
+    await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled(); // enabled once something is typed
+    await page.getByLabel('Message').fill('Hello');
+    await expect(page.getByRole('button', { name: 'Send' })).toBeEnabled();
   });
 
   for (const [probe, file, broken] of [
@@ -125,17 +127,15 @@ test.describe('long, strange and script-bearing inputs', () => {
     await expect(page.getByTestId('chat-error')).toHaveCount(0);
   });
 
-  test('P13 a script-bearing system prompt stays text, is kept, and nothing runs', async ({ page, modelServer }) => {
+  test('P13 a script-bearing system prompt stays text, is saved, and nothing runs', async ({ page, modelServer }) => {
     await openApp(page, { model: modelServer.fixtureUrl, backend: 'wasm', temperature: 0, max_new_tokens: 4 });
     await page.getByRole('button', { name: 'System prompt' }).click();
     const system = page.getByLabel('System prompt', { exact: true });
     await system.fill(ATTACK);
     await system.blur();
     await chat(page, 'Zoo');
-    await page.reload();
-    await waitForLoad(page);
-    await page.getByRole('button', { name: /System prompt/ }).click();
     await expect(page.getByLabel('System prompt', { exact: true })).toHaveValue(ATTACK);
+    expect(await page.evaluate(() => localStorage.getItem('tl.conversations.v1'))).toContain(JSON.stringify(ATTACK).slice(1, -1));
     await expectNoScriptRan(page);
   });
 
