@@ -93,7 +93,7 @@ class Downloader {
     }
     if (!response.ok) throw new ModelFetchError(url, { kind: 'http-status', status: response.status, statusText: response.statusText });
     // Single-page-app hosts (vite preview among them) answer a missing file with index.html.
-    const htmlAnswer = response.headers.get('content-type')?.startsWith('text/html') === true;
+    const htmlAnswer = isHtmlResponse(response);
     if (optional && file.endsWith('.json') && htmlAnswer) return null;
     if (htmlAnswer) throw new ModelFetchError(url, { kind: 'html-page', file });
     const range = /^bytes (\d+)-\d+\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
@@ -200,6 +200,11 @@ function originOf(url: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The server says it sent a web page (a single-page app's fallback, a login wall). */
+export function isHtmlResponse(response: Response): boolean {
+  return response.headers.get('content-type')?.startsWith('text/html') === true;
 }
 
 /** True for bytes that open like an HTML document; ONNX (protobuf) and JSON never do. */

@@ -4,7 +4,7 @@
  */
 import { DTYPES, onnxFileForDtype, type Dtype } from './hub';
 import type { ModelCache } from './cache';
-import { externalDataFiles, looksLikeHtml } from './fetch-model';
+import { externalDataFiles, isHtmlResponse, looksLikeHtml } from './fetch-model';
 import { ModelFormatError, ModelProbeError } from '../core/errors';
 
 export interface DtypeOption {
@@ -23,13 +23,11 @@ export interface ModelProbe {
   dtypes: DtypeOption[];
 }
 
-const isHtml = (response: Response) => response.headers.get('content-type')?.startsWith('text/html') === true;
-
 async function headSize(url: string): Promise<{ exists: boolean; bytes: number | null; html?: boolean }> {
   const response = await fetch(url, { method: 'HEAD' });
   if (response.status === 404 || response.status === 410) return { exists: false, bytes: null };
   // A web page in place of weights (a single-page app's fallback, a login wall) is no weights file.
-  if (response.ok && isHtml(response)) return { exists: false, bytes: null, html: true };
+  if (response.ok && isHtmlResponse(response)) return { exists: false, bytes: null, html: true };
   if (!response.ok) throw new ModelProbeError({ kind: 'http-status', url, status: response.status, statusText: response.statusText });
   const size = response.headers.get('x-linked-size') ?? response.headers.get('content-length');
   return { exists: true, bytes: size !== null ? Number(size) : null };
@@ -41,7 +39,7 @@ export async function probeModel(folderUrl: string, cache: ModelCache | null): P
     const response = await fetch(new URL('config.json', folderUrl));
     if (response.status === 404) throw new ModelProbeError({ kind: 'no-model', folderUrl });
     if (!response.ok) throw new ModelProbeError({ kind: 'http-status', url: `${folderUrl}config.json`, status: response.status, statusText: response.statusText });
-    if (isHtml(response)) throw new ModelProbeError({ kind: 'html-page', url: response.url || `${folderUrl}config.json`, file: 'config.json' });
+    if (isHtmlResponse(response)) throw new ModelProbeError({ kind: 'html-page', url: response.url || `${folderUrl}config.json`, file: 'config.json' });
     const text = await response.text();
     try {
       config = JSON.parse(text) as Record<string, unknown>;
