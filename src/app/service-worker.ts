@@ -16,10 +16,12 @@ let registered: Promise<void> | null = null;
 
 /**
  * Registers once; resolves when the page's fetches, and those of the workers it starts from then on,
- * go through the service worker, or at once where none will.
+ * go through the service worker, or at once where none will. Never rejects: a browser may refuse the
+ * registration (private mode, storage off, a policy), and the app then works as before, only without
+ * the offline start.
  */
 export function registerServiceWorker(search: string = location.search): Promise<void> {
-  registered ??= register(search);
+  registered ??= register(search).catch((error: unknown) => console.warn('Service worker not registered:', error));
   return registered;
 }
 
@@ -27,8 +29,9 @@ async function register(search: string): Promise<void> {
   if (!('serviceWorker' in navigator)) return;
   if (navigator.webdriver && new URLSearchParams(search).get('sw') !== '1') return;
   const container = navigator.serviceWorker;
+  const onRegisterError = (error: unknown) => console.warn('Service worker not registered:', error);
   if (container.controller) {
-    void registerSW({ immediate: true });
+    void Promise.resolve(registerSW({ immediate: true, onRegisterError })).catch(onRegisterError);
     return;
   }
   // A first visit: the engine's fetches (the runtime, the model) are cached only once the service worker
@@ -36,6 +39,10 @@ async function register(search: string): Promise<void> {
   await new Promise<void>((resolve) => {
     container.addEventListener('controllerchange', () => resolve(), { once: true });
     setTimeout(resolve, FIRST_INSTALL_WAIT_MS);
-    void registerSW({ immediate: true, onRegisterError: () => resolve() });
+    const failed = (error: unknown) => {
+      onRegisterError(error);
+      resolve();
+    };
+    void Promise.resolve(registerSW({ immediate: true, onRegisterError: failed })).catch(failed);
   });
 }

@@ -20,6 +20,7 @@ import '../panels/model-catalog/download-progress';
 import '../panels/model-catalog/model-notes';
 import type { ConfirmModelDetail } from '../panels/model-catalog/model-confirm';
 import { ModelCache } from '../models/cache';
+import { requestPersistentStorage } from '../core/safe-storage-manager';
 import { needsConfirmation, rememberOnnxFile, rememberedOnnxFile } from '../models/shared-link';
 import '../panels/bench/bench-panel';
 import '../panels/architecture/architecture-panel';
@@ -137,7 +138,9 @@ export class TransformerLabApp extends LitElement {
     await registerServiceWorker();
     const param = this.url.model;
     const folderUrl = resolveModelParam(param);
-    if (await needsConfirmation(param, folderUrl, await ModelCache.open())) {
+    // Whatever goes wrong deciding, the app loads and the load says what is wrong: never a silent wait.
+    const ask = await needsConfirmation(param, folderUrl, await ModelCache.open()).catch(() => false);
+    if (ask) {
       this.pendingModel = { param: param!, folderUrl };
       return;
     }
@@ -197,7 +200,7 @@ export class TransformerLabApp extends LitElement {
       this.model = info;
       this.wasmAfterGpuOom = afterGpuOom;
       // A model was just stored for offline use: ask the browser not to evict it when space runs low.
-      if (info.storage && !info.storage.fromCache && !info.storage.error) void navigator.storage?.persist?.().catch(() => false);
+      if (info.storage && !info.storage.fromCache && !info.storage.error) void requestPersistentStorage();
       this.loadState = { status: 'ready', info };
       this.url = { ...this.url, model: modelParam, backend };
       this.writeUrl();

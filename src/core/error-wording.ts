@@ -12,17 +12,21 @@ import type { ErrorParams, WebGpuUnavailable } from './protocol';
 
 /** Why a download failed. */
 export type FetchFailure =
-  | { kind: 'unreachable'; cause: string }
+  /** `origin: 'other'`: the request went to another site and got no answer at all, which is what a CORS refusal looks like. */
+  | { kind: 'unreachable'; cause: string; origin?: 'same' | 'other' }
   | { kind: 'http-status'; status: number; statusText: string }
   | { kind: 'hash-mismatch' }
-  | { kind: 'interrupted'; loaded: number; total: number | null; cause: string };
+  | { kind: 'interrupted'; loaded: number; total: number | null; cause: string }
+  /** The server answered, but with a web page (a login wall, a single-page app's index.html). */
+  | { kind: 'html-page'; file: string };
 
 /** Why a model could not be described before download (shared links, the catalog). */
 export type ProbeFailure =
   | { kind: 'no-model'; folderUrl: string }
   | { kind: 'http-status'; url: string; status: number; statusText: string }
   | { kind: 'offline-uncached'; host: string; cause: string }
-  | { kind: 'no-weights'; folderUrl: string };
+  | { kind: 'no-weights'; folderUrl: string }
+  | { kind: 'html-page'; url: string; file: string };
 
 export type LocalFolderFailure = { kind: 'no-cache-storage' } | { kind: 'not-a-model-folder'; name: string; missing: string };
 
@@ -54,6 +58,26 @@ function describeFetchFailure(failure: FetchFailure): string {
         : msg(str`the download stopped after ${failure.loaded} of ${failure.total} bytes`);
       return failure.cause ? msg(str`${stopped} (${failure.cause})`) : stopped;
     }
+    case 'html-page':
+      return msg(str`the server answered with an HTML page, not ${failure.file}`);
+  }
+}
+
+/** What to do about a failed download; the CORS hint only where the failure looks like CORS. */
+function fetchFailureRemedy(failure: FetchFailure): string {
+  switch (failure.kind) {
+    case 'unreachable':
+      return failure.origin === 'other'
+        ? msg('Check the address and your connection; if the model is on another site, it must allow cross-origin requests (CORS).')
+        : msg('Check the address and your connection.');
+    case 'http-status':
+      return msg('Check the address.');
+    case 'hash-mismatch':
+      return msg('Load the model again to download the file anew.');
+    case 'interrupted':
+      return msg('Load the model again to continue the download.');
+    case 'html-page':
+      return msg('Check that the address points at the model folder itself (on the Hub: .../resolve/main/).');
   }
 }
 
@@ -67,6 +91,8 @@ function describeProbeFailure(failure: ProbeFailure): string {
       return msg(str`Could not reach ${failure.host} (${failure.cause}), and the model is not in the browser's cache.`);
     case 'no-weights':
       return msg(str`${failure.folderUrl} has no ONNX weights in the transformers.js layout (onnx/model.onnx, model_fp16, model_q4 or model_q4f16).`);
+    case 'html-page':
+      return msg(str`${failure.url}: the server answered with an HTML page, not ${failure.file}. Check that the address points at the model folder itself.`);
   }
 }
 
@@ -77,7 +103,7 @@ export const ERROR_WORDING = {
   ModelUrlError: (p: { url: string }) =>
     msg(str`"${p.url}" is not a valid model address. Enter an http(s) URL of a model folder, or a path such as models/tl-gpt/.`),
   ModelFetchError: (p: { url: string } & FetchFailure) =>
-    msg(str`Could not download ${p.url}: ${describeFetchFailure(p)}. Check the address and your connection; if the model is on another site, it must allow cross-origin requests (CORS).`),
+    msg(str`Could not download ${p.url}: ${describeFetchFailure(p)}. ${fetchFailureRemedy(p)}`),
   ModelFileMissingError: (p: { file: string; folder: string }) =>
     msg(str`The model folder ${p.folder} has no ${p.file}. A model needs config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx (the transformers.js ONNX layout).`),
   // The detail is the runtime's or the file check's own text, kept as it is.
@@ -93,7 +119,10 @@ export const ERROR_WORDING = {
   WorkerUnavailableError: () =>
     msg('This browser cannot run Web Workers, which the engine needs to keep the page responsive. Use a current Chrome, Edge, Firefox or Safari.'),
   WorkerCrashedError: (p: { detail: string }) =>
-    msg(str`The engine stopped unexpectedly (${p.detail}). It has been restarted: load the model again to continue.`),
+    // The app reloads a running model by itself after a crash, so the user is not told to.
+    msg(str`The engine stopped unexpectedly (${p.detail}) and was restarted. A model that was running comes back by itself; your conversation and your message are kept.`),
+  ChatTemplateError: (p: { detail: string }) =>
+    msg(str`The model's chat template refused this conversation: "${p.detail}". Change the conversation as it asks (for example, roles that alternate user/assistant, or no system prompt), or start a new chat.`),
   BenchWorkerCrashedError: (p: { detail: string }) =>
     msg(str`The benchmark stopped unexpectedly (${p.detail}); the browser may have run out of memory. Run it again, or choose a smaller model.`),
   StorageQuotaError: (p: { bytes: number }) =>

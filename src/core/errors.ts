@@ -94,6 +94,13 @@ export class BenchWorkerCrashedError extends EngineError {
   }
 }
 
+export class ChatTemplateError extends EngineError {
+  override name = 'ChatTemplateError';
+  constructor(detail: string) {
+    super(ERROR_WORDING.ChatTemplateError({ detail }), { detail });
+  }
+}
+
 export class StorageQuotaError extends EngineError {
   override name = 'StorageQuotaError';
   constructor(bytes: number) {
@@ -137,11 +144,15 @@ export class GpuDeviceLostError extends EngineError {
 }
 
 const OOM_PATTERN = /out of memory|\boom\b|failed to allocate|allocation failed|memory access out of bounds|Aborted\(\)/i;
+// What WebGPU calls throw once the device is gone: a read-back (mapAsync) aborted, a destroyed
+// device or buffer. On a lost device these come before (or instead of) the `lost` promise settling.
+const DEVICE_LOST_PATTERN = /mapAsync|device (is |was |has been )?(lost|destroyed)|\[Device\]|GPUDevice|destroyed before mapping|buffer (is |was )?destroyed/i;
 
 /** Wraps a runtime failure in the error class a user can act on. */
 export function classifyRuntimeError(backend: string, error: unknown, what: string): EngineError {
   const detail = error instanceof Error ? error.message : String(error);
   if (OOM_PATTERN.test(detail)) return new OutOfMemoryError(backend, detail);
+  if (backend === 'webgpu' && DEVICE_LOST_PATTERN.test(detail)) return new GpuDeviceLostError(detail);
   return new ModelFormatError(what, detail);
 }
 
@@ -168,6 +179,7 @@ export const NAMED_ERRORS = {
   WorkerUnavailableError,
   WorkerCrashedError,
   BenchWorkerCrashedError,
+  ChatTemplateError,
   StorageQuotaError,
   OfflineSaveError,
   ModelProbeError,

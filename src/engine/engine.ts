@@ -67,6 +67,8 @@ export class Engine {
       );
     } catch (error) {
       if (signal?.aborted) throw new DownloadCancelledError();
+      // A broken JSON file must not stay cached: the next load downloads it again.
+      if (error instanceof ModelFormatError) await this.source.forget(folderUrl).catch(() => undefined);
       throw error;
     }
     const onnxFile = request.onnxFile ?? 'onnx/model.onnx';
@@ -74,6 +76,7 @@ export class Engine {
     try {
       tokenizer = new TextTokenizer(files.tokenizerJson, files.tokenizerConfig);
     } catch (error) {
+      await this.source.forget(folderUrl).catch(() => undefined);
       throw new ModelFormatError('tokenizer.json', (error as Error).message);
     }
     const config = readDecoderConfig(files.config, files.generationConfig, files.tokenizerConfig);
@@ -148,13 +151,14 @@ export class Engine {
         },
       });
     } catch (error) {
-      const detail = (error as Error)?.message ?? String(error);
-      if (model.info.backend === 'webgpu' && (this.deviceLost !== null || /device (is |was )?(lost|destroyed)|GPUDevice/i.test(detail))) {
+      const wrapped = error instanceof EngineError ? error : classifyRuntimeError(model.info.backend, error, 'The model');
+      // The device's `lost` promise may settle after the failed step (a mapAsync) reaches here.
+      if (model.info.backend === 'webgpu' && (this.deviceLost !== null || wrapped instanceof GpuDeviceLostError)) {
         // Nothing can run on a lost device: drop the model so the page restarts the engine.
         await this.unload().catch(() => undefined);
-        throw new GpuDeviceLostError(this.deviceLost ?? detail);
+        throw this.deviceLost !== null ? new GpuDeviceLostError(this.deviceLost) : wrapped;
       }
-      throw error instanceof EngineError ? error : classifyRuntimeError(model.info.backend, error, 'The model');
+      throw wrapped;
     }
     if (!stops.hasStopped) text += stops.push(stream.flush()) + stops.flush();
     const timing = result.timing ? { ...result.timing, startedAt: receivedAt } : null;

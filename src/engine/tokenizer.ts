@@ -5,6 +5,7 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { Template } from '@huggingface/jinja';
 import type { ChatMessage } from '../core/protocol';
+import { ChatTemplateError } from '../core/errors';
 
 type TokenizerConfig = Record<string, unknown>;
 
@@ -71,11 +72,17 @@ export class TextTokenizer {
    */
   encodeConversation(messages: readonly ChatMessage[]): number[] {
     if (this.template) {
-      const prompt = this.template.render({
-        messages,
-        add_generation_prompt: true,
-        ...this.specialTokens,
-      });
+      let prompt: string;
+      try {
+        prompt = this.template.render({
+          messages,
+          add_generation_prompt: true,
+          ...this.specialTokens,
+        });
+      } catch (error) {
+        // Templates refuse conversations they cannot format with raise_exception("…"): name that, quoting it.
+        throw new ChatTemplateError((error as Error)?.message ?? String(error));
+      }
       return this.encode(prompt, false);
     }
     const text = messages

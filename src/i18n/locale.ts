@@ -6,6 +6,7 @@
 import { configureLocalization } from '@lit/localize';
 import { initialLocale, type Locale } from './initial-locale';
 import { sourceLocale, targetLocales } from './generated/locale-codes';
+import { readSetting, writeSetting } from '../core/safe-storage';
 
 export type { Locale };
 
@@ -18,26 +19,15 @@ const { getLocale, setLocale } = configureLocalization({
   loadLocale: () => import('./generated/locales/zh-Hans'),
 });
 
-function readStored(): string | null {
-  try {
-    return globalThis.localStorage?.getItem(STORAGE_KEY) ?? null;
-  } catch {
-    return null; // storage can be blocked; the browser language still works
-  }
-}
+// Storage can be blocked: the browser language still works, and a switch is then not remembered.
+const readStored = () => readSetting(STORAGE_KEY);
 
 export function currentLocale(): Locale {
   return getLocale() as Locale;
 }
 
 export async function switchLocale(locale: Locale, remember = true): Promise<void> {
-  if (remember) {
-    try {
-      globalThis.localStorage?.setItem(STORAGE_KEY, locale);
-    } catch {
-      /* not remembered, still switched */
-    }
-  }
+  if (remember) writeSetting(STORAGE_KEY, locale);
   await setLocale(locale);
   document.documentElement.lang = locale === 'zh-Hans' ? 'zh-Hans' : 'en';
 }

@@ -4,6 +4,7 @@
  * truncated or corrupted copy is noticed on read and fetched again instead of breaking the model.
  */
 import type { CorruptCopy } from '../core/protocol';
+import { cacheCall, openCacheStorage } from '../core/safe-cache-storage';
 
 export const MODEL_CACHE_NAME = 'tl-models-v1';
 
@@ -44,15 +45,6 @@ export function sha256FromHeaders(headers: Headers): string | null {
   return null;
 }
 
-/** A named Cache Storage bucket, or null where the browser offers none (insecure origins, some private modes). */
-export async function openCacheStorage(name: string): Promise<Cache | null> {
-  if (typeof caches === 'undefined') return null;
-  try {
-    return await caches.open(name);
-  } catch {
-    return null;
-  }
-}
 
 export function isQuotaError(error: unknown): boolean {
   return error instanceof DOMException && (error.name === 'QuotaExceededError' || /quota/i.test(error.message));
@@ -67,8 +59,9 @@ export class ModelCache {
     return cache && new ModelCache(cache);
   }
 
+  /** A cache that refuses to be read is a miss: the file is downloaded instead. */
   async read(url: string): Promise<CacheRead> {
-    const response = await this.cache.match(url);
+    const response = await cacheCall(() => this.cache.match(url), undefined);
     if (!response) return { status: 'miss' };
     if (response.headers.get(H_MISSING)) return { status: 'missing' };
     const expectedBytes = Number(response.headers.get(H_BYTES));
@@ -77,20 +70,20 @@ export class ModelCache {
     try {
       data = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
-      await this.cache.delete(url);
+      await cacheCall(() => this.cache.delete(url), false);
       return { status: 'corrupt', reason: { kind: 'unreadable', cause: (error as Error).message } };
     }
     let reason: CorruptCopy | null = null;
     if (data.length !== expectedBytes) reason = { kind: 'size', actual: data.length, expected: expectedBytes };
     else if (expectedSha && (await sha256Hex(data)) !== expectedSha) reason = { kind: 'sha256' };
     if (reason) {
-      await this.cache.delete(url);
+      await cacheCall(() => this.cache.delete(url), false);
       return { status: 'corrupt', reason };
     }
     return { status: 'hit', data };
   }
 
-  /** Throws the browser's QuotaExceededError when storage is full (see `isQuotaError`). */
+  /** Throws the browser's QuotaExceededError when storage is full (see `isQuotaError`): the caller reports it. */
   async write(url: string, folderUrl: string, file: string, data: Uint8Array, sha256: string | null): Promise<void> {
     const headers = new Headers({
       'content-type': 'application/octet-stream',
@@ -110,14 +103,14 @@ export class ModelCache {
 
   /** The size recorded for a cached file, without reading it; null when it is not cached. */
   async storedBytes(url: string): Promise<number | null> {
-    const response = await this.cache.match(url);
+    const response = await cacheCall(() => this.cache.match(url), undefined);
     return response ? Number(response.headers.get(H_BYTES)) || 0 : null;
   }
 
   async list(): Promise<CachedModel[]> {
     const models = new Map<string, CachedModel>();
-    for (const request of await this.cache.keys()) {
-      const response = await this.cache.match(request);
+    for (const request of await cacheCall(() => this.cache.keys(), [] as readonly Request[])) {
+      const response = await cacheCall(() => this.cache.match(request), undefined);
       if (!response) continue;
       const folderUrl = response.headers.get(H_MODEL) ?? new URL('./', request.url).href;
       const bytes = Number(response.headers.get(H_BYTES)) || 0;
@@ -134,9 +127,9 @@ export class ModelCache {
 
   async deleteModel(folderUrl: string): Promise<number> {
     let deleted = 0;
-    for (const request of await this.cache.keys()) {
-      const response = await this.cache.match(request);
-      if (response?.headers.get(H_MODEL) === folderUrl && (await this.cache.delete(request))) deleted++;
+    for (const request of await cacheCall(() => this.cache.keys(), [] as readonly Request[])) {
+      const response = await cacheCall(() => this.cache.match(request), undefined);
+      if (response?.headers.get(H_MODEL) === folderUrl && (await cacheCall(() => this.cache.delete(request), false))) deleted++;
     }
     return deleted;
   }

@@ -85,7 +85,7 @@ class Downloader {
       response = await fetch(url, { signal: this.signal, headers });
     } catch (error) {
       if (this.signal?.aborted) throw error;
-      throw new ModelFetchError(url, { kind: 'unreachable', cause: (error as Error).message });
+      throw new ModelFetchError(url, { kind: 'unreachable', cause: (error as Error).message, origin: originOf(url) === globalThis.location?.origin ? 'same' : 'other' });
     }
     if (response.status === 404 || response.status === 410) {
       if (optional) return null;
@@ -93,12 +93,16 @@ class Downloader {
     }
     if (!response.ok) throw new ModelFetchError(url, { kind: 'http-status', status: response.status, statusText: response.statusText });
     // Single-page-app hosts (vite preview among them) answer a missing file with index.html.
-    if (optional && file.endsWith('.json') && response.headers.get('content-type')?.startsWith('text/html')) return null;
+    const htmlAnswer = isHtmlResponse(response);
+    if (optional && file.endsWith('.json') && htmlAnswer) return null;
+    if (htmlAnswer) throw new ModelFetchError(url, { kind: 'html-page', file });
     const range = /^bytes (\d+)-\d+\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
     const resumed = partial && response.status === 206 && Number(range?.[1]) === partial.prefix.length && Number(range?.[2]) === partial.total ? partial : null;
     if (partial && !resumed) await this.partials?.clear(url).catch(() => undefined);
     const data = await this.readBody(url, file, response, resumed);
     await this.partials?.clear(url).catch(() => undefined);
+    // A web page sent with another type (or none) is still a web page, not the model's file.
+    if (looksLikeHtml(data)) throw new ModelFetchError(url, { kind: 'html-page', file });
     // Where the server names the content's hash (the Hub does for LFS files), a damaged download is caught here.
     const expectedSha = sha256FromHeaders(response.headers);
     if (expectedSha) {
@@ -188,6 +192,25 @@ export function externalDataFiles(config: Record<string, unknown>, onnxFile: str
   const value = flag && typeof flag === 'object' ? (flag as Record<string, unknown>)[onnxFile.split('/').pop()!] : flag;
   const count = value === true ? 1 : typeof value === 'number' ? value : 0;
   return Array.from({ length: count }, (_, i) => (i === 0 ? `${onnxFile}_data` : `${onnxFile}_data_${i}`));
+}
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+/** The server says it sent a web page (a single-page app's fallback, a login wall). */
+export function isHtmlResponse(response: Response): boolean {
+  return response.headers.get('content-type')?.startsWith('text/html') === true;
+}
+
+/** True for bytes that open like an HTML document; ONNX (protobuf) and JSON never do. */
+export function looksLikeHtml(data: Uint8Array): boolean {
+  const head = new TextDecoder().decode(data.subarray(0, 256)).trimStart().toLowerCase();
+  return head.startsWith('<!doctype html') || head.startsWith('<html') || head.startsWith('<head') || head.startsWith('<body');
 }
 
 function concat(chunks: Uint8Array[], length: number): Uint8Array {

@@ -4,6 +4,8 @@
  * The Hub's base URL is configurable (`?hub=`), so tests and mirrors never touch huggingface.co.
  */
 
+import { browserStorage, readSetting, writeSetting, type KeyValueStore } from '../core/safe-storage';
+
 export const DEFAULT_HUB_URL = 'https://huggingface.co';
 const HUB_STORAGE_KEY = 'tl.hub';
 
@@ -30,21 +32,14 @@ function validHubUrl(raw: string | null | undefined): string | null {
  * The Hub to download from: `?hub=` when the page was opened with one (remembered, because the app
  * rewrites its URL), else the remembered one, else huggingface.co.
  */
-export function hubBaseUrl(search: string = globalThis.location?.search ?? '', storage: Pick<Storage, 'getItem' | 'setItem'> | null = safeStorage()): string {
+export function hubBaseUrl(search: string = globalThis.location?.search ?? '', storage: KeyValueStore | null = browserStorage()): string {
   const fromUrl = validHubUrl(new URLSearchParams(search).get('hub'));
   if (fromUrl) {
-    storage?.setItem(HUB_STORAGE_KEY, fromUrl);
+    // Called while rendering: a full or refusing storage only costs the memory of the choice.
+    writeSetting(HUB_STORAGE_KEY, fromUrl, storage);
     return fromUrl;
   }
-  return validHubUrl(storage?.getItem(HUB_STORAGE_KEY)) ?? DEFAULT_HUB_URL;
-}
-
-function safeStorage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null; // storage disabled by the browser's privacy settings
-  }
+  return validHubUrl(readSetting(HUB_STORAGE_KEY, storage)) ?? DEFAULT_HUB_URL;
 }
 
 /** The folder URL of a Hub model at a revision. */

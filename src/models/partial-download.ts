@@ -3,7 +3,7 @@
  * interrupted download (even a closed tab) continues with a range request instead of starting over.
  * Pieces are separate Cache Storage entries: appending never rewrites what is already saved.
  */
-import { openCacheStorage } from './cache';
+import { openCacheStorage } from '../core/safe-cache-storage';
 
 const PARTIAL_CACHE_NAME = 'tl-partials-v1';
 // Cache keys must be http(s) URLs; this host can never be fetched.

@@ -10,11 +10,26 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 
+/** How one file misbehaves, for the fault tests; the test may change it between requests. */
+export interface FileFault {
+  /** Sent instead of the file's own Content-Type (e.g. text/html for a login page). */
+  contentType?: string;
+  /** Drops the connection after this many bytes of the body, for the next `cutTimes` GETs (default 1). */
+  cutAfterBytes?: number;
+  cutTimes?: number;
+  /** Sends an ETag / X-Linked-Etag SHA-256 that does not match the bytes (damaged in transit). */
+  wrongSha256?: boolean;
+  /** Size claimed by HEAD in X-Linked-Size and Content-Length, whatever the file holds. */
+  claimBytes?: number;
+}
+
 export interface HubRepo {
   /** Folder on disk holding the repo's files. */
   dir: string;
   /** Files served instead of (or besides) those on disk, e.g. a tokenizer_config.json with a chat template. */
   overrides?: Record<string, string | Buffer>;
+  /** Files that misbehave, by path in the repo. */
+  faults?: Record<string, FileFault>;
 }
 
 export interface HubRequestLog {
@@ -74,7 +89,8 @@ export async function startHubServer(repos: Record<string, HubRepo>, port = 0): 
       response.writeHead(404, { 'Content-Type': 'text/plain', 'X-Error-Code': repo ? 'EntryNotFound' : 'RepoNotFound' }).end('Entry not found');
       return;
     }
-    const sha256 = createHash('sha256').update(body).digest('hex');
+    const fault = repo.faults?.[file];
+    const sha256 = fault?.wrongSha256 ? createHash('sha256').update('not these bytes').digest('hex') : createHash('sha256').update(body).digest('hex');
     const isLfs = LFS_EXTENSIONS.has(path.extname(file));
     // LFS files carry their SHA-256 as ETag; small git files a shorter git-style id, as on the Hub.
     const etag = isLfs ? `"${sha256}"` : `"${createHash('sha1').update(body).digest('hex')}"`;
@@ -85,7 +101,11 @@ export async function startHubServer(repos: Record<string, HubRepo>, port = 0): 
       response.setHeader('X-Linked-Size', String(body.length));
     }
     response.setHeader('Accept-Ranges', 'bytes');
-    response.setHeader('Content-Type', file.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+    response.setHeader('Content-Type', fault?.contentType ?? (file.endsWith('.json') ? 'application/json' : 'application/octet-stream'));
+    if (request.method === 'HEAD' && fault?.claimBytes !== undefined) {
+      response.writeHead(200, { 'Content-Length': fault.claimBytes, 'X-Linked-Size': fault.claimBytes }).end();
+      return;
+    }
     let start = 0;
     let end = body.length - 1;
     const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '');
@@ -105,6 +125,14 @@ export async function startHubServer(repos: Record<string, HubRepo>, port = 0): 
       return;
     }
     const slice = body.subarray(start, end + 1);
+    if (fault?.cutAfterBytes !== undefined && (fault.cutTimes ?? 1) > 0 && slice.length > fault.cutAfterBytes) {
+      // A connection lost mid-file: part of the body, then the socket closes without the rest.
+      fault.cutTimes = (fault.cutTimes ?? 1) - 1;
+      response.write(slice.subarray(0, fault.cutAfterBytes));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      response.destroy();
+      return;
+    }
     const slow = throttle && body.length >= throttle.minBytes ? throttle : null;
     if (!slow) {
       response.end(slice);

@@ -14,7 +14,11 @@ import type { WebGpuUnavailable } from '../../src/core/protocol';
 /** One instance of every error class a user can meet, with the values its message must keep. */
 const CASES: { error: errors.EngineError; keeps: string[] }[] = [
   { error: new errors.ModelUrlError('ftp://x'), keeps: ['ftp://x', 'models/tl-gpt/'] },
-  { error: new errors.ModelFetchError('http://h/m/config.json', { kind: 'unreachable', cause: 'Failed to fetch' }), keeps: ['http://h/m/config.json', 'Failed to fetch', 'CORS'] },
+  { error: new errors.ModelFetchError('http://h/m/config.json', { kind: 'unreachable', cause: 'Failed to fetch', origin: 'other' }), keeps: ['http://h/m/config.json', 'Failed to fetch', 'CORS'] },
+  { error: new errors.ModelFetchError('http://h/m/config.json', { kind: 'unreachable', cause: 'Failed to fetch', origin: 'same' }), keeps: ['http://h/m/config.json', 'Failed to fetch'] },
+  { error: new errors.ModelFetchError('http://h/m/config.json', { kind: 'html-page', file: 'config.json' }), keeps: ['http://h/m/config.json', 'HTML', 'config.json'] },
+  { error: new errors.ModelProbeError({ kind: 'html-page', url: 'http://h/m/onnx/model.onnx', file: 'onnx/model.onnx' }), keeps: ['http://h/m/onnx/model.onnx', 'HTML'] },
+  { error: new errors.ChatTemplateError('Conversation roles must alternate user/assistant'), keeps: ['Conversation roles must alternate user/assistant'] },
   { error: new errors.ModelFetchError('http://h/a', { kind: 'http-status', status: 503, statusText: 'Service Unavailable' }), keeps: ['503', 'Service Unavailable'] },
   { error: new errors.ModelFetchError('http://h/a', { kind: 'hash-mismatch' }), keeps: ['SHA-256'] },
   { error: new errors.ModelFetchError('http://h/a', { kind: 'interrupted', loaded: 13, total: 1000, cause: 'network error' }), keeps: ['13', '1000'] },

@@ -11,6 +11,15 @@ beforeAll(async () => {
   hub = await startHubServer({
     'test-org/stories260k': { dir: FIXTURE_MODEL_DIR },
     'transformer-lab/tl-gpt': { dir: path.join(REPO_ROOT, 'models/tl-gpt') },
+    'faulty/stories260k': {
+      dir: FIXTURE_MODEL_DIR,
+      faults: {
+        'onnx/model.onnx': { cutAfterBytes: 1000 },
+        'onnx/model_q4.onnx': { wrongSha256: true },
+        'onnx/model_fp16.onnx': { contentType: 'text/html', claimBytes: 50e9 },
+      },
+      overrides: { 'onnx/model_q4.onnx': readFileSync(path.join(FIXTURE_MODEL_DIR, 'onnx/model.onnx')), 'onnx/model_fp16.onnx': '<!doctype html><p>hi' },
+    },
   });
 });
 afterAll(() => hub.close());
@@ -43,5 +52,16 @@ describe('the local Hub', () => {
     expect([noFile.status, noFile.headers.get('x-error-code')]).toEqual([404, 'EntryNotFound']);
     const noRepo = await fetch(`${hub.origin}/nobody/nothing/resolve/main/config.json`);
     expect([noRepo.status, noRepo.headers.get('x-error-code')]).toEqual([404, 'RepoNotFound']);
+  });
+
+  it('serves the faults the fault suite asks for: a cut connection (once), a wrong hash, an HTML type, a 50 GB claim', async () => {
+    const base = `${hub.origin}/faulty/stories260k/resolve/main/`;
+    const onnx = readFileSync(path.join(FIXTURE_MODEL_DIR, 'onnx/model.onnx'));
+    await expect(fetch(`${base}onnx/model.onnx`).then((r) => r.arrayBuffer())).rejects.toThrow();
+    expect((await (await fetch(`${base}onnx/model.onnx`)).arrayBuffer()).byteLength).toBe(onnx.length);
+    const q4 = await fetch(`${base}onnx/model_q4.onnx`);
+    expect(q4.headers.get('etag')).not.toBe(`"${createHash('sha256').update(onnx).digest('hex')}"`);
+    const head = await fetch(`${base}onnx/model_fp16.onnx`, { method: 'HEAD' });
+    expect([head.headers.get('content-type'), head.headers.get('x-linked-size')]).toEqual(['text/html', '50000000000']);
   });
 });

@@ -117,19 +117,17 @@ export class ChatPanel extends LitElement {
   }
 
   /**
-   * Keeps the conversation and the draft across reloads. While a reply streams, the message being
-   * answered is saved as the draft, so a crash or reload gives it back instead of losing it.
+   * Keeps the conversation and the draft across reloads. A streaming reply is saved when it ends;
+   * the message it answers was saved when it was sent (see `send`), so a reload loses neither.
    */
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!changed.has('turns' as keyof ChatPanel) && !changed.has('draft' as keyof ChatPanel)) return;
-    const streaming = this.turns.at(-1)?.streaming === true;
-    if (streaming) {
-      if (changed.has('draft' as keyof ChatPanel)) saveDraft(this.draft || (this.turns.at(-2)?.content ?? ''));
-      return;
-    }
-    saveDraft(this.draft);
-    if (!changed.has('turns' as keyof ChatPanel)) return;
-    const messages: ChatMessage[] = this.turns.map(({ role, content }) => ({ role, content }));
+    if (changed.has('draft' as keyof ChatPanel)) saveDraft(this.draft);
+    if (!changed.has('turns' as keyof ChatPanel) || this.turns.at(-1)?.streaming === true) return;
+    this.saveTurns(this.turns);
+  }
+
+  private saveTurns(turns: readonly Turn[]): void {
+    const messages: ChatMessage[] = turns.map(({ role, content }) => ({ role, content }));
     const active = this.activeConversation;
     if (JSON.stringify(active.messages) === JSON.stringify(messages)) return;
     this.updateConversations({ ...active, messages, updatedAt: Date.now() });
@@ -197,6 +195,8 @@ export class ChatPanel extends LitElement {
     const messages: ChatMessage[] = messagesForModel({ system: this.activeConversation.system, messages: history }, [{ role: 'user', content: text }]);
     const reply: Turn = { role: 'assistant', content: '', streaming: true, tokenIds: [], maxNewTokens: this.settings.maxNewTokens };
     this.turns = [...this.turns, { role: 'user', content: text }, reply];
+    // Saved before the request leaves: a reload or crash mid-reply keeps the message in the conversation.
+    this.saveTurns(this.turns.slice(0, -1));
     this.draft = '';
     const handle = this.client.generate(messages, this.settings, (token) => {
       reply.content += token.text;

@@ -4,6 +4,7 @@
  */
 import type { ChatMessage } from '../../core/protocol';
 import { msg, str } from '@lit/localize';
+import { browserStorage, readSetting, writeSetting, type KeyValueStore } from '../../core/safe-storage';
 
 export interface Conversation {
   id: string;
@@ -23,15 +24,7 @@ export const EXPORT_FORMAT = 'transformer-lab.conversations';
 const STORAGE_KEY = 'tl.conversations.v1';
 const DRAFT_KEY = 'tl.draft.v1';
 
-type KeyValueStore = Pick<Storage, 'getItem' | 'setItem'>;
-
-function defaultStore(): KeyValueStore | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
+const defaultStore = browserStorage;
 
 export function newConversation(now = Date.now()): Conversation {
   return { id: `c${now.toString(36)}${Math.random().toString(36).slice(2, 8)}`, title: '', system: '', messages: [], updatedAt: now };
@@ -83,7 +76,7 @@ export class ConversationsFormatError extends Error {
 
 export function loadConversations(store: KeyValueStore | null = defaultStore()): ConversationsState {
   try {
-    const raw = store?.getItem(STORAGE_KEY);
+    const raw = readSetting(STORAGE_KEY, store);
     if (raw) {
       const parsed = JSON.parse(raw) as { activeId?: string };
       const conversations = parseConversations(parsed);
@@ -101,28 +94,16 @@ export function loadConversations(store: KeyValueStore | null = defaultStore()):
 
 /** False when the browser refused (quota, privacy mode): the caller can tell the user. */
 export function saveConversations(state: ConversationsState, store: KeyValueStore | null = defaultStore()): boolean {
-  try {
-    store?.setItem(STORAGE_KEY, JSON.stringify(state));
-    return !!store;
-  } catch {
-    return false;
-  }
+  return writeSetting(STORAGE_KEY, JSON.stringify(state), store);
 }
 
 export function loadDraft(store: KeyValueStore | null = defaultStore()): string {
-  try {
-    return store?.getItem(DRAFT_KEY) ?? '';
-  } catch {
-    return '';
-  }
+  return readSetting(DRAFT_KEY, store) ?? '';
 }
 
-export function saveDraft(text: string, store: KeyValueStore | null = defaultStore()): void {
-  try {
-    store?.setItem(DRAFT_KEY, text);
-  } catch {
-    // The draft stays in the input; only its copy across reloads is lost.
-  }
+/** False when refused: the draft stays in the input; only its copy across reloads is lost. */
+export function saveDraft(text: string, store: KeyValueStore | null = defaultStore()): boolean {
+  return writeSetting(DRAFT_KEY, text, store);
 }
 
 export function exportConversations(conversations: Conversation[]): string {

@@ -9,6 +9,7 @@ import { localized, msg } from '@lit/localize';
 import { ModelCache, type CachedModel } from '../../models/cache';
 import { hubIdFromFolderUrl } from '../../models/hub';
 import { formatBytes } from '../format';
+import { requestPersistentStorage, storageEstimate, storagePersisted } from '../../core/safe-storage-manager';
 
 @localized()
 @customElement('tl-storage-view')
@@ -38,12 +39,10 @@ export class StorageView extends LitElement {
   async refresh(): Promise<void> {
     const cache = await ModelCache.open();
     this.models = cache ? await cache.list() : [];
-    const storage = globalThis.navigator?.storage;
-    if (storage?.estimate) {
-      const { usage = 0, quota = 0 } = await storage.estimate();
-      this.estimate = { usage, quota };
-    }
-    this.persisted = storage?.persisted ? await storage.persisted() : null;
+    // Without Cache Storage nothing can be kept offline: say so instead of an empty list.
+    if (!cache) this.note = () => msg('This browser offers no storage for models here (private mode or storage disabled): models are downloaded each time.');
+    this.estimate = await storageEstimate();
+    this.persisted = await storagePersisted();
   }
 
   private async deleteModel(model: CachedModel): Promise<void> {
@@ -54,7 +53,7 @@ export class StorageView extends LitElement {
   }
 
   private async persist(): Promise<void> {
-    const granted = await navigator.storage.persist();
+    const granted = await requestPersistentStorage();
     this.persisted = granted;
     this.note = granted
       ? () => msg('The browser will keep the cached models when space runs low.')
@@ -90,7 +89,7 @@ export class StorageView extends LitElement {
             : nothing}
         <button @click=${() => this.refresh()}>${msg('Refresh')}</button>
       </div>
-      ${this.note ? html`<p class="muted" role="status">${this.note()}</p>` : nothing}
+      ${this.note ? html`<p class="muted" role="status" data-testid="storage-view-note">${this.note()}</p>` : nothing}
     `;
   }
 }
