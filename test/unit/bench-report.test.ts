@@ -23,6 +23,8 @@ const MODEL: ModelDescription = {
   layers: 5,
   vocab: 512,
   contextLength: 512,
+  dtype: null,
+  weightBytes: 1_000_000,
 };
 
 const ENV: BenchEnvironment = {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import type * as OrtWeb from 'onnxruntime-web';
 import { buildGptDecoder, randomWeights, type WeightSource } from '../../src/bench/synthetic/gpt-graph';
-import type { SyntheticShape, WeightType } from '../../src/bench/synthetic/shapes';
+import type { SyntheticShape } from '../../src/bench/synthetic/shapes';
 import { EXTERNAL_DATA_FILE } from '../../src/bench/synthetic/onnx-builder';
 import { DecoderSession } from '../../src/engine/decoder-session';
 import { runGenerationLoop } from '../../src/engine/generate';

@@ -75,23 +75,35 @@ export function dequantizeRow(p: NBitsLayout, w: NBitsWeights, n: number, out: F
   }
 }
 
-/** Rows decoded at a time before being written transposed: 16 floats = one cache line per input. */
-const TILE = 16;
+/** Output channels decoded at a time before being written transposed: whole cache lines per input. */
+const TILE = 32;
 
 /**
- * Wᵀ as float32 [K, N] (plain `MatMul`'s B), into `out`. Works a tile of output channels at a time so
- * the transposed writes land on whole cache lines.
+ * Decodes tiles of TILE output channels ([TILE, K], row-major, in `tile`) and hands each to `write`,
+ * which stores it transposed. One flat buffer keeps the hot loops monomorphic.
  */
-export function dequantizeTransposed(p: NBitsLayout, w: NBitsWeights, out: Float32Array): void {
-  const rows = Array.from({ length: TILE }, () => new Float32Array(p.K));
+function forEachTile(p: NBitsLayout, w: NBitsWeights, write: (tile: Float32Array, n0: number, count: number) => void): void {
+  const tile = new Float32Array(TILE * p.K);
+  const row = new Float32Array(p.K);
   for (let n0 = 0; n0 < p.N; n0 += TILE) {
     const count = Math.min(TILE, p.N - n0);
-    for (let r = 0; r < count; r++) dequantizeRow(p, w, n0 + r, rows[r]);
-    for (let k = 0; k < p.K; k++) {
-      const base = k * p.N + n0;
-      for (let r = 0; r < count; r++) out[base + r] = rows[r][k];
+    for (let r = 0; r < count; r++) {
+      dequantizeRow(p, w, n0 + r, row);
+      tile.set(row, r * p.K);
     }
+    write(tile, n0, count);
   }
+}
+
+/** Wᵀ as float32 [K, N] (plain `MatMul`'s B), into `out`. */
+export function dequantizeTransposed(p: NBitsLayout, w: NBitsWeights, out: Float32Array): void {
+  const { K, N } = p;
+  forEachTile(p, w, (tile, n0, count) => {
+    for (let k = 0; k < K; k++) {
+      const base = k * N + n0;
+      for (let r = 0, src = k; r < count; r++, src += K) out[base + r] = tile[src];
+    }
+  });
 }
 
 /**
@@ -99,22 +111,25 @@ export function dequantizeTransposed(p: NBitsLayout, w: NBitsWeights, out: Float
  * into `out` and `scales`. Each channel's largest weight maps to ±127.
  */
 export function requantizeInt8Transposed(p: NBitsLayout, w: NBitsWeights, out: Int8Array, scales: Float32Array): void {
-  const rows = Array.from({ length: TILE }, () => new Float32Array(p.K));
-  for (let n0 = 0; n0 < p.N; n0 += TILE) {
-    const count = Math.min(TILE, p.N - n0);
-    const inverse = new Float32Array(count);
+  const { K, N } = p;
+  const inverse = new Float32Array(TILE);
+  forEachTile(p, w, (tile, n0, count) => {
     for (let r = 0; r < count; r++) {
-      dequantizeRow(p, w, n0 + r, rows[r]);
       let max = 0;
-      for (const v of rows[r]) max = Math.max(max, Math.abs(v));
+      for (let k = r * K, end = k + K; k < end; k++) {
+        const v = tile[k] < 0 ? -tile[k] : tile[k];
+        if (v > max) max = v;
+      }
       scales[n0 + r] = max / 127;
       inverse[r] = max > 0 ? 127 / max : 0;
     }
-    for (let k = 0; k < p.K; k++) {
-      const base = k * p.N + n0;
-      for (let r = 0; r < count; r++) out[base + r] = Math.round(rows[r][k] * inverse[r]);
+    for (let k = 0; k < K; k++) {
+      const base = k * N + n0;
+      // Rounded through a small integer (|0 of a positive number floors it): storing a double into an
+      // Int8Array is several times slower than storing an integer.
+      for (let r = 0, src = k; r < count; r++, src += K) out[base + r] = ((tile[src] * inverse[r] + 128.5) | 0) - 128;
     }
-  }
+  });
 }
 
 /**

@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { BackendPreference, EngineErrorInfo, LoadProgress, ModelInfo } from '../../core/protocol';
+import type { BackendPreference, EngineErrorInfo, GraphRewriteNote, LoadProgress, ModelInfo } from '../../core/protocol';
 import { errorText, webGpuUnavailableText } from '../../i18n/engine-text';
 import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
 import { formatBytes } from '../format';
@@ -79,8 +79,15 @@ export class ModelBar extends LitElement {
       <span data-testid="model-name"><strong>${info.name}</strong> · ${formatBytes(info.modelBytes)} · ${msg(str`context ${info.contextLength} tokens`)}</span>
       ${info.backend === 'wasm' ? html`<span class="note" data-testid="wasm-threads">${info.wasmThreads === 1 ? msg('1 WASM thread') : msg(str`${info.wasmThreads} WASM threads`)}</span>` : nothing}
       <span class="note">${msg(str`session built in ${(info.sessionBuildMs / 1000).toFixed(2)} s`)}</span>
+      ${info.graphRewrite ? this.renderRewrite(info.graphRewrite) : nothing}
       ${info.fallbackReason ? html`<span class="note" data-testid="fallback-reason">${msg(str`Using WASM because ${webGpuUnavailableText(info.fallbackReason)}.`)}</span>` : nothing}
     `;
+  }
+
+  private renderRewrite(note: GraphRewriteNote) {
+    const { nodes, toFloat32, toInt8, weightBytesBefore, weightBytesAfter } = note;
+    return html`<span class="note" data-testid="graph-rewrite" title=${msg('The WASM runtime has no fast 4-bit kernel, so these layers were unpacked at load time into float32 (or, where memory is short, int8) matrix products, which it runs fast.')}>
+      ${msg(str`${nodes} 4-bit layers unpacked for WASM: ${toFloat32} to float32, ${toInt8} to int8 (${formatBytes(weightBytesBefore)} → ${formatBytes(weightBytesAfter)})`)}</span>`;
   }
 
   override render() {
