@@ -16,6 +16,11 @@ import { dequantizeRow, dequantizeTransposed, quantizeNBits, requantizeInt8Trans
 import { hasMatMulNBits, rewriteMatMulNBits, type ExternalFile } from '../../src/engine/graph/rewrite-matmul-nbits';
 import { fromFloat16Bits, toFloat16Bits } from '../../src/engine/graph/onnx-proto';
 import { ModelFormatError } from '../../src/core/errors';
+import { readDecoderConfig } from '../../src/core/model-config';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FIXTURE_MODEL_DIR } from '../support/paths';
+import { quantizeMatMulsToQ4 } from '../support/quantize-q4';
 
 const SHAPE: SyntheticShape = { id: 'test', label: 'test', layers: 2, hidden: 64, heads: 4, ffn: 256, vocab: 512, contextLength: 320, mlp: 'swiglu' };
 
@@ -199,3 +204,43 @@ describe('rewriteMatMulNBits', () => {
 });
 
 const PROJECTIONS = SHAPE.layers * 7 + 1; // q, k, v, o, gate, up, down per layer; the output head
+
+describe('the fixture in 4 bits (stories260k, q4 as transformers.js exports it)', () => {
+  const dir = FIXTURE_MODEL_DIR;
+  const json = (file: string) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>;
+  const expected = json('expected.json') as unknown as { greedy: { prompt_ids: number[]; new_ids: number[] }[] };
+
+  it('the rewritten graph reproduces the q4 graph’s greedy ids exactly, for every reference prompt', async () => {
+    const q4 = quantizeMatMulsToQ4(new Uint8Array(readFileSync(path.join(dir, 'onnx/model.onnx'))));
+    expect(q4.nodes).toBeGreaterThan(30);
+    const config = readDecoderConfig(json('config.json'), json('generation_config.json'), json('tokenizer_config.json'));
+    const rewritten = rewriteMatMulNBits(q4.model, [])!;
+    expect(rewritten.note.nodes).toBe(q4.nodes);
+    const run = async (onnx: Uint8Array, externalData: ExternalFile[], prompt: number[]) => {
+      const decoder = await DecoderSession.create(ort as unknown as typeof OrtWeb, onnx, externalData, 'wasm', config, { executionProvider: 'cpu' });
+      try {
+        const result = await runGenerationLoop(decoder, prompt, {
+          sampling: { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 },
+          maxNewTokens: 60,
+          contextLength: config.contextLength,
+          eosIds: [],
+          rng: createRng(0),
+          isAborted: () => false,
+          yieldToEvents: async () => {},
+          onToken: () => false,
+        });
+        return result.tokenIds;
+      } finally {
+        await decoder.release();
+      }
+    };
+    let differentFromFloat = 0;
+    for (const reference of expected.greedy) {
+      const original = await run(q4.model, [], reference.prompt_ids);
+      expect(await run(rewritten.onnx, rewritten.externalData, reference.prompt_ids)).toEqual(original);
+      differentFromFloat += Number(original.join() !== reference.new_ids.join());
+    }
+    // The q4 graph is a different model from the float32 one: a test that could not tell them apart would prove nothing.
+    expect(differentFromFloat).toBeGreaterThan(0);
+  }, 60_000);
+});

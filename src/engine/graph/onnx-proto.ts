@@ -18,7 +18,7 @@ export function elemTypeOf(code: number): ElemType | null {
 
 /** ModelProto, GraphProto, NodeProto, TensorProto field numbers (onnx.proto3). */
 export const Field = {
-  model: { graph: 7 },
+  model: { graph: 7, opsetImport: 8 },
   graph: { node: 1, initializer: 5 },
   node: { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 },
   attribute: { name: 1, f: 2, i: 3, s: 4, g: 6, ints: 8, graphs: 11, type: 20 },

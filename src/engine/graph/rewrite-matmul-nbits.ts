@@ -13,14 +13,11 @@
  */
 import { ModelFormatError } from '../../core/errors';
 import type { GraphRewriteNote } from '../../core/protocol';
-import { ProtoReader, ProtoWriter } from './protobuf';
-import { DataType, Field, fromFloat16Bits, readNode, readTensor, writeNode, writeTensor, type NodeSpec, type ParsedNode, type ParsedTensor } from './onnx-proto';
+import { DataType, fromFloat16Bits, type NodeSpec, type ParsedNode, type ParsedTensor } from './onnx-proto';
+import { initializerField, nodeField, readGraph, tensorBytes, writeGraph, type ExternalFile, type Located } from './onnx-graph';
 import { dequantizeTransposed, requantizeInt8Transposed, type NBitsLayout, type NBitsWeights } from './matmul-nbits';
 
-export interface ExternalFile {
-  path: string;
-  data: Uint8Array;
-}
+export type { ExternalFile };
 
 export interface RewrittenModel {
   onnx: Uint8Array;
@@ -41,12 +38,6 @@ const CHUNK_BYTES = 256 * 2 ** 20;
 const MATMUL_NBITS = 'MatMulNBits';
 const CONTRIB_DOMAIN = 'com.microsoft';
 
-interface Located<T> {
-  start: number;
-  end: number;
-  value: T;
-}
-
 interface NBitsNode {
   node: Located<ParsedNode>;
   layout: NBitsLayout;
@@ -60,53 +51,6 @@ export function hasMatMulNBits(onnx: Uint8Array): boolean {
 }
 
 const isNBits = (n: ParsedNode) => n.op === MATMUL_NBITS && n.domain === CONTRIB_DOMAIN;
-
-function readGraph(onnx: Uint8Array) {
-  const nodes: Located<ParsedNode>[] = [];
-  const initializers: Located<ParsedTensor>[] = [];
-  let graph: { start: number; end: number; body: ProtoReader } | null = null;
-  const top = new ProtoReader(onnx);
-  top.fields((field, wire, start) => {
-    if (field !== Field.model.graph || wire !== 2) return false;
-    const body = top.sub();
-    graph = { start, end: top.pos, body };
-    return true;
-  });
-  if (!graph) throw new ModelFormatError('onnx/model.onnx', 'it has no graph');
-  const g = (graph as { body: ProtoReader }).body;
-  const graphStart = g.pos;
-  g.fields((field, wire, start) => {
-    if (wire !== 2) return false;
-    if (field === Field.graph.node) nodes.push({ start, end: 0, value: readNode(g.sub()) });
-    else if (field === Field.graph.initializer) initializers.push({ start, end: 0, value: readTensor(g.sub()) });
-    else return false;
-    const last = field === Field.graph.node ? nodes[nodes.length - 1] : initializers[initializers.length - 1];
-    last.end = g.pos;
-    return true;
-  });
-  return { graph: graph as { start: number; end: number }, graphBody: { start: graphStart, end: g.end }, nodes, initializers };
-}
-
-/** An initializer's bytes: a view into the model or its external data (typed fields are re-encoded). */
-function tensorBytes(t: ParsedTensor, external: ExternalFile[]): Uint8Array {
-  const data = t.data;
-  if (!data) throw new ModelFormatError('onnx/model.onnx', `initializer ${t.name} has no data`);
-  if ('inline' in data) return data.inline;
-  if ('floats' in data) return new Uint8Array(Float32Array.from(data.floats).buffer);
-  if ('int32s' in data) {
-    // int32_data carries the values of every type narrower than 32 bits, one per entry.
-    if (t.dataType === DataType.uint8 || t.dataType === DataType.int8) return Uint8Array.from(data.int32s, (v) => v & 0xff);
-    if (t.dataType === DataType.float16) return new Uint8Array(Uint16Array.from(data.int32s).buffer);
-    return new Uint8Array(Int32Array.from(data.int32s).buffer);
-  }
-  const { location, offset, length } = data.external;
-  const name = location.split('/').pop();
-  const file = external.find((f) => f.path === location || f.path.split('/').pop() === name);
-  if (!file) throw new ModelFormatError('onnx/model.onnx', `initializer ${t.name} lives in "${location}", which was not loaded with the model`);
-  const end = length >= 0 ? offset + length : file.data.length;
-  if (end > file.data.length) throw new ModelFormatError('onnx/model.onnx', `initializer ${t.name} reaches past the end of "${location}"`);
-  return file.data.subarray(offset, end);
-}
 
 /** Numbers of a float32 / float16 / int32 tensor (small ones: scales, float zero points, g_idx). */
 function tensorNumbers(t: ParsedTensor, external: ExternalFile[]): Float32Array | Int32Array {
@@ -131,7 +75,8 @@ function layoutOf(node: ParsedNode): NBitsLayout {
  */
 export function rewriteMatMulNBits(onnx: Uint8Array, externalData: ExternalFile[], options: { float32BudgetBytes?: number } = {}): RewrittenModel | null {
   const started = performance.now();
-  const { graph, graphBody, nodes, initializers } = readGraph(onnx);
+  const index = readGraph(onnx);
+  const { nodes, initializers } = index;
   const inits = new Map(initializers.map((i) => [i.value.name, i]));
   const targets = nodes.filter((n) => isNBits(n.value) && inits.has(n.value.inputs[1]) && inits.has(n.value.inputs[2]));
   if (!targets.length) return null;
@@ -216,12 +161,12 @@ export function rewriteMatMulNBits(onnx: Uint8Array, externalData: ExternalFile[
     let x = p.float16 ? op('Cast', [a], `${prefix}/a_float`, { to: DataType.float }) : a;
     if (p.mode === 'float32') {
       dequantizeTransposed(p.layout, weights, view(slot.weight, (b, o, l) => new Float32Array(b, o, l), 4));
-      newTensors.push(tensorProto(weightName, 'float', [K, N], slot.weight));
+      newTensors.push(initializerField(weightName, 'float', [K, N], { external: slot.weight }));
       x = op('MatMul', [x, weightName], `${prefix}/product`);
     } else {
       const scalesName = `${prefix}/channel_scales`;
       requantizeInt8Transposed(p.layout, weights, view(slot.weight, (b, o, l) => new Int8Array(b, o, l), 1), view(slot.scales!, (b, o, l) => new Float32Array(b, o, l), 4));
-      newTensors.push(tensorProto(weightName, 'int8', [K, N], slot.weight), tensorProto(scalesName, 'float', [N], slot.scales!));
+      newTensors.push(initializerField(weightName, 'int8', [K, N], { external: slot.weight }), initializerField(scalesName, 'float', [N], { external: slot.scales! }));
       const [q, scale, zero] = [`${prefix}/a_q`, `${prefix}/a_scale`, `${prefix}/a_zero`];
       op('DynamicQuantizeLinear', [x], q, {}, [q, scale, zero]);
       const integer = op('MatMulInteger', [q, weightName, zero], `${prefix}/product_int`);
@@ -232,24 +177,10 @@ export function rewriteMatMulNBits(onnx: Uint8Array, externalData: ExternalFile[
     // The last op writes the original output name, so every consumer reads it unchanged.
     if (biasName) op('Add', [x, biasName], n.outputs[0]);
     else out[out.length - 1].outputs[0] = n.outputs[0];
-    newNodes.set(p.node, out.map((spec) => new ProtoWriter().message(Field.graph.node, (w) => writeNode(w, spec)).finish()));
+    newNodes.set(p.node, out.map(nodeField));
   });
 
-  // The graph again: every field in its order, rewritten nodes replaced in place, dropped weights left out.
-  const body = new ProtoWriter();
-  let cursor = graphBody.start;
-  const skipped = [...targets, ...initializers.filter((i) => dropped.has(i.value.name))].sort((x, y) => x.start - y.start);
-  for (const item of skipped) {
-    body.raw(onnx.subarray(cursor, item.start));
-    for (const bytes of newNodes.get(item as Located<ParsedNode>) ?? []) body.raw(bytes);
-    cursor = item.end;
-  }
-  body.raw(onnx.subarray(cursor, graphBody.end));
-  for (const bytes of newTensors) body.raw(bytes);
-  const model = new ProtoWriter()
-    .raw(onnx.subarray(0, graph.start))
-    .bytes(Field.model.graph, body.finish())
-    .raw(onnx.subarray(graph.end));
+  const model = writeGraph(index, { replace: newNodes, drop: new Set(initializers.filter((i) => dropped.has(i.value.name))), append: newTensors });
 
   // External files whose every tensor was rewritten are left behind: the runtime would copy them into its memory.
   const stillUsed = new Set(initializers.flatMap((i) => {
@@ -258,7 +189,7 @@ export function rewriteMatMulNBits(onnx: Uint8Array, externalData: ExternalFile[
   }));
   const toFloat32 = plan.filter((p) => p.mode === 'float32').length;
   return {
-    onnx: model.finish(),
+    onnx: model,
     externalData: [...externalData.filter((f) => stillUsed.has(f.path.split('/').pop())), ...[...buffers].map(([path, data]) => ({ path, data }))],
     note: {
       rewrite: 'matmulnbits-to-matmul',
@@ -270,8 +201,4 @@ export function rewriteMatMulNBits(onnx: Uint8Array, externalData: ExternalFile[
       ms: performance.now() - started,
     },
   };
-}
-
-function tensorProto(name: string, type: 'float' | 'int8', dims: number[], at: { location: string; offset: number; length: number }): Uint8Array {
-  return new ProtoWriter().message(Field.graph.initializer, (w) => writeTensor(w, name, type, dims, { external: at })).finish();
 }
