@@ -105,11 +105,16 @@ type ActivationType = 'float' | 'float16';
 function projector(g: OnnxGraph, dtype: WeightType, t: ActivationType, weights: WeightSource) {
   return (input: string, name: string, inDim: number, outDim: number): string => {
     if (dtype === 'fp32' || dtype === 'fp16') return g.op('MatMul', [input, g.weight(name, t, [inDim, outDim], weights(name, [inDim, outDim], 'matrix'))]);
-    const values = new Float32Array(inDim * outDim);
     const fill = weights(name, [inDim, outDim], 'matrix');
-    // Random values: [N, K] (MatMulNBits' layout) or [K, N] (MatMulInteger's) are the same draw.
-    const draw = () => (fill(values), values);
-    return dtype === 'q8' ? matMulInteger(g, input, name, inDim, outDim, draw) : matMulNBits(g, input, name, inDim, outDim, t, draw);
+    // The same values as the fp32 graph's [K = inDim, N = outDim] matrix: one dtype's model is another's, rounded.
+    const draw = () => {
+      const values = new Float32Array(inDim * outDim);
+      fill(values);
+      return values;
+    };
+    if (dtype === 'q8') return matMulInteger(g, input, name, inDim, outDim, draw);
+    // MatMulNBits stores W as [N, K]: the transpose.
+    return matMulNBits(g, input, name, inDim, outDim, t, () => transpose(draw(), inDim, outDim));
   };
 }
 
@@ -127,6 +132,13 @@ function matMulNBits(g: OnnxGraph, input: string, name: string, K: number, N: nu
     },
   );
   return g.node('MatMulNBits', [input, packed, scales], { K, N, bits: 4, block_size: 32 }, 1, 'com.microsoft')[0];
+}
+
+/** [rows, cols] row-major → [cols, rows]. */
+function transpose(values: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c];
+  return out;
 }
 
 /** Optimum's dynamic int8: uint8 weights [K, N] with one scale and zero point, activations quantized per call. */
@@ -178,12 +190,7 @@ function tiedEmbedding(g: OnnxGraph, dtype: WeightType, t: ActivationType, weigh
     return {
       embedding,
       head: (x: string) =>
-        matMulInteger(g, x, 'lm_head', e, vocab, () => {
-          const values = tableValues();
-          const transposed = new Float32Array(values.length);
-          for (let v = 0; v < vocab; v++) for (let i = 0; i < e; i++) transposed[i * vocab + v] = values[v * e + i];
-          return transposed;
-        }),
+        matMulInteger(g, x, 'lm_head', e, vocab, () => transpose(tableValues(), vocab, e)),
     };
   }
   return { embedding, head: (x: string) => matMulNBits(g, x, 'lm_head', e, vocab, t, tableValues) };
