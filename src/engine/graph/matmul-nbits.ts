@@ -112,7 +112,9 @@ export function dequantizeTransposed(p: NBitsLayout, w: NBitsWeights, out: Float
  */
 export function requantizeInt8Transposed(p: NBitsLayout, w: NBitsWeights, out: Int8Array, scales: Float32Array): void {
   const { K, N } = p;
-  const inverse = new Float32Array(TILE);
+  // Quantized row by row (sequential), then transposed int8 to int8: storing a computed number into an
+  // Int8Array on the strided path was the slow part.
+  const quantized = new Int8Array(TILE * K);
   forEachTile(p, w, (tile, n0, count) => {
     for (let r = 0; r < count; r++) {
       let max = 0;
@@ -121,13 +123,13 @@ export function requantizeInt8Transposed(p: NBitsLayout, w: NBitsWeights, out: I
         if (v > max) max = v;
       }
       scales[n0 + r] = max / 127;
-      inverse[r] = max > 0 ? 127 / max : 0;
+      const inverse = max > 0 ? 127 / max : 0;
+      // |0 of a positive number floors it: round half up, through a small integer.
+      for (let k = r * K, end = k + K; k < end; k++) quantized[k] = ((tile[k] * inverse + 128.5) | 0) - 128;
     }
     for (let k = 0; k < K; k++) {
       const base = k * N + n0;
-      // Rounded through a small integer (|0 of a positive number floors it): storing a double into an
-      // Int8Array is several times slower than storing an integer.
-      for (let r = 0, src = k; r < count; r++, src += K) out[base + r] = ((tile[src] * inverse[r] + 128.5) | 0) - 128;
+      for (let r = 0, src = k; r < count; r++, src += K) out[base + r] = quantized[src];
     }
   });
 }
