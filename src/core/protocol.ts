@@ -99,6 +99,8 @@ export interface GraphRewriteNote {
   nodes: number;
   toFloat32: number;
   toInt8: number;
+  /** MatMulNBits nodes left as they are because not even int8 weights fitted the memory budget. */
+  kept: number;
   /** Bytes of the rewritten nodes' weights before (packed n-bit, scales, zero points) and after. */
   weightBytesBefore: number;
   weightBytesAfter: number;

@@ -254,6 +254,7 @@ export const ZH_HANS: Readonly<Record<string, string>> = {
   "session built in {0} s": "会话构建用时 {0} 秒",
   "The WASM runtime has no fast 4-bit kernel, so these layers were unpacked at load time into float32 (or, where memory is short, int8) matrix products, which it runs fast.": "WASM 运行时没有快速的 4 位内核，所以这些层在加载时被解包为 float32（内存不足时为 int8）矩阵乘法，它能快速运行。",
   "{0} 4-bit layers unpacked for WASM: {1} to float32, {2} to int8 ({3} → {4})": "为 WASM 解包了 {0} 个 4 位层：{1} 个转为 float32，{2} 个转为 int8（{3} → {4}）",
+  "; {0} left in 4 bits (slow), for lack of memory": "；因内存不足，{0} 个层保留为 4 位（较慢）",
   "Using WASM because {0}.": "使用 WASM，原因：{0}。",
   "Model folder URL": "模型文件夹地址",
   "Backend": "后端",

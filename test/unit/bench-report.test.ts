@@ -118,7 +118,7 @@ describe('benchmark report across dtypes', () => {
     dtype,
     weightBytes: dtype === 'q4' ? 36e6 : 97e6,
   });
-  const note = { rewrite: 'matmulnbits-to-matmul' as const, nodes: 37, toFloat32: 37, toInt8: 0, weightBytesBefore: 14e6, weightBytesAfter: 92e6, ms: 1400 };
+  const note = { rewrite: 'matmulnbits-to-matmul' as const, nodes: 37, toFloat32: 37, toInt8: 0, kept: 0, weightBytesBefore: 14e6, weightBytesAfter: 92e6, ms: 1400 };
   // --compare-rewrite: the rewritten graph (what the app runs) and the graph as downloaded, interleaved.
   const runs = [
     { model: synthetic('q4'), results: [{ ...result('wasm', 'ours', [45], [1]), graphRewrite: note, peakMemoryBytes: 6e8 }, { ...result('wasm', 'ours', [4], [1]), graphRewrite: null, peakMemoryBytes: 6e8 }] },

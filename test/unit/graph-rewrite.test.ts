@@ -185,11 +185,26 @@ describe('rewriteMatMulNBits', () => {
     }, 60_000);
   }
 
+  /** The projections' K × N, in graph order (q, k, v, o, gate, up, down per layer; the head). */
+  const layers = Array.from({ length: SHAPE.layers }, () => {
+    const { hidden: e, ffn } = SHAPE;
+    return [[e, e], [e, e], [e, e], [e, e], [e, ffn], [e, ffn], [ffn, e]];
+  }).flat().concat([[SHAPE.hidden, SHAPE.vocab]]);
+  const int8Bytes = ([K, N]: number[]) => K * N + 4 * N;
+  const upgradeBytes = ([K, N]: number[]) => 4 * K * N - int8Bytes([K, N]);
+  /** Bytes of the weights that are not projections (embeddings, norms, biases), and of the packed projections. */
+  function split(built: ReturnType<typeof buildGptDecoder>, external: ExternalFile[]) {
+    const packed = rewriteMatMulNBits(built.model, external, { weightBudgetBytes: Infinity })!.note.weightBytesBefore;
+    return { other: built.externalData.length - packed, packed };
+  }
+
   it('q4 → int8 MatMulInteger where float32 would not fit: top-1 agrees on ≥ 90% of 256 forced positions', async () => {
     const built = buildGptDecoder(SHAPE, 'q4', livelyWeights());
     const external = [{ path: EXTERNAL_DATA_FILE, data: built.externalData }];
-    const rewritten = rewriteMatMulNBits(built.model, external, { float32BudgetBytes: 0 })!;
-    expect(rewritten.note).toMatchObject({ toFloat32: 0, toInt8: PROJECTIONS });
+    const { other } = split(built, external);
+    // Room for every node in int8, not one in float32 (the smallest upgrade is 12 kB).
+    const rewritten = rewriteMatMulNBits(built.model, external, { weightBudgetBytes: other + layers.reduce((a, l) => a + int8Bytes(l), 0) + 1000 })!;
+    expect(rewritten.note).toMatchObject({ toFloat32: 0, toInt8: PROJECTIONS, kept: 0 });
     // A quarter of float32's bytes, plus one scale per output channel.
     expect(rewritten.note.weightBytesAfter).toBeLessThan(rewritten.note.weightBytesBefore * 2.1);
     const original = await greedy(built.model, external, built.config, 256);
@@ -198,15 +213,28 @@ describe('rewriteMatMulNBits', () => {
     expect(agreement(choices, original)).toBeGreaterThanOrEqual(0.9);
   }, 60_000);
 
-  it('mixes the two forms within the budget: float32 first, int8 once it is spent', () => {
+  it('spends the budget on int8 for every node first, then on float32 in graph order', () => {
     const built = buildGptDecoder(SHAPE, 'q4', livelyWeights());
     const external = [{ path: EXTERNAL_DATA_FILE, data: built.externalData }];
-    const embedding = SHAPE.vocab * SHAPE.hidden * 4 + SHAPE.contextLength * SHAPE.hidden * 4;
-    const oneLayer = (4 * SHAPE.hidden * SHAPE.hidden + 3 * SHAPE.hidden * SHAPE.ffn) * 4;
-    const note = rewriteMatMulNBits(built.model, external, { float32BudgetBytes: embedding + oneLayer + 10_000 })!.note;
-    expect(note.toFloat32).toBe(7);
-    expect(note.toInt8).toBe(PROJECTIONS - 7);
+    const { other } = split(built, external);
+    const allInt8 = other + layers.reduce((a, l) => a + int8Bytes(l), 0);
+    const firstLayer = layers.slice(0, 7).reduce((a, l) => a + upgradeBytes(l), 0);
+    const note = rewriteMatMulNBits(built.model, external, { weightBudgetBytes: allInt8 + firstLayer + 1000 })!.note;
+    expect(note).toMatchObject({ toFloat32: 7, toInt8: PROJECTIONS - 7, kept: 0 });
   });
+
+  it('keeps the nodes not even int8 fits, and still gives a graph that runs', async () => {
+    const built = buildGptDecoder(SHAPE, 'q4', livelyWeights());
+    const external = [{ path: EXTERNAL_DATA_FILE, data: built.externalData }];
+    const { other, packed } = split(built, external);
+    expect(rewriteMatMulNBits(built.model, external, { weightBudgetBytes: 0 })).toBeNull();
+    // Room for the first node in int8 only (its 4-bit bytes are given back when it is rewritten; the next needs 1.8 kB more).
+    const firstPacked = (SHAPE.hidden * SHAPE.hidden) / 2 + (SHAPE.hidden * SHAPE.hidden / 32) * 4;
+    const rewritten = rewriteMatMulNBits(built.model, external, { weightBudgetBytes: other + packed + int8Bytes(layers[0]) - firstPacked + 1000 })!;
+    expect(rewritten.note).toMatchObject({ nodes: 1, toInt8: 1, kept: PROJECTIONS - 1 });
+    expect(hasMatMulNBits(rewritten.onnx)).toBe(true);
+    expect(await greedy(rewritten.onnx, rewritten.externalData, built.config, 8)).toHaveLength(8);
+  }, 60_000);
 });
 
 const PROJECTIONS = SHAPE.layers * 7 + 1; // q, k, v, o, gate, up, down per layer; the output head

@@ -4,7 +4,10 @@
  * node becomes ops that build runs fast:
  *   - float32 weights for a plain `MatMul` (+ `Add` for a bias), while the memory budget allows;
  *   - past it, per-output-channel int8 weights for `DynamicQuantizeLinear` + `MatMulInteger` + rescale
- *     (0.71× float32 speed, a quarter of its memory).
+ *     (0.71× float32 speed, a quarter of its memory);
+ *   - and where even int8 would not fit, the node is kept as it is (slow, but the model still loads).
+ * Every node gets int8 first if the budget allows; then nodes are upgraded to float32 in graph order
+ * while it still does: many fast-enough nodes beat a few fast ones and many slow ones.
  * Half-precision graphs (q4f16) get a `Cast` to float32 and back around the product.
  *
  * Everything but the rewritten nodes and the initializers only they read is copied byte for byte. The
@@ -26,11 +29,11 @@ export interface RewrittenModel {
 }
 
 /**
- * Float32 weights the whole model may hold on WASM. Its memory is 32-bit (4 GB), and building a session
- * needs the external data and the runtime's own copy at once, so about 1.5 GB of weights is the most
- * that loads with room to run.
+ * Bytes of weights the whole rewritten model may hold on WASM. Its memory is 32-bit (4 GB) and building
+ * a session holds the external data and the runtime's own copy at once; measured: a 0.5B model with
+ * 1.7 GB of weights loaded next to a second 0.9 GB session, so 2 GB leaves room to run.
  */
-export const WASM_FLOAT32_BUDGET_BYTES = 1.5e9;
+export const WASM_WEIGHT_BUDGET_BYTES = 2e9;
 
 /** New weights are split into buffers of at most this size (one huge ArrayBuffer may not be allocatable). */
 const CHUNK_BYTES = 256 * 2 ** 20;
@@ -42,7 +45,7 @@ interface NBitsNode {
   node: Located<ParsedNode>;
   layout: NBitsLayout;
   float16: boolean;
-  mode: 'float32' | 'int8';
+  mode: 'float32' | 'int8' | 'keep';
 }
 
 /** Whether the graph has a node worth rewriting, without decoding any weight. */
@@ -71,9 +74,9 @@ function layoutOf(node: ParsedNode): NBitsLayout {
 
 /**
  * Rewrites every top-level `MatMulNBits` node whose weights are initializers; null when the graph has
- * none. `float32BudgetBytes` bounds the float32 weights of the whole rewritten model.
+ * none. `weightBudgetBytes` bounds the weights of the whole rewritten model (default WASM_WEIGHT_BUDGET_BYTES).
  */
-export function rewriteMatMulNBits(onnx: Uint8Array, externalData: ExternalFile[], options: { float32BudgetBytes?: number } = {}): RewrittenModel | null {
+export function rewriteMatMulNBits(onnx: Uint8Array, externalData: ExternalFile[], options: { weightBudgetBytes?: number } = {}): RewrittenModel | null {
   const started = performance.now();
   const index = readGraph(onnx);
   const { nodes, initializers } = index;
@@ -98,18 +101,35 @@ export function rewriteMatMulNBits(onnx: Uint8Array, externalData: ExternalFile[
     if ('external' in d) return d.external.length >= 0 ? d.external.length : 0;
     return ('floats' in d ? d.floats.length : d.int32s.length) * 4;
   };
-  const weightBytesBefore = [...dropped].reduce((a, name) => a + sizeOf(inits.get(name)!.value), 0);
   const otherBytes = initializers.reduce((a, i) => a + (dropped.has(i.value.name) ? 0 : sizeOf(i.value)), 0);
-  let budget = (options.float32BudgetBytes ?? WASM_FLOAT32_BUDGET_BYTES) - otherBytes;
-
-  const plan: NBitsNode[] = targets.map((node) => {
+  const packedBytes = (n: Located<ParsedNode>) => n.value.inputs.slice(1, 5).reduce((a, name) => a + (dropped.has(name) ? sizeOf(inits.get(name)!.value) : 0), 0);
+  const candidates = targets.map((node) => {
     const layout = layoutOf(node.value);
     const float16 = inits.get(node.value.inputs[2])!.value.dataType === DataType.float16;
-    const bytes = layout.K * layout.N * 4;
-    const mode = bytes <= budget ? 'float32' : 'int8';
-    if (mode === 'float32') budget -= bytes;
-    return { node, layout, float16, mode };
+    return { node, layout, float16, mode: 'keep' as NBitsNode['mode'], packed: packedBytes(node) };
   });
+  // Start from the graph as downloaded, then spend the budget: int8 for every node that fits, then float32.
+  let used = otherBytes + candidates.reduce((a, c) => a + c.packed, 0);
+  const budget = options.weightBudgetBytes ?? WASM_WEIGHT_BUDGET_BYTES;
+  const int8Bytes = (l: NBitsLayout) => l.K * l.N + l.N * 4;
+  for (const c of candidates) {
+    const extra = int8Bytes(c.layout) - c.packed;
+    if (used + extra > budget) continue;
+    c.mode = 'int8';
+    used += extra;
+  }
+  for (const c of candidates) {
+    if (c.mode !== 'int8') continue;
+    const extra = c.layout.K * c.layout.N * 4 - int8Bytes(c.layout);
+    if (used + extra > budget) break;
+    c.mode = 'float32';
+    used += extra;
+  }
+  const plan: NBitsNode[] = candidates.filter((c) => c.mode !== 'keep');
+  if (!plan.length) return null;
+  // Nodes kept as they are keep their weights.
+  for (const c of candidates) if (c.mode === 'keep') for (const name of c.node.value.inputs.slice(1, 5)) dropped.delete(name);
+  const weightBytesBefore = [...dropped].reduce((a, name) => a + sizeOf(inits.get(name)!.value), 0);
 
   // Every new weight's place, decided before any is decoded: each buffer is allocated once, at its size.
   const chunks: { path: string; size: number }[] = [];
@@ -196,6 +216,7 @@ export function rewriteMatMulNBits(onnx: Uint8Array, externalData: ExternalFile[
       nodes: plan.length,
       toFloat32,
       toInt8: plan.length - toFloat32,
+      kept: candidates.length - plan.length,
       weightBytesBefore,
       weightBytesAfter: chunks.reduce((a, c) => a + c.size, 0),
       ms: performance.now() - started,

@@ -85,9 +85,9 @@ export class ModelBar extends LitElement {
   }
 
   private renderRewrite(note: GraphRewriteNote) {
-    const { nodes, toFloat32, toInt8, weightBytesBefore, weightBytesAfter } = note;
+    const { nodes, toFloat32, toInt8, kept, weightBytesBefore, weightBytesAfter } = note;
     return html`<span class="note" data-testid="graph-rewrite" title=${msg('The WASM runtime has no fast 4-bit kernel, so these layers were unpacked at load time into float32 (or, where memory is short, int8) matrix products, which it runs fast.')}>
-      ${msg(str`${nodes} 4-bit layers unpacked for WASM: ${toFloat32} to float32, ${toInt8} to int8 (${formatBytes(weightBytesBefore)} → ${formatBytes(weightBytesAfter)})`)}</span>`;
+      ${msg(str`${nodes} 4-bit layers unpacked for WASM: ${toFloat32} to float32, ${toInt8} to int8 (${formatBytes(weightBytesBefore)} → ${formatBytes(weightBytesAfter)})`)}${kept ? msg(str`; ${kept} left in 4 bits (slow), for lack of memory`) : nothing}</span>`;
   }
 
   override render() {
