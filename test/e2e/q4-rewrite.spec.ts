@@ -5,38 +5,14 @@
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
-import type * as OrtWeb from 'onnxruntime-web';
 import { test, expect, openApp, chat } from './fixtures';
 import { FIXTURE_MODEL_DIR } from '../support/paths';
 import { quantizeMatMulsToQ4 } from '../support/quantize-q4';
-import { DecoderSession } from '../../src/engine/decoder-session';
-import { runGenerationLoop } from '../../src/engine/generate';
+import { nativeGreedy } from '../support/native-greedy';
 import { readDecoderConfig } from '../../src/core/model-config';
-import { createRng } from '../../src/core/rng';
 
 const json = (file: string) => JSON.parse(readFileSync(path.join(FIXTURE_MODEL_DIR, file), 'utf8')) as Record<string, unknown>;
 const reference = (json('expected.json') as unknown as { greedy: { prompt: string; prompt_ids: number[] }[] }).greedy[0];
-
-async function nativeGreedy(model: Uint8Array, promptIds: number[], tokens: number): Promise<number[]> {
-  const config = readDecoderConfig(json('config.json'), json('generation_config.json'), json('tokenizer_config.json'));
-  const decoder = await DecoderSession.create(ort as unknown as typeof OrtWeb, model, [], 'wasm', config, { executionProvider: 'cpu' });
-  try {
-    const result = await runGenerationLoop(decoder, promptIds, {
-      sampling: { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 },
-      maxNewTokens: tokens,
-      contextLength: config.contextLength,
-      eosIds: [],
-      rng: createRng(0),
-      isAborted: () => false,
-      yieldToEvents: async () => {},
-      onToken: () => false,
-    });
-    return result.tokenIds;
-  } finally {
-    await decoder.release();
-  }
-}
 
 test('a q4 model on WASM is rewritten at load, says so, and replies with the q4 graph’s greedy ids', async ({ page, backend, modelServer }) => {
   test.skip(backend !== 'wasm', 'the rewrite is for WASM only: WebGPU runs MatMulNBits with its own kernel');
@@ -45,7 +21,8 @@ test('a q4 model on WASM is rewritten at load, says so, and replies with the q4 
   for (const file of ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json']) copyFileSync(path.join(FIXTURE_MODEL_DIR, file), path.join(folder, file));
   const q4 = quantizeMatMulsToQ4(new Uint8Array(readFileSync(path.join(FIXTURE_MODEL_DIR, 'onnx/model.onnx'))));
   writeFileSync(path.join(folder, 'onnx/model.onnx'), q4.model);
-  const expectedIds = await nativeGreedy(q4.model, reference.prompt_ids, 40);
+  const config = readDecoderConfig(json('config.json'), json('generation_config.json'), json('tokenizer_config.json'));
+  const expectedIds = await nativeGreedy(q4.model, [], config, reference.prompt_ids, 40);
 
   await openApp(page, { model: `${modelServer.origin}/scratch/stories260k-q4/`, backend, temperature: 0, max_new_tokens: 40 });
   await expect(page.getByTestId('backend-badge')).toHaveText('wasm');

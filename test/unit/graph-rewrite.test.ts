@@ -4,13 +4,9 @@
  * onnxruntime's own MatMulNBits kernel (onnxruntime-node, CPU).
  */
 import { describe, expect, it } from 'vitest';
-import * as ort from 'onnxruntime-node';
-import type * as OrtWeb from 'onnxruntime-web';
 import { buildGptDecoder, randomWeights, type WeightSource } from '../../src/bench/synthetic/gpt-graph';
 import type { SyntheticShape } from '../../src/bench/synthetic/shapes';
 import { EXTERNAL_DATA_FILE } from '../../src/bench/synthetic/onnx-builder';
-import { DecoderSession } from '../../src/engine/decoder-session';
-import { runGenerationLoop } from '../../src/engine/generate';
 import { createRng } from '../../src/core/rng';
 import { dequantizeRow, dequantizeTransposed, quantizeNBits, requantizeInt8Transposed, type NBitsLayout } from '../../src/engine/graph/matmul-nbits';
 import { hasMatMulNBits, rewriteMatMulNBits, type ExternalFile } from '../../src/engine/graph/rewrite-matmul-nbits';
@@ -20,6 +16,7 @@ import { readDecoderConfig } from '../../src/core/model-config';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURE_MODEL_DIR } from '../support/paths';
+import { nativeGreedy, nativeSession } from '../support/native-greedy';
 import { quantizeMatMulsToQ4 } from '../support/quantize-q4';
 
 const SHAPE: SyntheticShape = { id: 'test', label: 'test', layers: 2, hidden: 64, heads: 4, ffn: 256, vocab: 512, contextLength: 320, mlp: 'swiglu' };
@@ -47,36 +44,16 @@ function seeded(n: number, seed: number): Float32Array {
 
 const PROMPT = [5, 17, 42, 99];
 
-function session(onnx: Uint8Array, externalData: ExternalFile[], config: Config): Promise<DecoderSession> {
-  return DecoderSession.create(ort as unknown as typeof OrtWeb, onnx, externalData, 'wasm', config, { executionProvider: 'cpu' });
-}
 type Config = ReturnType<typeof buildGptDecoder>['config'];
 
-async function greedy(onnx: Uint8Array, externalData: ExternalFile[], config: Config, tokens: number): Promise<number[]> {
-  const decoder = await session(onnx, externalData, config);
-  try {
-    const result = await runGenerationLoop(decoder, PROMPT, {
-      sampling: { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 },
-      maxNewTokens: tokens,
-      contextLength: config.contextLength,
-      eosIds: [],
-      rng: createRng(0),
-      isAborted: () => false,
-      yieldToEvents: async () => {},
-      onToken: () => false,
-    });
-    return result.tokenIds;
-  } finally {
-    await decoder.release();
-  }
-}
+const greedy = (onnx: Uint8Array, externalData: ExternalFile[], config: Config, tokens: number) => nativeGreedy(onnx, externalData, config, PROMPT, tokens);
 
 /**
  * The top-1 choice at every position of the reference's own continuation (teacher forcing): one early
  * difference does not count against every later position, as it does in free-running greedy decoding.
  */
 async function forcedChoices(onnx: Uint8Array, externalData: ExternalFile[], config: Config, reference: number[]): Promise<number[]> {
-  const decoder = await session(onnx, externalData, config);
+  const decoder = await nativeSession(onnx, externalData, config);
   const cache = decoder.newCache();
   try {
     const choices: number[] = [];
@@ -250,24 +227,7 @@ describe('the fixture in 4 bits (stories260k, q4 as transformers.js exports it)'
     const config = readDecoderConfig(json('config.json'), json('generation_config.json'), json('tokenizer_config.json'));
     const rewritten = rewriteMatMulNBits(q4.model, [])!;
     expect(rewritten.note.nodes).toBe(q4.nodes);
-    const run = async (onnx: Uint8Array, externalData: ExternalFile[], prompt: number[]) => {
-      const decoder = await DecoderSession.create(ort as unknown as typeof OrtWeb, onnx, externalData, 'wasm', config, { executionProvider: 'cpu' });
-      try {
-        const result = await runGenerationLoop(decoder, prompt, {
-          sampling: { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 },
-          maxNewTokens: 60,
-          contextLength: config.contextLength,
-          eosIds: [],
-          rng: createRng(0),
-          isAborted: () => false,
-          yieldToEvents: async () => {},
-          onToken: () => false,
-        });
-        return result.tokenIds;
-      } finally {
-        await decoder.release();
-      }
-    };
+    const run = (onnx: Uint8Array, externalData: ExternalFile[], prompt: number[]) => nativeGreedy(onnx, externalData, config, prompt, 60);
     let differentFromFloat = 0;
     for (const reference of expected.greedy) {
       const original = await run(q4.model, [], reference.prompt_ids);
