@@ -1,6 +1,7 @@
 /**
- * `npm run bench -- [--model embedded|<folder>|<url>|synthetic:<shape>] [--backend webgpu,wasm] [--runs N]
- *                   [--warmup N] [--prompt N] [--new N] [--long-context N] [--json out.json] [--no-native] [--no-transformersjs]`
+ * `npm run bench -- [--model embedded|<folder>|<url>|synthetic:<shape>[:<dtype>][,…]] [--backend webgpu,wasm] [--runs N]
+ *                   [--warmup N] [--prompt N] [--new N] [--long-context N] [--json out.json] [--no-native] [--no-transformersjs]
+ *                   [--compare-rewrite]`
  *
  * Serves the built app (bench.html) with cross-origin isolation, drives headless Chromium through the
  * benchmark panel for each model (ours, then transformers.js's generate on the same backend, for model
@@ -25,7 +26,8 @@ import { benchmarkSideBySide, loopContender } from '../src/bench/runner';
 import { buildReport, toMarkdown, type BenchReport } from '../src/bench/report';
 import { DEFAULT_BENCH_SETTINGS, type BackendResult, type BenchSettings } from '../src/bench/types';
 import type { ModelDescription } from '../src/bench/protocol';
-import { parseSyntheticSpec } from '../src/bench/synthetic/shapes';
+import { SYNTHETIC_DTYPES, parseSyntheticSpec } from '../src/bench/synthetic/shapes';
+import { chromiumMarker, peakRendererBytes } from './renderer-memory';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,6 +42,7 @@ const { values: args } = parseArgs({
     app: { type: 'string', default: 'dist' },
     'no-native': { type: 'boolean', default: false },
     'no-transformersjs': { type: 'boolean', default: false },
+    'compare-rewrite': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '900' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -47,8 +50,11 @@ const { values: args } = parseArgs({
 
 if (args.help) {
   console.log(`Usage: npm run bench -- [options]
-  --model M            embedded (tl-gpt), a model folder on disk, a folder URL, or synthetic:<shape>[:fp16]; repeatable (default: embedded)
-                       shapes: tiny, gpt-25m, gpt-100m, gpt2-small, gpt2-medium, llama-0.5b, llama-1b
+  --model M            embedded (tl-gpt), a model folder on disk, a folder URL, or synthetic:<shape>[:<dtype>]; repeatable or
+                       comma-separated (default: embedded). shapes: tiny, gpt-25m, gpt-100m, gpt2-small, gpt2-medium, llama-0.5b,
+                       llama-1b; dtypes: ${SYNTHETIC_DTYPES.join(', ')} (fp16 and q4f16 need shader-f16 on WebGPU).
+                       The same shape in two dtypes gives <dtype>_over_fp32_<backend> ratios, e.g.
+                       --model synthetic:gpt-25m:q4,synthetic:gpt-25m:fp32 --backend wasm → q4_over_fp32_wasm
   --backend LIST       webgpu, wasm or webgpu,wasm (default)
   --runs N --warmup N  measured and warm-up runs (default ${DEFAULT_BENCH_SETTINGS.measuredRuns} and ${DEFAULT_BENCH_SETTINGS.warmupRuns})
   --prompt N --new N   prompt and generated tokens per run (default ${DEFAULT_BENCH_SETTINGS.promptTokens} and ${DEFAULT_BENCH_SETTINGS.newTokens})
@@ -56,6 +62,7 @@ if (args.help) {
   --json FILE          write the report (docs/bench-schema.v1.json)
   --no-native          skip native onnxruntime-node (CPU)
   --no-transformersjs  skip transformers.js's generate (model folders only)
+  --compare-rewrite    on WASM, also measure 4-bit graphs as downloaded, interleaved with the rewrite the app runs
   --app DIR            the built app to serve (npm run bench builds dist-bench)`);
   process.exit(0);
 }
@@ -113,13 +120,15 @@ async function measureNative(model: string): Promise<{ description: ModelDescrip
 }
 
 async function main(): Promise<void> {
-  const models = args.model?.length ? args.model : ['embedded'];
+  const models = args.model?.length ? args.model.flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean) : ['embedded'];
   const server = await preview({ root: REPO_ROOT, logLevel: 'warn', build: { outDir: appDir }, preview: { port: 0, host: '127.0.0.1', open: false } });
   const appUrl = server.resolvedUrls?.local[0];
   if (!appUrl) throw new Error('vite preview did not start');
   const appOrigin = new URL(appUrl).origin;
   const servers: StaticServer[] = [];
-  const browser = await chromium.launch({ headless: true, ...chromiumLaunchOptions({ webgpu: true }) });
+  const marker = chromiumMarker();
+  const launchOptions = chromiumLaunchOptions({ webgpu: true });
+  const browser = await chromium.launch({ headless: true, ...launchOptions, args: [...(launchOptions.args ?? []), marker] });
   const runs: { model: ModelDescription; results: BackendResult[] }[] = [];
   let environment: BenchReport['environment'] | null = null;
   try {
@@ -137,6 +146,7 @@ async function main(): Promise<void> {
         bench_long: String(settings.longContextTokens),
         bench_autorun: '1',
         ...(args['no-transformersjs'] ? {} : { bench_tjs: '1' }),
+        ...(args['compare-rewrite'] ? { bench_compare_rewrite: '1' } : {}),
       });
       console.error(`· ${model}: ${backends.join(', ')} in Chromium…`);
       await page.goto(`${appOrigin}/bench.html?${query}`);
@@ -147,8 +157,10 @@ async function main(): Promise<void> {
       const outcome = await page.evaluate(() => document.querySelector('tl-bench-panel')?.outcome ?? null);
       if (!outcome) throw new Error(`${model}: the page finished without results`);
       environment = report.environment;
+      // Read before the page closes: its renderer (page, workers, WASM memory) exits with it.
+      const peakMemoryBytes = peakRendererBytes(marker);
       await page.close();
-      const results = [...outcome.results];
+      const results: BackendResult[] = outcome.results.map((r) => ({ ...r, peakMemoryBytes }));
       for (const s of outcome.skipped) console.error(`· ${model}: transformers.js could not run it on ${s.backend}, so it is not compared: ${s.reason}`);
       if (!args['no-native']) {
         console.error(`· ${model}: native onnxruntime-node (CPU)…`);

@@ -7,7 +7,7 @@ import { fetchModelFiles } from '../models/fetch-model';
 import { modelNameFromUrl, resolveFolderUrl } from '../core/model-url';
 import { readDecoderConfig, type DecoderConfig } from '../core/model-config';
 import { buildGptDecoder } from './synthetic/gpt-graph';
-import { bytesPerDecodeToken, parameterCount, parseSyntheticSpec } from './synthetic/shapes';
+import { bytesPerDecodeToken, isHalfPrecision, parameterCount, parseSyntheticSpec } from './synthetic/shapes';
 import { EXTERNAL_DATA_FILE } from './synthetic/onnx-builder';
 import type { ModelDescription } from './protocol';
 import type { ModelSource } from './types';
@@ -24,7 +24,7 @@ export async function loadBenchModel(source: ModelSource, baseUrl: string, onDow
     const spec = parseSyntheticSpec(source.spec);
     if (!spec) throw new Error(`unknown synthetic shape "${source.spec}"`);
     const built = buildGptDecoder(spec.shape, spec.weightType);
-    const width = spec.weightType === 'fp16' ? 2 : 4;
+    const width = isHalfPrecision(spec.weightType) ? 2 : 4;
     return {
       description: {
         name: source.spec,
@@ -35,6 +35,8 @@ export async function loadBenchModel(source: ModelSource, baseUrl: string, onDow
         layers: spec.shape.layers,
         vocab: spec.shape.vocab,
         contextLength: spec.shape.contextLength,
+        dtype: spec.weightType,
+        weightBytes: built.model.length + built.externalData.length,
       },
       onnx: built.model,
       externalData: [{ path: EXTERNAL_DATA_FILE, data: built.externalData }],
@@ -57,6 +59,9 @@ export async function loadBenchModel(source: ModelSource, baseUrl: string, onDow
       layers: config.numLayers,
       vocab: config.vocabSize,
       contextLength: config.contextLength,
+      // The folder's onnx/model.onnx: its dtype is not in its name.
+      dtype: null,
+      weightBytes,
     },
     onnx: files.onnx,
     externalData: files.externalData,

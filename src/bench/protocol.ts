@@ -14,6 +14,8 @@ export interface BenchRequestPayload {
   wasmThreads?: number;
   /** Also measure transformers.js's `generate` on each backend. */
   transformersJs?: boolean;
+  /** On WASM, also measure a 4-bit (`MatMulNBits`) graph as downloaded, interleaved with its rewrite. */
+  compareWasmRewrite?: boolean;
 }
 
 export interface BenchProgress {
@@ -73,4 +75,8 @@ export interface ModelDescription {
   layers: number;
   vocab: number;
   contextLength: number;
+  /** `fp32`, `q4`…: the synthetic model's dtype, or the one an exported file's name gives; null when unknown. */
+  dtype: string | null;
+  /** Bytes of the graph and its external data as loaded (before any load-time rewrite). */
+  weightBytes: number;
 }

@@ -5,6 +5,8 @@
 import type { BenchEnvironment } from './environment';
 import type { ModelDescription } from './protocol';
 import type { BackendResult, BenchSettings } from './types';
+import type { GraphRewriteNote } from '../core/protocol';
+import { parseSyntheticSpec } from './synthetic/shapes';
 
 export const BENCH_SCHEMA_ID = 'transformer-lab-bench';
 export const BENCH_SCHEMA_VERSION = 1;
@@ -16,12 +18,20 @@ type RawMeasurements = 'greedyTokenIds' | 'runs';
  * One model × engine × backend: a BackendResult's figures without its raw runs, with the model's name
  * and size, and JSON's null where the result leaves an optional figure out.
  */
-export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext'> & {
+export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext' | 'peakMemoryBytes' | 'graphRewrite'> & {
   model: string;
   parameters: number | null;
   runtimeStartMs: number | null;
   /** Decode speed again with this many tokens of context; null when not measured. */
   longContext: NonNullable<BackendResult['longContext']> | null;
+  /** The model's dtype (`fp32`, `q4`…); null when unknown. */
+  dtype: string | null;
+  /** Bytes of the model's graph and external data as loaded. */
+  weightBytes: number;
+  /** Peak resident memory of the browser's renderer during this model's run (CLI, Linux); null where not measured. */
+  peakMemoryBytes: number | null;
+  /** What the load rewrote in the graph for this backend; null when it ran as downloaded. */
+  graphRewrite: GraphRewriteNote | null;
 };
 
 export interface Consistency {
@@ -40,7 +50,9 @@ export interface Ratio {
   model: string;
   /**
    * Plain names: `webgpu_over_wasm`, `wasm_over_native`, `ours_over_transformersjs_<backend>`,
-   * `long_context_over_short_<engine>_<backend>`.
+   * `long_context_over_short_<engine>_<backend>`; across the models of one run, `<dtype>_over_fp32_<backend>`
+   * (the same synthetic shape in two dtypes), `<dtype>_original_graph_over_fp32_wasm` (the 4-bit graph
+   * as downloaded) and `rewrite_speedup_wasm` (rewritten over as downloaded, interleaved).
    */
   name: string;
   /** Of median decode tokens/s. */
@@ -62,9 +74,19 @@ export interface BenchReport {
 
 export function toRecord(
   model: ModelDescription,
-  { greedyTokenIds: _tokens, runs: _runs, runtimeStartMs, longContext, ...figures }: BackendResult,
+  { greedyTokenIds: _tokens, runs: _runs, runtimeStartMs, longContext, peakMemoryBytes, graphRewrite, ...figures }: BackendResult,
 ): BenchRecord {
-  return { model: model.name, parameters: model.parameters, ...figures, runtimeStartMs: runtimeStartMs ?? null, longContext: longContext ?? null };
+  return {
+    model: model.name,
+    parameters: model.parameters,
+    ...figures,
+    runtimeStartMs: runtimeStartMs ?? null,
+    longContext: longContext ?? null,
+    dtype: model.dtype ?? null,
+    weightBytes: model.weightBytes ?? 0,
+    peakMemoryBytes: peakMemoryBytes ?? null,
+    graphRewrite: graphRewrite ?? null,
+  };
 }
 
 export function compareTokens(model: string, checked: BackendResult, reference: BackendResult): Consistency {
@@ -100,6 +122,37 @@ export function ratiosFor(model: string, results: BackendResult[]): Ratio[] {
       ratios.push({ model, name: `long_context_over_short_${r.engine}_${r.backend}`, value: r.longContext.decodeTokensPerSecond.median / r.decodeTokensPerSecond.median });
     }
   }
+  const original = results.find((r) => r.engine === 'ours' && r.backend === 'wasm' && r.graphRewrite === null);
+  const rewritten = results.find((r) => r.engine === 'ours' && r.backend === 'wasm' && r.graphRewrite);
+  if (original && rewritten) add('rewrite_speedup_wasm', rewritten, original);
+  return ratios;
+}
+
+/**
+ * Each dtype against fp32 of the same synthetic shape measured in the same run, per backend (our loop):
+ * how much faster or slower the user's choice of file makes decoding.
+ */
+export function dtypeRatios(runs: { model: ModelDescription; results: BackendResult[] }[]): Ratio[] {
+  const shapeOf = (m: ModelDescription) => (m.source.kind === 'synthetic' ? (parseSyntheticSpec(m.source.spec)?.shape.id ?? null) : null);
+  const ratios: Ratio[] = [];
+  for (const run of runs) {
+    const shape = shapeOf(run.model);
+    if (!shape || !run.model.dtype || run.model.dtype === 'fp32') continue;
+    const fp32 = runs.find((r) => shapeOf(r.model) === shape && r.model.dtype === 'fp32');
+    if (!fp32) continue;
+    for (const backend of ['wasm', 'webgpu', 'cpu'] as const) {
+      const engine = backend === 'cpu' ? 'native' : 'ours';
+      const bottom = find(fp32.results, engine, backend)?.decodeTokensPerSecond.median;
+      if (!bottom) continue;
+      const mine = run.results.filter((r) => r.engine === engine && r.backend === backend);
+      // With the rewrite compared, the first is the rewritten graph (what the app runs) and the other the graph as downloaded.
+      const [first, asDownloaded] = [mine.find((r) => r.graphRewrite !== null) ?? mine[0], mine.find((r) => r.graphRewrite === null && mine.length > 1)];
+      if (first?.decodeTokensPerSecond.median) ratios.push({ model: run.model.name, name: `${run.model.dtype}_over_fp32_${backend}`, value: first.decodeTokensPerSecond.median / bottom });
+      if (asDownloaded?.decodeTokensPerSecond.median) {
+        ratios.push({ model: run.model.name, name: `${run.model.dtype}_original_graph_over_fp32_${backend}`, value: asDownloaded.decodeTokensPerSecond.median / bottom });
+      }
+    }
+  }
   return ratios;
 }
 
@@ -133,7 +186,7 @@ export function buildReport(
     models: runs.map((r) => r.model),
     records: runs.flatMap(({ model, results }) => results.map((r) => toRecord(model, r))),
     consistency,
-    ratios: runs.flatMap(({ model, results }) => ratiosFor(model.name, results)),
+    ratios: [...runs.flatMap(({ model, results }) => ratiosFor(model.name, results)), ...dtypeRatios(runs)],
   };
 }
 
@@ -153,7 +206,18 @@ const COLUMNS: [string, (r: BenchRecord) => string][] = [
   ['token_latency_ms_median', (r) => fixed(r.tokenLatencyMs.median, 2)],
   ['gpu_reads_per_token', (r) => fixed(r.gpuReadsPerToken, 2)],
   ['achieved_gb_s', (r) => fixed(r.achievedGBps, 3)],
+  // Added later: at the end, so existing readers of the columns above keep working.
+  ['dtype', (r) => r.dtype ?? ''],
+  ['graph_rewrite', (r) => rewriteCell(r.graphRewrite)],
+  ['weight_bytes', (r) => String(r.weightBytes)],
+  ['peak_memory_bytes', (r) => (r.peakMemoryBytes === null ? '' : String(r.peakMemoryBytes))],
 ];
+
+/** `24 → f32 + 1 → i8`, or empty when the graph ran as downloaded. */
+function rewriteCell(note: GraphRewriteNote | null): string {
+  if (!note) return '';
+  return [note.toFloat32 ? `${note.toFloat32} → f32` : '', note.toInt8 ? `${note.toInt8} → i8` : ''].filter(Boolean).join(' + ');
+}
 
 function csvCell(text: string): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -168,11 +232,13 @@ export function toCsv(report: BenchReport): string {
 export function toMarkdown(report: BenchReport): string {
   const env = report.environment;
   const adapter = env.adapter ? `${env.adapter.vendor} ${env.adapter.architecture} ${env.adapter.description}`.trim() || 'unnamed adapter' : `none (${env.adapterError ?? 'unknown'})`;
-  const head = ['Model', 'Engine', 'Backend', 'Build ms', 'TTFT ms', 'Prefill tok/s', 'Decode tok/s (p10–p90)', 'GB/s', 'GPU reads/token'];
+  const head = ['Model', 'Engine', 'Backend', '4-bit rewrite', 'Peak MB', 'Build ms', 'TTFT ms', 'Prefill tok/s', 'Decode tok/s (p10–p90)', 'GB/s', 'GPU reads/token'];
   const rows = report.records.map((r) => [
     r.model,
     r.engine,
     r.backend,
+    rewriteCell(r.graphRewrite) || (r.backend === 'wasm' && r.engine === 'ours' && /q4/.test(r.dtype ?? '') ? 'none (as downloaded)' : ''),
+    r.peakMemoryBytes === null ? '' : fixed(r.peakMemoryBytes / 1e6, 0),
     fixed(r.sessionBuildMs, 0),
     fixed(r.timeToFirstTokenMs.median),
     fixed(r.prefillTokensPerSecond.median),

@@ -1,5 +1,5 @@
 /** What a benchmark is asked to do and what it measured, shared by the panel, the worker and the CLI. */
-import type { Backend } from '../core/protocol';
+import type { Backend, GraphRewriteNote } from '../core/protocol';
 import type { Spread } from './stats';
 
 export type ModelSource =
@@ -63,4 +63,11 @@ export interface BackendResult {
   runs: RunSample[];
   /** JS heap of the worker where the browser tells it (Chrome), else null. */
   memoryBytes: number | null;
+  /**
+   * What the load changed in the graph for this backend (4-bit weights unpacked for WASM); null when the
+   * graph ran as downloaded. With `compareWasmRewrite`, the same model has one record of each.
+   */
+  graphRewrite?: GraphRewriteNote | null;
+  /** Peak resident memory of the browser's renderer over this model's run (CLI on Linux); null where not measured. */
+  peakMemoryBytes?: number | null;
 }

@@ -83,8 +83,29 @@ export interface ModelInfo {
   numLayers: number;
   hasChatTemplate: boolean;
   sessionBuildMs: number;
+  /** What the load changed in the graph so this backend runs it fast (WASM and 4-bit weights); absent when nothing. */
+  graphRewrite?: GraphRewriteNote;
   /** Absent when the browser has no Cache Storage. */
   storage?: StorageReport;
+}
+
+/**
+ * The WASM build of onnxruntime-web has no fast kernel for 4-bit `MatMulNBits`, so such nodes are rewritten
+ * at load time into plain float32 `MatMul` (or per-channel int8 `MatMulInteger` where float32 would not fit).
+ */
+export interface GraphRewriteNote {
+  rewrite: 'matmulnbits-to-matmul';
+  /** MatMulNBits nodes rewritten, and how many went to each form. */
+  nodes: number;
+  toFloat32: number;
+  toInt8: number;
+  /** MatMulNBits nodes left as they are because not even int8 weights fitted the memory budget. */
+  kept: number;
+  /** Bytes of the rewritten nodes' weights before (packed n-bit, scales, zero points) and after. */
+  weightBytesBefore: number;
+  weightBytesAfter: number;
+  /** Time the rewrite took. */
+  ms: number;
 }
 
 export interface GenerationStats {

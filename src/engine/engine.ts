@@ -16,6 +16,7 @@ import type { ModelFiles, ModelSource } from '../core/model-files';
 import type { ChatMessage, GenerationResult, GenerationSettings, GenerationStats, LoadProgress, LoadRequest, ModelInfo, TokenPayload } from '../core/protocol';
 import type { StepModel, StepTiming } from './generate';
 import type { KvCache } from './kv-cache';
+import { graphForBackend } from './graph/for-backend';
 
 interface LoadedModel {
   info: ModelInfo;
@@ -88,7 +89,8 @@ export class Engine {
       const started = performance.now();
       try {
         const ort = ortFor(backend, request.wasmThreads);
-        const decoder = await DecoderSession.create(ort, files.onnx, files.externalData, backend, config);
+        const { onnx, externalData, graphRewrite } = graphForBackend(backend, files);
+        const decoder = await DecoderSession.create(ort, onnx, externalData, backend, config);
         const info: ModelInfo = {
           name: modelNameFromUrl(folderUrl),
           url: folderUrl,
@@ -101,6 +103,7 @@ export class Engine {
           numLayers: config.numLayers,
           hasChatTemplate: tokenizer.hasChatTemplate,
           sessionBuildMs: performance.now() - started,
+          graphRewrite,
           storage: files.cacheReport
             ? { fromCache: files.cacheReport.allFromCache, refetched: files.cacheReport.refetched, error: files.cacheReport.storageError }
             : undefined,

@@ -36,7 +36,7 @@ const RESULT: BackendResult = {
   memoryBytes: null,
 };
 const OUTCOME: BenchOutcome = {
-  model: { name: 'synthetic:tiny', source: PAYLOAD.source, parameters: 100, weightBytesPerToken: 400, kvBytesPerToken: 8, layers: 1, vocab: 16, contextLength: 64 },
+  model: { name: 'synthetic:tiny', source: PAYLOAD.source, parameters: 100, weightBytesPerToken: 400, kvBytesPerToken: 8, layers: 1, vocab: 16, contextLength: 64, dtype: 'fp32', weightBytes: 400 },
   results: [RESULT],
   skipped: [],
   cancelled: false,

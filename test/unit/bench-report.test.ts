@@ -23,6 +23,8 @@ const MODEL: ModelDescription = {
   layers: 5,
   vocab: 512,
   contextLength: 512,
+  dtype: null,
+  weightBytes: 1_000_000,
 };
 
 const ENV: BenchEnvironment = {
@@ -105,6 +107,43 @@ describe('benchmark report', () => {
     expect(md).toContain('| stories260k | native | cpu |');
     expect(md).toContain('wasm_over_native: 0.20×');
     expect(md).toContain('top-1 agreement 75%');
+  });
+});
+
+describe('benchmark report across dtypes', () => {
+  const synthetic = (dtype: string): ModelDescription => ({
+    ...MODEL,
+    name: `synthetic:gpt-25m:${dtype}`,
+    source: { kind: 'synthetic', spec: `synthetic:gpt-25m:${dtype}` },
+    dtype,
+    weightBytes: dtype === 'q4' ? 36e6 : 97e6,
+  });
+  const note = { rewrite: 'matmulnbits-to-matmul' as const, nodes: 37, toFloat32: 37, toInt8: 0, kept: 0, weightBytesBefore: 14e6, weightBytesAfter: 92e6, ms: 1400 };
+  // --compare-rewrite: the rewritten graph (what the app runs) and the graph as downloaded, interleaved.
+  const runs = [
+    { model: synthetic('q4'), results: [{ ...result('wasm', 'ours', [45], [1]), graphRewrite: note, peakMemoryBytes: 6e8 }, { ...result('wasm', 'ours', [4], [1]), graphRewrite: null, peakMemoryBytes: 6e8 }] },
+    { model: synthetic('fp32'), results: [{ ...result('wasm', 'ours', [30], [1]), peakMemoryBytes: 5e8 }] },
+  ];
+  const report = buildReport('cli', ENV, { promptTokens: 8, newTokens: 4, warmupRuns: 1, measuredRuns: 1 }, runs);
+
+  it('gives each dtype over fp32 of the same shape, the graph as downloaded, and the rewrite speed-up', () => {
+    const ratios = Object.fromEntries(report.ratios.map((r) => [`${r.model} ${r.name}`, r.value]));
+    expect(ratios).toEqual({
+      'synthetic:gpt-25m:q4 rewrite_speedup_wasm': 45 / 4,
+      'synthetic:gpt-25m:q4 q4_over_fp32_wasm': 45 / 30,
+      'synthetic:gpt-25m:q4 q4_original_graph_over_fp32_wasm': 4 / 30,
+    });
+  });
+
+  it('records dtype, weight bytes, peak memory and the rewrite, valid against the schema', () => {
+    expect(report.records.map((r) => [r.dtype, r.weightBytes, r.peakMemoryBytes, r.graphRewrite?.toFloat32 ?? null])).toEqual([
+      ['q4', 36e6, 6e8, 37],
+      ['q4', 36e6, 6e8, null],
+      ['fp32', 97e6, 5e8, null],
+    ]);
+    const validate = new Ajv({ strict: false }).compile(schema);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(toMarkdown(report)).toContain('| synthetic:gpt-25m:q4 | ours | wasm | 37 → f32 | 600 |');
   });
 });
 

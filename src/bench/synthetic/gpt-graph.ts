@@ -2,9 +2,15 @@
  * A GPT-style decoder as an ONNX graph with the inputs and outputs of a transformers.js export
  * (input_ids, attention_mask, position_ids, past_key_values.* → logits, present.*), so the app's own
  * DecoderSession runs it unchanged. Pre-LayerNorm blocks, learned positions, embedding tied with
- * the output head. Standard opset-17 operators only, so both WebGPU and WASM can run it.
+ * the output head. Standard opset-17 operators, and for the quantized dtypes the ops the Hub's exports
+ * hold: q8 as Optimum's dynamic quantization (`DynamicQuantizeLinear` + `MatMulInteger`, uint8 weights,
+ * one scale per tensor, `model_quantized.onnx`), q4 / q4f16 as `model_q4.onnx` / `model_q4f16.onnx`
+ * (com.microsoft `MatMulNBits`, 4 bits, blocks of 32, symmetric, float32 or float16 activations).
+ * The quantized graphs also quantize the output head (a copy of the tied embedding), as those exports do.
  */
-import { OnnxGraph, toFloat16Bits, type WeightFill } from './onnx-builder';
+import { OnnxGraph, toFloat16Bits, type WeightArray, type WeightFill } from './onnx-builder';
+import { quantizeNBits } from '../../engine/graph/matmul-nbits';
+import { fromFloat16Bits } from '../../engine/graph/onnx-proto';
 import type { SyntheticShape, WeightType } from './shapes';
 
 /** Gives every weight its values; `role` says what kind of tensor it is. */
@@ -21,9 +27,10 @@ export function buildGptDecoder(shape: SyntheticShape, weightType: WeightType, w
   const { layers, hidden: e, heads: h, ffn, vocab } = shape;
   const d = e / h;
   if (!Number.isInteger(d)) throw new Error(`hidden size ${e} is not a multiple of ${h} heads`);
-  const t = weightType === 'fp16' ? 'float16' : 'float';
+  const t = weightType === 'fp16' || weightType === 'q4f16' ? 'float16' : 'float';
   const g = new OnnxGraph();
   const w = (name: string, dims: number[], role: Parameters<WeightSource>[2]) => g.weight(name, t, dims, weights(name, dims, role));
+  const project = projector(g, weightType, t, weights);
   const int64 = (values: number[], dims = [values.length]) => g.constant('int64', dims, values);
   const scalar = (value: number) => g.constant(t === 'float16' ? 'float16' : 'float', [], [value]);
 
@@ -31,7 +38,7 @@ export function buildGptDecoder(shape: SyntheticShape, weightType: WeightType, w
   const attentionMask = g.input('attention_mask', 'int64', [1, 'total_sequence_length']);
   const positionIds = g.input('position_ids', 'int64', [1, 'sequence_length']);
 
-  const wte = w('wte', [vocab, e], 'embedding');
+  const { embedding: wte, head } = tiedEmbedding(g, weightType, t, weights, vocab, e);
   const wpe = w('wpe', [shape.contextLength, e], 'embedding');
   let x = g.op('Add', [g.op('Gather', [wte, inputIds], { axis: 0 }), g.op('Gather', [wpe, positionIds], { axis: 0 })]);
 
@@ -49,7 +56,7 @@ export function buildGptDecoder(shape: SyntheticShape, weightType: WeightType, w
   const layerNorm = (input: string, name: string) =>
     g.op('LayerNormalization', [input, w(`${name}.weight`, [e], 'norm-scale'), w(`${name}.bias`, [e], 'norm-bias')], { axis: -1, epsilon: { float: 1e-5 } });
   const linear = (input: string, name: string, inDim: number, outDim: number, bias: boolean) => {
-    const product = g.op('MatMul', [input, w(`${name}.weight`, [inDim, outDim], 'matrix')]);
+    const product = project(input, `${name}.weight`, inDim, outDim);
     return bias ? g.op('Add', [product, w(`${name}.bias`, [outDim], 'bias')]) : product;
   };
   const silu = (input: string) => g.op('Mul', [input, g.op('Sigmoid', [input])]);
@@ -80,8 +87,7 @@ export function buildGptDecoder(shape: SyntheticShape, weightType: WeightType, w
     x = g.op('Add', [x, mlp]);
   }
   const final = g.op('Reshape', [layerNorm(x, 'ln_f'), int64([-1, e])]);
-  // Gemm with transB reads the tied embedding as the output head without a transposed copy.
-  const logits2d = g.op('Gemm', [final, wte], { transB: 1 });
+  const logits2d = head(final);
   g.op('Reshape', [logits2d, int64([1, -1, vocab])], {}, 'logits');
   g.output('logits', t, [1, 'sequence_length', vocab]);
 
@@ -91,6 +97,103 @@ export function buildGptDecoder(shape: SyntheticShape, weightType: WeightType, w
     externalData,
     config: { numLayers: layers, numKvHeads: h, headDim: d, vocabSize: vocab, contextLength: shape.contextLength, eosIds: [] },
   };
+}
+
+type ActivationType = 'float' | 'float16';
+
+/** Activations × a weight matrix [inDim, outDim] in the dtype's ops; returns the product's name. */
+function projector(g: OnnxGraph, dtype: WeightType, t: ActivationType, weights: WeightSource) {
+  return (input: string, name: string, inDim: number, outDim: number): string => {
+    if (dtype === 'fp32' || dtype === 'fp16') return g.op('MatMul', [input, g.weight(name, t, [inDim, outDim], weights(name, [inDim, outDim], 'matrix'))]);
+    const fill = weights(name, [inDim, outDim], 'matrix');
+    // The same values as the fp32 graph's [K = inDim, N = outDim] matrix: one dtype's model is another's, rounded.
+    const draw = () => {
+      const values = new Float32Array(inDim * outDim);
+      fill(values);
+      return values;
+    };
+    if (dtype === 'q8') return matMulInteger(g, input, name, inDim, outDim, draw);
+    // MatMulNBits stores W as [N, K]: the transpose.
+    return matMulNBits(g, input, name, inDim, outDim, t, () => transpose(draw(), inDim, outDim));
+  };
+}
+
+/** `MatMulNBits` of weights W [N = outDim, K = inDim] from `draw()`, drawn when the graph is built. */
+function matMulNBits(g: OnnxGraph, input: string, name: string, K: number, N: number, t: ActivationType, draw: () => Float32Array): string {
+  const layout = { K, N, bits: 4, blockSize: 32 };
+  const blocks = Math.ceil(K / 32);
+  const [packed, scales] = g.weights(
+    [{ name: `${name}.q4`, type: 'uint8', dims: [N, blocks, 16] }, { name: `${name}.scales`, type: t, dims: [N * blocks] }],
+    ([packedOut, scalesOut]) => {
+      const q = quantizeNBits(layout, draw(), true);
+      packedOut.set(q.packed);
+      if (scalesOut instanceof Uint16Array) for (let i = 0; i < q.scales.length; i++) scalesOut[i] = toFloat16Bits(q.scales[i]);
+      else scalesOut.set(q.scales);
+    },
+  );
+  return g.node('MatMulNBits', [input, packed, scales], { K, N, bits: 4, block_size: 32 }, 1, 'com.microsoft')[0];
+}
+
+/** [rows, cols] row-major → [cols, rows]. */
+function transpose(values: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c];
+  return out;
+}
+
+/** Optimum's dynamic int8: uint8 weights [K, N] with one scale and zero point, activations quantized per call. */
+function matMulInteger(g: OnnxGraph, input: string, name: string, K: number, N: number, draw: () => Float32Array): string {
+  const [weight, scale, zero] = g.weights(
+    [{ name: `${name}.quantized`, type: 'uint8', dims: [K, N] }, { name: `${name}.scale`, type: 'float', dims: [] }, { name: `${name}.zero_point`, type: 'uint8', dims: [] }],
+    ([weightOut, scaleOut, zeroOut]) => quantizeUint8(draw(), weightOut as Uint8Array, scaleOut as Float32Array, zeroOut as Uint8Array),
+  );
+  const [q, aScale, aZero] = g.node('DynamicQuantizeLinear', [input], {}, 3);
+  const product = g.op('Cast', [g.op('MatMulInteger', [q, weight, aZero, zero])], { to: 1 });
+  return g.op('Mul', [product, g.op('Mul', [aScale, scale])]);
+}
+
+function quantizeUint8(values: ArrayLike<number>, out: Uint8Array, scale: Float32Array, zero: Uint8Array): void {
+  let min = 0;
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    min = Math.min(min, values[i]);
+    max = Math.max(max, values[i]);
+  }
+  scale[0] = (max - min) / 255 || 1;
+  zero[0] = Math.round(-min / scale[0]);
+  for (let i = 0; i < values.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(values[i] / scale[0]) + zero[0]));
+}
+
+/**
+ * The embedding table [vocab, hidden] and the output head that shares it. Float graphs read the table
+ * itself with Gemm transB (no transposed copy); quantized ones, like the Hub's exports, get a quantized
+ * copy of it as their head.
+ */
+function tiedEmbedding(g: OnnxGraph, dtype: WeightType, t: ActivationType, weights: WeightSource, vocab: number, e: number) {
+  if (dtype === 'fp32' || dtype === 'fp16') {
+    const embedding = g.weight('wte', t, [vocab, e], weights('wte', [vocab, e], 'embedding'));
+    return { embedding, head: (x: string) => g.op('Gemm', [x, embedding], { transB: 1 }) };
+  }
+  // The table is filled first; the head is built from its values when the graph is built, after it.
+  let table: WeightArray | null = null;
+  const embedding = g.weights([{ name: 'wte', type: t, dims: [vocab, e] }], ([out]) => {
+    weights('wte', [vocab, e], 'embedding')(out as Float32Array | Uint16Array);
+    table = out;
+  })[0];
+  const tableValues = () => {
+    const values = table instanceof Uint16Array ? Float32Array.from(table, fromFloat16Bits) : (table as Float32Array);
+    table = null;
+    return values;
+  };
+  if (dtype === 'q8') {
+    // MatMulInteger takes [K = hidden, N = vocab]: the table transposed.
+    return {
+      embedding,
+      head: (x: string) =>
+        matMulInteger(g, x, 'lm_head', e, vocab, () => transpose(tableValues(), vocab, e)),
+    };
+  }
+  return { embedding, head: (x: string) => matMulNBits(g, x, 'lm_head', e, vocab, t, tableValues) };
 }
 
 /**

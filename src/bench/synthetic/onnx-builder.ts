@@ -3,23 +3,15 @@
  * ModelProto. Weights go to one external-data buffer so models above protobuf's 2 GB limit work and
  * the graph itself stays a few kilobytes.
  */
-import { ProtoWriter } from './protobuf';
+import { ProtoWriter } from '../../engine/graph/protobuf';
+import { DataType, ELEMENT_BYTES, toFloat16Bits, writeNode, writeTensor, writeValueInfo, type Attr, type ElemType, type NodeSpec } from '../../engine/graph/onnx-proto';
 
-/** ONNX TensorProto.DataType values used here. */
-export const DataType = { float: 1, int64: 7, bool: 9, float16: 10 } as const;
-export type ElemType = keyof typeof DataType;
+export { toFloat16Bits, type Attr, type ElemType };
 
-/** Integers, integer lists, strings, or `{ float }` for a float attribute (epsilon, alpha). */
-export type Attr = number | number[] | string | { float: number };
 type Dim = number | string;
 
-interface NodeSpec {
-  op: string;
-  inputs: string[];
-  outputs: string[];
-  attrs: Record<string, Attr>;
-  domain: string;
-}
+/** The typed view a weight's fill writes into, by element type. */
+export type WeightArray = Float32Array | Uint16Array | Uint8Array | Int8Array | Int32Array;
 
 interface Initializer {
   name: string;
@@ -27,17 +19,30 @@ interface Initializer {
   dims: number[];
   /** Inline bytes (small constants) or an offset into the external buffer. */
   inline?: Uint8Array;
-  external?: { offset: number; length: number; fill: WeightFill };
+  external?: { offset: number; length: number };
 }
 
 /** Writes a weight's values into its slot of the external buffer (filled once, at build time). */
 export type WeightFill = (out: Float32Array | Uint16Array) => void;
 
+/** Fills several weights at once (a quantized matrix and its scales come from the same values). */
+type GroupFill = (outs: WeightArray[]) => void;
+
 export const EXTERNAL_DATA_FILE = 'model.onnx_data';
+
+function typedView(type: ElemType, buffer: ArrayBuffer, offset: number, length: number): WeightArray {
+  const n = length / ELEMENT_BYTES[type];
+  if (type === 'float') return new Float32Array(buffer, offset, n);
+  if (type === 'float16') return new Uint16Array(buffer, offset, n);
+  if (type === 'int8') return new Int8Array(buffer, offset, n);
+  if (type === 'int32') return new Int32Array(buffer, offset, n);
+  return new Uint8Array(buffer, offset, n);
+}
 
 export class OnnxGraph {
   private nodes: NodeSpec[] = [];
   private inits: Initializer[] = [];
+  private fills: { inits: Initializer[]; fill: GroupFill }[] = [];
   private inputs: { name: string; type: ElemType; dims: Dim[] }[] = [];
   private outputs: { name: string; type: ElemType; dims: Dim[] }[] = [];
   private externalSize = 0;
@@ -70,7 +75,9 @@ export class OnnxGraph {
     let bytes: Uint8Array;
     if (type === 'int64') bytes = new Uint8Array(BigInt64Array.from(values as ArrayLike<number>, (v) => BigInt(v)).buffer);
     else if (type === 'float16') bytes = new Uint8Array(Uint16Array.from(values as ArrayLike<number>, toFloat16Bits).buffer);
-    else if (type === 'bool') bytes = Uint8Array.from(values as ArrayLike<number>);
+    else if (type === 'bool' || type === 'uint8') bytes = Uint8Array.from(values as ArrayLike<number>);
+    else if (type === 'int8') bytes = new Uint8Array(Int8Array.from(values as ArrayLike<number>).buffer);
+    else if (type === 'int32') bytes = new Uint8Array(Int32Array.from(values as ArrayLike<number>).buffer);
     else bytes = new Uint8Array(Float32Array.from(values as ArrayLike<number>).buffer);
     this.inits.push({ name, type, dims, inline: bytes });
     return name;
@@ -81,10 +88,22 @@ export class OnnxGraph {
    * needs its weights in memory once, not twice.
    */
   weight(name: string, type: 'float' | 'float16', dims: number[], fill: WeightFill): string {
-    const length = dims.reduce((a, b) => a * b, 1) * (type === 'float16' ? 2 : 4);
-    this.inits.push({ name, type, dims, external: { offset: this.externalSize, length, fill } });
-    this.externalSize += length;
-    return name;
+    return this.weights([{ name, type, dims }], ([out]) => fill(out as Float32Array | Uint16Array))[0];
+  }
+
+  /** Several external weights filled by one call, in the order given (e.g. packed 4-bit values and their scales). */
+  weights(specs: { name: string; type: ElemType; dims: number[] }[], fill: GroupFill): string[] {
+    const inits = specs.map(({ name, type, dims }) => {
+      const length = dims.reduce((a, b) => a * b, 1) * ELEMENT_BYTES[type];
+      // Aligned to 8 bytes so every typed view of the buffer is legal.
+      this.externalSize = Math.ceil(this.externalSize / 8) * 8;
+      const init: Initializer = { name, type, dims, external: { offset: this.externalSize, length } };
+      this.externalSize += length;
+      this.inits.push(init);
+      return init;
+    });
+    this.fills.push({ inits, fill });
+    return specs.map((s) => s.name);
   }
 
   get weightBytes(): number {
@@ -99,94 +118,22 @@ export class OnnxGraph {
     w.message(7, (g) => {
       for (const n of this.nodes) g.message(1, (nw) => writeNode(nw, n));
       g.string(2, 'synthetic');
-      for (const init of this.inits) g.message(5, (tw) => writeInitializer(tw, init));
+      for (const init of this.inits) {
+        g.message(5, (tw) =>
+          writeTensor(tw, init.name, init.type, init.dims, init.inline ? { inline: init.inline } : { external: { location: EXTERNAL_DATA_FILE, ...init.external! } }),
+        );
+      }
       for (const v of this.inputs) g.message(11, (vw) => writeValueInfo(vw, v.name, v.type, v.dims));
       for (const v of this.outputs) g.message(12, (vw) => writeValueInfo(vw, v.name, v.type, v.dims));
     });
     w.message(8, (o) => o.string(1, '').int(2, opset));
+    if (this.nodes.some((n) => n.domain === 'com.microsoft')) w.message(8, (o) => o.string(1, 'com.microsoft').int(2, 1));
     const externalData = new Uint8Array(this.externalSize);
-    for (const { type, external } of this.inits) {
-      if (!external) continue;
-      const view = type === 'float16'
-        ? new Uint16Array(externalData.buffer, external.offset, external.length / 2)
-        : new Float32Array(externalData.buffer, external.offset, external.length / 4);
-      external.fill(view);
+    for (const { inits, fill } of this.fills) {
+      fill(inits.map((i) => typedView(i.type, externalData.buffer, i.external!.offset, i.external!.length)));
     }
     return { model: w.finish(), externalData };
   }
 }
 
-function writeNode(w: ProtoWriter, n: NodeSpec): void {
-  for (const i of n.inputs) w.string(1, i);
-  for (const o of n.outputs) w.string(2, o);
-  w.string(3, n.outputs[0]);
-  w.string(4, n.op);
-  for (const [name, value] of Object.entries(n.attrs)) {
-    w.message(5, (a) => {
-      a.string(1, name);
-      if (typeof value === 'string') a.bytes(4, new TextEncoder().encode(value)).int(20, 3);
-      else if (Array.isArray(value)) {
-        for (const v of value) a.int(8, v);
-        a.int(20, 7);
-      } else if (typeof value === 'object') a.float(2, value.float).int(20, 1);
-      else a.int(3, value).int(20, 2);
-    });
-  }
-  if (n.domain) w.string(7, n.domain);
-}
-
-function writeInitializer(w: ProtoWriter, init: Initializer): void {
-  for (const d of init.dims) w.int(1, d);
-  w.int(2, DataType[init.type]);
-  w.string(8, init.name);
-  if (init.inline) w.bytes(9, init.inline);
-  if (init.external) {
-    const entries: [string, string][] = [
-      ['location', EXTERNAL_DATA_FILE],
-      ['offset', String(init.external.offset)],
-      ['length', String(init.external.length)],
-    ];
-    for (const [key, value] of entries) w.message(13, (e) => e.string(1, key).string(2, value));
-    w.int(14, 1); // data_location = EXTERNAL
-  }
-}
-
-function writeValueInfo(w: ProtoWriter, name: string, type: ElemType, dims: Dim[]): void {
-  w.string(1, name);
-  w.message(2, (t) =>
-    t.message(1, (tt) => {
-      tt.int(1, DataType[type]);
-      tt.message(2, (s) => {
-        for (const d of dims) s.message(1, (dw) => (typeof d === 'number' ? dw.int(1, d) : dw.string(2, d)));
-      });
-    }),
-  );
-}
-
-/** IEEE 754 half precision, round to nearest even. */
-export function toFloat16Bits(value: number): number {
-  const f32 = new Float32Array(1);
-  const u32 = new Uint32Array(f32.buffer);
-  f32[0] = value;
-  const x = u32[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let half = mant >> shift;
-    const rest = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    if (rest > mid || (rest === mid && half & 1)) half++;
-    return sign | half;
-  }
-  let half = sign | (e << 10) | (mant >> 13);
-  const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++;
-  return half;
-}
+export { DataType };

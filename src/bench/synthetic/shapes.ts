@@ -8,7 +8,12 @@
  * GELU, which opset 17 has no operator for); swiglu: SiLU(gate) · up, then down (three matrices, Llama).
  */
 export type MlpKind = 'silu' | 'swiglu';
-export type WeightType = 'fp32' | 'fp16';
+/** The dtypes of the Hub's transformers.js exports, as the benchmark builds them (gpt-graph.ts). */
+export const SYNTHETIC_DTYPES = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'] as const;
+export type WeightType = (typeof SYNTHETIC_DTYPES)[number];
+
+/** Half-precision activations: WebGPU needs shader-f16 for them. */
+export const isHalfPrecision = (dtype: WeightType) => dtype === 'fp16' || dtype === 'q4f16';
 
 export interface SyntheticShape {
   id: string;
@@ -39,21 +44,21 @@ export const SYNTHETIC_SHAPES: readonly SyntheticShape[] = [
   { id: 'llama-1b', label: 'Llama-like 1B (Llama-3.2-1B widths)', layers: 16, hidden: 2048, heads: 32, ffn: 8192, vocab: 128256, contextLength: 4096, mlp: 'swiglu' },
 ];
 
-/** `synthetic:<shape>` or `synthetic:<shape>:fp16`, as the CLI and the URL write it. */
+/** `synthetic:<shape>` or `synthetic:<shape>:<dtype>`, as the CLI and the URL write it. */
 export interface SyntheticSpec {
   shape: SyntheticShape;
   weightType: WeightType;
 }
 
 export function parseSyntheticSpec(text: string): SyntheticSpec | null {
-  const match = /^synthetic:([\w.-]+?)(?::(fp32|fp16))?$/.exec(text.trim());
+  const match = new RegExp(`^synthetic:([\\w.-]+?)(?::(${SYNTHETIC_DTYPES.join('|')}))?$`).exec(text.trim());
   if (!match) return null;
   const shape = SYNTHETIC_SHAPES.find((s) => s.id === match[1]);
   return shape ? { shape, weightType: (match[2] as WeightType | undefined) ?? 'fp32' } : null;
 }
 
 export function formatSyntheticSpec(spec: SyntheticSpec): string {
-  return `synthetic:${spec.shape.id}${spec.weightType === 'fp16' ? ':fp16' : ''}`;
+  return `synthetic:${spec.shape.id}${spec.weightType === 'fp32' ? '' : `:${spec.weightType}`}`;
 }
 
 /** Parameters per layer and in total (embedding tied with the output head). */
@@ -73,9 +78,16 @@ export function parameterCount(shape: SyntheticShape): { perLayer: number; embed
  * table and the embedding lookup read one row each and are left out.
  */
 export function bytesPerDecodeToken(shape: SyntheticShape, weightType: WeightType, contextTokens: number): number {
-  const width = weightType === 'fp16' ? 2 : 4;
+  const width = isHalfPrecision(weightType) ? 2 : 4;
   const { perLayer } = parameterCount(shape);
-  const weights = (perLayer * shape.layers + shape.vocab * shape.hidden) * width;
+  const { hidden: e, ffn } = shape;
+  // Matrices are stored in the dtype's width; norms and biases stay in the activations' type.
+  const matrices = 4 * e * e + (shape.mlp === 'silu' ? 2 : 3) * e * ffn;
+  const matrixWidth = MATRIX_BYTES_PER_WEIGHT[weightType];
+  const weights = (perLayer - matrices) * shape.layers * width + (matrices * shape.layers + shape.vocab * e) * matrixWidth;
   const kv = 2 * shape.layers * contextTokens * shape.hidden * width;
   return weights + kv;
 }
+
+/** Bytes a matrix weight takes in each dtype: 4-bit blocks of 32 carry one scale each (float32 or float16). */
+const MATRIX_BYTES_PER_WEIGHT: Record<WeightType, number> = { fp32: 4, fp16: 2, q8: 1, q4: 0.5 + 4 / 32, q4f16: 0.5 + 2 / 32 };

@@ -15,7 +15,7 @@ import { NO_WEBGPU_ADAPTER, NO_WEBGPU_API, readEnvironment, type BenchEnvironmen
 import { buildReport, toCsv, toMarkdown, type BenchReport } from '../../bench/report';
 import { BANDWIDTH_PRESETS, ceilingTokensPerSecond, type BandwidthPreset } from '../../bench/ceiling';
 import { parseBenchUrl, writeBenchUrl, type BenchUrlState } from '../../bench/url-settings';
-import { SYNTHETIC_SHAPES, bytesPerDecodeToken, parseSyntheticSpec, type SyntheticShape } from '../../bench/synthetic/shapes';
+import { SYNTHETIC_DTYPES, SYNTHETIC_SHAPES, bytesPerDecodeToken, isHalfPrecision, parseSyntheticSpec, type SyntheticShape } from '../../bench/synthetic/shapes';
 import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
 import { barChart, formatRate, latencyChart } from './charts';
 import { formatBytes } from '../format';
@@ -184,7 +184,7 @@ export class BenchPanel extends LitElement {
     this.model = null;
     try {
       const handle = this.client.run(
-        { source: modelSourceFor(model), backends, settings, baseUrl: location.href, transformersJs: this.config.transformersJs },
+        { source: modelSourceFor(model), backends, settings, baseUrl: location.href, transformersJs: this.config.transformersJs, compareWasmRewrite: this.config.compareWasmRewrite },
         (p) => (this.progress = p),
         (r) => (this.results = [...this.results, r]),
       );
@@ -213,9 +213,9 @@ export class BenchPanel extends LitElement {
   private syntheticProblem(model: string, backends: Backend[]): string | null {
     const spec = parseSyntheticSpec(model);
     if (!spec) return msg(str`Unknown synthetic shape "${model}". Pick one from the list.`);
-    if (spec.weightType === 'fp16') {
-      if (backends.includes('wasm')) return msg('fp16 synthetic models run on WebGPU only: untick WASM, or choose fp32.');
-      if (this.environment && !this.environment.adapter?.shaderF16) return msg('This GPU adapter has no shader-f16: choose fp32.');
+    // Never skipped silently: a half-precision model on a GPU without shader-f16 (SwiftShader has none) is refused, saying why.
+    if (isHalfPrecision(spec.weightType) && backends.includes('webgpu') && this.environment && !this.environment.adapter?.shaderF16) {
+      return msg(str`${spec.weightType} needs shader-f16 on WebGPU, which this GPU adapter lacks: untick WebGPU, or choose fp32, q8 or q4.`);
     }
     const bytes = bytesPerDecodeToken(spec.shape, spec.weightType, 0);
     // WASM's memory is 32-bit: the weights and their copy in the runtime must fit in 4 GB.
@@ -253,12 +253,12 @@ export class BenchPanel extends LitElement {
     const c = this.config;
     const s = c.settings;
     return html`<form @submit=${(e: Event) => (e.preventDefault(), void this.run())}>
-      <label>${msg('Model (embedded id, folder URL or synthetic:shape[:fp16])')}
+      <label>${msg('Model (embedded id, folder URL or synthetic:shape[:dtype])')}
         <input name="model" list="bench-models" .value=${c.model} @change=${(e: Event) => this.setConfig('model', (e.target as HTMLInputElement).value.trim())} />
         <datalist id="bench-models">
           ${EMBEDDED_MODELS.filter((m) => m.kind === 'decoder').map((m) => html`<option value=${m.id}>${m.label}</option>`)}
           ${SYNTHETIC_SHAPES.map((shape) => html`<option value="synthetic:${shape.id}">${shapeLabel(shape)}, fp32</option>
-            <option value="synthetic:${shape.id}:fp16">${msg(str`${shapeLabel(shape)}, fp16 (WebGPU with shader-f16)`)}</option>`)}
+            ${SYNTHETIC_DTYPES.filter((d) => d !== 'fp32').map((d) => html`<option value="synthetic:${shape.id}:${d}">${isHalfPrecision(d) ? msg(str`${shapeLabel(shape)}, ${d} (WebGPU needs shader-f16)`) : `${shapeLabel(shape)}, ${d}`}</option>`)}`)}
         </datalist>
       </label>
       <fieldset><legend class="note">${msg('Backends')}</legend>

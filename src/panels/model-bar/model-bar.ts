@@ -6,7 +6,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { buttonStyles } from '../../styles/buttons';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { BackendPreference, EngineErrorInfo, LoadProgress, ModelInfo } from '../../core/protocol';
+import type { BackendPreference, EngineErrorInfo, GraphRewriteNote, LoadProgress, ModelInfo } from '../../core/protocol';
 import { errorText } from '../../i18n/engine-text';
 import { describeWebGpuUnavailable } from '../../core/error-wording';
 import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
@@ -80,8 +80,15 @@ export class ModelBar extends LitElement {
       <span data-testid="model-name"><strong>${info.name}</strong> · ${formatBytes(info.modelBytes)} · ${msg(str`context ${info.contextLength} tokens`)}</span>
       ${info.backend === 'wasm' ? html`<span class="note" data-testid="wasm-threads">${info.wasmThreads === 1 ? msg('1 WASM thread') : msg(str`${info.wasmThreads} WASM threads`)}</span>` : nothing}
       <span class="note">${msg(str`session built in ${(info.sessionBuildMs / 1000).toFixed(2)} s`)}</span>
+      ${info.graphRewrite ? this.renderRewrite(info.graphRewrite) : nothing}
       ${info.fallbackReason ? html`<span class="note" data-testid="fallback-reason">${msg(str`Using WASM because ${describeWebGpuUnavailable(info.fallbackReason)}.`)}</span>` : nothing}
     `;
+  }
+
+  private renderRewrite(note: GraphRewriteNote) {
+    const { nodes, toFloat32, toInt8, kept, weightBytesBefore, weightBytesAfter } = note;
+    return html`<span class="note" data-testid="graph-rewrite" title=${msg('The WASM runtime has no fast 4-bit kernel, so these layers were unpacked at load time into float32 (or, where memory is short, int8) matrix products, which it runs fast.')}>
+      ${msg(str`${nodes} 4-bit layers unpacked for WASM: ${toFloat32} to float32, ${toInt8} to int8 (${formatBytes(weightBytesBefore)} → ${formatBytes(weightBytesAfter)})`)}${kept ? msg(str`; ${kept} left in 4 bits (slow), for lack of memory`) : nothing}</span>`;
   }
 
   override render() {

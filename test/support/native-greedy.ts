@@ -1,0 +1,31 @@
+/** Greedy ids of a decoder graph on native onnxruntime-node (CPU), through the app's own loop: a reference outside the browser. */
+import * as ort from 'onnxruntime-node';
+import type * as OrtWeb from 'onnxruntime-web';
+import { DecoderSession } from '../../src/engine/decoder-session';
+import { runGenerationLoop } from '../../src/engine/generate';
+import type { DecoderConfig } from '../../src/core/model-config';
+import { createRng } from '../../src/core/rng';
+import type { ExternalFile } from '../../src/engine/graph/onnx-graph';
+
+export function nativeSession(onnx: Uint8Array, externalData: ExternalFile[], config: DecoderConfig): Promise<DecoderSession> {
+  return DecoderSession.create(ort as unknown as typeof OrtWeb, onnx, externalData, 'wasm', config, { executionProvider: 'cpu' });
+}
+
+export async function nativeGreedy(onnx: Uint8Array, externalData: ExternalFile[], config: DecoderConfig, promptIds: readonly number[], tokens: number): Promise<number[]> {
+  const decoder = await nativeSession(onnx, externalData, config);
+  try {
+    const result = await runGenerationLoop(decoder, promptIds, {
+      sampling: { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 },
+      maxNewTokens: tokens,
+      contextLength: config.contextLength,
+      eosIds: [],
+      rng: createRng(0),
+      isAborted: () => false,
+      yieldToEvents: async () => {},
+      onToken: () => false,
+    });
+    return result.tokenIds;
+  } finally {
+    await decoder.release();
+  }
+}
