@@ -5,6 +5,7 @@
 import type { BenchEnvironment } from './environment';
 import type { ModelDescription } from './protocol';
 import type { BackendResult, BenchSettings } from './types';
+import type { GpuWorkPerToken } from './gpu-counters';
 
 export const BENCH_SCHEMA_ID = 'transformer-lab-bench';
 export const BENCH_SCHEMA_VERSION = 1;
@@ -16,8 +17,11 @@ type RawMeasurements = 'greedyTokenIds' | 'runs';
  * One model × engine × backend: a BackendResult's figures without its raw runs, with the model's name
  * and size, and JSON's null where the result leaves an optional figure out.
  */
-export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext'> & {
+export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext' | 'gpu' | 'gpuPrefill'> & {
   model: string;
+  /** WebGPU work per decode token, and per prompt pass; null where not counted (WASM, the CLI's native run). */
+  gpu: GpuWorkPerToken | null;
+  gpuPrefill: GpuWorkPerToken | null;
   parameters: number | null;
   runtimeStartMs: number | null;
   /** Decode speed again with this many tokens of context; null when not measured. */
@@ -40,10 +44,10 @@ export interface Ratio {
   model: string;
   /**
    * Plain names: `webgpu_over_wasm`, `wasm_over_native`, `ours_over_transformersjs_<backend>`,
-   * `long_context_over_short_<engine>_<backend>`.
+   * `long_context_over_short_<engine>_<backend>`; and `dispatches_ours_over_transformersjs_webgpu`.
    */
   name: string;
-  /** Of median decode tokens/s. */
+  /** Of median decode tokens/s; for `dispatches_…`, of compute dispatches per decode token (lower is better). */
   value: number;
 }
 
@@ -62,9 +66,9 @@ export interface BenchReport {
 
 export function toRecord(
   model: ModelDescription,
-  { greedyTokenIds: _tokens, runs: _runs, runtimeStartMs, longContext, ...figures }: BackendResult,
+  { greedyTokenIds: _tokens, runs: _runs, runtimeStartMs, longContext, gpu, gpuPrefill, ...figures }: BackendResult,
 ): BenchRecord {
-  return { model: model.name, parameters: model.parameters, ...figures, runtimeStartMs: runtimeStartMs ?? null, longContext: longContext ?? null };
+  return { model: model.name, parameters: model.parameters, ...figures, runtimeStartMs: runtimeStartMs ?? null, longContext: longContext ?? null, gpu: gpu ?? null, gpuPrefill: gpuPrefill ?? null };
 }
 
 export function compareTokens(model: string, checked: BackendResult, reference: BackendResult): Consistency {
@@ -94,6 +98,10 @@ export function ratiosFor(model: string, results: BackendResult[]): Ratio[] {
   add('wasm_over_native', find(results, 'ours', 'wasm'), find(results, 'native', 'cpu'));
   add('ours_over_transformersjs_wasm', find(results, 'ours', 'wasm'), find(results, 'transformersjs', 'wasm'));
   add('ours_over_transformersjs_webgpu', find(results, 'ours', 'webgpu'), find(results, 'transformersjs', 'webgpu'));
+  // The CPU's encoding work on a GPU: our dispatches per decode token over transformers.js's (goal ≤ 0.5).
+  const ourGpu = find(results, 'ours', 'webgpu')?.gpu;
+  const theirGpu = find(results, 'transformersjs', 'webgpu')?.gpu;
+  if (ourGpu && theirGpu?.dispatchesPerToken) ratios.push({ model, name: 'dispatches_ours_over_transformersjs_webgpu', value: ourGpu.dispatchesPerToken / theirGpu.dispatchesPerToken });
   // Flatness: decode at a long context over decode at the short prompt (goal ≥ 0.8).
   for (const r of results) {
     if (r.longContext && r.decodeTokensPerSecond.median > 0) {
@@ -139,6 +147,16 @@ export function buildReport(
 
 const fixed = (value: number | null, digits = 1) => (value === null || !Number.isFinite(value) ? '' : value.toFixed(digits));
 
+/** Each WebGPU counter: its CSV name, its field, and its decimals. */
+const GPU_WORK_COLUMNS: [string, keyof GpuWorkPerToken, number][] = [
+  ['dispatches', 'dispatchesPerToken', 1],
+  ['submits', 'submitsPerToken', 2],
+  ['buffers_created', 'buffersCreatedPerToken', 2],
+  ['bytes_allocated', 'bytesAllocatedPerToken', 0],
+  ['reads', 'readsPerToken', 2],
+  ['bytes_read', 'bytesReadPerToken', 0],
+];
+
 const COLUMNS: [string, (r: BenchRecord) => string][] = [
   ['model', (r) => r.model],
   ['engine', (r) => r.engine],
@@ -153,6 +171,10 @@ const COLUMNS: [string, (r: BenchRecord) => string][] = [
   ['token_latency_ms_median', (r) => fixed(r.tokenLatencyMs.median, 2)],
   ['gpu_reads_per_token', (r) => fixed(r.gpuReadsPerToken, 2)],
   ['achieved_gb_s', (r) => fixed(r.achievedGBps, 3)],
+  ...GPU_WORK_COLUMNS.flatMap(([name, key, digits]): [string, (r: BenchRecord) => string][] => [
+    [`decode_${name}_per_token`, (r) => fixed(r.gpu?.[key] ?? null, digits)],
+    [`prefill_${name}`, (r) => fixed(r.gpuPrefill?.[key] ?? null, digits)],
+  ]),
 ];
 
 function csvCell(text: string): string {
@@ -181,6 +203,13 @@ export function toMarkdown(report: BenchReport): string {
     fixed(r.gpuReadsPerToken, 2),
   ]);
   const table = [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  const counted = report.records.filter((r) => r.gpu);
+  const gpuHead = ['Model', 'Engine', 'Phase', 'Dispatches', 'Submits', 'Buffers created', 'Bytes allocated', 'Reads', 'Bytes read'];
+  const gpuRows = counted.flatMap((r) => [['decode, per token', r.gpu], ['prefill, per prompt', r.gpuPrefill]].map(([phase, w]) => {
+    const work = w as GpuWorkPerToken | null;
+    return [r.model, r.engine, phase as string, ...GPU_WORK_COLUMNS.map(([, key, digits]) => fixed(work?.[key] ?? null, digits))];
+  }));
+  const gpuTable = [gpuHead, gpuHead.map(() => '---'), ...gpuRows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
   const s = report.settings;
   const lines = [
     `**Transformer Lab benchmark** (${report.source}, ${report.createdAt})`,
@@ -189,6 +218,7 @@ export function toMarkdown(report: BenchReport): string {
     `Prompt ${s.promptTokens} tokens, ${s.newTokens} new, ${s.warmupRuns} warm-up + ${s.measuredRuns} measured runs.`,
     '',
     table,
+    ...(counted.length ? ['', 'WebGPU work (counted in the worker: compute dispatches, queue submits, buffers created, GPU→CPU reads):', '', gpuTable] : []),
   ];
   for (const c of report.consistency) {
     lines.push('', `Consistency ${c.model}: ${c.backend} vs ${c.reference}: top-1 agreement ${(c.top1Agreement * 100).toFixed(0)}% over ${c.tokensCompared} tokens, identical for the first ${c.identicalPrefix}.`);

@@ -16,9 +16,12 @@ import { buildGptDecoder } from '../bench/synthetic/gpt-graph';
 import { SYNTHETIC_SHAPES } from '../bench/synthetic/shapes';
 import { EXTERNAL_DATA_FILE } from '../bench/synthetic/onnx-builder';
 import { createEventYielder } from '../engine/yield';
+import { GpuWorkLedger, installGpuCounters } from '../bench/gpu-counters';
 
 declare const self: DedicatedWorkerGlobalScope;
 
+// Before any engine opens a GPU device: every WebGPU call of this worker is counted from here on.
+const gpuCounters = installGpuCounters();
 const cancelled = new Set<number>();
 let queue: Promise<void> = Promise.resolve();
 
@@ -85,14 +88,15 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
       progress({ backend, phase: 'session', step: { kind: 'build-session' } });
       const started = performance.now();
       const decoder = await DecoderSession.create(ort, model.onnx, model.externalData, backend, model.config);
-      const contenders = [loopContender(decoder, backend, 'ours', performance.now() - started, model.config.contextLength, { isCancelled, yieldToEvents })];
+      const ledger = new GpuWorkLedger(gpuCounters, backend);
+      const contenders = [ledger.count(loopContender(decoder, backend, 'ours', performance.now() - started, model.config.contextLength, { isCancelled, yieldToEvents }))];
       let theirs: Awaited<ReturnType<typeof loadTransformersJs>> | null = null;
       try {
         if (tjsSource) {
           progress({ backend, phase: 'session', step: { kind: 'load-transformersjs' } });
           try {
             theirs = await loadTransformersJs(tjsSource, backend, request.wasmThreads);
-            contenders.push(theirs);
+            contenders.push(ledger.count(theirs));
           } catch (error) {
             // Our engine reads any graph in the transformers.js layout; transformers.js also needs to know
             // the architecture (config.json's model_type). Its failure must not cost the user our numbers.
@@ -105,7 +109,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
           onProgress: (phase, run, runs, tokens, engine) => progress({ backend, phase, run, runs, tokens, step: { kind: 'run', engine } }),
         });
         for (const result of measured) {
-          const withStart = result.engine === 'ours' ? { ...result, runtimeStartMs } : result;
+          const withStart = ledger.attach(result.engine === 'ours' ? { ...result, runtimeStartMs } : result, request.settings);
           results.push(withStart);
           post({ kind: 'backend-done', id, payload: withStart });
         }
