@@ -40,6 +40,7 @@ const { values: args } = parseArgs({
     app: { type: 'string', default: 'dist' },
     'no-native': { type: 'boolean', default: false },
     'no-transformersjs': { type: 'boolean', default: false },
+    'webgpu-ep': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '900' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -56,6 +57,8 @@ if (args.help) {
   --json FILE          write the report (docs/bench-schema.v1.json)
   --no-native          skip native onnxruntime-node (CPU)
   --no-transformersjs  skip transformers.js's generate (model folders only)
+  --webgpu-ep          run our engine's WebGPU on onnxruntime-web's native WebGPU EP instead of JSEP
+                       (the benchmark build only; the app runs JSEP)
   --app DIR            the built app to serve (npm run bench builds dist-bench)`);
   process.exit(0);
 }
@@ -137,6 +140,7 @@ async function main(): Promise<void> {
         bench_long: String(settings.longContextTokens),
         bench_autorun: '1',
         ...(args['no-transformersjs'] ? {} : { bench_tjs: '1' }),
+        ...(args['webgpu-ep'] ? { bench_webgpu_ep: '1' } : {}),
       });
       console.error(`· ${model}: ${backends.join(', ')} in Chromium…`);
       await page.goto(`${appOrigin}/bench.html?${query}`);

@@ -14,6 +14,8 @@ export interface BenchRequestPayload {
   wasmThreads?: number;
   /** Also measure transformers.js's `generate` on each backend. */
   transformersJs?: boolean;
+  /** Run our engine's WebGPU backend on the native WebGPU execution provider instead of JSEP (benchmark build only). */
+  webGpuEp?: boolean;
 }
 
 export interface BenchProgress {

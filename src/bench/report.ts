@@ -17,8 +17,10 @@ type RawMeasurements = 'greedyTokenIds' | 'runs';
  * One model × engine × backend: a BackendResult's figures without its raw runs, with the model's name
  * and size, and JSON's null where the result leaves an optional figure out.
  */
-export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext' | 'gpu' | 'gpuPrefill'> & {
+export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext' | 'gpu' | 'gpuPrefill' | 'runtime'> & {
   model: string;
+  /** The onnxruntime build the engine ran on; null where not known (the CLI's native run). */
+  runtime: string | null;
   /** WebGPU work per decode token, and per prompt pass; null where not counted (WASM, the CLI's native run). */
   gpu: GpuWorkPerToken | null;
   gpuPrefill: GpuWorkPerToken | null;
@@ -66,9 +68,9 @@ export interface BenchReport {
 
 export function toRecord(
   model: ModelDescription,
-  { greedyTokenIds: _tokens, runs: _runs, runtimeStartMs, longContext, gpu, gpuPrefill, ...figures }: BackendResult,
+  { greedyTokenIds: _tokens, runs: _runs, runtimeStartMs, longContext, gpu, gpuPrefill, runtime, ...figures }: BackendResult,
 ): BenchRecord {
-  return { model: model.name, parameters: model.parameters, ...figures, runtimeStartMs: runtimeStartMs ?? null, longContext: longContext ?? null, gpu: gpu ?? null, gpuPrefill: gpuPrefill ?? null };
+  return { model: model.name, parameters: model.parameters, ...figures, runtime: runtime ?? null, runtimeStartMs: runtimeStartMs ?? null, longContext: longContext ?? null, gpu: gpu ?? null, gpuPrefill: gpuPrefill ?? null };
 }
 
 export function compareTokens(model: string, checked: BackendResult, reference: BackendResult): Consistency {
@@ -223,6 +225,8 @@ export function toMarkdown(report: BenchReport): string {
   for (const c of report.consistency) {
     lines.push('', `Consistency ${c.model}: ${c.backend} vs ${c.reference}: top-1 agreement ${(c.top1Agreement * 100).toFixed(0)}% over ${c.tokensCompared} tokens, identical for the first ${c.identicalPrefix}.`);
   }
+  const runtimes = [...new Set(report.records.filter((r) => r.runtime).map((r) => `${r.engine} ${r.backend}: ${r.runtime}`))];
+  if (runtimes.length) lines.push('', `Runtimes: ${runtimes.join(' · ')}.`);
   if (report.ratios.length) lines.push('', report.ratios.map((r) => `${r.model} ${r.name}: ${r.value.toFixed(2)}×`).join(' · '));
   return lines.join('\n') + '\n';
 }

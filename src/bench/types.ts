@@ -46,6 +46,8 @@ export interface BackendResult {
   engine: 'ours' | 'native' | 'transformersjs';
   /** Building this model's session, the runtime already started. */
   sessionBuildMs: number;
+  /** The onnxruntime-web version and build this engine ran on, e.g. `onnxruntime-web 1.30.0 (JSEP)`; absent where not known. */
+  runtime?: string;
   /** The runtime's one-time start on this backend (WASM compile, GPU device), where measured apart. */
   runtimeStartMs?: number;
   timeToFirstTokenMs: Spread;

@@ -13,6 +13,8 @@ export interface BenchUrlState {
   bandwidthGBps: number;
   /** Also measure transformers.js on each backend. */
   transformersJs: boolean;
+  /** Our engine's WebGPU on the native WebGPU EP instead of JSEP (`bench_webgpu_ep=1`; benchmark build only). */
+  webGpuEp: boolean;
   /** Start at once (the CLI and shared links use it). */
   autorun: boolean;
 }
@@ -23,6 +25,7 @@ export const DEFAULT_BENCH_URL_STATE: BenchUrlState = {
   settings: DEFAULT_BENCH_SETTINGS,
   bandwidthGBps: 100,
   transformersJs: false,
+  webGpuEp: false,
   autorun: false,
 };
 
@@ -58,6 +61,7 @@ export function parseBenchUrl(search: string): BenchUrlState {
     settings,
     bandwidthGBps: Number.isFinite(bandwidth) && bandwidth > 0 ? bandwidth : DEFAULT_BENCH_URL_STATE.bandwidthGBps,
     transformersJs: params.get('bench_tjs') === '1',
+    webGpuEp: params.get('bench_webgpu_ep') === '1',
     autorun: params.get('bench_autorun') === '1',
   };
 }
@@ -75,6 +79,8 @@ export function writeBenchUrl(search: string, state: BenchUrlState): string {
   params.set('bench_bw', String(state.bandwidthGBps));
   if (state.transformersJs) params.set('bench_tjs', '1');
   else params.delete('bench_tjs');
+  if (state.webGpuEp) params.set('bench_webgpu_ep', '1');
+  else params.delete('bench_webgpu_ep');
   params.delete('bench_autorun');
   return `?${params}`;
 }

@@ -82,6 +82,14 @@ export class WebGpuUnavailableError extends EngineError {
   }
 }
 
+/** The native WebGPU execution provider was asked for in a build that does not carry it (the app's). */
+export class WebGpuEpUnavailableError extends EngineError {
+  override name = 'WebGpuEpUnavailableError';
+  constructor() {
+    super('The native WebGPU execution provider is measured only in the benchmark build (npm run bench); this build runs the JSEP build. Remove bench_webgpu_ep from the address.');
+  }
+}
+
 export class OutOfMemoryError extends EngineError {
   override name = 'OutOfMemoryError';
   constructor(backend: string, detail: string) {

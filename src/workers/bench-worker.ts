@@ -3,7 +3,8 @@
  * The benchmark's worker: loads (or builds) the model once, then for each backend builds a session,
  * warms up, measures, and releases it before the next, so two backends never compete for memory.
  */
-import { ortFor, type Ort } from '../engine/ort-setup';
+import type { Ort } from '../engine/ort-setup';
+import { benchRuntimeFor } from '../bench/runtime-choice';
 import { DecoderSession } from '../engine/decoder-session';
 import { loadBenchModel } from '../bench/load-model';
 import { benchmarkSideBySide, BenchCancelled, loopContender } from '../bench/runner';
@@ -36,16 +37,16 @@ const yieldToEvents = createEventYielder(50);
  * device). A throwaway session of the tiny synthetic model pays that once, and it is reported on its
  * own, so the model's session build time means the same on the first backend as on the second.
  */
-const started = new Map<string, number>();
+const started = new Map<Ort, number>();
 async function startRuntime(ort: Ort, backend: Backend): Promise<number> {
-  const known = started.get(backend);
+  const known = started.get(ort);
   if (known !== undefined) return known;
   const t0 = performance.now();
   const tiny = buildGptDecoder(SYNTHETIC_SHAPES[0], 'fp32');
   const session = await DecoderSession.create(ort, tiny.model, [{ path: EXTERNAL_DATA_FILE, data: tiny.externalData }], backend, tiny.config);
   await session.release();
   const ms = performance.now() - t0;
-  started.set(backend, ms);
+  started.set(ort, ms);
   return ms;
 }
 
@@ -83,7 +84,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
     for (const backend of order) {
       if (isCancelled()) throw new BenchCancelled('cancelled');
       progress({ backend, phase: 'session', step: { kind: 'start-runtime' } });
-      const ort = ortFor(backend, request.wasmThreads);
+      const { ort, runtime } = await benchRuntimeFor(backend, request.wasmThreads, request.webGpuEp ?? false);
       const runtimeStartMs = await startRuntime(ort, backend);
       progress({ backend, phase: 'session', step: { kind: 'build-session' } });
       const started = performance.now();
@@ -109,7 +110,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
           onProgress: (phase, run, runs, tokens, engine) => progress({ backend, phase, run, runs, tokens, step: { kind: 'run', engine } }),
         });
         for (const result of measured) {
-          const withStart = ledger.attach(result.engine === 'ours' ? { ...result, runtimeStartMs } : result, request.settings);
+          const withStart = ledger.attach(result.engine === 'ours' ? { ...result, runtimeStartMs, runtime } : { ...result, runtime: theirs?.runtime }, request.settings);
           results.push(withStart);
           post({ kind: 'backend-done', id, payload: withStart });
         }

@@ -179,7 +179,7 @@ export class BenchPanel extends LitElement {
     this.model = null;
     try {
       const handle = this.client.run(
-        { source: modelSourceFor(model), backends, settings, baseUrl: location.href, transformersJs: this.config.transformersJs },
+        { source: modelSourceFor(model), backends, settings, baseUrl: location.href, transformersJs: this.config.transformersJs, webGpuEp: this.config.webGpuEp },
         (p) => (this.progress = p),
         (r) => (this.results = [...this.results, r]),
       );
