@@ -71,7 +71,7 @@ export async function loadTransformersJs(source: TransformersJsSource, backend: 
     onnx.wasm.wasmPaths = TRANSFORMERS_JS_WASM_PATHS;
     if (wasmThreads !== undefined) onnx.wasm.numThreads = wasmThreads;
   }
-  const runtime = describeRuntime({ env: onnx } as Ort, ownRuntime ? 'its own build: native WebGPU EP' : "the app's JSEP build");
+  const runtime = describeRuntime({ env: onnx } as Ort, ownRuntime ? `its own build: ${backend === 'webgpu' ? 'native WebGPU EP' : 'asyncify WASM'}` : "the app's JSEP build");
   // Full URLs are not accepted as model ids; a "remote host" that is our own server is.
   const { host, model: name } = source.kind === 'folder' ? splitFolderUrl(source.url) : { host: IN_MEMORY_HOST, model: IN_MEMORY_NAME };
   tf.env.allowLocalModels = false;
