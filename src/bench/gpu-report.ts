@@ -104,14 +104,14 @@ const mb = (bytes: number) => (bytes / 1e6).toFixed(2);
 export function gpuReportMarkdown(report: GpuReport): string {
   const a = report.adapter;
   const adapter = a ? `${a.vendor} ${a.architecture} ${a.description}`.trim() || 'unnamed adapter' : 'none';
-  const head = ['Model', 'Context', 'Decode tok/s', 'MB/token', 'Roofline tok/s', 'Of roofline', 'Dispatches/token', 'Submits/token', 'Buffers/token', 'Reads/token'];
+  const head = ['Model', 'Mean context', 'Decode tok/s', 'MB/token', 'Roofline tok/s', 'Of roofline', 'Dispatches/token', 'Submits/token', 'Buffers/token', 'Reads/token'];
   const rows = report.rows.map((r) => [
     r.model,
     r.context.toFixed(0),
     r.decodeTokensPerSecond.toFixed(1),
     mb(r.bytesPerToken),
     r.rooflineTokensPerSecond === null ? '' : r.rooflineTokensPerSecond.toFixed(0),
-    r.fractionOfRoofline === null ? '' : `${(r.fractionOfRoofline * 100).toFixed(1)}%`,
+    r.fractionOfRoofline === null ? '' : `${(r.fractionOfRoofline * 100).toPrecision(2)}%`,
     r.gpu ? r.gpu.dispatchesPerToken.toFixed(1) : '',
     r.gpu ? r.gpu.submitsPerToken.toFixed(2) : '',
     r.gpu ? r.gpu.buffersCreatedPerToken.toFixed(2) : '',
@@ -124,6 +124,8 @@ export function gpuReportMarkdown(report: GpuReport): string {
     `Adapter: ${adapter}${report.software ? ' (software: its speed says nothing about a real GPU; large shapes shrunk to tiny)' : ''} · bandwidth: ${report.bandwidth ? `${report.bandwidth.gbps} GB/s (${report.bandwidth.source})` : 'unknown'}`,
     '',
     table,
+    '',
+    'WebGPU counts per decode token are measured at the short context; MB/token is the weights plus the KV cache at the mean context.',
     ...(report.notes.length ? ['', ...report.notes.map((n) => `- ${n}`)] : []),
   ].join('\n') + '\n';
 }
