@@ -6,7 +6,7 @@
  */
 import type { AdapterFacts } from './environment';
 import { BANDWIDTH_PRESETS, ceilingTokensPerSecond } from './ceiling';
-import type { BenchReport } from './report';
+import { markdownTable, type BenchReport } from './report';
 import type { GpuWorkPerToken } from './gpu-counters';
 import { parseSyntheticSpec } from './synthetic/shapes';
 
@@ -117,7 +117,7 @@ export function gpuReportMarkdown(report: GpuReport): string {
     r.gpu ? r.gpu.buffersCreatedPerToken.toFixed(2) : '',
     r.gpu ? r.gpu.readsPerToken.toFixed(2) : '',
   ]);
-  const table = [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  const table = markdownTable(head, rows);
   return [
     `**Transformer Lab GPU report** (${report.createdAt})`,
     '',

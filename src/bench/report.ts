@@ -189,6 +189,11 @@ export function toCsv(report: BenchReport): string {
   return lines.join('\n') + '\n';
 }
 
+/** A GitHub Markdown table. */
+export function markdownTable(head: string[], rows: string[][]): string {
+  return [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
 export function toMarkdown(report: BenchReport): string {
   const env = report.environment;
   const adapter = env.adapter ? `${env.adapter.vendor} ${env.adapter.architecture} ${env.adapter.description}`.trim() || 'unnamed adapter' : `none (${env.adapterError ?? 'unknown'})`;
@@ -204,14 +209,14 @@ export function toMarkdown(report: BenchReport): string {
     fixed(r.achievedGBps, 3),
     fixed(r.gpuReadsPerToken, 2),
   ]);
-  const table = [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  const table = markdownTable(head, rows);
   const counted = report.records.filter((r) => r.gpu);
   const gpuHead = ['Model', 'Engine', 'Phase', 'Dispatches', 'Submits', 'Buffers created', 'Bytes allocated', 'Reads', 'Bytes read'];
   const gpuRows = counted.flatMap((r) => [['decode, per token', r.gpu], ['prefill, per prompt', r.gpuPrefill]].map(([phase, w]) => {
     const work = w as GpuWorkPerToken | null;
     return [r.model, r.engine, phase as string, ...GPU_WORK_COLUMNS.map(([, key, digits]) => fixed(work?.[key] ?? null, digits))];
   }));
-  const gpuTable = [gpuHead, gpuHead.map(() => '---'), ...gpuRows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  const gpuTable = markdownTable(gpuHead, gpuRows);
   const s = report.settings;
   const lines = [
     `**Transformer Lab benchmark** (${report.source}, ${report.createdAt})`,
