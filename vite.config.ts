@@ -30,7 +30,12 @@ function embeddedModelsVersion(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-export default defineConfig({
+/**
+ * `vite build --mode bench` (npm run bench's dist-bench, never the app's dist) leaves transformers.js
+ * the onnxruntime-web build it ships (1.31, native WebGPU EP), so the benchmark measures it as its
+ * users get it; see src/bench/transformersjs.ts.
+ */
+export default defineConfig(({ mode }) => ({
   define: { __EMBEDDED_MODELS_VERSION__: JSON.stringify(embeddedModelsVersion()) },
   base: './',
   plugins: [
@@ -56,7 +61,7 @@ export default defineConfig({
     }),
   ],
   resolve: {
-    alias: [
+    alias: mode === 'bench' ? [] : [
       // transformers.js (the benchmark's comparison, loaded lazily) imports its own onnxruntime-web build:
       // bind it to the app's, so dist ships one ORT WASM binary and both share one runtime.
       { find: /^onnxruntime-web\/webgpu$/, replacement: fileURLToPath(new URL('./node_modules/onnxruntime-web/dist/ort.bundle.min.mjs', import.meta.url)) },
@@ -72,4 +77,4 @@ export default defineConfig({
     rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
   },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
-});
+}));

@@ -12,13 +12,13 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import { preview } from 'vite';
 import { Ajv } from 'ajv';
 import * as ortNode from 'onnxruntime-node';
 import type * as OrtWeb from 'onnxruntime-web';
 import { startStaticServer, type StaticServer } from '../test/support/static-server';
-import { REPO_ROOT } from '../test/support/paths';
+import { FIXTURE_MODEL_DIR, REPO_ROOT } from '../test/support/paths';
 import { chromiumLaunchOptions } from '../test/support/chromium.mjs';
 import { DecoderSession } from '../src/engine/decoder-session';
 import { loadBenchModel } from '../src/bench/load-model';
@@ -28,6 +28,7 @@ import { DEFAULT_BENCH_SETTINGS, type BackendResult, type BenchSettings } from '
 import type { ModelDescription } from '../src/bench/protocol';
 import { SYNTHETIC_DTYPES, parseSyntheticSpec } from '../src/bench/synthetic/shapes';
 import { chromiumMarker, peakRendererBytes } from './renderer-memory';
+import { GPU_REPORT_CONTEXTS, GPU_REPORT_MODELS, adapterBandwidth, buildGpuReport, gpuReportMarkdown, isSoftwareAdapter, reportModel } from '../src/bench/gpu-report';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,6 +44,9 @@ const { values: args } = parseArgs({
     'no-native': { type: 'boolean', default: false },
     'no-transformersjs': { type: 'boolean', default: false },
     'compare-rewrite': { type: 'boolean', default: false },
+    'gpu-report': { type: 'boolean', default: false },
+    bandwidth: { type: 'string' },
+    'webgpu-ep': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '900' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -63,7 +67,13 @@ if (args.help) {
   --no-native          skip native onnxruntime-node (CPU)
   --no-transformersjs  skip transformers.js's generate (model folders only)
   --compare-rewrite    on WASM, also measure 4-bit graphs as downloaded, interleaved with the rewrite the app runs
-  --app DIR            the built app to serve (npm run bench builds dist-bench)`);
+  --webgpu-ep          run our engine's WebGPU on onnxruntime-web's native WebGPU EP instead of JSEP
+                       (the benchmark build only; the app runs JSEP)
+  --app DIR            the built app to serve (npm run bench builds dist-bench)
+  --gpu-report         our WebGPU decode at ${GPU_REPORT_CONTEXTS.short} and ${GPU_REPORT_CONTEXTS.long} tokens of context for ${GPU_REPORT_MODELS.join(', ')}
+                       against the adapter's bandwidth roofline, with the WebGPU work per token; uses the machine's GPU,
+                       or SwiftShader with tiny shapes; --json FILE names the JSON (default bench-gpu-report.json), Markdown beside it
+  --bandwidth GBps     the adapter's memory bandwidth for --gpu-report (default: a preset matching the adapter's name)`);
   process.exit(0);
 }
 
@@ -73,14 +83,16 @@ function positiveInt(name: string, text: string, min = 1): number {
   return value;
 }
 
+const gpuReport = args['gpu-report'];
 const settings: BenchSettings = {
-  promptTokens: positiveInt('prompt', args.prompt),
+  promptTokens: gpuReport ? GPU_REPORT_CONTEXTS.short : positiveInt('prompt', args.prompt),
   newTokens: positiveInt('new', args.new, 2),
   warmupRuns: positiveInt('warmup', args.warmup, 0),
   measuredRuns: positiveInt('runs', args.runs),
-  longContextTokens: positiveInt('long-context', args['long-context'], 0),
+  longContextTokens: gpuReport ? GPU_REPORT_CONTEXTS.long : positiveInt('long-context', args['long-context'], 0),
 };
-const backends = args.backend.split(',').map((b) => b.trim());
+// The GPU report measures our engine on WebGPU alone: against the roofline, not against other engines.
+const backends = gpuReport ? ['webgpu'] : args.backend.split(',').map((b) => b.trim());
 for (const b of backends) if (b !== 'webgpu' && b !== 'wasm') throw new Error(`--backend takes webgpu, wasm or both, got "${b}"`);
 const appDir = path.resolve(REPO_ROOT, args.app);
 if (!existsSync(path.join(appDir, 'bench.html'))) throw new Error(`${appDir}/bench.html is missing: build the app first (npm run build).`);
@@ -119,19 +131,53 @@ async function measureNative(model: string): Promise<{ description: ModelDescrip
   }
 }
 
+/** The GPU report's models for this machine's adapter: the fixed list, shrunk on a software adapter. */
+async function planGpuReport(browser: Browser, appOrigin: string): Promise<{ models: string[]; software: boolean; notes: string[] }> {
+  const page = await browser.newPage();
+  await page.goto(`${appOrigin}/bench.html`);
+  const adapter = await page.evaluate(async () => {
+    const found = await navigator.gpu?.requestAdapter({ powerPreference: 'high-performance' });
+    const info = found?.info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined;
+    return info ? { vendor: info.vendor, architecture: info.architecture, description: info.description, isFallback: info.isFallbackAdapter ?? false } : null;
+  });
+  await page.close();
+  if (!adapter) throw new Error('--gpu-report: this browser found no WebGPU adapter');
+  const software = isSoftwareAdapter(adapter, adapter.isFallback);
+  const notes: string[] = [];
+  const models: string[] = [];
+  for (const entry of GPU_REPORT_MODELS) {
+    if (entry === 'fixture') {
+      if (existsSync(FIXTURE_MODEL_DIR)) models.push(FIXTURE_MODEL_DIR);
+      else notes.push(`fixture skipped: no model at ${FIXTURE_MODEL_DIR}`);
+      continue;
+    }
+    const { model, note } = reportModel(entry, software);
+    models.push(model);
+    if (note) notes.push(note);
+  }
+  return { models: [...new Set(models)], software, notes };
+}
+
 async function main(): Promise<void> {
-  const models = args.model?.length ? args.model.flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean) : ['embedded'];
+  let models = args.model?.length ? args.model.flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean) : ['embedded'];
   const server = await preview({ root: REPO_ROOT, logLevel: 'warn', build: { outDir: appDir }, preview: { port: 0, host: '127.0.0.1', open: false } });
   const appUrl = server.resolvedUrls?.local[0];
   if (!appUrl) throw new Error('vite preview did not start');
   const appOrigin = new URL(appUrl).origin;
   const servers: StaticServer[] = [];
   const marker = chromiumMarker();
-  const launchOptions = chromiumLaunchOptions({ webgpu: true });
+  // The GPU report takes the machine's GPU where there is one; every other run compares on SwiftShader.
+  const launchOptions = chromiumLaunchOptions({ webgpu: gpuReport ? 'any' : true });
   const browser = await chromium.launch({ headless: true, ...launchOptions, args: [...(launchOptions.args ?? []), marker] });
   const runs: { model: ModelDescription; results: BackendResult[] }[] = [];
   let environment: BenchReport['environment'] | null = null;
+  let plan: Awaited<ReturnType<typeof planGpuReport>> | null = null;
   try {
+    if (gpuReport) {
+      plan = await planGpuReport(browser, appOrigin);
+      models = plan.models;
+      for (const note of plan.notes) console.error(`· GPU report: ${note}`);
+    }
     for (const model of models) {
       const resolved = await resolveModel(model, appOrigin, servers);
       const page = await browser.newPage();
@@ -145,7 +191,8 @@ async function main(): Promise<void> {
         bench_runs: String(settings.measuredRuns),
         bench_long: String(settings.longContextTokens),
         bench_autorun: '1',
-        ...(args['no-transformersjs'] ? {} : { bench_tjs: '1' }),
+        ...(args['no-transformersjs'] || gpuReport ? {} : { bench_tjs: '1' }),
+        ...(args['webgpu-ep'] ? { bench_webgpu_ep: '1' } : {}),
         ...(args['compare-rewrite'] ? { bench_compare_rewrite: '1' } : {}),
       });
       console.error(`· ${model}: ${backends.join(', ')} in Chromium…`);
@@ -162,7 +209,7 @@ async function main(): Promise<void> {
       await page.close();
       const results: BackendResult[] = outcome.results.map((r) => ({ ...r, peakMemoryBytes }));
       for (const s of outcome.skipped) console.error(`· ${model}: transformers.js could not run it on ${s.backend}, so it is not compared: ${s.reason}`);
-      if (!args['no-native']) {
+      if (!args['no-native'] && !gpuReport) {
         console.error(`· ${model}: native onnxruntime-node (CPU)…`);
         results.push((await measureNative(resolved)).result);
       }
@@ -178,6 +225,17 @@ async function main(): Promise<void> {
   const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs/bench-schema.v1.json'), 'utf8')) as object;
   const validate = new Ajv({ strict: false }).compile(schema);
   if (!validate(report)) throw new Error(`the report does not match docs/bench-schema.v1.json: ${JSON.stringify(validate.errors)}`);
+  if (plan) {
+    const bandwidth = adapterBandwidth(report.environment.adapter, args.bandwidth ? Number(args.bandwidth) : null);
+    const gpu = buildGpuReport(report, plan.software, bandwidth, plan.notes);
+    const jsonPath = args.json ?? 'bench-gpu-report.json';
+    const markdown = gpuReportMarkdown(gpu);
+    writeFileSync(jsonPath, JSON.stringify(gpu, null, 2) + '\n');
+    writeFileSync(jsonPath.replace(/\.json$/, '') + '.md', markdown);
+    process.stdout.write(markdown);
+    console.error(`· wrote ${jsonPath} and its .md`);
+    return;
+  }
   process.stdout.write(toMarkdown(report));
   if (args.json) {
     writeFileSync(args.json, JSON.stringify(report, null, 2) + '\n');

@@ -20,6 +20,7 @@ export const BANDWIDTH_PRESETS: readonly BandwidthPreset[] = [
   { name: 'NVIDIA RTX 3060', machine: null, gbps: 360 },
   { name: 'NVIDIA RTX 4090', machine: null, gbps: 1008 },
   { name: 'NVIDIA H100 SXM', machine: null, gbps: 3350 },
+  { name: 'NVIDIA H200', machine: null, gbps: 4800 },
 ];
 
 export function ceilingTokensPerSecond(bandwidthGBps: number, bytesPerToken: number): number {

@@ -16,6 +16,8 @@ export interface BenchRequestPayload {
   transformersJs?: boolean;
   /** On WASM, also measure a 4-bit (`MatMulNBits`) graph as downloaded, interleaved with its rewrite. */
   compareWasmRewrite?: boolean;
+  /** Run our engine's WebGPU backend on the native WebGPU execution provider instead of JSEP (benchmark build only). */
+  webGpuEp?: boolean;
 }
 
 export interface BenchProgress {

@@ -7,6 +7,7 @@ import type { ModelDescription } from './protocol';
 import type { BackendResult, BenchSettings } from './types';
 import type { GraphRewriteNote } from '../core/protocol';
 import { parseSyntheticSpec } from './synthetic/shapes';
+import type { GpuWorkPerToken } from './gpu-counters';
 
 export const BENCH_SCHEMA_ID = 'transformer-lab-bench';
 export const BENCH_SCHEMA_VERSION = 1;
@@ -18,8 +19,13 @@ type RawMeasurements = 'greedyTokenIds' | 'runs';
  * One model × engine × backend: a BackendResult's figures without its raw runs, with the model's name
  * and size, and JSON's null where the result leaves an optional figure out.
  */
-export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext' | 'peakMemoryBytes' | 'graphRewrite'> & {
+export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext' | 'peakMemoryBytes' | 'graphRewrite' | 'gpu' | 'gpuPrefill' | 'runtime'> & {
   model: string;
+  /** The onnxruntime build the engine ran on; null where not known (the CLI's native run). */
+  runtime: string | null;
+  /** WebGPU work per decode token, and per prompt pass; null where not counted (WASM, the CLI's native run). */
+  gpu: GpuWorkPerToken | null;
+  gpuPrefill: GpuWorkPerToken | null;
   parameters: number | null;
   runtimeStartMs: number | null;
   /** Decode speed again with this many tokens of context; null when not measured. */
@@ -52,10 +58,11 @@ export interface Ratio {
    * Plain names: `webgpu_over_wasm`, `wasm_over_native`, `ours_over_transformersjs_<backend>`,
    * `long_context_over_short_<engine>_<backend>`; across the models of one run, `<dtype>_over_fp32_<backend>`
    * (the same synthetic shape in two dtypes), `<dtype>_original_graph_over_fp32_wasm` (the 4-bit graph
-   * as downloaded) and `rewrite_speedup_wasm` (rewritten over as downloaded, interleaved).
+   * as downloaded), `rewrite_speedup_wasm` (rewritten over as downloaded, interleaved); and
+   * `dispatches_ours_over_transformersjs_webgpu`.
    */
   name: string;
-  /** Of median decode tokens/s. */
+  /** Of median decode tokens/s; for `dispatches_…`, of compute dispatches per decode token (lower is better). */
   value: number;
 }
 
@@ -74,18 +81,21 @@ export interface BenchReport {
 
 export function toRecord(
   model: ModelDescription,
-  { greedyTokenIds: _tokens, runs: _runs, runtimeStartMs, longContext, peakMemoryBytes, graphRewrite, ...figures }: BackendResult,
+  { greedyTokenIds: _tokens, runs: _runs, runtimeStartMs, longContext, peakMemoryBytes, graphRewrite, gpu, gpuPrefill, runtime, ...figures }: BackendResult,
 ): BenchRecord {
   return {
     model: model.name,
     parameters: model.parameters,
     ...figures,
+    runtime: runtime ?? null,
     runtimeStartMs: runtimeStartMs ?? null,
     longContext: longContext ?? null,
     dtype: model.dtype ?? null,
     weightBytes: model.weightBytes ?? 0,
     peakMemoryBytes: peakMemoryBytes ?? null,
     graphRewrite: graphRewrite ?? null,
+    gpu: gpu ?? null,
+    gpuPrefill: gpuPrefill ?? null,
   };
 }
 
@@ -116,6 +126,10 @@ export function ratiosFor(model: string, results: BackendResult[]): Ratio[] {
   add('wasm_over_native', find(results, 'ours', 'wasm'), find(results, 'native', 'cpu'));
   add('ours_over_transformersjs_wasm', find(results, 'ours', 'wasm'), find(results, 'transformersjs', 'wasm'));
   add('ours_over_transformersjs_webgpu', find(results, 'ours', 'webgpu'), find(results, 'transformersjs', 'webgpu'));
+  // The CPU's encoding work on a GPU: our dispatches per decode token over transformers.js's (goal ≤ 0.5).
+  const ourGpu = find(results, 'ours', 'webgpu')?.gpu;
+  const theirGpu = find(results, 'transformersjs', 'webgpu')?.gpu;
+  if (ourGpu && theirGpu?.dispatchesPerToken) ratios.push({ model, name: 'dispatches_ours_over_transformersjs_webgpu', value: ourGpu.dispatchesPerToken / theirGpu.dispatchesPerToken });
   // Flatness: decode at a long context over decode at the short prompt (goal ≥ 0.8).
   for (const r of results) {
     if (r.longContext && r.decodeTokensPerSecond.median > 0) {
@@ -192,6 +206,16 @@ export function buildReport(
 
 const fixed = (value: number | null, digits = 1) => (value === null || !Number.isFinite(value) ? '' : value.toFixed(digits));
 
+/** Each WebGPU counter: its CSV name, its field, and its decimals. */
+const GPU_WORK_COLUMNS: [string, keyof GpuWorkPerToken, number][] = [
+  ['dispatches', 'dispatchesPerToken', 1],
+  ['submits', 'submitsPerToken', 2],
+  ['buffers_created', 'buffersCreatedPerToken', 2],
+  ['bytes_allocated', 'bytesAllocatedPerToken', 0],
+  ['reads', 'readsPerToken', 2],
+  ['bytes_read', 'bytesReadPerToken', 0],
+];
+
 const COLUMNS: [string, (r: BenchRecord) => string][] = [
   ['model', (r) => r.model],
   ['engine', (r) => r.engine],
@@ -211,6 +235,10 @@ const COLUMNS: [string, (r: BenchRecord) => string][] = [
   ['graph_rewrite', (r) => rewriteCell(r.graphRewrite)],
   ['weight_bytes', (r) => String(r.weightBytes)],
   ['peak_memory_bytes', (r) => (r.peakMemoryBytes === null ? '' : String(r.peakMemoryBytes))],
+  ...GPU_WORK_COLUMNS.flatMap(([name, key, digits]): [string, (r: BenchRecord) => string][] => [
+    [`decode_${name}_per_token`, (r) => fixed(r.gpu?.[key] ?? null, digits)],
+    [`prefill_${name}`, (r) => fixed(r.gpuPrefill?.[key] ?? null, digits)],
+  ]),
 ];
 
 /** `24 → f32 + 1 → i8`, or empty when the graph ran as downloaded. */
@@ -227,6 +255,11 @@ export function toCsv(report: BenchReport): string {
   const lines = [COLUMNS.map(([name]) => name).join(',')];
   for (const record of report.records) lines.push(COLUMNS.map(([, get]) => csvCell(get(record))).join(','));
   return lines.join('\n') + '\n';
+}
+
+/** A GitHub Markdown table. */
+export function markdownTable(head: string[], rows: string[][]): string {
+  return [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
 export function toMarkdown(report: BenchReport): string {
@@ -246,7 +279,14 @@ export function toMarkdown(report: BenchReport): string {
     fixed(r.achievedGBps, 3),
     fixed(r.gpuReadsPerToken, 2),
   ]);
-  const table = [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  const table = markdownTable(head, rows);
+  const counted = report.records.filter((r) => r.gpu);
+  const gpuHead = ['Model', 'Engine', 'Phase', 'Dispatches', 'Submits', 'Buffers created', 'Bytes allocated', 'Reads', 'Bytes read'];
+  const gpuRows = counted.flatMap((r) => [['decode, per token', r.gpu], ['prefill, per prompt', r.gpuPrefill]].map(([phase, w]) => {
+    const work = w as GpuWorkPerToken | null;
+    return [r.model, r.engine, phase as string, ...GPU_WORK_COLUMNS.map(([, key, digits]) => fixed(work?.[key] ?? null, digits))];
+  }));
+  const gpuTable = markdownTable(gpuHead, gpuRows);
   const s = report.settings;
   const lines = [
     `**Transformer Lab benchmark** (${report.source}, ${report.createdAt})`,
@@ -255,10 +295,13 @@ export function toMarkdown(report: BenchReport): string {
     `Prompt ${s.promptTokens} tokens, ${s.newTokens} new, ${s.warmupRuns} warm-up + ${s.measuredRuns} measured runs.`,
     '',
     table,
+    ...(counted.length ? ['', 'WebGPU work (counted in the worker: compute dispatches, queue submits, buffers created, GPU→CPU reads):', '', gpuTable] : []),
   ];
   for (const c of report.consistency) {
     lines.push('', `Consistency ${c.model}: ${c.backend} vs ${c.reference}: top-1 agreement ${(c.top1Agreement * 100).toFixed(0)}% over ${c.tokensCompared} tokens, identical for the first ${c.identicalPrefix}.`);
   }
+  const runtimes = [...new Set(report.records.filter((r) => r.runtime).map((r) => `${r.engine} ${r.backend}: ${r.runtime}`))];
+  if (runtimes.length) lines.push('', `Runtimes: ${runtimes.join(' · ')}.`);
   if (report.ratios.length) lines.push('', report.ratios.map((r) => `${r.model} ${r.name}: ${r.value.toFixed(2)}×`).join(' · '));
   return lines.join('\n') + '\n';
 }

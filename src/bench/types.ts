@@ -1,6 +1,7 @@
 /** What a benchmark is asked to do and what it measured, shared by the panel, the worker and the CLI. */
 import type { Backend, GraphRewriteNote } from '../core/protocol';
 import type { Spread } from './stats';
+import type { GpuWorkPerToken } from './gpu-counters';
 
 export type ModelSource =
   | { kind: 'folder'; url: string }
@@ -45,6 +46,8 @@ export interface BackendResult {
   engine: 'ours' | 'native' | 'transformersjs';
   /** Building this model's session, the runtime already started. */
   sessionBuildMs: number;
+  /** The onnxruntime-web version and build this engine ran on, e.g. `onnxruntime-web 1.30.0 (JSEP)`; absent where not known. */
+  runtime?: string;
   /** The runtime's one-time start on this backend (WASM compile, GPU device), where measured apart. */
   runtimeStartMs?: number;
   timeToFirstTokenMs: Spread;
@@ -54,6 +57,13 @@ export interface BackendResult {
   tokenLatencyMs: Spread;
   /** Device-to-host reads per generated token (the logits; 0 where nothing lives on a GPU); null where not counted. */
   gpuReadsPerToken: number | null;
+  /**
+   * WebGPU work per steady-state decode token (dispatches, submits, buffers created, reads…), counted
+   * by wrapping the WebGPU API in the benchmark's worker; absent off WebGPU and outside the page.
+   */
+  gpu?: GpuWorkPerToken;
+  /** The same counts for the prompt pass that makes the first token (one per run). */
+  gpuPrefill?: GpuWorkPerToken;
   /** Achieved bandwidth: bytes a decode step reads × median decode tokens/s. */
   achievedGBps: number;
   /** Decode tokens/s with `longContext` tokens already in the cache; absent when not measured. */

@@ -15,6 +15,8 @@ export interface BenchUrlState {
   transformersJs: boolean;
   /** On WASM, also measure a 4-bit graph as downloaded, next to its rewrite (see engine/graph). */
   compareWasmRewrite: boolean;
+  /** Our engine's WebGPU on the native WebGPU EP instead of JSEP (`bench_webgpu_ep=1`; benchmark build only). */
+  webGpuEp: boolean;
   /** Start at once (the CLI and shared links use it). */
   autorun: boolean;
 }
@@ -26,6 +28,7 @@ export const DEFAULT_BENCH_URL_STATE: BenchUrlState = {
   bandwidthGBps: 100,
   transformersJs: false,
   compareWasmRewrite: false,
+  webGpuEp: false,
   autorun: false,
 };
 
@@ -62,6 +65,7 @@ export function parseBenchUrl(search: string): BenchUrlState {
     bandwidthGBps: Number.isFinite(bandwidth) && bandwidth > 0 ? bandwidth : DEFAULT_BENCH_URL_STATE.bandwidthGBps,
     transformersJs: params.get('bench_tjs') === '1',
     compareWasmRewrite: params.get('bench_compare_rewrite') === '1',
+    webGpuEp: params.get('bench_webgpu_ep') === '1',
     autorun: params.get('bench_autorun') === '1',
   };
 }
@@ -81,6 +85,8 @@ export function writeBenchUrl(search: string, state: BenchUrlState): string {
   else params.delete('bench_tjs');
   if (state.compareWasmRewrite) params.set('bench_compare_rewrite', '1');
   else params.delete('bench_compare_rewrite');
+  if (state.webGpuEp) params.set('bench_webgpu_ep', '1');
+  else params.delete('bench_webgpu_ep');
   params.delete('bench_autorun');
   return `?${params}`;
 }

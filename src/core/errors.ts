@@ -52,6 +52,14 @@ export class WebGpuUnavailableError extends EngineError {
   }
 }
 
+/** The native WebGPU execution provider was asked for in a build that does not carry it (the app's). */
+export class WebGpuEpUnavailableError extends EngineError {
+  override name = 'WebGpuEpUnavailableError';
+  constructor() {
+    super(ERROR_WORDING.WebGpuEpUnavailableError());
+  }
+}
+
 export class OutOfMemoryError extends EngineError {
   override name = 'OutOfMemoryError';
   constructor(backend: string, detail: string) {
@@ -173,6 +181,7 @@ export const NAMED_ERRORS = {
   ModelFileMissingError,
   ModelFormatError,
   WebGpuUnavailableError,
+  WebGpuEpUnavailableError,
   OutOfMemoryError,
   PromptTooLongError,
   NoModelLoadedError,

@@ -3,7 +3,8 @@
  * The benchmark's worker: loads (or builds) the model once, then for each backend builds a session,
  * warms up, measures, and releases it before the next, so two backends never compete for memory.
  */
-import { ortFor, type Ort } from '../engine/ort-setup';
+import type { Ort } from '../engine/ort-setup';
+import { benchRuntimeFor } from '../bench/runtime-choice';
 import { DecoderSession } from '../engine/decoder-session';
 import { loadBenchModel } from '../bench/load-model';
 import { benchmarkSideBySide, BenchCancelled, loopContender } from '../bench/runner';
@@ -18,7 +19,10 @@ import { EXTERNAL_DATA_FILE } from '../bench/synthetic/onnx-builder';
 import { createEventYielder } from '../engine/yield';
 import { postToPage, serve } from './serve';
 import { graphForBackend } from '../engine/graph/for-backend';
+import { GpuWorkLedger, installGpuCounters } from '../bench/gpu-counters';
 
+// Before any engine opens a GPU device: every WebGPU call of this worker is counted from here on.
+const gpuCounters = installGpuCounters();
 const cancelled = new Set<number>();
 const post = postToPage<BenchEvent>;
 
@@ -29,16 +33,16 @@ const yieldToEvents = createEventYielder(50);
  * device). A throwaway session of the tiny synthetic model pays that once, and it is reported on its
  * own, so the model's session build time means the same on the first backend as on the second.
  */
-const started = new Map<string, number>();
+const started = new Map<Ort, number>();
 async function startRuntime(ort: Ort, backend: Backend): Promise<number> {
-  const known = started.get(backend);
+  const known = started.get(ort);
   if (known !== undefined) return known;
   const t0 = performance.now();
   const tiny = buildGptDecoder(SYNTHETIC_SHAPES[0], 'fp32');
   const session = await DecoderSession.create(ort, tiny.model, [{ path: EXTERNAL_DATA_FILE, data: tiny.externalData }], backend, tiny.config);
   await session.release();
   const ms = performance.now() - t0;
-  started.set(backend, ms);
+  started.set(ort, ms);
   return ms;
 }
 
@@ -76,16 +80,18 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
     for (const backend of order) {
       if (isCancelled()) throw new BenchCancelled('cancelled');
       progress({ backend, phase: 'session', step: { kind: 'start-runtime' } });
-      const ort = ortFor(backend, request.wasmThreads);
+      const { ort, runtime } = await benchRuntimeFor(backend, request.wasmThreads, request.webGpuEp ?? false);
       const runtimeStartMs = await startRuntime(ort, backend);
       progress({ backend, phase: 'session', step: { kind: 'build-session' } });
       const started = performance.now();
       // The rewrite (4-bit weights unpacked for WASM) counts in the session build time, as it does in the chat.
       const graph = graphForBackend(backend, model);
       const decoder = await DecoderSession.create(ort, graph.onnx, graph.externalData, backend, model.config);
-      const contenders = [loopContender(decoder, backend, 'ours', performance.now() - started, model.config.contextLength, { isCancelled, yieldToEvents })];
+      const ledger = new GpuWorkLedger(gpuCounters, backend);
+      const contenders = [ledger.count(loopContender(decoder, backend, 'ours', performance.now() - started, model.config.contextLength, { isCancelled, yieldToEvents }))];
       const rewrites = [graph.graphRewrite ?? null];
       // The graph as downloaded, measured interleaved with its rewrite: the rewrite's speed-up in one run.
+      // (Only on WASM, where the GPU work ledger counts nothing, so two 'ours' contenders cannot mix there.)
       let original: DecoderSession | null = null;
       if (request.compareWasmRewrite && graph.graphRewrite) {
         const t0 = performance.now();
@@ -99,7 +105,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
           progress({ backend, phase: 'session', step: { kind: 'load-transformersjs' } });
           try {
             theirs = await loadTransformersJs(tjsSource, backend, request.wasmThreads);
-            contenders.push(theirs);
+            contenders.push(ledger.count(theirs));
           } catch (error) {
             // Our engine reads any graph in the transformers.js layout; transformers.js also needs to know
             // the architecture (config.json's model_type). Its failure must not cost the user our numbers.
@@ -112,7 +118,8 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
           onProgress: (phase, run, runs, tokens, engine) => progress({ backend, phase, run, runs, tokens, step: { kind: 'run', engine } }),
         });
         for (const [index, result] of measured.entries()) {
-          const withStart = result.engine === 'ours' ? { ...result, runtimeStartMs, graphRewrite: rewrites[index] } : result;
+          const ours = result.engine === 'ours';
+          const withStart = ledger.attach(ours ? { ...result, runtimeStartMs, runtime, graphRewrite: rewrites[index] } : { ...result, runtime: theirs?.runtime }, request.settings);
           results.push(withStart);
           post({ kind: 'backend-done', id, payload: withStart });
         }

@@ -11,13 +11,17 @@ const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable
 const SWIFTSHADER_WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader'];
 // Without a GPU process the browser has no adapter at all, as on a machine with no usable GPU.
 const NO_GPU_ARGS = ['--disable-gpu'];
+// The machine's GPU where Chromium finds one (Vulkan on Linux), else SwiftShader: for the GPU report.
+const ANY_WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--enable-features=Vulkan'];
 
 /**
  * Launch options for `chromium.launch()` / Playwright's `launchOptions`.
- * `webgpu`: `true` gives a SwiftShader WebGPU adapter, `false` a browser without any adapter.
+ * `webgpu`: `true` gives a SwiftShader WebGPU adapter, `false` a browser without any adapter, `'any'` the
+ * machine's GPU where there is one, else SwiftShader.
  */
 export function chromiumLaunchOptions({ webgpu }) {
-  return { executablePath: CHROMIUM_PATH, args: [...BASE_ARGS, ...(webgpu ? SWIFTSHADER_WEBGPU_ARGS : NO_GPU_ARGS)] };
+  const gpuArgs = webgpu === 'any' ? ANY_WEBGPU_ARGS : webgpu ? SWIFTSHADER_WEBGPU_ARGS : NO_GPU_ARGS;
+  return { executablePath: CHROMIUM_PATH, args: [...BASE_ARGS, ...gpuArgs] };
 }
 
 /**

@@ -147,6 +147,37 @@ describe('benchmark report across dtypes', () => {
   });
 });
 
+describe('WebGPU work in the report', () => {
+  const work = (dispatches: number) => ({ dispatchesPerToken: dispatches, submitsPerToken: 5, buffersCreatedPerToken: 1, bytesAllocatedPerToken: 2048, readsPerToken: 1, bytesReadPerToken: 2048 });
+  const results = [
+    { ...result('webgpu', 'ours', [100, 120, 110], [5, 6]), gpu: work(62), gpuPrefill: { ...work(62), bytesReadPerToken: 16384 } },
+    { ...result('webgpu', 'transformersjs', [90, 95, 100], [5, 6]), gpu: work(248), gpuPrefill: work(248) },
+    result('wasm', 'ours', [400, 500, 450], [5, 6]),
+  ];
+  const report = buildReport('page', ENV, { promptTokens: 8, newTokens: 4, warmupRuns: 1, measuredRuns: 3 }, [{ model: MODEL, results }], new Date('2026-11-23T13:00:00Z'));
+
+  it('puts the counters on WebGPU records, null elsewhere, and validates', () => {
+    const validate = new Ajv({ strict: false }).compile(schema);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.records.map((r) => r.gpu?.dispatchesPerToken ?? null)).toEqual([62, 248, null]);
+    expect(report.records[0].gpuPrefill?.bytesReadPerToken).toBe(16384);
+  });
+
+  it('gives our dispatches per decode token over transformers.js\'s', () => {
+    expect(report.ratios).toContainEqual({ model: 'stories260k', name: 'dispatches_ours_over_transformersjs_webgpu', value: 0.25 });
+  });
+
+  it('exports decode and prefill counts in CSV and Markdown', () => {
+    const [head, ours, , wasm] = toCsv(report).trim().split('\n').map((line) => line.split(','));
+    expect(ours[head.indexOf('decode_dispatches_per_token')]).toBe('62.0');
+    expect(ours[head.indexOf('prefill_bytes_read')]).toBe('16384');
+    expect(wasm[head.indexOf('decode_dispatches_per_token')]).toBe('');
+    const md = toMarkdown(report);
+    expect(md).toContain('| stories260k | ours | decode, per token | 62.0 | 5.00 | 1.00 | 2048 | 1.00 | 2048 |');
+    expect(md).toContain('dispatches_ours_over_transformersjs_webgpu: 0.25×');
+  });
+});
+
 describe('benchmark settings in the URL', () => {
   it('round-trips and keeps the other parameters', () => {
     const state = parseBenchUrl('?panel=bench&bench_model=synthetic:gpt2-small:fp16&bench_backends=wasm&bench_runs=7&bench_bw=400&bench_autorun=1');

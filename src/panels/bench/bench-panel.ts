@@ -19,6 +19,7 @@ import { SYNTHETIC_DTYPES, SYNTHETIC_SHAPES, bytesPerDecodeToken, isHalfPrecisio
 import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
 import { barChart, formatRate, latencyChart } from './charts';
 import { formatBytes } from '../format';
+import type { GpuWorkPerToken } from '../../bench/gpu-counters';
 
 const COLORS: Record<string, string> = { webgpu: '#2b7de9', wasm: '#d9822b', 'transformersjs webgpu': '#7fb2f0', 'transformersjs wasm': '#f0b27f' };
 /** "wasm", or "transformersjs wasm" for the comparison's rows. */
@@ -184,7 +185,7 @@ export class BenchPanel extends LitElement {
     this.model = null;
     try {
       const handle = this.client.run(
-        { source: modelSourceFor(model), backends, settings, baseUrl: location.href, transformersJs: this.config.transformersJs, compareWasmRewrite: this.config.compareWasmRewrite },
+        { source: modelSourceFor(model), backends, settings, baseUrl: location.href, transformersJs: this.config.transformersJs, compareWasmRewrite: this.config.compareWasmRewrite, webGpuEp: this.config.webGpuEp },
         (p) => (this.progress = p),
         (r) => (this.results = [...this.results, r]),
       );
@@ -330,11 +331,28 @@ export class BenchPanel extends LitElement {
       ${this.skipped.map((s) => html`<p class="error" data-testid="bench-skipped" data-backend=${s.backend}>${msg(str`transformers.js could not run this model on ${s.backend}, so it is not compared: ${s.reason}`)}</p>`)}
       ${this.pageMemoryBytes !== null ? html`<p data-testid="bench-memory">${msg(str`Memory of this page and its workers after the run: ${formatBytes(this.pageMemoryBytes)} (JS and WASM heaps; GPU memory is not reported by browsers).`)}</p>` : nothing}
       <p class="note">${msg(str`Decode tok/s: tokens after the first over the time since the first, per run; median and p10–p90 over ${this.config.settings.measuredRuns} runs. SwiftShader and other software adapters emulate a GPU on the CPU: their WebGPU speed says nothing about a real GPU.`)}</p>
+      ${this.renderGpuWork()}
       <h3>${msg('Per-token latency (all measured runs)')}</h3>
       ${latencyChart(this.results.map((r) => ({ label: rowLabel(r), color: COLORS[rowLabel(r)] ?? '#888', values: r.runs.flatMap((run) => run.tokenLatenciesMs) })))}
       ${this.renderCeiling()}
       ${this.renderConsistency()}
     </section>`;
+  }
+
+  private renderGpuWork() {
+    const counted = this.results.filter((r) => r.gpu);
+    if (!counted.length) return nothing;
+    const cells = (w: GpuWorkPerToken | undefined) => w
+      ? html`<td data-testid="gpu-dispatches">${w.dispatchesPerToken.toFixed(1)}</td><td>${w.submitsPerToken.toFixed(2)}</td><td data-testid="gpu-buffers">${w.buffersCreatedPerToken.toFixed(2)}</td><td>${formatBytes(w.bytesAllocatedPerToken)}</td><td data-testid="gpu-reads">${w.readsPerToken.toFixed(2)}</td><td>${formatBytes(w.bytesReadPerToken)}</td>`
+      : html`<td colspan="6">–</td>`;
+    return html`<h3>${msg('WebGPU work per token')}</h3>
+      <table data-testid="bench-gpu-work">
+        <thead><tr><th>${msg('Engine')}</th><th>${msg('Phase')}</th><th>${msg('Dispatches')}</th><th>${msg('Submits')}</th><th>${msg('Buffers created')}</th><th>${msg('Allocated')}</th><th>${msg('GPU→CPU reads')}</th><th>${msg('Read back')}</th></tr></thead>
+        <tbody>${counted.flatMap((r) => [
+          html`<tr data-engine=${r.engine} data-phase="decode"><td>${rowLabel(r)}</td><td>${msg('decode, per token')}</td>${cells(r.gpu)}</tr>`,
+          html`<tr data-engine=${r.engine} data-phase="prefill"><td>${rowLabel(r)}</td><td>${msg('prefill, per prompt')}</td>${cells(r.gpuPrefill)}</tr>`,
+        ])}</tbody></table>
+      <p class="note">${msg('What the CPU asks of the GPU for each token, counted in the benchmark\'s worker: compute dispatches (kernel launches), queue submits, new GPU buffers (and their bytes), and reads back to the CPU that the CPU waits for. On a real GPU a small model\'s decode is bound by this work, not by arithmetic; the counts are exact on any adapter, software ones included.')}</p>`;
   }
 
   private renderCeiling() {
