@@ -34,11 +34,13 @@ export async function needsConfirmation(param: string | null, folderUrl: string,
   const value = param?.trim();
   if (!value || EMBEDDED_MODELS.some((m) => m.id === value)) return false;
   const onnxFile = rememberedOnnxFile(folderUrl) ?? 'onnx/model.onnx';
-  if (cache && (await cache.storedBytes(new URL(onnxFile, folderUrl).href)) !== null) return false;
+  // `?model=https://host/my-model` names a folder: without the slash, URL resolution would drop "my-model".
+  const folder = folderUrl.endsWith('/') ? folderUrl : `${folderUrl}/`;
+  if (cache && (await cache.storedBytes(new URL(onnxFile, folder).href)) !== null) return false;
   if (isHubId(value)) return true;
   // A folder URL: ask only when the weights are large; an unreachable one loads and reports why.
   try {
-    const head = await fetch(new URL(onnxFile, folderUrl), { method: 'HEAD', signal: AbortSignal.timeout(5000) });
+    const head = await fetch(new URL(onnxFile, folder), { method: 'HEAD', signal: AbortSignal.timeout(5000) });
     const size = Number(head.headers.get('x-linked-size') ?? head.headers.get('content-length'));
     return head.ok && size > LARGE_DOWNLOAD_BYTES;
   } catch {

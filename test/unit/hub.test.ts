@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_HUB_URL, defaultDtype, hubBaseUrl, hubFolderUrl, hubIdFromFolderUrl, isHubId, onnxFileForDtype } from '../../src/models/hub';
 import { resolveModelParam } from '../../src/models/catalog';
 import { needsConfirmation } from '../../src/models/shared-link';
@@ -78,5 +78,22 @@ describe('shared links', () => {
   it('load a Hub model at once when its weights are cached', async () => {
     const cache = { storedBytes: async (url: string) => (url.endsWith('onnx/model.onnx') ? 123 : null) };
     expect(await needsConfirmation('org/name', 'http://127.0.0.1:9/org/name/resolve/main/', cache as never)).toBe(false);
+  });
+
+  it('probe the weights inside a folder URL given without its trailing slash', async () => {
+    const heads: string[] = [];
+    vi.stubGlobal('fetch', async (url: URL | string) => {
+      heads.push(String(url));
+      return new Response(null, { status: 200, headers: { 'content-length': String(60 * 1024 ** 2) } });
+    });
+    const checked: string[] = [];
+    const cache = { storedBytes: async (url: string) => (checked.push(url), null) };
+    try {
+      expect(await needsConfirmation('https://example.org/models/my-model', 'https://example.org/models/my-model', cache as never)).toBe(true);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(checked).toEqual(['https://example.org/models/my-model/onnx/model.onnx']);
+    expect(heads).toEqual(['https://example.org/models/my-model/onnx/model.onnx']);
   });
 });
