@@ -6,7 +6,7 @@
 import { ProtoWriter } from './protobuf';
 
 /** ONNX TensorProto.DataType values used here. */
-export const DataType = { float: 1, int64: 7, bool: 9, float16: 10 } as const;
+export const DataType = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10 } as const;
 export type ElemType = keyof typeof DataType;
 
 /** Integers, integer lists, strings, or `{ float }` for a float attribute (epsilon, alpha). */
@@ -27,7 +27,7 @@ interface Initializer {
   dims: number[];
   /** Inline bytes (small constants) or an offset into the external buffer. */
   inline?: Uint8Array;
-  external?: { offset: number; length: number; fill: WeightFill };
+  external?: { offset: number; length: number; fill: WeightFill | Uint8Array };
 }
 
 /** Writes a weight's values into its slot of the external buffer (filled once, at build time). */
@@ -71,6 +71,8 @@ export class OnnxGraph {
     if (type === 'int64') bytes = new Uint8Array(BigInt64Array.from(values as ArrayLike<number>, (v) => BigInt(v)).buffer);
     else if (type === 'float16') bytes = new Uint8Array(Uint16Array.from(values as ArrayLike<number>, toFloat16Bits).buffer);
     else if (type === 'bool') bytes = Uint8Array.from(values as ArrayLike<number>);
+    else if (type === 'int8' || type === 'uint8') bytes = Uint8Array.from(values as ArrayLike<number>, (v) => v & 0xff);
+    else if (type === 'int32') bytes = new Uint8Array(Int32Array.from(values as ArrayLike<number>).buffer);
     else bytes = new Uint8Array(Float32Array.from(values as ArrayLike<number>).buffer);
     this.inits.push({ name, type, dims, inline: bytes });
     return name;
@@ -87,32 +89,58 @@ export class OnnxGraph {
     return name;
   }
 
+  /**
+   * A weight given as its raw little-endian bytes (packed 4-bit blocks, int8 matrices, their scales),
+   * in the external-data file at a 16-byte-aligned offset so float views of later weights stay aligned.
+   */
+  rawWeight(name: string, type: ElemType, dims: number[], bytes: Uint8Array): string {
+    const offset = Math.ceil(this.externalSize / 16) * 16;
+    this.inits.push({ name, type, dims, external: { offset, length: bytes.length, fill: bytes } });
+    this.externalSize = Math.ceil((offset + bytes.length) / 16) * 16;
+    return name;
+  }
+
   get weightBytes(): number {
     return this.externalSize;
   }
 
-  /** The model file and its external data, as `InferenceSession.create` takes them. */
-  build(opset = 17): { model: Uint8Array; externalData: Uint8Array } {
+  /**
+   * The model file and its external data, as `InferenceSession.create` takes them. `dataFile` names the
+   * external file as the graph refers to it; `embedWeights` stores every weight in the model itself
+   * (externalData then comes back empty), as exports under 2 GB often do.
+   */
+  build(opset = 17, options: { dataFile?: string; embedWeights?: boolean } = {}): { model: Uint8Array; externalData: Uint8Array } {
+    const externalData = this.fillExternal();
     const w = new ProtoWriter();
     w.int(1, 8); // ir_version 8 (opset 17 era)
     w.string(2, 'transformer-lab-synthetic');
     w.message(7, (g) => {
       for (const n of this.nodes) g.message(1, (nw) => writeNode(nw, n));
       g.string(2, 'synthetic');
-      for (const init of this.inits) g.message(5, (tw) => writeInitializer(tw, init));
+      for (const init of this.inits) g.message(5, (tw) => writeInitializer(tw, init, options.dataFile ?? EXTERNAL_DATA_FILE, options.embedWeights ? externalData : null));
       for (const v of this.inputs) g.message(11, (vw) => writeValueInfo(vw, v.name, v.type, v.dims));
       for (const v of this.outputs) g.message(12, (vw) => writeValueInfo(vw, v.name, v.type, v.dims));
     });
     w.message(8, (o) => o.string(1, '').int(2, opset));
+    // Contrib operators (com.microsoft, version 1) need their domain imported too.
+    for (const domain of new Set(this.nodes.map((n) => n.domain).filter(Boolean))) w.message(8, (o) => o.string(1, domain).int(2, 1));
+    return { model: w.finish(), externalData: options.embedWeights ? new Uint8Array(0) : externalData };
+  }
+
+  private fillExternal(): Uint8Array {
     const externalData = new Uint8Array(this.externalSize);
     for (const { type, external } of this.inits) {
       if (!external) continue;
+      if (external.fill instanceof Uint8Array) {
+        externalData.set(external.fill, external.offset);
+        continue;
+      }
       const view = type === 'float16'
         ? new Uint16Array(externalData.buffer, external.offset, external.length / 2)
         : new Float32Array(externalData.buffer, external.offset, external.length / 4);
       external.fill(view);
     }
-    return { model: w.finish(), externalData };
+    return externalData;
   }
 }
 
@@ -135,14 +163,15 @@ function writeNode(w: ProtoWriter, n: NodeSpec): void {
   if (n.domain) w.string(7, n.domain);
 }
 
-function writeInitializer(w: ProtoWriter, init: Initializer): void {
+function writeInitializer(w: ProtoWriter, init: Initializer, dataFile: string, embedFrom: Uint8Array | null): void {
   for (const d of init.dims) w.int(1, d);
   w.int(2, DataType[init.type]);
   w.string(8, init.name);
   if (init.inline) w.bytes(9, init.inline);
-  if (init.external) {
+  if (init.external && embedFrom) w.bytes(9, embedFrom.subarray(init.external.offset, init.external.offset + init.external.length));
+  else if (init.external) {
     const entries: [string, string][] = [
-      ['location', EXTERNAL_DATA_FILE],
+      ['location', dataFile],
       ['offset', String(init.external.offset)],
       ['length', String(init.external.length)],
     ];
