@@ -9,8 +9,11 @@
  *   `model_q4f16.onnx` (int4 weights, fp16 activations and caches).
  * - `test-org/gemma-q4-only`: a repo with nothing but `onnx/model_q4.onnx`, Gemma 3 tokenizer.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../paths';
 import { TextTokenizer } from '../../../src/engine/tokenizer';
 import { randomDecoderWeights, type DecoderSpec, type DecoderWeights } from './weights';
@@ -165,9 +168,40 @@ async function buildRepo(plan: RepoPlan, root: string): Promise<FixtureRepo> {
   throw new Error(`${plan.id}: no seed in 1..40 gives every file top-1 margins ≥ ${MIN_MARGIN}; change the fixture's scales`);
 }
 
+/** Every (repo, dtype) the browser tests chat with, known before anything is built. */
+export const FIXTURE_CASES: { id: string; family: 'optimum' | 'genai'; dtype: string; file: string }[] = PLANS.flatMap((plan) =>
+  plan.files.map((f) => ({ id: plan.id, family: plan.family, dtype: f.dtype, file: f.file })),
+);
+
 /** Writes every fixture repo under `root` and returns them with their references. */
 export async function buildExportFixtures(root: string): Promise<FixtureRepo[]> {
   const repos: FixtureRepo[] = [];
   for (const plan of PLANS) repos.push(await buildRepo(plan, root));
   return repos;
+}
+
+/**
+ * The fixtures, built once per version of the code that makes them (about a minute on 2 cores) and
+ * kept in the system's temp folder, so the wasm and webgpu runs and reruns share one build.
+ */
+export async function exportFixtures(): Promise<FixtureRepo[]> {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const sources = [
+    ...['weights.ts', 'graphs.ts', 'reference.ts', 'repos.ts'].map((f) => path.join(here, f)),
+    ...['onnx-builder.ts', 'protobuf.ts'].map((f) => path.join(REPO_ROOT, 'src/bench/synthetic', f)),
+    path.join(REPO_ROOT, 'src/engine/tokenizer.ts'),
+    ...PLANS.map((p) => path.join(REPO_ROOT, 'node_modules/@lenml', p.tokenizerPackage, 'package.json')),
+  ];
+  const hash = createHash('sha256');
+  for (const file of sources) hash.update(readFileSync(file));
+  const root = path.join(os.tmpdir(), `tl-export-fixtures-${hash.digest('hex').slice(0, 16)}`);
+  const index = path.join(root, 'fixtures.json');
+  if (existsSync(index)) return JSON.parse(readFileSync(index, 'utf8')) as FixtureRepo[];
+  const building = `${root}.building-${process.pid}`;
+  rmSync(building, { recursive: true, force: true });
+  const repos = await buildExportFixtures(building);
+  const moved = repos.map((r) => ({ ...r, dir: path.join(root, r.id) }));
+  writeFileSync(path.join(building, 'fixtures.json'), JSON.stringify(moved));
+  renameSync(building, root);
+  return moved;
 }
