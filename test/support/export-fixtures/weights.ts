@@ -90,8 +90,9 @@ export function randomDecoderWeights(spec: DecoderSpec, seed: number, candidates
     gate: matrix(e, ffn), up: matrix(e, ffn), down: matrix(ffn, e),
     inputNorm: new Float32Array(e).fill(1), postNorm: new Float32Array(e).fill(1),
   }));
-  // Candidate logits of std ≈ 4 after the final norm (unit-size entries): margins of tenths are common.
-  const lmHead = gridMatrix(random, e, vocab, pow2(4 / (4.6 * Math.sqrt(e))), candidates);
+  // Candidate logits of std ≈ 8 after the final norm (unit-size entries), so top-1 margins are large
+  // next to float rounding (fp32 ~1e-5, fp16 and int8-rounded activations ~1e-2 of a logit).
+  const lmHead = gridMatrix(random, e, vocab, pow2(8 / (4.6 * Math.sqrt(e))), candidates);
   const half = d / 2;
   const cos = new Float32Array(spec.maxPositions * half);
   const sin = new Float32Array(spec.maxPositions * half);
