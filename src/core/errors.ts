@@ -72,6 +72,8 @@ export function describeWebGpuUnavailable({ code, detail }: WebGpuUnavailable): 
       return `requesting a GPU adapter failed: ${detail}`;
     case 'session-build-failed':
       return `building the WebGPU session failed: ${detail}`;
+    case 'no-shader-f16':
+      return 'the model computes in fp16 and this GPU has no shader-f16 support (its replies would be garbage); choose an fp32 or q4 dtype for WebGPU';
   }
 }
 

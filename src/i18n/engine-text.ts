@@ -18,6 +18,8 @@ export function webGpuUnavailableText(reason: WebGpuUnavailable): string {
       return msg(str`requesting a GPU adapter failed: ${reason.detail ?? ''}`);
     case 'session-build-failed':
       return msg(str`building the WebGPU session failed: ${reason.detail ?? ''}`);
+    case 'no-shader-f16':
+      return msg('the model computes in fp16 and this GPU has no shader-f16 support (its replies would be garbage); choose an fp32 or q4 dtype for WebGPU');
   }
 }
 

@@ -273,6 +273,7 @@ export const ZH_HANS: Readonly<Record<string, string>> = {
   "Asking the server for sizes…": "正在向服务器查询文件大小…",
   "Weights": "权重",
   "Speed on WASM": "WASM 上的速度",
+  "the model computes in fp16 and this GPU has no shader-f16 support (its replies would be garbage); choose an fp32 or q4 dtype for WebGPU": "该模型以 fp16 计算，而这块 GPU 不支持 shader-f16（回复会是乱码）；在 WebGPU 上请选择 fp32 或 q4 精度",
   "Speed on WebGPU": "WebGPU 上的速度",
   "not measured yet": "尚未测量",
   "baseline": "基准",

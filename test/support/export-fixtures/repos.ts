@@ -5,9 +5,9 @@
  *
  * - `test-org/qwen-optimum`: Qwen2-style (q/k/v biases) Optimum export with the Qwen3 tokenizer, in
  *   fp32 (`model.onnx` + `model.onnx_data`), fp16, q8 (`model_quantized.onnx`) and q4.
- * - `test-org/llama-genai`: onnxruntime-genai builder export with the Llama 3 tokenizer, as
- *   `model_q4f16.onnx` (int4 weights, fp16 activations and caches).
- * - `test-org/gemma-q4-only`: a repo with nothing but `onnx/model_q4.onnx`, Gemma 3 tokenizer.
+ * - `test-org/gemma-genai`: onnxruntime-genai builder export with the Gemma 3 tokenizer (Llama-style
+ *   blocks), as `model_q4f16.onnx` (int4 weights, fp16 activations and caches).
+ * - `test-org/llama-q4-only`: a repo with nothing but `onnx/model_q4.onnx`, Llama 3 tokenizer.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,22 +75,22 @@ const PLANS: RepoPlan[] = [
     ],
   },
   {
-    id: 'test-org/llama-genai',
+    id: 'test-org/gemma-genai',
     family: 'genai',
-    tokenizerPackage: 'tokenizer-llama3',
-    modelType: 'llama',
-    qkvBias: false,
-    eosTokens: ['<|eot_id|>', '<|end_of_text|>'],
-    // accuracy_level 4 as builder.py writes for CPU; native then rounds activations to int8, which the margins absorb.
-    files: [{ dtype: 'q4f16', file: 'onnx/model_q4f16.onnx', build: (spec, w) => buildGenaiDecoder(spec, w, { accuracyLevel: 4 }) }],
-  },
-  {
-    id: 'test-org/gemma-q4-only',
-    family: 'optimum',
     tokenizerPackage: 'tokenizer-gemma3',
     modelType: 'llama',
     qkvBias: false,
     eosTokens: ['<end_of_turn>', '<eos>'],
+    // accuracy_level 4 as builder.py writes for CPU; native then rounds activations to int8, which the margins absorb.
+    files: [{ dtype: 'q4f16', file: 'onnx/model_q4f16.onnx', build: (spec, w) => buildGenaiDecoder(spec, w, { accuracyLevel: 4 }) }],
+  },
+  {
+    id: 'test-org/llama-q4-only',
+    family: 'optimum',
+    tokenizerPackage: 'tokenizer-llama3',
+    modelType: 'llama',
+    qkvBias: false,
+    eosTokens: ['<|eot_id|>', '<|end_of_text|>'],
     files: [optimum('q4', 'onnx/model_q4.onnx')],
   },
 ];
