@@ -3,14 +3,17 @@
  * dtype that follows from it. The one place these numbers live: the dtype picker shows them as hints
  * and picks the fastest dtype that fits in memory.
  *
- * Where the numbers come from:
- * - wasm fp32 / q8 / q4: issue 12's measurement, onnxruntime-web 1.30 plain WASM build in Node,
- *   1 thread, a stack of 8 projections at Qwen2.5-0.5B widths (896 → 4864 → 896, ×4), one token,
- *   median ms, interleaved: fp32 MatMul 10.9, DynamicQuantizeLinear + MatMulInteger 15.3 (0.71×),
- *   MatMulNBits 4-bit 147 (0.07×). The q4 figure is from before the load-time MatMulNBits rewrite.
- * - wasm fp16: `npm run bench` in headless Chromium on this project's 2-core machine (see below).
- * - null: not measured yet. LEAD: fill these in (wasm q4/q4f16 after the MatMulNBits rewrite from the
- *   q4 helper's bench ratios; every webgpu figure on a real GPU — SwiftShader says nothing about GPU speed).
+ * Where the numbers come from (decode tokens/s ÷ fp32's):
+ * - wasm: `npm run bench -- --model <folder> … --backend wasm --runs 3 --prompt 16 --new 16` in headless
+ *   Chromium, 1 thread, on this project's 2-core machine, with decoders at Qwen2.5-0.5B widths
+ *   (hidden 896, ffn 4864, 2 layers, vocab 8192) built by test/support/export-fixtures in each
+ *   dtype's own operators; mean of two runs in opposite orders (fp32 24.5 tok/s): fp16 0.55
+ *   (runs 0.71, 0.41), q8 DynamicQuantizeLinear + MatMulInteger 0.59 (0.54, 0.63), q4 MatMulNBits
+ *   0.06 (0.05, 0.08), q4f16 genai-style 0.07 (0.07, 0.07). Issue 12's projections-only measurement
+ *   in Node agrees: q8 0.71, q4 0.07. q4 and q4f16 are from before the load-time MatMulNBits rewrite.
+ * - null: not measured yet. LEAD: fill these in (wasm q4 / q4f16 after the MatMulNBits rewrite, from
+ *   the q4 helper's bench ratios; int8 / uint8 / bnb4; every webgpu figure on a real GPU, since
+ *   SwiftShader says nothing about GPU speed).
  */
 import { DTYPES, type Dtype } from './hub';
 
@@ -18,7 +21,7 @@ export type SpeedBackend = 'wasm' | 'webgpu';
 
 /** Decode tokens/s of a dtype ÷ fp32's, same model, same backend; null where not measured. */
 export const DTYPE_SPEED: Record<SpeedBackend, Record<Dtype, number | null>> = {
-  wasm: { fp32: 1, fp16: null, q8: 0.71, int8: null, uint8: null, q4: 0.07, bnb4: null, q4f16: null },
+  wasm: { fp32: 1, fp16: 0.55, q8: 0.59, int8: null, uint8: null, q4: 0.06, bnb4: null, q4f16: 0.07 },
   webgpu: { fp32: 1, fp16: null, q8: null, int8: null, uint8: null, q4: null, bnb4: null, q4f16: null },
 };
 

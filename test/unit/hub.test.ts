@@ -62,11 +62,12 @@ describe('dtypes', () => {
   it('defaults to the fastest measured dtype on WASM, not the smallest', () => {
     const fastest = DTYPES.filter((d) => DTYPE_SPEED.wasm[d] !== null).reduce((a, b) => (DTYPE_SPEED.wasm[b]! > DTYPE_SPEED.wasm[a]! ? b : a));
     expect(defaultDtype(fitting(...DTYPES), 'wasm', false)).toBe(fastest);
-    // q8 (0.71×) and q4 (0.07×) were measured; the faster wins whatever the download size.
+    // q8 and q4 are both measured; the faster wins whatever the download size.
     expect(defaultDtype(fitting('q8', 'q4'), 'wasm', false)).toBe(DTYPE_SPEED.wasm.q8! > DTYPE_SPEED.wasm.q4! ? 'q8' : 'q4');
     // A measured dtype beats an unmeasured one; with none measured, the smallest download.
-    expect(defaultDtype(fitting('q4f16', 'fp32'), 'wasm', false)).toBe('fp32');
-    expect(defaultDtype(fitting('q4f16'), 'wasm', false)).toBe('q4f16');
+    expect(DTYPE_SPEED.wasm.bnb4).toBeNull();
+    expect(defaultDtype(fitting('bnb4', 'q4'), 'wasm', false)).toBe('q4');
+    expect(defaultDtype(fitting('bnb4'), 'wasm', false)).toBe('bnb4');
   });
 
   it('never defaults to a dtype that will not fit, and prefers one that fits well', () => {
