@@ -84,7 +84,8 @@ export class ModelConfirm extends LitElement {
       const cached = probe.dtypes.find((d) => d.cached)?.dtype;
       // The fastest measured dtype that fits this device's memory on the backend that will run it.
       const candidates = probe.dtypes.map((d) => ({ dtype: d.dtype, fit: this.estimate(d)?.fit.level ?? 'ok' }));
-      this.chosen = cached ?? defaultDtype(candidates, this.runBackend(), gpu.adapter?.shaderF16 ?? false);
+      // When none fits, the first is shown anyway, with the reason it will not load.
+      this.chosen = cached ?? defaultDtype(candidates, this.runBackend(), gpu.adapter?.shaderF16 ?? false) ?? probe.dtypes[0].dtype;
     } catch (error) {
       this.error = describeError(error);
     }
