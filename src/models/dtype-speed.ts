@@ -27,10 +27,13 @@ export const DTYPE_SPEED: Record<SpeedBackend, Record<Dtype, number | null>> = {
 
 /**
  * Where no ratio is measured, smaller downloads first; fp16 arithmetic only where the GPU has
- * `shader-f16` (WASM emulates fp16, and a GPU without it cannot run fp16 shaders at all).
+ * `shader-f16` (WASM emulates fp16, and a GPU without it cannot run fp16 shaders at all). On WebGPU
+ * the 8-bit MatMulInteger exports come last: onnxruntime-web 1.30 decoded them wrongly there (every
+ * step after the first repeated the first token; test/e2e/export-families.spec.ts, SwiftShader).
  */
 function unmeasuredOrder(backend: SpeedBackend, shaderF16: boolean): Dtype[] {
-  if (backend === 'webgpu' && shaderF16) return ['q4f16', 'q4', 'fp16', 'q8', 'int8', 'uint8', 'bnb4', 'fp32'];
+  if (backend === 'webgpu' && shaderF16) return ['q4f16', 'q4', 'fp16', 'fp32', 'bnb4', 'q8', 'int8', 'uint8'];
+  if (backend === 'webgpu') return ['q4', 'fp32', 'bnb4', 'q8', 'int8', 'uint8', 'q4f16', 'fp16'];
   return ['q4', 'q8', 'int8', 'uint8', 'bnb4', 'fp32', 'q4f16', 'fp16'];
 }
 
