@@ -149,7 +149,7 @@ function describeProbeFailure(failure: ProbeFailure): string {
     case 'offline-uncached':
       return `Could not reach ${failure.host} (${failure.cause}), and the model is not in the browser's cache.`;
     case 'no-weights':
-      return `${failure.folderUrl} has no ONNX weights in the transformers.js layout (onnx/model.onnx, model_fp16, model_q4 or model_q4f16).`;
+      return `${failure.folderUrl} has no ONNX weights in the transformers.js layout (onnx/model.onnx, model_fp16, model_quantized, model_int8, model_uint8, model_q4, model_bnb4 or model_q4f16).`;
   }
 }
 

@@ -69,7 +69,7 @@ function probeFailureText(p: ErrorParams): string | null {
     case 'offline-uncached':
       return msg(str`Could not reach ${p.host} (${p.cause}), and the model is not in the browser's cache.`);
     case 'no-weights':
-      return msg(str`${p.folderUrl} has no ONNX weights in the transformers.js layout (onnx/model.onnx, model_fp16, model_q4 or model_q4f16).`);
+      return msg(str`${p.folderUrl} has no ONNX weights in the transformers.js layout (onnx/model.onnx, model_fp16, model_quantized, model_int8, model_uint8, model_q4, model_bnb4 or model_q4f16).`);
     default:
       return null;
   }

@@ -31,7 +31,7 @@ export const ZH_HANS: Readonly<Record<string, string>> = {
   "There is no model at {0} (config.json not found). Check the id or address.": "{0} 处没有模型（找不到 config.json）。请检查模型 ID 或地址。",
   "{0} answered {1} {2}.": "{0} 返回了 {1} {2}。",
   "Could not reach {0} ({1}), and the model is not in the browser's cache.": "无法连接 {0}（{1}），且浏览器缓存中没有这个模型。",
-  "{0} has no ONNX weights in the transformers.js layout (onnx/model.onnx, model_fp16, model_q4 or model_q4f16).": "{0} 中没有 transformers.js 目录结构的 ONNX 权重（onnx/model.onnx、model_fp16、model_q4 或 model_q4f16）。",
+  "{0} has no ONNX weights in the transformers.js layout (onnx/model.onnx, model_fp16, model_quantized, model_int8, model_uint8, model_q4, model_bnb4 or model_q4f16).": "{0} 中没有 transformers.js 目录结构的 ONNX 权重（onnx/model.onnx、model_fp16、model_quantized、model_int8、model_uint8、model_q4、model_bnb4 或 model_q4f16）。",
   "it has no \"conversations\" list": "其中没有 “conversations” 列表",
   "conversation {0} has no valid \"messages\" (each needs a role user/assistant/system and a text content)": "第 {0} 个对话没有有效的 “messages”（每条消息需要 user/assistant/system 角色和文本内容）",
   "This file is not a Transformer Lab conversations export: {0}.": "此文件不是 Transformer Lab 导出的对话：{0}。",
