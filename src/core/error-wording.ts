@@ -41,6 +41,8 @@ export function describeWebGpuUnavailable({ code, detail }: WebGpuUnavailable): 
       return msg(str`requesting a GPU adapter failed: ${detail ?? ''}`);
     case 'session-build-failed':
       return msg(str`building the WebGPU session failed: ${detail ?? ''}`);
+    case 'no-shader-f16':
+      return msg('the model computes in fp16 and this GPU has no shader-f16 support (its replies would be garbage); choose an fp32 or q4 dtype for WebGPU');
   }
 }
 
@@ -90,7 +92,7 @@ function describeProbeFailure(failure: ProbeFailure): string {
     case 'offline-uncached':
       return msg(str`Could not reach ${failure.host} (${failure.cause}), and the model is not in the browser's cache.`);
     case 'no-weights':
-      return msg(str`${failure.folderUrl} has no ONNX weights in the transformers.js layout (onnx/model.onnx, model_fp16, model_q4 or model_q4f16).`);
+      return msg(str`${failure.folderUrl} has no ONNX weights in the transformers.js layout (onnx/model.onnx, model_fp16, model_quantized, model_int8, model_uint8, model_q4, model_bnb4 or model_q4f16).`);
     case 'html-page':
       return msg(str`${failure.url}: the server answered with an HTML page, not ${failure.file}. Check that the address points at the model folder itself.`);
   }

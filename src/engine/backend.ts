@@ -8,6 +8,8 @@ import { WebGpuUnavailableError } from '../core/errors';
 export interface WebGpuProbe {
   /** null when an adapter was found; otherwise why WebGPU cannot run. */
   unavailable: WebGpuUnavailable | null;
+  /** The adapter runs fp16 shaders; without it onnxruntime's fp16 kernels give garbage (seen on SwiftShader: all-zero logits). */
+  shaderF16?: boolean;
 }
 
 export async function probeWebGpu(gpu: GPU | undefined = (globalThis.navigator as Navigator | undefined)?.gpu): Promise<WebGpuProbe> {
@@ -15,7 +17,7 @@ export async function probeWebGpu(gpu: GPU | undefined = (globalThis.navigator a
   try {
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
     if (!adapter) return { unavailable: { code: 'no-adapter', detail: null } };
-    return { unavailable: null };
+    return { unavailable: null, shaderF16: adapter.features.has('shader-f16') };
   } catch (error) {
     return { unavailable: { code: 'adapter-request-failed', detail: (error as Error).message } };
   }
@@ -23,7 +25,13 @@ export async function probeWebGpu(gpu: GPU | undefined = (globalThis.navigator a
 
 /** Why the WebGPU session could not be built, when WASM took over. */
 export function sessionBuildFailure(error: unknown): WebGpuUnavailable {
+  if (error instanceof WebGpuUnavailableError) return { code: error.params.code as WebGpuUnavailable['code'], detail: null };
   return { code: 'session-build-failed', detail: (error as Error)?.message ?? String(error) };
+}
+
+/** An fp16 graph on a GPU without shader-f16: refused, so Auto falls back to WASM and a forced WebGPU says why. */
+export function checkFloat16Support(backend: string, usesFloat16: boolean, probe: WebGpuProbe): void {
+  if (backend === 'webgpu' && usesFloat16 && probe.shaderF16 === false) throw new WebGpuUnavailableError({ code: 'no-shader-f16', detail: null });
 }
 
 export interface BackendPlan {

@@ -83,6 +83,11 @@ export class DecoderSession {
     }
   }
 
+  /** The graph takes or gives fp16 tensors (fp16 / q4f16 exports): WebGPU needs shader-f16 for it. */
+  get usesFloat16(): boolean {
+    return [...this.session.inputMetadata, ...this.session.outputMetadata].some((m) => m.isTensor && m.type === 'float16');
+  }
+
   newCache(): KvCache {
     return new KvCache(this.pastSlots, (input) => {
       const meta = this.session.inputMetadata.find((m) => m.name === input);

@@ -3,7 +3,7 @@
  * Pure of any messaging, so the worker stays a thin adapter.
  */
 import { ortFor, effectiveWasmThreads, type Ort } from './ort-setup';
-import { planBackends, probeWebGpu, sessionBuildFailure } from './backend';
+import { checkFloat16Support, planBackends, probeWebGpu, sessionBuildFailure } from './backend';
 import { DecoderSession } from './decoder-session';
 import { readDecoderConfig, type DecoderConfig } from '../core/model-config';
 import { TextTokenizer } from './tokenizer';
@@ -57,7 +57,8 @@ export class Engine {
   async load(request: LoadRequest, onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<ModelInfo> {
     const folderUrl = resolveFolderUrl(request.modelUrl, request.baseUrl);
     // Decide the backend before downloading: a forced WebGPU that cannot run fails fast.
-    const plan = planBackends(request.backend, await probeWebGpu());
+    const probe = await probeWebGpu();
+    const plan = planBackends(request.backend, probe);
     let files: ModelFiles;
     try {
       files = await this.source.fetch(
@@ -91,6 +92,12 @@ export class Engine {
         const ort = ortFor(backend, request.wasmThreads);
         const { onnx, externalData, graphRewrite } = graphForBackend(backend, files);
         const decoder = await DecoderSession.create(ort, onnx, externalData, backend, config);
+        try {
+          checkFloat16Support(backend, decoder.usesFloat16, probe);
+        } catch (error) {
+          await decoder.release();
+          throw error;
+        }
         const info: ModelInfo = {
           name: modelNameFromUrl(folderUrl),
           url: folderUrl,

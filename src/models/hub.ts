@@ -54,19 +54,21 @@ export function hubIdFromFolderUrl(folderUrl: string): string | null {
   return match ? `${decodeURIComponent(match[1])}/${decodeURIComponent(match[2])}` : null;
 }
 
-/** The weights file for a dtype in the transformers.js ONNX layout. */
-export type Dtype = 'fp32' | 'fp16' | 'q4' | 'q4f16';
-export const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q4', 'q4f16'];
+/** The weights dtypes of the transformers.js ONNX layout, each one file `onnx/model<suffix>.onnx`. */
+export type Dtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'bnb4' | 'q4f16';
+export const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'bnb4', 'q4f16'];
+
+const FILE_SUFFIX: Record<Dtype, string> = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized', // transformers.js names its default 8-bit export "quantized"
+  int8: '_int8',
+  uint8: '_uint8',
+  q4: '_q4',
+  bnb4: '_bnb4',
+  q4f16: '_q4f16',
+};
 
 export function onnxFileForDtype(dtype: Dtype): string {
-  return dtype === 'fp32' ? 'onnx/model.onnx' : `onnx/model_${dtype}.onnx`;
-}
-
-/**
- * The dtype to offer first: fp16 arithmetic only where the GPU has `shader-f16`, the smallest
- * download otherwise. WASM runs fp16 weights slowly, so it prefers q4.
- */
-export function defaultDtype(available: readonly Dtype[], gpu: { webgpu: boolean; shaderF16: boolean }): Dtype | null {
-  const order: Dtype[] = gpu.webgpu && gpu.shaderF16 ? ['q4f16', 'q4', 'fp16', 'fp32'] : ['q4', 'fp32', 'q4f16', 'fp16'];
-  return order.find((d) => available.includes(d)) ?? null;
+  return `onnx/model${FILE_SUFFIX[dtype]}.onnx`;
 }

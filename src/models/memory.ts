@@ -40,7 +40,8 @@ export interface MemoryEstimate {
   contextTokens: number;
 }
 
-const BYTES_PER_WEIGHT: Record<Dtype, number> = { fp32: 4, fp16: 2, q4: 4, q4f16: 2 };
+// 8-bit and bnb4 exports may keep the embedding in fp32 too; counting it so never under-estimates.
+const BYTES_PER_WEIGHT: Record<Dtype, number> = { fp32: 4, fp16: 2, q8: 4, int8: 4, uint8: 4, q4: 4, bnb4: 4, q4f16: 2 };
 
 export function estimateMemory(weightsBytes: number, config: DecoderConfig & { hiddenSize: number }, dtype: Dtype, contextTokens: number): MemoryEstimate {
   const kvElementBytes = dtype === 'fp16' || dtype === 'q4f16' ? 2 : 4;

@@ -30,7 +30,10 @@ export async function needsConfirmation(param: string | null, folderUrl: string,
   // all (javascript:, data:, "http://[") loads at once, and the load names what is wrong with it.
   let onnxUrl: string;
   try {
-    onnxUrl = new URL(onnxFile, new URL(folderUrl, globalThis.location?.href)).href;
+    const folder = new URL(folderUrl, globalThis.location?.href);
+    // `?model=https://host/my-model` names a folder: without the slash, URL resolution would drop "my-model".
+    if (!folder.pathname.endsWith('/')) folder.pathname += '/';
+    onnxUrl = new URL(onnxFile, folder).href;
   } catch {
     return false;
   }

@@ -10,6 +10,7 @@ import type { Page } from '@playwright/test';
 import { test, expect, chat, waitForLoad } from './fixtures';
 import { FIXTURE_MODEL_DIR, GPT2_TOKENIZER_DIR } from '../support/paths';
 import { startHubServer, type HubServer } from '../support/hub-server';
+import { DTYPE_SPEED, defaultDtype } from '../../src/models/dtype-speed';
 
 const REPO = 'test-org/stories260k';
 const expected = JSON.parse(readFileSync(path.join(FIXTURE_MODEL_DIR, 'expected.json'), 'utf8')) as {
@@ -260,13 +261,17 @@ test('a model folder dropped on the Models panel loads and answers; a folder tha
   expect(hub.requests).toHaveLength(0);
 });
 
-test('dtypes are offered as the repo has them, q4 by default on WASM, and a model too large for the GPU is refused with the reason', async ({ page }) => {
+test('dtypes are offered as the repo has them with speed hints, the fastest measured by default on WASM, and a model too large for the GPU is refused with the reason', async ({ page }) => {
   await page.goto(`./?model=test-org/two-dtypes&hub=${encodeURIComponent(hub.origin)}&backend=wasm&temperature=0&max_new_tokens=40`);
   const confirm = page.getByTestId('model-confirm');
   await expect(confirm.getByTestId('dtype-size-fp32')).toBeVisible();
   await expect(confirm.getByTestId('dtype-size-q4')).toBeVisible();
   await expect(confirm.getByTestId('dtype-size-fp16')).toHaveCount(0);
-  await expect(confirm.getByRole('radio', { name: 'q4' })).toBeChecked();
+  // The hint and the default both come from the measured table (src/models/dtype-speed.ts).
+  await expect(confirm.getByTestId('dtype-speed-wasm-q4')).toHaveText(`${DTYPE_SPEED.wasm.q4!.toFixed(2)}× fp32`);
+  const fastest = defaultDtype([{ dtype: 'fp32', fit: 'ok' }, { dtype: 'q4', fit: 'ok' }], 'wasm', false)!;
+  await expect(confirm.getByRole('radio', { name: fastest })).toBeChecked();
+  await confirm.getByRole('radio', { name: 'q4' }).check();
   await confirm.getByTestId('confirm-download').click();
   await waitForLoad(page);
   expect(gets('onnx/model_q4.onnx')).toBe(1);

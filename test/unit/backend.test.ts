@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planBackends, probeWebGpu } from '../../src/engine/backend';
+import { checkFloat16Support, planBackends, probeWebGpu, sessionBuildFailure } from '../../src/engine/backend';
 import { WebGpuUnavailableError, describeWebGpuUnavailable } from '../../src/core/errors';
 
 const AVAILABLE = { unavailable: null };
@@ -70,7 +70,7 @@ describe('probeWebGpu', () => {
         return { features: new Set(), limits: {} } as unknown as GPUAdapter;
       }),
     );
-    expect(probe).toEqual({ unavailable: null });
+    expect(probe).toEqual({ unavailable: null, shaderF16: false });
     expect(requests).toEqual([{ powerPreference: 'high-performance' }]);
   });
 
@@ -80,5 +80,30 @@ describe('probeWebGpu', () => {
     expect(plan.order).toEqual(['wasm']);
     expect(plan.skipReason?.detail).toBe('blocklisted driver');
     expect(() => planBackends('webgpu', probe)).toThrow(/blocklisted driver/);
+  });
+});
+
+describe('fp16 graphs on WebGPU', () => {
+  const probeWith = async (features: string[]) => probeWebGpu(fakeGpu(async () => ({ features: new Set(features), limits: {} }) as unknown as GPUAdapter));
+
+  it('are refused on a GPU without shader-f16, with a reason that names the remedy, and so fall back to WASM', async () => {
+    const probe = await probeWith([]);
+    let refusal: unknown;
+    try {
+      checkFloat16Support('webgpu', true, probe);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(WebGpuUnavailableError);
+    expect((refusal as Error).message).toMatch(/no shader-f16 support.*choose an fp32 or q4 dtype/);
+    expect(sessionBuildFailure(refusal)).toEqual({ code: 'no-shader-f16', detail: null });
+  });
+
+  it('run where the GPU has shader-f16, and fp32 graphs and WASM are never refused', async () => {
+    expect(() => checkFloat16Support('webgpu', true, { unavailable: null, shaderF16: true })).not.toThrow();
+    const withoutF16 = await probeWith([]);
+    expect(() => checkFloat16Support('webgpu', false, withoutF16)).not.toThrow();
+    expect(() => checkFloat16Support('wasm', true, withoutF16)).not.toThrow();
+    expect((await probeWith(['shader-f16'])).shaderF16).toBe(true);
   });
 });

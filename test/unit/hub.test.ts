@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { DEFAULT_HUB_URL, defaultDtype, hubBaseUrl, hubFolderUrl, hubIdFromFolderUrl, isHubId, onnxFileForDtype } from '../../src/models/hub';
+import { describe, expect, it, vi } from 'vitest';
+import { DEFAULT_HUB_URL, DTYPES, hubBaseUrl, hubFolderUrl, hubIdFromFolderUrl, isHubId, onnxFileForDtype } from '../../src/models/hub';
 import { resolveModelParam } from '../../src/models/catalog';
+import { DTYPE_SPEED, defaultDtype } from '../../src/models/dtype-speed';
 import { needsConfirmation } from '../../src/models/shared-link';
 import { externalDataFiles } from '../../src/models/fetch-model';
 import { modelNameFromUrl } from '../../src/core/model-url';
@@ -43,18 +44,48 @@ describe('Hub ids', () => {
 });
 
 describe('dtypes', () => {
-  it('maps dtypes to the transformers.js file names', () => {
-    expect(onnxFileForDtype('fp32')).toBe('onnx/model.onnx');
-    expect(onnxFileForDtype('q4f16')).toBe('onnx/model_q4f16.onnx');
+  it('maps every transformers.js dtype to its file name', () => {
+    expect(Object.fromEntries(DTYPES.map((d) => [d, onnxFileForDtype(d)]))).toEqual({
+      fp32: 'onnx/model.onnx',
+      fp16: 'onnx/model_fp16.onnx',
+      q8: 'onnx/model_quantized.onnx',
+      int8: 'onnx/model_int8.onnx',
+      uint8: 'onnx/model_uint8.onnx',
+      q4: 'onnx/model_q4.onnx',
+      bnb4: 'onnx/model_bnb4.onnx',
+      q4f16: 'onnx/model_q4f16.onnx',
+    });
   });
 
-  it('prefers fp16 arithmetic only where the GPU has shader-f16', () => {
-    const all = ['fp32', 'fp16', 'q4', 'q4f16'] as const;
-    expect(defaultDtype(all, { webgpu: true, shaderF16: true })).toBe('q4f16');
-    expect(defaultDtype(all, { webgpu: true, shaderF16: false })).toBe('q4');
-    expect(defaultDtype(all, { webgpu: false, shaderF16: false })).toBe('q4');
-    expect(defaultDtype(['fp32'], { webgpu: true, shaderF16: true })).toBe('fp32');
-    expect(defaultDtype([], { webgpu: false, shaderF16: false })).toBeNull();
+  const fitting = (...dtypes: (typeof DTYPES)[number][]) => dtypes.map((dtype) => ({ dtype, fit: 'ok' as const }));
+
+  it('defaults to the fastest measured dtype on WASM, not the smallest', () => {
+    const fastest = DTYPES.filter((d) => DTYPE_SPEED.wasm[d] !== null).reduce((a, b) => (DTYPE_SPEED.wasm[b]! > DTYPE_SPEED.wasm[a]! ? b : a));
+    expect(defaultDtype(fitting(...DTYPES), 'wasm', false)).toBe(fastest);
+    // q8 and q4 are both measured; the faster wins whatever the download size.
+    expect(defaultDtype(fitting('q8', 'q4'), 'wasm', false)).toBe(DTYPE_SPEED.wasm.q8! > DTYPE_SPEED.wasm.q4! ? 'q8' : 'q4');
+    // A measured dtype beats an unmeasured one; with none measured, the smallest download.
+    expect(DTYPE_SPEED.wasm.bnb4).toBeNull();
+    expect(defaultDtype(fitting('bnb4', 'q4'), 'wasm', false)).toBe('q4');
+    expect(defaultDtype(fitting('bnb4'), 'wasm', false)).toBe('bnb4');
+  });
+
+  it('never defaults to a dtype that will not fit, and prefers one that fits well', () => {
+    expect(defaultDtype([{ dtype: 'fp32', fit: 'refuse' }, { dtype: 'q4', fit: 'ok' }], 'wasm', false)).toBe('q4');
+    expect(defaultDtype([{ dtype: 'fp32', fit: 'warn' }, { dtype: 'q8', fit: 'ok' }], 'wasm', false)).toBe('q8');
+    expect(defaultDtype([{ dtype: 'fp32', fit: 'refuse' }], 'wasm', false)).toBeNull();
+    expect(defaultDtype([], 'webgpu', true)).toBeNull();
+  });
+
+  it('uses fp16 arithmetic on WebGPU only where the GPU has shader-f16 while no WebGPU speeds are measured', () => {
+    // Once WebGPU speeds are measured, the rule of the WASM test above applies instead.
+    expect(DTYPES.filter((d) => d !== 'fp32' && DTYPE_SPEED.webgpu[d] !== null)).toEqual([]);
+    expect(defaultDtype(fitting('fp32', 'fp16', 'q4', 'q4f16'), 'webgpu', true)).toBe('q4f16');
+    expect(defaultDtype(fitting('fp32', 'fp16', 'q4', 'q4f16'), 'webgpu', false)).toBe('q4');
+    expect(defaultDtype(fitting('fp32', 'fp16'), 'webgpu', false)).toBe('fp32');
+    // 8-bit MatMulInteger exports decoded wrongly on WebGPU: fp32 first while nothing is measured.
+    expect(defaultDtype(fitting('fp32', 'q8', 'uint8'), 'webgpu', false)).toBe('fp32');
+    expect(defaultDtype(fitting('fp32', 'q8'), 'webgpu', true)).toBe('fp32');
   });
 });
 
@@ -78,5 +109,22 @@ describe('shared links', () => {
   it('load a Hub model at once when its weights are cached', async () => {
     const cache = { storedBytes: async (url: string) => (url.endsWith('onnx/model.onnx') ? 123 : null) };
     expect(await needsConfirmation('org/name', 'http://127.0.0.1:9/org/name/resolve/main/', cache as never)).toBe(false);
+  });
+
+  it('probe the weights inside a folder URL given without its trailing slash', async () => {
+    const heads: string[] = [];
+    vi.stubGlobal('fetch', async (url: URL | string) => {
+      heads.push(String(url));
+      return new Response(null, { status: 200, headers: { 'content-length': String(60 * 1024 ** 2) } });
+    });
+    const checked: string[] = [];
+    const cache = { storedBytes: async (url: string) => (checked.push(url), null) };
+    try {
+      expect(await needsConfirmation('https://example.org/models/my-model', 'https://example.org/models/my-model', cache as never)).toBe(true);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(checked).toEqual(['https://example.org/models/my-model/onnx/model.onnx']);
+    expect(heads).toEqual(['https://example.org/models/my-model/onnx/model.onnx']);
   });
 });

@@ -106,12 +106,26 @@ export class OnnxGraph {
     return specs.map((s) => s.name);
   }
 
+  /** A weight given as its raw little-endian bytes (packed 4-bit blocks, int8 matrices, their scales). */
+  rawWeight(name: string, type: ElemType, dims: number[], bytes: Uint8Array): string {
+    return this.weights([{ name, type, dims }], ([out]) => new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(bytes))[0];
+  }
+
   get weightBytes(): number {
     return this.externalSize;
   }
 
-  /** The model file and its external data, as `InferenceSession.create` takes them. */
-  build(opset = 17): { model: Uint8Array; externalData: Uint8Array } {
+  /**
+   * The model file and its external data, as `InferenceSession.create` takes them. `dataFile` names the
+   * external file as the graph refers to it; `embedWeights` stores every weight in the model itself
+   * (externalData then comes back empty), as exports under 2 GB often do.
+   */
+  build(opset = 17, options: { dataFile?: string; embedWeights?: boolean } = {}): { model: Uint8Array; externalData: Uint8Array } {
+    const externalData = new Uint8Array(this.externalSize);
+    for (const { inits, fill } of this.fills) {
+      fill(inits.map((i) => typedView(i.type, externalData.buffer, i.external!.offset, i.external!.length)));
+    }
+    const location = options.dataFile ?? EXTERNAL_DATA_FILE;
     const w = new ProtoWriter();
     w.int(1, 8); // ir_version 8 (opset 17 era)
     w.string(2, 'transformer-lab-synthetic');
@@ -119,20 +133,21 @@ export class OnnxGraph {
       for (const n of this.nodes) g.message(1, (nw) => writeNode(nw, n));
       g.string(2, 'synthetic');
       for (const init of this.inits) {
-        g.message(5, (tw) =>
-          writeTensor(tw, init.name, init.type, init.dims, init.inline ? { inline: init.inline } : { external: { location: EXTERNAL_DATA_FILE, ...init.external! } }),
-        );
+        const { inline, external } = init;
+        const data = inline
+          ? { inline }
+          : options.embedWeights
+            ? { inline: externalData.subarray(external!.offset, external!.offset + external!.length) }
+            : { external: { location, ...external! } };
+        g.message(5, (tw) => writeTensor(tw, init.name, init.type, init.dims, data));
       }
       for (const v of this.inputs) g.message(11, (vw) => writeValueInfo(vw, v.name, v.type, v.dims));
       for (const v of this.outputs) g.message(12, (vw) => writeValueInfo(vw, v.name, v.type, v.dims));
     });
     w.message(8, (o) => o.string(1, '').int(2, opset));
-    if (this.nodes.some((n) => n.domain === 'com.microsoft')) w.message(8, (o) => o.string(1, 'com.microsoft').int(2, 1));
-    const externalData = new Uint8Array(this.externalSize);
-    for (const { inits, fill } of this.fills) {
-      fill(inits.map((i) => typedView(i.type, externalData.buffer, i.external!.offset, i.external!.length)));
-    }
-    return { model: w.finish(), externalData };
+    // Contrib operators (com.microsoft, version 1) need their domain imported too.
+    for (const domain of new Set(this.nodes.map((n) => n.domain).filter(Boolean))) w.message(8, (o) => o.string(1, domain).int(2, 1));
+    return { model: w.finish(), externalData: options.embedWeights ? new Uint8Array(0) : externalData };
   }
 }
 

@@ -9,7 +9,8 @@ import { localized, msg, str } from '@lit/localize';
 import { ModelCache } from '../../models/cache';
 import { probeModel, type DtypeOption, type ModelProbe } from '../../models/probe';
 import { describeError } from '../../i18n/engine-text';
-import { defaultDtype, type Dtype } from '../../models/hub';
+import type { Dtype } from '../../models/hub';
+import { DTYPE_SPEED, defaultDtype, type SpeedBackend } from '../../models/dtype-speed';
 import { assessFit, estimateMemory, readGpuInfo, type Fit, type FitReason, type GpuInfo, type MemoryEstimate } from '../../models/memory';
 import { readDecoderConfig } from '../../core/model-config';
 import type { HubCatalogModel } from '../../models/catalog';
@@ -79,10 +80,11 @@ export class ModelConfirm extends LitElement {
       if (folderUrl !== this.folderUrl) return;
       this.gpu = gpu;
       this.probe = probe;
-      const available = probe.dtypes.map((d) => d.dtype);
       const cached = probe.dtypes.find((d) => d.cached)?.dtype;
-      const useGpu = this.backend !== 'wasm' && gpu.adapter !== null;
-      this.chosen = cached ?? defaultDtype(available, { webgpu: useGpu, shaderF16: gpu.adapter?.shaderF16 ?? false });
+      // The fastest measured dtype that fits this device's memory on the backend that will run it.
+      const candidates = probe.dtypes.map((d) => ({ dtype: d.dtype, fit: this.estimate(d)?.fit.level ?? 'ok' }));
+      // When none fits, the first is shown anyway, with the reason it will not load.
+      this.chosen = cached ?? defaultDtype(candidates, this.runBackend(), gpu.adapter?.shaderF16 ?? false) ?? probe.dtypes[0].dtype;
     } catch (error) {
       this.error = () => describeError(error);
     }
@@ -94,8 +96,19 @@ export class ModelConfirm extends LitElement {
     const text = (this.probe.config.text_config as Record<string, unknown> | undefined) ?? this.probe.config;
     const hiddenSize = Number(text.hidden_size ?? text.n_embd ?? 0);
     const estimate = estimateMemory(option.bytes, { ...config, hiddenSize }, option.dtype, Math.min(config.contextLength, ESTIMATE_CONTEXT));
-    const backend = this.backend === 'wasm' || !this.gpu.adapter ? 'wasm' : 'webgpu';
-    return { estimate, fit: assessFit(estimate, backend, this.gpu) };
+    return { estimate, fit: assessFit(estimate, this.runBackend(), this.gpu) };
+  }
+
+  /** The backend the model will run on: the forced one, else WebGPU where there is an adapter. */
+  private runBackend(): SpeedBackend {
+    return this.backend === 'wasm' || !this.gpu?.adapter ? 'wasm' : 'webgpu';
+  }
+
+  /** "0.71× fp32" from the measured table, or a dash where nobody measured it yet. */
+  private speedText(dtype: Dtype, backend: SpeedBackend) {
+    const ratio = DTYPE_SPEED[backend][dtype];
+    if (ratio === null) return html`<span title=${msg('not measured yet')}>–</span>`;
+    return dtype === 'fp32' ? msg('baseline') : msg(str`${ratio.toFixed(2)}× fp32`);
   }
 
   private confirm(): void {
@@ -138,12 +151,14 @@ export class ModelConfirm extends LitElement {
         ${!this.probe && !this.error ? html`<p role="status">${msg('Asking the server for sizes…')}</p>` : nothing}
         ${this.probe
           ? html`<table>
-              <thead><tr><th>${msg('Weights')}</th><th>${msg('Download')}</th><th></th></tr></thead>
+              <thead><tr><th>${msg('Weights')}</th><th>${msg('Download')}</th><th>${msg('Speed on WASM')}</th><th>${msg('Speed on WebGPU')}</th><th></th></tr></thead>
               <tbody>
                 ${this.probe.dtypes.map(
                   (d) => html`<tr>
                     <td><label><input type="radio" name="dtype" .checked=${d.dtype === this.chosen} @change=${() => (this.chosen = d.dtype)} /> ${d.dtype}</label></td>
                     <td data-testid="dtype-size-${d.dtype}">${this.sizeText(d)}</td>
+                    <td data-testid="dtype-speed-wasm-${d.dtype}">${this.speedText(d.dtype, 'wasm')}</td>
+                    <td data-testid="dtype-speed-webgpu-${d.dtype}">${this.speedText(d.dtype, 'webgpu')}</td>
                     <td>${d.cached ? html`<span data-testid="dtype-cached">${msg('in browser cache')}</span>` : nothing}</td>
                   </tr>`,
                 )}
