@@ -6,6 +6,7 @@
 import { runGenerationLoop } from '../engine/generate';
 import type { DecoderSession } from '../engine/decoder-session';
 import { createRng } from '../core/rng';
+import { tokenRates } from '../core/token-rate';
 import { intervals, spread } from './stats';
 import type { BackendResult, BenchSettings, RunSample } from './types';
 
@@ -80,14 +81,10 @@ export function loopContender(decoder: Decoder, backend: Contender['backend'], e
   };
 }
 
-/** Times of each generated token (performance.now()) → the run's figures. */
+/** Times of each generated token (performance.now()) → the run's figures, by the same rule as the Chat's. */
 export function sampleFromTimes(started: number, times: number[], promptTokens: number, tokenIds: number[]): RunSample {
-  const ttft = times[0] - started;
-  const decodeMs = times[times.length - 1] - times[0];
   return {
-    timeToFirstTokenMs: ttft,
-    prefillTokensPerSecond: (promptTokens * 1000) / ttft,
-    decodeTokensPerSecond: times.length > 1 ? ((times.length - 1) * 1000) / decodeMs : 0,
+    ...tokenRates(promptTokens, started, times[0], times[times.length - 1], times.length),
     tokenLatenciesMs: intervals(times),
     tokenIds,
   };
