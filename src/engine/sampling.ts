@@ -35,26 +35,34 @@ export interface Candidates {
   probs: number[];
 }
 
-/** Candidates are gathered in bands this many nats wide below the maximum, until they hold enough mass. */
-const BAND_NATS = 7;
-/** Below e^-700 nothing is representable: a threshold under this keeps everything that can be kept. */
-const LAST_THRESHOLD = -700;
+/**
+ * Tokens are grouped into this many buckets by how far below the maximum they are. One pass sums each
+ * bucket's probability; a draw or a top-p cut then sorts only the bucket it lands in.
+ */
+const BUCKETS = 4096;
+/** exp(-746) is 0 in double precision: tokens further below the maximum can never be drawn. */
+const NEGLIGIBLE_NATS = 746;
 
-/** The candidates chosen for one step, in `order[0..count)`, largest first. */
-interface Selection {
-  count: number;
-  /** Largest scaled logit. */
-  max: number;
-  /** Softmax denominator: over the whole vocabulary, or over the top-k candidates. */
-  sum: number;
+/** Where a walk over the tokens, largest first, stopped. */
+interface Landing {
+  /** The token, or -1 when the walk ran out of tokens (rounding at the very end). */
+  id: number;
+  /** Probability mass from the first token up to and including this one. */
+  mass: number;
 }
 
 export class Sampler {
   /** seenFlags[id] = 1 once `id` is in the context; seenIds lists each such id once, for the penalty. */
   private seenFlags = new Uint8Array(0);
   private readonly seenIds: number[] = [];
-  /** Candidate indices (top-k heap, or tokens above a threshold), sized to the vocabulary once. */
+  /** Candidate indices (the top-k heap, or the tokens of some buckets), sized to the vocabulary once. */
   private order = new Int32Array(0);
+  /** Probability of each bucket (tokens within a band of nats below the maximum). */
+  private readonly bucketMass = new Float64Array(BUCKETS);
+  /** The distribution of the current step: largest scaled logit, softmax denominator, buckets per nat. */
+  private max = 0;
+  private sum = 1;
+  private scale = 0;
 
   constructor(private readonly settings: SamplingSettings) {}
 
@@ -79,33 +87,34 @@ export class Sampler {
   /**
    * Picks the next token. Mutates `logits`: the repetition penalty and the temperature are applied in
    * place, so no step copies the vocabulary (the caller's logits are not needed afterwards).
+   * The draw walks the tokens largest first, as a full sort would, spending one random number.
    */
   next(logits: Float32Array, rng: Rng): number {
     this.applyPenalty(logits);
     if (this.settings.temperature <= 0) return argmax(logits);
-    this.applyTemperature(logits);
     const { topK, topP } = this.settings;
     const nucleus = topP > 0 && topP < 1 ? topP : null;
     if (topK > 0 && topK < logits.length) {
-      const selection = this.selectTopK(logits, topK);
-      return this.draw(logits, selection, nucleus, rng());
-    }
-    const max = logits[argmax(logits)];
-    const sum = this.sumOfExp(logits, max);
-    if (nucleus !== null) {
-      const selection = this.selectAbove(logits, max, sum, nucleus);
-      return this.draw(logits, selection, nucleus, rng());
-    }
-    // Plain temperature: only the tokens the draw can reach are sorted, widening until it lands.
-    const r = rng();
-    for (let threshold = -BAND_NATS; ; threshold -= BAND_NATS) {
-      const selection = this.selectAbove(logits, max, sum, r, threshold);
-      if (selection) {
-        const id = this.walk(logits, selection, 1, selection.count, r);
-        if (id >= 0) return id;
-        if (selection.count === logits.length || threshold < LAST_THRESHOLD) return this.order[selection.count - 1];
+      this.applyTemperature(logits);
+      const k = this.selectTopK(logits, topK);
+      const { keep, mass } = this.cutTopK(logits, k, nucleus);
+      let r = rng();
+      for (let i = 0; i < keep; i++) {
+        r -= this.probability(logits, this.order[i]) / mass;
+        if (r < 0) return this.order[i];
       }
+      return this.order[keep - 1];
     }
+    this.prepareBuckets(logits);
+    if (nucleus === null) {
+      const landing = this.walk(logits, rng(), 1);
+      return landing.id >= 0 ? landing.id : this.lastDrawable(logits);
+    }
+    // Top-p: the smallest prefix reaching topP, then a draw within it, renormalised.
+    const cut = this.walk(logits, nucleus, 1, true);
+    if (cut.id < 0) return this.walk(logits, rng(), 1).id;
+    const landing = this.walk(logits, rng(), cut.mass, false, cut.id);
+    return landing.id >= 0 ? landing.id : cut.id;
   }
 
   /**
@@ -115,20 +124,26 @@ export class Sampler {
   distribution(logits: Float32Array): Candidates {
     const scaled = Float32Array.from(logits);
     this.applyPenalty(scaled);
-    this.applyTemperature(scaled);
     const { topK, topP } = this.settings;
     const nucleus = topP > 0 && topP < 1 ? topP : null;
-    let selection: Selection;
     if (topK > 0 && topK < scaled.length) {
-      selection = this.selectTopK(scaled, topK);
-    } else {
-      const max = scaled[argmax(scaled)];
-      const sum = this.sumOfExp(scaled, max);
-      selection = nucleus !== null ? this.selectAbove(scaled, max, sum, nucleus) : this.selectAbove(scaled, max, sum, Infinity, -Infinity)!;
+      this.applyTemperature(scaled);
+      const k = this.selectTopK(scaled, topK);
+      const { keep, mass } = this.cutTopK(scaled, k, nucleus);
+      const ids = Array.from(this.order.subarray(0, keep));
+      return { ids, probs: ids.map((id) => this.probability(scaled, id) / mass) };
     }
-    const { keep, mass } = this.nucleus(scaled, selection, nucleus);
-    const ids = Array.from(this.order.subarray(0, keep));
-    return { ids, probs: ids.map((id) => Math.exp(scaled[id] - selection.max) / selection.sum / mass) };
+    this.prepareBuckets(scaled);
+    const cut = nucleus === null ? null : this.walk(scaled, nucleus, 1, true);
+    const cutId = cut && cut.id >= 0 ? cut.id : -1;
+    const mass = cutId >= 0 ? cut!.mass : 1;
+    const count = this.collect(scaled, 0, cutId >= 0 ? this.bucketOf(scaled[cutId]) : BUCKETS - 1);
+    const ids: number[] = [];
+    for (let i = 0; i < count; i++) {
+      ids.push(this.order[i]);
+      if (this.order[i] === cutId) break;
+    }
+    return { ids, probs: ids.map((id) => this.probability(scaled, id) / mass) };
   }
 
   /** CTRL-style penalty, as Hugging Face applies it: each token seen once is penalised once. */
@@ -148,79 +163,141 @@ export class Sampler {
     for (let i = 0; i < logits.length; i++) logits[i] = logits[i] / t;
   }
 
-  private sumOfExp(logits: Float32Array, max: number): number {
-    let sum = 0;
-    for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
-    return sum;
-  }
-
   private buffer(size: number): Int32Array {
     if (this.order.length < size) this.order = new Int32Array(size);
     return this.order;
   }
 
-  private selectTopK(logits: Float32Array, k: number): Selection {
+  private probability(logits: Float32Array, id: number): number {
+    return Math.exp(logits[id] - this.max) / this.sum;
+  }
+
+  /** The k largest into `order[0..k)`, and the softmax over just them. */
+  private selectTopK(logits: Float32Array, k: number): number {
     const order = this.buffer(k);
     topKInto(logits, k, order);
-    const max = logits[order[0]];
+    this.max = logits[order[0]];
     let sum = 0;
-    for (let i = 0; i < k; i++) sum += Math.exp(logits[order[i]] - max);
-    return { count: k, max, sum };
+    for (let i = 0; i < k; i++) sum += Math.exp(logits[order[i]] - this.max);
+    this.sum = sum;
+    return k;
   }
 
-  /**
-   * The tokens within `-threshold` nats of the maximum, sorted largest first; if they hold less than
-   * `mass` of the whole distribution, the band widens. Exact: every token left out is less likely than
-   * every token kept. With an explicit `threshold` it tries that band only and returns null when short.
-   */
-  private selectAbove(logits: Float32Array, max: number, sum: number, mass: number, threshold?: number): Selection;
-  private selectAbove(logits: Float32Array, max: number, sum: number, mass: number, threshold: number): Selection | null;
-  private selectAbove(logits: Float32Array, max: number, sum: number, mass: number, threshold?: number): Selection | null {
-    const order = this.buffer(logits.length);
-    for (let band = threshold ?? -BAND_NATS; ; band -= BAND_NATS) {
-      let count = 0;
-      let kept = 0;
-      for (let i = 0; i < logits.length; i++) {
-        const delta = logits[i] - max;
-        if (delta >= band) {
-          order[count++] = i;
-          kept += Math.exp(delta) / sum;
-        }
-      }
-      if (kept >= mass || count === logits.length || band < LAST_THRESHOLD) {
-        // Ties keep index order, as a stable full sort would leave them.
-        order.subarray(0, count).sort((a, b) => logits[b] - logits[a] || a - b);
-        return { count, max, sum };
-      }
-      if (threshold !== undefined) return null;
-    }
-  }
-
-  /** Keeps the smallest prefix whose probability mass reaches `topP` (at least one token). */
-  private nucleus(logits: Float32Array, { count, max, sum }: Selection, topP: number | null): { keep: number; mass: number } {
-    if (topP === null) return { keep: count, mass: 1 };
+  /** Keeps the smallest prefix of the top k whose probability mass reaches `topP` (at least one token). */
+  private cutTopK(logits: Float32Array, k: number, topP: number | null): { keep: number; mass: number } {
+    if (topP === null) return { keep: k, mass: 1 };
     let mass = 0;
     let keep = 0;
-    while (keep < count && (keep === 0 || mass < topP)) {
-      mass += Math.exp(logits[this.order[keep]] - max) / sum;
-      keep++;
-    }
+    while (keep < k && (keep === 0 || mass < topP)) mass += this.probability(logits, this.order[keep++]);
     return { keep, mass };
   }
 
-  private draw(logits: Float32Array, selection: Selection, topP: number | null, r: number): number {
-    const { keep, mass } = this.nucleus(logits, selection, topP);
-    const id = this.walk(logits, selection, mass, keep, r);
-    return id >= 0 ? id : this.order[keep - 1];
+  /**
+   * Temperature in place, then one pass for the maximum and the spread, one for each bucket's mass.
+   * Bucket b holds the tokens between b and b+1 bucket widths below the maximum, so buckets in order,
+   * each sorted, are the whole vocabulary largest first.
+   */
+  private prepareBuckets(logits: Float32Array): void {
+    const t = this.settings.temperature;
+    let max = -Infinity;
+    let min = Infinity;
+    for (let i = 0; i < logits.length; i++) {
+      // Read back what the Float32Array stored: the rounded value is the one every later pass sees.
+      if (t !== 1) logits[i] = logits[i] / t;
+      const v = logits[i];
+      if (v > max) max = v;
+      if (v < min) min = v;
+    }
+    const span = Math.min(max - min, NEGLIGIBLE_NATS);
+    this.max = max;
+    this.scale = span > 0 ? BUCKETS / span : 0;
+    const masses = this.bucketMass.fill(0);
+    let sum = 0;
+    for (let i = 0; i < logits.length; i++) {
+      const e = Math.exp(logits[i] - max);
+      sum += e;
+      masses[this.bucketOf(logits[i])] += e;
+    }
+    for (let b = 0; b < BUCKETS; b++) masses[b] /= sum;
+    this.sum = sum;
+    this.collected = null;
   }
 
-  /** Walks the candidates largest first, spending `r` on their probabilities; -1 if it runs out. */
-  private walk(logits: Float32Array, { max, sum }: Selection, mass: number, keep: number, r: number): number {
-    for (let i = 0; i < keep; i++) {
-      const id = this.order[i];
-      r -= Math.exp(logits[id] - max) / sum / mass;
-      if (r < 0) return id;
+  /**
+   * Where a draw ends if rounding leaves it a hair short of the last token: the smallest token that can
+   * still be drawn (ties: the highest index, where a stable full sort ends). Almost never needed.
+   */
+  private lastDrawable(logits: Float32Array): number {
+    let last = 0;
+    let lastValue = Infinity;
+    for (let i = 0; i < logits.length; i++) {
+      if (Math.exp(logits[i] - this.max) > 0 && logits[i] <= lastValue) {
+        lastValue = logits[i];
+        last = i;
+      }
     }
-    return -1;
+    return last;
+  }
+
+  private bucketOf(value: number): number {
+    const b = Math.floor((this.max - value) * this.scale);
+    return b < BUCKETS ? b : BUCKETS - 1;
+  }
+
+  /** Which buckets `order` holds now, so that a cut and a draw landing in the same bucket sort it once. */
+  private collected: { first: number; last: number; count: number } | null = null;
+
+  /** The tokens of buckets first..lastBucket into `order`, largest first (ties by index, as a stable sort). */
+  private collect(logits: Float32Array, first: number, lastBucket: number): number {
+    const done = this.collected;
+    if (done && done.first === first && done.last === lastBucket) return done.count;
+    const order = this.buffer(logits.length);
+    let count = 0;
+    for (let i = 0; i < logits.length; i++) {
+      const b = this.bucketOf(logits[i]);
+      if (b >= first && b <= lastBucket) order[count++] = i;
+    }
+    order.subarray(0, count).sort((a, b) => logits[b] - logits[a] || a - b);
+    this.collected = { first, last: lastBucket, count };
+    return count;
+  }
+
+  /**
+   * Walks the tokens largest first, spending `target` on their probabilities divided by `mass`, and
+   * returns the token where it runs out: in a draw (`inclusive` false) where the rest drops below 0, as
+   * `r -= p` does over a full sort; for the top-p cut (`inclusive`) where the running mass reaches the
+   * target. Buckets it passes whole cost one subtraction each; only the bucket it lands in is sorted.
+   * The walk ends after `stopAt` (the last token of a nucleus); `id` is -1 if it ends without landing.
+   */
+  private walk(logits: Float32Array, target: number, mass: number, inclusive = false, stopAt = -1): Landing {
+    const stopBucket = stopAt >= 0 ? this.bucketOf(logits[stopAt]) : BUCKETS;
+    // Both running sums are kept exactly as the full-sort sampler kept them (`mass += p`, `r -= p`).
+    let spent = 0;
+    let remaining = target;
+    const tolerance = 1e-9 * target;
+    const end = Math.min(stopBucket, BUCKETS - 1);
+    for (let b = 0; b <= end; b++) {
+      const bucket = this.bucketMass[b] / mass;
+      // Pass a bucket whole only where it certainly does not hold the landing point (room for rounding).
+      if (b !== stopBucket && remaining - bucket > tolerance) {
+        spent += bucket;
+        remaining -= bucket;
+        continue;
+      }
+      if (bucket === 0 && b !== stopBucket) continue;
+      // Within rounding of the end, every later bucket may hold it: sort them all at once (rare).
+      const last = remaining > tolerance ? b : end;
+      const count = this.collect(logits, b, last);
+      for (let i = 0; i < count; i++) {
+        const id = this.order[i];
+        const p = this.probability(logits, id) / mass;
+        spent += p;
+        remaining -= p;
+        if (inclusive ? spent >= target : remaining < 0) return { id, mass: spent * mass };
+        if (id === stopAt) return { id: -1, mass: spent * mass };
+      }
+      b = last;
+    }
+    return { id: -1, mass: spent * mass };
   }
 }

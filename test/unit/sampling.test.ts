@@ -380,6 +380,24 @@ describe('the sampler gives the tokens the full-sort reference sampler gave', ()
     }
   });
 
+  it('draws at the ends of the distribution and over all-equal logits match the reference', () => {
+    for (const logits of [randomLogits(20_000, 12, 3), new Float32Array(5_000).fill(0.5), tiedLogits(4_000, 13)]) {
+      for (const r of [0, 1e-15, 0.5, 1 - 1e-6]) {
+        for (const settings of [{ ...PLAIN, temperature: 0.7 }, { ...PLAIN, topP: 0.9 }]) {
+          const rng = () => r;
+          expect(new Sampler(settings).next(Float32Array.from(logits), rng)).toBe(referenceSample(Float32Array.from(logits), settings, rng, []));
+        }
+      }
+    }
+  });
+
+  it('a draw within rounding of 1 lands in the far tail, as the full sort does (which token there is rounding noise)', () => {
+    const logits = randomLogits(20_000, 12, 3);
+    const order = referenceDistribution(Float32Array.from(logits), PLAIN).ids;
+    const tail = new Set(order.slice(-order.length / 10));
+    expect(tail.has(new Sampler(PLAIN).next(Float32Array.from(logits), () => 1 - 1e-15))).toBe(true);
+  });
+
   it('top-k selection into a reused buffer matches the reference heap, ties included', () => {
     for (const values of [randomLogits(10_000, 9, 2), tiedLogits(10_000, 10)]) {
       for (const k of [1, 7, 40, 500]) expect(topKIndices(values, k)).toEqual(referenceTopK(values, k));
