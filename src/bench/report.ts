@@ -26,6 +26,8 @@ export interface BenchRecord {
   memoryBytes: number | null;
   /** Decode speed again with this many tokens of context; null when not measured. */
   longContext: { tokens: number; decodeTokensPerSecond: Spread } | null;
+  /** Time to first token of five chat turns with the cache kept; null when not measured. */
+  turns: { historyTokens: number; timeToFirstTokenMs: Spread[] } | null;
 }
 
 export interface Consistency {
@@ -44,7 +46,7 @@ export interface Ratio {
   model: string;
   /**
    * Plain names: `webgpu_over_wasm`, `wasm_over_native`, `ours_over_transformersjs_<backend>`,
-   * `long_context_over_short_<engine>_<backend>`.
+   * `long_context_over_short_<engine>_<backend>`, `ttft_turn5_over_turn1_<backend>` (of median times to first token).
    */
   name: string;
   /** Of median decode tokens/s. */
@@ -80,6 +82,7 @@ export function toRecord(model: ModelDescription, r: BackendResult): BenchRecord
     achievedGBps: r.achievedGBps,
     memoryBytes: r.memoryBytes,
     longContext: r.longContext ?? null,
+    turns: r.turns ?? null,
   };
 }
 
@@ -112,6 +115,11 @@ export function ratiosFor(model: string, results: BackendResult[]): Ratio[] {
   add('ours_over_transformersjs_webgpu', find(results, 'ours', 'webgpu'), find(results, 'transformersjs', 'webgpu'));
   // Flatness: decode at a long context over decode at the short prompt (goal ≥ 0.8).
   for (const r of results) {
+    // A long chat answers as fast as a new one when the cache is kept (goal ≤ 1.3).
+    const ttft = r.turns?.timeToFirstTokenMs;
+    if (r.engine !== 'transformersjs' && ttft && ttft.length === 5 && ttft[0].median > 0) {
+      ratios.push({ model, name: `ttft_turn5_over_turn1_${r.backend}`, value: ttft[4].median / ttft[0].median });
+    }
     if (r.longContext && r.decodeTokensPerSecond.median > 0) {
       ratios.push({ model, name: `long_context_over_short_${r.engine}_${r.backend}`, value: r.longContext.decodeTokensPerSecond.median / r.decodeTokensPerSecond.median });
     }
