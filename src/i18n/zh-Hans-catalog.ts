@@ -395,4 +395,6 @@ export const ZH_HANS: Readonly<Record<string, string>> = {
   "Per-token decode latency in milliseconds": "每词元解码延迟（毫秒）",
   "token (ms per token on y)": "词元（纵轴为每词元毫秒数）",
   "Decode speed against the bandwidth ceiling": "解码速度与带宽上限对比",
+  "{0} kept from the previous turn": "其中 {0} 个沿用上一轮的缓存",
+  "Timed on this reply as it streamed (sampling, text and a cold start included); the Benchmark times warmed-up greedy runs.": "按本条回复的流式生成计时（含采样、文本输出与冷启动）；基准测试计时的是预热后的贪心解码。",
 };
