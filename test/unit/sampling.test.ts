@@ -248,9 +248,8 @@ describe('top-p (nucleus)', () => {
     });
   });
 
-  it('on a 50k vocabulary matches a brute-force full sort (thresholded candidate path)', () => {
-    // Spread logits so that many tokens fall below e^-7 of the maximum, which makes the
-    // threshold search in the top-p path skip part of the vocabulary.
+  it('on a 50k vocabulary matches a brute-force full sort', () => {
+    // Spread logits (σ = 3): the nucleus ends inside one of thousands of buckets, the rest passed whole.
     const logits = randomLogits(50_000, 2024, 3);
     for (const [topP, temperature] of [
       [0.5, 1],
@@ -271,15 +270,6 @@ describe('top-p (nucleus)', () => {
       }
       expect(got.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     }
-  });
-
-  it('the thresholded path is actually taken in the test above', () => {
-    // Sanity check of the test vector: a sizeable share of tokens is below e^-7 of the max.
-    const logits = randomLogits(50_000, 2024, 3);
-    let max = -Infinity;
-    for (const l of logits) max = Math.max(max, l);
-    const below = logits.filter((l) => l - max < -7).length;
-    expect(below).toBeGreaterThan(10_000);
   });
 
   it('top_p = 1 disables the nucleus', () => {
