@@ -120,7 +120,11 @@ export class Sampler {
     }
     // Top-p: the smallest prefix reaching topP, then a draw within it, renormalised.
     const cut = this.walk(logits, nucleus, 1, true);
-    if (cut.id < 0) return this.walk(logits, rng(), 1).id;
+    if (cut.id < 0) {
+      // Rounding kept the running mass a hair under topP: the nucleus is everything.
+      const landing = this.walk(logits, rng(), 1);
+      return landing.id >= 0 ? landing.id : this.lastDrawable(logits);
+    }
     const landing = this.walk(logits, rng(), cut.mass, false, cut.id);
     return landing.id >= 0 ? landing.id : cut.id;
   }
