@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--model embedded|<folder>|<url>|synthetic:<shape>[:<dtype>][,…]] [--backend webgpu,wasm] [--runs N]
- *                   [--warmup N] [--prompt N] [--new N] [--long-context N] [--json out.json] [--no-native] [--no-transformersjs]
+ *                   [--warmup N] [--prompt N] [--new N] [--long-context N] [--turn-history N] [--json out.json] [--no-native] [--no-transformersjs]
  *                   [--compare-rewrite]`
  *
  * Serves the built app (bench.html) with cross-origin isolation, drives headless Chromium through the
@@ -39,6 +39,7 @@ const { values: args } = parseArgs({
     prompt: { type: 'string', default: String(DEFAULT_BENCH_SETTINGS.promptTokens) },
     new: { type: 'string', default: String(DEFAULT_BENCH_SETTINGS.newTokens) },
     'long-context': { type: 'string', default: '0' },
+    'turn-history': { type: 'string', default: '0' },
     json: { type: 'string' },
     app: { type: 'string', default: 'dist' },
     'no-native': { type: 'boolean', default: false },
@@ -63,6 +64,8 @@ if (args.help) {
   --runs N --warmup N  measured and warm-up runs (default ${DEFAULT_BENCH_SETTINGS.measuredRuns} and ${DEFAULT_BENCH_SETTINGS.warmupRuns})
   --prompt N --new N   prompt and generated tokens per run (default ${DEFAULT_BENCH_SETTINGS.promptTokens} and ${DEFAULT_BENCH_SETTINGS.newTokens})
   --long-context N     also measure decode with N tokens of context (flatness ratio); 0 = off
+  --turn-history N     also measure 5 chat turns with the KV cache kept, N tokens of history before the 5th
+                       (ttft_turn5_over_turn1: e.g. 1000 on synthetic:gpt-25m, whose context holds it); 0 = off
   --json FILE          write the report (docs/bench-schema.v1.json)
   --no-native          skip native onnxruntime-node (CPU)
   --no-transformersjs  skip transformers.js's generate (model folders only)
@@ -90,6 +93,7 @@ const settings: BenchSettings = {
   warmupRuns: positiveInt('warmup', args.warmup, 0),
   measuredRuns: positiveInt('runs', args.runs),
   longContextTokens: gpuReport ? GPU_REPORT_CONTEXTS.long : positiveInt('long-context', args['long-context'], 0),
+  turnHistoryTokens: positiveInt('turn-history', args['turn-history'], 0),
 };
 // The GPU report measures our engine on WebGPU alone: against the roofline, not against other engines.
 const backends = gpuReport ? ['webgpu'] : args.backend.split(',').map((b) => b.trim());
@@ -190,6 +194,7 @@ async function main(): Promise<void> {
         bench_warmup: String(settings.warmupRuns),
         bench_runs: String(settings.measuredRuns),
         bench_long: String(settings.longContextTokens),
+        bench_turns: String(settings.turnHistoryTokens),
         bench_autorun: '1',
         ...(args['no-transformersjs'] || gpuReport ? {} : { bench_tjs: '1' }),
         ...(args['webgpu-ep'] ? { bench_webgpu_ep: '1' } : {}),

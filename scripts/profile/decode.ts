@@ -4,6 +4,8 @@
  *   step   DecoderSession.forward + argmax (our feeds, fetches, logits copy, cache hand-over)
  *   loop   the app's generation loop, exactly as the benchmark runs it (adds sampling, timing, yielding)
  *   tjs    transformers.js generate, exactly as the benchmark runs it (on the JSEP build)
+ *   chat   Engine.generate as the Chat runs it in its worker: the Chat's default sampling, detokenizing
+ *          and stop strings, a message posted per token, yielding every 4 ms; its own decode figure
  * Run by scripts/profile-decode.mjs; results go to window.profileResult.
  */
 import { ortFor, type Ort } from '../../src/engine/ort-setup';
@@ -15,6 +17,8 @@ import type { Backend } from '../../src/core/protocol';
 import { loopContender, sampleFromTimes } from '../../src/bench/runner';
 import { loadTransformersJs } from '../../src/bench/transformersjs';
 import type { RunSample } from '../../src/bench/types';
+import { Engine } from '../../src/engine/engine';
+import type { ModelFiles } from '../../src/core/model-files';
 
 const prompt = [1, 410, 469, 347];
 
@@ -94,11 +98,40 @@ async function main(params: URLSearchParams) {
   const tjs = await loadTransformersJs({ kind: 'folder', url: new URL(folder, location.href).href }, backend, undefined);
   const noProgress = () => {};
 
+  // The Chat's path: an Engine over the same files, generating with the Chat's default settings.
+  const files: ModelFiles = {
+    folderUrl: new URL(folder, location.href).href,
+    config: await json('config.json'),
+    generationConfig: await json('generation_config.json'),
+    tokenizerJson: await json('tokenizer.json'),
+    tokenizerConfig: await json('tokenizer_config.json'),
+    onnx,
+    externalData: [],
+    extraOnnx: {},
+    totalBytes: onnx.length,
+  };
+  const engine = new Engine({ fetch: async () => files, forget: async () => {} });
+  await engine.load({ modelUrl: files.folderUrl, baseUrl: location.href, backend }, () => {});
+  const chatYield = createEventYielder(4);
+  let chatSeed = 0;
+  async function chatRun(): Promise<RunSample> {
+    const result = await engine.generate([{ role: 'user', content: 'Once upon a time' }], {
+      maxNewTokens: newTokens, temperature: 0.7, topK: 40, topP: 0.95, repetitionPenalty: 1, seed: ++chatSeed, stopStrings: [],
+    }, {
+      // As the engine's worker does: one message per token to the page.
+      onToken: (payload) => (typeof window === 'undefined' ? self.postMessage({ kind: 'token', payload }) : undefined),
+      isAborted: () => false,
+      yieldToEvents: chatYield,
+    });
+    return { timeToFirstTokenMs: result.stats.timeToFirstTokenMs, prefillTokensPerSecond: result.stats.prefillTokensPerSecond, decodeTokensPerSecond: result.stats.decodeTokensPerSecond, tokenLatenciesMs: [], tokenIds: result.tokenIds };
+  }
+
   const ways: Record<string, () => Promise<RunSample>> = {
     bareJsep: () => bareLoop(bareJsep, jsep),
     step: stepRun,
     loop: () => loop.generate(prompt, newTokens, noProgress),
     tjs: () => tjs.generate(prompt, newTokens, noProgress),
+    chat: chatRun,
   };
   if (barePlain && plain) ways.barePlain = () => bareLoop(barePlain, plain);
   const speeds: Record<string, number[]> = Object.fromEntries(Object.keys(ways).map((k) => [k, []]));
@@ -120,12 +153,13 @@ async function main(params: URLSearchParams) {
 const report = (result: unknown) => ((globalThis as unknown as { profileResult: unknown }).profileResult = result);
 const fail = (error: Error) => ({ error: String(error?.stack ?? error) });
 if (typeof window === 'undefined') {
-  self.onmessage = (e: MessageEvent<string>) => void main(new URLSearchParams(e.data)).catch(fail).then((r) => self.postMessage(r));
+  self.onmessage = (e: MessageEvent<string>) => void main(new URLSearchParams(e.data)).catch(fail).then((r) => self.postMessage({ kind: 'result', r }));
 } else {
   const params = new URLSearchParams(location.search);
   if (params.get('worker') === '1') {
     const worker = new Worker(new URL('./decode.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (e) => report(e.data);
+    // Token messages (the chat way) are what the page would render; only the result is reported.
+    worker.onmessage = (e) => (e.data?.kind === 'result' ? report(e.data.r) : undefined);
     worker.postMessage(location.search);
   } else {
     void main(params).catch(fail).then(report);

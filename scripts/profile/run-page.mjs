@@ -7,7 +7,8 @@ import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { chromiumLaunchOptions, gotoWhenServerIsUp } from '../../test/support/chromium.mjs';
 
-const PORT = 4298;
+// TL_PROFILE_PORT: where several checkouts profile on one machine at once.
+const PORT = Number(process.env.TL_PROFILE_PORT ?? 4298);
 
 /** `fixture`: a model folder served as /fixture/, for pages that load one. */
 export async function runProfilePage(page, query, { fixture } = {}) {

@@ -19,7 +19,7 @@ type RawMeasurements = 'greedyTokenIds' | 'runs';
  * One model × engine × backend: a BackendResult's figures without its raw runs, with the model's name
  * and size, and JSON's null where the result leaves an optional figure out.
  */
-export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext' | 'peakMemoryBytes' | 'graphRewrite' | 'gpu' | 'gpuPrefill' | 'runtime'> & {
+export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext' | 'peakMemoryBytes' | 'graphRewrite' | 'gpu' | 'gpuPrefill' | 'runtime' | 'turns'> & {
   model: string;
   /** The onnxruntime build the engine ran on; null where not known (the CLI's native run). */
   runtime: string | null;
@@ -38,6 +38,8 @@ export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs'
   peakMemoryBytes: number | null;
   /** What the load rewrote in the graph for this backend; null when it ran as downloaded. */
   graphRewrite: GraphRewriteNote | null;
+  /** Time to first token of five chat turns with the cache kept; null when not measured. */
+  turns: NonNullable<BackendResult['turns']> | null;
 };
 
 export interface Consistency {
@@ -59,7 +61,7 @@ export interface Ratio {
    * `long_context_over_short_<engine>_<backend>`; across the models of one run, `<dtype>_over_fp32_<backend>`
    * (the same synthetic shape in two dtypes), `<dtype>_original_graph_over_fp32_wasm` (the 4-bit graph
    * as downloaded), `rewrite_speedup_wasm` (rewritten over as downloaded, interleaved); and
-   * `dispatches_ours_over_transformersjs_webgpu`.
+   * `dispatches_ours_over_transformersjs_webgpu`; `ttft_turn5_over_turn1_<backend>` (of median times to first token).
    */
   name: string;
   /** Of median decode tokens/s; for `dispatches_…`, of compute dispatches per decode token (lower is better). */
@@ -81,7 +83,7 @@ export interface BenchReport {
 
 export function toRecord(
   model: ModelDescription,
-  { greedyTokenIds: _tokens, runs: _runs, runtimeStartMs, longContext, peakMemoryBytes, graphRewrite, gpu, gpuPrefill, runtime, ...figures }: BackendResult,
+  { greedyTokenIds: _tokens, runs: _runs, runtimeStartMs, longContext, peakMemoryBytes, graphRewrite, gpu, gpuPrefill, runtime, turns, ...figures }: BackendResult,
 ): BenchRecord {
   return {
     model: model.name,
@@ -96,6 +98,7 @@ export function toRecord(
     graphRewrite: graphRewrite ?? null,
     gpu: gpu ?? null,
     gpuPrefill: gpuPrefill ?? null,
+    turns: turns ?? null,
   };
 }
 
@@ -132,6 +135,11 @@ export function ratiosFor(model: string, results: BackendResult[]): Ratio[] {
   if (ourGpu && theirGpu?.dispatchesPerToken) ratios.push({ model, name: 'dispatches_ours_over_transformersjs_webgpu', value: ourGpu.dispatchesPerToken / theirGpu.dispatchesPerToken });
   // Flatness: decode at a long context over decode at the short prompt (goal ≥ 0.8).
   for (const r of results) {
+    // A long chat answers as fast as a new one when the cache is kept (goal ≤ 1.3).
+    const ttft = r.turns?.timeToFirstTokenMs;
+    if (r.engine !== 'transformersjs' && ttft && ttft.length === 5 && ttft[0].median > 0) {
+      ratios.push({ model, name: `ttft_turn5_over_turn1_${r.backend}`, value: ttft[4].median / ttft[0].median });
+    }
     if (r.longContext && r.decodeTokensPerSecond.median > 0) {
       ratios.push({ model, name: `long_context_over_short_${r.engine}_${r.backend}`, value: r.longContext.decodeTokensPerSecond.median / r.decodeTokensPerSecond.median });
     }

@@ -3,9 +3,11 @@
  * (greedy, a fixed prompt of token ids, EOS ignored so every run makes exactly `newTokens`).
  * No DOM and no ORT import: the worker runs it on onnxruntime-web, the CLI on onnxruntime-node.
  */
-import { runGenerationLoop } from '../engine/generate';
+import { runGenerationLoop, type CachedContext, type LoopResult } from '../engine/generate';
+import type { KvCache } from '../engine/kv-cache';
 import type { DecoderSession } from '../engine/decoder-session';
 import { createRng } from '../core/rng';
+import { tokenRates } from '../core/token-rate';
 import { intervals, spread } from './stats';
 import type { BackendResult, BenchSettings, RunSample } from './types';
 
@@ -45,6 +47,11 @@ export interface Contender {
   deviceReads?: () => number;
   /** Also measure decode with a long context (the app's loop; the library's is not ours to fix). */
   measuresLongContext: boolean;
+  /**
+   * A chat of several turns, the cache kept between them as the Chat keeps it: each turn appends one
+   * user message to the history and gets a greedy reply of `replyTokens`. Times to first token, per turn.
+   */
+  chatTurns?(userMessages: number[][], replyTokens: number): Promise<number[]>;
 }
 
 type Decoder = Pick<DecoderSession, 'newCache' | 'forward' | 'deviceReads'>;
@@ -77,17 +84,41 @@ export function loopContender(decoder: Decoder, backend: Contender['backend'], e
       if (result.reason === 'aborted') throw new BenchCancelled('cancelled');
       return sampleFromTimes(started, times, promptIds.length, result.tokenIds);
     },
+    async chatTurns(userMessages, replyTokens) {
+      const ttft: number[] = [];
+      let history: number[] = [];
+      let kept: CachedContext<KvCache> | null = null;
+      try {
+        for (const message of userMessages) {
+          const prompt = [...history, ...message];
+          const result: LoopResult<KvCache> = await runGenerationLoop(decoder, prompt, {
+            sampling: GREEDY,
+            maxNewTokens: replyTokens,
+            contextLength,
+            eosIds: [],
+            rng: createRng(0),
+            isAborted: hooks.isCancelled,
+            yieldToEvents: hooks.yieldToEvents,
+            onToken: () => false,
+            keepCache: true,
+          }, kept);
+          kept = result.context;
+          if (result.reason === 'aborted' || !result.timing) throw new BenchCancelled('cancelled');
+          ttft.push(result.timing.firstTokenAt - result.timing.startedAt);
+          history = [...prompt, ...result.tokenIds];
+        }
+      } finally {
+        kept?.cache.dispose();
+      }
+      return ttft;
+    },
   };
 }
 
-/** Times of each generated token (performance.now()) → the run's figures. */
+/** Times of each generated token (performance.now()) → the run's figures, by the same rule as the Chat's. */
 export function sampleFromTimes(started: number, times: number[], promptTokens: number, tokenIds: number[]): RunSample {
-  const ttft = times[0] - started;
-  const decodeMs = times[times.length - 1] - times[0];
   return {
-    timeToFirstTokenMs: ttft,
-    prefillTokensPerSecond: (promptTokens * 1000) / ttft,
-    decodeTokensPerSecond: times.length > 1 ? ((times.length - 1) * 1000) / decodeMs : 0,
+    ...tokenRates(promptTokens, started, times[0], times[times.length - 1], times.length),
     tokenLatenciesMs: intervals(times),
     tokenIds,
   };
@@ -129,7 +160,8 @@ export async function benchmarkSideBySide(contenders: Contender[], model: ModelF
     const tokens = runs[i].reduce((a, r) => a + r.tokenIds.length, 0);
     const reads = c.deviceReads ? c.deviceReads() - readsBefore[i] : null;
     const longContext = c.measuresLongContext ? await measureLongContext(c, model, settings, hooks) : null;
-    results.push(summarize(c, runs[i], promptIds.length, model, settings, reads === null ? null : tokens ? reads / tokens : 0, longContext));
+    const turns = await measureTurns(c, model, settings, hooks);
+    results.push({ ...summarize(c, runs[i], promptIds.length, model, settings, reads === null ? null : tokens ? reads / tokens : 0, longContext), ...(turns ? { turns } : {}) });
   }
   return results;
 }
@@ -147,6 +179,33 @@ async function measureLongContext(c: Contender, model: ModelFacts, settings: Ben
     speeds.push(sample.decodeTokensPerSecond);
   }
   return { tokens: target, decodeTokensPerSecond: spread(speeds) };
+}
+
+const CHAT_TURNS = 5;
+
+/**
+ * Five chat turns with `turnHistoryTokens` of history before the last: each turn a user message and a
+ * short greedy reply, the cache kept. Null where not asked for, not supported, or the context is too short.
+ */
+async function measureTurns(c: Contender, model: ModelFacts, settings: BenchSettings, hooks: RunnerHooks): Promise<BackendResult['turns'] | null> {
+  const history = settings.turnHistoryTokens ?? 0;
+  if (!history || !c.chatTurns) return null;
+  const perTurn = Math.floor(history / (CHAT_TURNS - 1));
+  // Short replies: the measure is the prefill of each new message, not decode.
+  const reply = Math.max(2, Math.min(8, Math.floor(perTurn / 8)));
+  const user = perTurn - reply;
+  if (user < 1 || CHAT_TURNS * perTurn > model.contextLength) return null;
+  // Different user messages each turn, the same ones every run.
+  const ids = benchPromptIds(CHAT_TURNS * user, model.vocab);
+  const messages = Array.from({ length: CHAT_TURNS }, (_, t) => ids.slice(t * user, (t + 1) * user));
+  const perTurnTimes: number[][] = messages.map(() => []);
+  for (let run = 0; run < settings.measuredRuns; run++) {
+    throwIfCancelled(hooks);
+    hooks.onProgress('measure', run, settings.measuredRuns, 0, c.engine);
+    const ttft = await c.chatTurns(messages, reply);
+    ttft.forEach((ms, t) => perTurnTimes[t].push(ms));
+  }
+  return { historyTokens: (CHAT_TURNS - 1) * perTurn, timeToFirstTokenMs: perTurnTimes.map(spread) };
 }
 
 function summarize(c: Contender, runs: RunSample[], promptTokens: number, model: ModelFacts, settings: BenchSettings, gpuReadsPerToken: number | null, longContext: BackendResult['longContext'] | null): BackendResult {

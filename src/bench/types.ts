@@ -25,6 +25,12 @@ export interface BenchSettings {
    * the same new tokens, to see whether decode stays flat as the context grows.
    */
   longContextTokens?: number;
+  /**
+   * History, in tokens, before the 5th turn of a measured chat (0: not measured): five turns, each a user
+   * message and a short greedy reply, the KV cache kept between them as the Chat keeps it; the time to
+   * first token of turn 5 over turn 1's says whether a long conversation still answers at once.
+   */
+  turnHistoryTokens?: number;
 }
 
 export const DEFAULT_BENCH_SETTINGS: BenchSettings = { promptTokens: 16, newTokens: 32, warmupRuns: 1, measuredRuns: 3 };
@@ -68,6 +74,8 @@ export interface BackendResult {
   achievedGBps: number;
   /** Decode tokens/s with `longContext` tokens already in the cache; absent when not measured. */
   longContext?: { tokens: number; decodeTokensPerSecond: Spread };
+  /** Time to first token of each of five chat turns (cache kept), with `historyTokens` before turn 5; absent when not measured. */
+  turns?: { historyTokens: number; timeToFirstTokenMs: Spread[] };
   /** The first measured run's greedy tokens, for the consistency check. */
   greedyTokenIds: number[];
   runs: RunSample[];

@@ -38,6 +38,7 @@ const NUMBERS: { key: keyof BenchSettings; param: string; min: number; max: numb
   { key: 'warmupRuns', param: 'bench_warmup', min: 0, max: 20 },
   { key: 'measuredRuns', param: 'bench_runs', min: 1, max: 100 },
   { key: 'longContextTokens', param: 'bench_long', min: 0, max: 32768 },
+  { key: 'turnHistoryTokens', param: 'bench_turns', min: 0, max: 32768 },
 ];
 
 function integer(raw: string | null, min: number, max: number): number | undefined {

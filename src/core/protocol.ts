@@ -110,6 +110,8 @@ export interface GraphRewriteNote {
 
 export interface GenerationStats {
   promptTokens: number;
+  /** Prompt tokens already in the KV cache kept from the previous turn, so not prefilled again. */
+  reusedPromptTokens: number;
   generatedTokens: number;
   /** From the request arriving in the worker to the first new token. */
   timeToFirstTokenMs: number;

@@ -1,6 +1,7 @@
 /**
  * One decoder graph and how to feed it. Exports differ (position_ids or not, logits_to_keep,
- * fp16 caches, int32 ids), so the feeds are built from what the graph declares, never assumed.
+ * fp16 caches, int32 ids), so the feeds are planned once from what the graph declares, never assumed;
+ * each step then only fills reused buffers.
  */
 import type * as Ort from 'onnxruntime-web';
 import type { Backend } from '../core/protocol';
@@ -23,11 +24,74 @@ function float16ToFloat32(bits: number): number {
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
+/** Integer buffers that grow in large steps and are handed to tensors as views, so a step allocates none. */
+class IntBuffer {
+  private data: Int32Array | BigInt64Array;
+
+  constructor(
+    private readonly type: 'int32' | 'int64',
+    /** Written into every new slot: the attention mask is all ones and never changes. */
+    private readonly fill: number | null = null,
+  ) {
+    this.data = this.allocate(0);
+  }
+
+  private allocate(size: number): Int32Array | BigInt64Array {
+    const data = this.type === 'int32' ? new Int32Array(size) : new BigInt64Array(size);
+    if (this.fill !== null) {
+      if (data instanceof Int32Array) data.fill(this.fill);
+      else data.fill(BigInt(this.fill));
+    }
+    return data;
+  }
+
+  /** A view of the first `size` slots, grown by doubling (at least 1,024) when it is too small. */
+  view(size: number): Int32Array | BigInt64Array {
+    if (this.data.length < size) this.data = this.allocate(Math.max(size, this.data.length * 2, 1024));
+    return this.data.subarray(0, size);
+  }
+
+  /** Writes `values(i)` for i < size into a view and returns it. */
+  write(size: number, values: (i: number) => number): Int32Array | BigInt64Array {
+    const view = this.view(size);
+    if (view instanceof Int32Array) for (let i = 0; i < size; i++) view[i] = values(i);
+    else for (let i = 0; i < size; i++) view[i] = BigInt(values(i));
+    return view;
+  }
+}
+
+/** How one graph input is filled each step, decided once per session. */
+type FeedKind = 'input_ids' | 'attention_mask' | 'position_ids' | 'token_type_ids' | 'logits_to_keep' | 'use_cache_branch';
+
+const FEED_KINDS: Readonly<Record<string, FeedKind>> = {
+  input_ids: 'input_ids',
+  attention_mask: 'attention_mask',
+  position_ids: 'position_ids',
+  token_type_ids: 'token_type_ids',
+  num_logits_to_keep: 'logits_to_keep',
+  logits_to_keep: 'logits_to_keep',
+  use_cache_branch: 'use_cache_branch',
+};
+
+interface PlannedFeed {
+  name: string;
+  kind: FeedKind;
+  type: 'int32' | 'int64';
+  buffer: IntBuffer;
+}
+
 export class DecoderSession {
   private readonly inputTypes = new Map<string, TensorType>();
   private readonly pastSlots: PastSlot[];
   private readonly logitsName: string;
   private readonly fetches: string[];
+  /** The non-cache inputs in graph order, with a buffer each. */
+  private readonly plan: PlannedFeed[];
+  /** One feeds object for every step: the same keys are overwritten, never spread into a new object. */
+  private readonly feeds: Record<string, Ort.Tensor> = {};
+  /** Constant inputs, made once: logits_to_keep = 1, and use_cache_branch for an empty and a filled cache. */
+  private readonly constants = new Map<string, Ort.Tensor>();
+  private readonly cacheBranch: { empty: Ort.Tensor; filled: Ort.Tensor } | null = null;
   /** Device-to-host reads so far (logits read back from a GPU buffer); the benchmark reports it per token. */
   deviceReads = 0;
 
@@ -36,6 +100,8 @@ export class DecoderSession {
     private readonly session: Ort.InferenceSession,
     readonly backend: Backend,
     private readonly config: DecoderConfig,
+    /** The graph's file in the model folder, named in every error about it. */
+    readonly onnxFile: string,
   ) {
     for (const meta of session.inputMetadata) {
       if (meta.isTensor) this.inputTypes.set(meta.name, meta.type);
@@ -45,18 +111,34 @@ export class DecoderSession {
       .map((input) => ({ input, output: PRESENT_PREFIX + input.slice(PAST_PREFIX.length) }));
     for (const slot of this.pastSlots) {
       if (!session.outputNames.includes(slot.output)) {
-        throw new ModelFormatError('onnx/model.onnx', `it has the input ${slot.input} but no output ${slot.output} to feed it`);
+        throw new ModelFormatError(onnxFile, `it has the input ${slot.input} but no output ${slot.output} to feed it`);
       }
     }
     const logits = session.outputNames.find((name) => name === 'logits') ?? session.outputNames.find((n) => !n.startsWith(PRESENT_PREFIX));
-    if (!logits) throw new ModelFormatError('onnx/model.onnx', 'it has no logits output');
+    if (!logits) throw new ModelFormatError(onnxFile, 'it has no logits output');
     this.logitsName = logits;
     // Only what the loop uses is fetched: exports with extra outputs (attentions) cost nothing.
     this.fetches = [logits, ...this.pastSlots.map((s) => s.output)];
-    const known = new Set(['input_ids', 'attention_mask', 'position_ids', 'num_logits_to_keep', 'logits_to_keep', 'use_cache_branch', 'token_type_ids']);
-    const unknown = session.inputNames.filter((name) => !known.has(name) && !name.startsWith(PAST_PREFIX));
-    if (unknown.length) throw new ModelFormatError('onnx/model.onnx', `it needs inputs this engine cannot fill: ${unknown.join(', ')}`);
-    if (!session.inputNames.includes('input_ids')) throw new ModelFormatError('onnx/model.onnx', 'it has no input_ids input; is it a text decoder?');
+    const unknown = session.inputNames.filter((name) => !(name in FEED_KINDS) && !name.startsWith(PAST_PREFIX));
+    if (unknown.length) throw new ModelFormatError(onnxFile, `it needs inputs this engine cannot fill: ${unknown.join(', ')}`);
+    if (!session.inputNames.includes('input_ids')) throw new ModelFormatError(onnxFile, 'it has no input_ids input; is it a text decoder?');
+
+    this.plan = [];
+    for (const name of session.inputNames) {
+      const kind = FEED_KINDS[name];
+      if (!kind) continue;
+      const type = this.inputTypes.get(name) === 'int32' ? 'int32' : 'int64';
+      if (kind === 'logits_to_keep') {
+        const meta = session.inputMetadata.find((m) => m.name === name);
+        const scalar = meta?.isTensor && meta.shape.length === 0;
+        this.constants.set(name, new ort.Tensor(type, new IntBuffer(type, 1).view(1), scalar ? [] : [1]));
+      } else if (kind === 'use_cache_branch') {
+        this.cacheBranch = { empty: new ort.Tensor('bool', [false], [1]), filled: new ort.Tensor('bool', [true], [1]) };
+      } else {
+        this.plan.push({ name, kind, type, buffer: new IntBuffer(type, kind === 'attention_mask' ? 1 : kind === 'token_type_ids' ? 0 : null) });
+      }
+    }
+    for (const [name, tensor] of this.constants) this.feeds[name] = tensor;
   }
 
   static async create(
@@ -65,8 +147,11 @@ export class DecoderSession {
     externalData: { path: string; data: Uint8Array }[],
     backend: Backend,
     config: DecoderConfig,
-    /** `executionProvider` overrides the backend's: the benchmark runs this class on onnxruntime-node ('cpu'). */
-    options: { executionProvider?: string } = {},
+    /**
+     * `executionProvider` overrides the backend's: the benchmark runs this class on onnxruntime-node ('cpu').
+     * `onnxFile`: the graph's path in the model folder (default onnx/model.onnx), for error messages.
+     */
+    options: { executionProvider?: string; onnxFile?: string } = {},
   ): Promise<DecoderSession> {
     const session = await ort.InferenceSession.create(model, {
       executionProviders: [options.executionProvider ?? backend],
@@ -76,7 +161,7 @@ export class DecoderSession {
       preferredOutputLocation: backend === 'webgpu' ? 'gpu-buffer' : undefined,
     });
     try {
-      return new DecoderSession(ort, session, backend, config);
+      return new DecoderSession(ort, session, backend, config, options.onnxFile ?? 'onnx/model.onnx');
     } catch (error) {
       await session.release();
       throw error;
@@ -99,43 +184,32 @@ export class DecoderSession {
     });
   }
 
-  private intTensor(name: string, values: number[], dims: number[]): Ort.Tensor {
-    if (this.inputTypes.get(name) === 'int32') return new this.ort.Tensor('int32', Int32Array.from(values), dims);
-    return new this.ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
-  }
-
-  /** Runs `ids` after what the cache holds; returns the logits of the last position. */
-  async forward(ids: number[], cache: KvCache): Promise<Float32Array> {
+  /**
+   * Runs `ids` after what the cache holds; returns the logits of the last position. The array is the
+   * step's own (a view of what the runtime returned, not a copy): the sampler may change it in place.
+   */
+  async forward(ids: readonly number[], cache: KvCache): Promise<Float32Array> {
     const past = cache.length;
     const total = past + ids.length;
-    const feeds: Record<string, Ort.Tensor> = { ...cache.feeds() };
-    for (const name of this.session.inputNames) {
-      if (name.startsWith(PAST_PREFIX)) continue;
-      switch (name) {
+    const feeds = this.feeds;
+    cache.writeFeeds(feeds);
+    for (const { name, kind, type, buffer } of this.plan) {
+      switch (kind) {
         case 'input_ids':
-          feeds[name] = this.intTensor(name, ids, [1, ids.length]);
+          feeds[name] = new this.ort.Tensor(type, buffer.write(ids.length, (i) => ids[i]), [1, ids.length]);
           break;
         case 'attention_mask':
-          feeds[name] = this.intTensor(name, new Array<number>(total).fill(1), [1, total]);
+          feeds[name] = new this.ort.Tensor(type, buffer.view(total), [1, total]);
           break;
         case 'position_ids':
-          feeds[name] = this.intTensor(name, ids.map((_, i) => past + i), [1, ids.length]);
+          feeds[name] = new this.ort.Tensor(type, buffer.write(ids.length, (i) => past + i), [1, ids.length]);
           break;
         case 'token_type_ids':
-          feeds[name] = this.intTensor(name, new Array<number>(ids.length).fill(0), [1, ids.length]);
-          break;
-        case 'num_logits_to_keep':
-        case 'logits_to_keep': {
-          const meta = this.session.inputMetadata.find((m) => m.name === name);
-          const scalar = meta?.isTensor && meta.shape.length === 0;
-          feeds[name] = this.intTensor(name, [1], scalar ? [] : [1]);
-          break;
-        }
-        case 'use_cache_branch':
-          feeds[name] = new this.ort.Tensor('bool', [past > 0], [1]);
+          feeds[name] = new this.ort.Tensor(type, buffer.view(ids.length), [1, ids.length]);
           break;
       }
     }
+    if (this.cacheBranch) feeds.use_cache_branch = past > 0 ? this.cacheBranch.filled : this.cacheBranch.empty;
     const outputs = await this.session.run(feeds, this.fetches);
     const logitsTensor = outputs[this.logitsName];
     try {
@@ -144,10 +218,10 @@ export class DecoderSession {
       const data = await logitsTensor.getData();
       const vocab = logitsTensor.dims[logitsTensor.dims.length - 1];
       const offset = data.length - vocab; // last position, whatever logits_to_keep did
+      // getData() hands over a copy out of the runtime's memory (CPU) or a fresh download (GPU): a view is safe.
+      if (data instanceof Float32Array) return data.subarray(offset, offset + vocab);
       const last = new Float32Array(vocab);
-      if (data instanceof Float32Array) {
-        last.set(data.subarray(offset, offset + vocab));
-      } else if (data instanceof Uint16Array) {
+      if (data instanceof Uint16Array) {
         // fp16 logits arrive as raw bits where the browser has no Float16Array.
         for (let i = 0; i < vocab; i++) last[i] = float16ToFloat32(data[offset + i]);
       } else {

@@ -8,7 +8,8 @@ import { DecoderSession } from './decoder-session';
 import { readDecoderConfig, type DecoderConfig } from '../core/model-config';
 import { TextTokenizer } from './tokenizer';
 import { TokenTextStream, StopStringFilter } from './text-stream';
-import { runGenerationLoop } from './generate';
+import { runGenerationLoop, type CachedContext } from './generate';
+import { tokenRates } from '../core/token-rate';
 import { createRng, randomSeed } from '../core/rng';
 import { classifyRuntimeError, DownloadCancelledError, EngineError, GpuDeviceLostError, ModelFormatError, NoModelLoadedError } from '../core/errors';
 import { modelNameFromUrl, resolveFolderUrl } from '../core/model-url';
@@ -23,6 +24,13 @@ interface LoadedModel {
   tokenizer: TextTokenizer;
   decoder: DecoderSession;
   config: DecoderConfig;
+  /** The graph's file in the model folder, named in errors. */
+  onnxFile: string;
+  /**
+   * The KV cache of the last reply and the tokens in it, kept for the next turn: a prompt that starts with
+   * exactly these tokens prefills only the rest. Disposed when not reused, on any error and on unload.
+   */
+  kept: CachedContext<KvCache> | null;
 }
 
 export interface GenerateHooks {
@@ -31,16 +39,13 @@ export interface GenerateHooks {
   yieldToEvents: () => Promise<void>;
 }
 
-function statsFrom(promptTokens: number, timing: StepTiming | null): GenerationStats {
-  if (!timing) return { promptTokens, generatedTokens: 0, timeToFirstTokenMs: 0, prefillTokensPerSecond: 0, decodeTokensPerSecond: 0 };
-  const ttft = timing.firstTokenAt - timing.startedAt;
-  const decodeMs = timing.at - timing.firstTokenAt;
+function statsFrom(promptTokens: number, reusedPromptTokens: number, timing: StepTiming | null): GenerationStats {
+  if (!timing) return { promptTokens, reusedPromptTokens, generatedTokens: 0, timeToFirstTokenMs: 0, prefillTokensPerSecond: 0, decodeTokensPerSecond: 0 };
   return {
     promptTokens,
+    reusedPromptTokens,
     generatedTokens: timing.count,
-    timeToFirstTokenMs: ttft,
-    prefillTokensPerSecond: ttft > 0 ? (promptTokens * 1000) / ttft : 0,
-    decodeTokensPerSecond: timing.count > 1 && decodeMs > 0 ? ((timing.count - 1) * 1000) / decodeMs : 0,
+    ...tokenRates(promptTokens - reusedPromptTokens, timing.startedAt, timing.firstTokenAt, timing.at, timing.count),
   };
 }
 
@@ -91,7 +96,7 @@ export class Engine {
       try {
         const ort = ortFor(backend, request.wasmThreads);
         const { onnx, externalData, graphRewrite } = graphForBackend(backend, files);
-        const decoder = await DecoderSession.create(ort, onnx, externalData, backend, config);
+        const decoder = await DecoderSession.create(ort, onnx, externalData, backend, config, { onnxFile });
         try {
           checkFloat16Support(backend, decoder.usesFloat16, probe);
         } catch (error) {
@@ -117,10 +122,10 @@ export class Engine {
         };
         if (backend === 'webgpu') this.watchDevice(ort);
         await this.unload();
-        this.model = { info, tokenizer, decoder, config };
+        this.model = { info, tokenizer, decoder, config, onnxFile, kept: null };
         return info;
       } catch (error) {
-        const wrapped = error instanceof EngineError ? error : classifyRuntimeError(backend, error, 'onnx/model.onnx');
+        const wrapped = error instanceof EngineError ? error : classifyRuntimeError(backend, error, onnxFile);
         const isLast = backend === plan.order[plan.order.length - 1];
         // A model no backend can read is not worth keeping offline.
         if (isLast && wrapped instanceof ModelFormatError) await this.source.forget(folderUrl).catch(() => undefined);
@@ -128,7 +133,7 @@ export class Engine {
         fallbackReason = sessionBuildFailure(error);
       }
     }
-    throw new ModelFormatError('onnx/model.onnx', 'no backend could run it');
+    throw new ModelFormatError(onnxFile, 'no backend could run it');
   }
 
   async generate(messages: ChatMessage[], settings: GenerationSettings, hooks: GenerateHooks): Promise<GenerationResult> {
@@ -142,6 +147,9 @@ export class Engine {
     let text = '';
     let lastTiming: StepTiming | null = null;
     let result;
+    // The loop takes the kept cache over: it reuses it if the prompt extends it, else disposes it.
+    const previous = model.kept;
+    model.kept = null;
     try {
       result = await runGenerationLoop(this.takeDebugStepFailure(model.decoder), promptIds, {
         sampling: settings,
@@ -151,15 +159,16 @@ export class Engine {
         rng: createRng(seed),
         isAborted: hooks.isAborted,
         yieldToEvents: hooks.yieldToEvents,
+        keepCache: true,
         onToken: (tokenId, timing) => {
           // Time to first token counts from the request, tokenization included.
           lastTiming = { ...timing, startedAt: receivedAt };
           const shown = stops.push(stream.push(tokenId));
           text += shown;
-          hooks.onToken({ text: shown, tokenId, stats: statsFrom(promptIds.length, lastTiming) });
+          hooks.onToken({ text: shown, tokenId, stats: statsFrom(promptIds.length, timing.reusedTokens, lastTiming) });
           return stops.hasStopped;
         },
-      });
+      }, previous);
     } catch (error) {
       const wrapped = error instanceof EngineError ? error : classifyRuntimeError(model.info.backend, error, 'The model');
       // The device's `lost` promise may settle after the failed step (a mapAsync) reaches here.
@@ -170,9 +179,12 @@ export class Engine {
       }
       throw wrapped;
     }
+    // A model loaded meanwhile would have released this decoder: then the cache is of no use.
+    if (this.model === model) model.kept = result.context;
+    else result.context?.cache.dispose();
     if (!stops.hasStopped) text += stops.push(stream.flush()) + stops.flush();
     const timing = result.timing ? { ...result.timing, startedAt: receivedAt } : null;
-    return { text, tokenIds: result.tokenIds, promptIds, reason: result.reason, seed, stats: statsFrom(promptIds.length, timing) };
+    return { text, tokenIds: result.tokenIds, promptIds, reason: result.reason, seed, stats: statsFrom(promptIds.length, result.reusedTokens, timing) };
   }
 
   /** Notes a GPU device loss the moment the browser reports it, whatever call was running. */
@@ -213,6 +225,7 @@ export class Engine {
   async unload(): Promise<void> {
     const model = this.model;
     this.model = null;
+    model?.kept?.cache.dispose();
     await model?.decoder.release();
   }
 }

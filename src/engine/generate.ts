@@ -1,10 +1,12 @@
 /**
  * The generation loop: prefill the prompt once, then feed one token at a time with the KV cache.
  * The loop yields to the worker's event loop between steps so an abort arrives at once.
+ * A chat keeps the cache of the previous turn: when the new prompt starts with exactly the tokens that
+ * cache holds, only the rest is prefilled.
  */
 import type { StopReason } from '../core/protocol';
 import { PromptTooLongError } from '../core/errors';
-import { sampleNextToken, type SamplingSettings } from './sampling';
+import { Sampler, type SamplingSettings } from './sampling';
 import type { Rng } from '../core/rng';
 
 /** What the loop needs of a model: `DecoderSession` in the app, a scripted fake in unit tests. */
@@ -12,6 +14,12 @@ export interface StepModel<Cache extends { length: number; dispose(): void }> {
   newCache(): Cache;
   /** Runs `ids` after what the cache holds and returns the last position's logits. */
   forward(ids: number[], cache: Cache): Promise<Float32Array>;
+}
+
+/** A cache and exactly the tokens it holds (`cache.length === ids.length`), kept from an earlier generation. */
+export interface CachedContext<Cache> {
+  cache: Cache;
+  ids: readonly number[];
 }
 
 export interface LoopOptions {
@@ -26,6 +34,8 @@ export interface LoopOptions {
   /** Lets queued messages (abort) run; called between steps. */
   yieldToEvents: () => Promise<void>;
   now?: () => number;
+  /** Return the cache (with the tokens fed through it) instead of disposing it, for the next turn. */
+  keepCache?: boolean;
 }
 
 export interface StepTiming {
@@ -37,41 +47,70 @@ export interface StepTiming {
   at: number;
   /** Tokens generated so far, this one included. */
   count: number;
+  /** Prompt tokens that were in the reused cache already, so not prefilled. */
+  reusedTokens: number;
 }
 
-export interface LoopResult {
+export interface LoopResult<Cache = unknown> {
   tokenIds: number[];
   reason: StopReason;
   timing: StepTiming | null;
+  /** Prompt tokens that were already in the reused cache and not prefilled again. */
+  reusedTokens: number;
+  /** With `keepCache`: the cache and the tokens fed through it (the last sampled token never is). */
+  context: CachedContext<Cache> | null;
 }
 
+/** True when `ids` starts with the whole of `prefix` and goes on past it (something new to feed). */
+function extends_(ids: readonly number[], prefix: readonly number[]): boolean {
+  if (prefix.length >= ids.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (ids[i] !== prefix[i]) return false;
+  return true;
+}
+
+/**
+ * Generates after `promptIds`. `previous` is handed over: its cache is reused when the prompt extends
+ * the tokens it holds (edited history, a changed system prompt or a template that rewrites earlier
+ * turns do not), and disposed otherwise.
+ */
 export async function runGenerationLoop<Cache extends { length: number; dispose(): void }>(
   decoder: StepModel<Cache>,
-  promptIds: readonly number[], options: LoopOptions): Promise<LoopResult> {
+  promptIds: readonly number[], options: LoopOptions, previous: CachedContext<Cache> | null = null): Promise<LoopResult<Cache>> {
   const now = options.now ?? (() => performance.now());
-  if (promptIds.length > options.contextLength) throw new PromptTooLongError(promptIds.length, options.contextLength);
+  const reuse = previous !== null && previous.cache.length === previous.ids.length && extends_(promptIds, previous.ids);
+  if (previous && !reuse) previous.cache.dispose();
+  if (promptIds.length > options.contextLength) {
+    if (reuse) previous.cache.dispose();
+    throw new PromptTooLongError(promptIds.length, options.contextLength);
+  }
   const eos = new Set(options.eosIds);
   const startedAt = now();
-  const seen = [...promptIds];
+  const sampler = new Sampler(options.sampling);
+  sampler.observe(promptIds);
   const tokenIds: number[] = [];
-  const cache = decoder.newCache();
+  const cache = reuse ? previous.cache : decoder.newCache();
+  const reusedTokens = reuse ? previous.ids.length : 0;
+  /** Exactly the tokens the cache holds. */
+  const fed: number[] = reuse ? [...previous.ids] : [];
   let timing: StepTiming | null = null;
   let firstTokenAt: number | null = null;
   let reason: StopReason = 'max-tokens';
+  let keep = false;
   try {
-    let input: number[] = [...promptIds];
+    let input: number[] = promptIds.slice(reusedTokens);
     while (tokenIds.length < options.maxNewTokens) {
       if (options.isAborted()) {
         reason = 'aborted';
         break;
       }
       const logits = await decoder.forward(input, cache);
-      const id = sampleNextToken(logits, options.sampling, options.rng, seen);
+      for (const id of input) fed.push(id);
+      const id = sampler.next(logits, options.rng);
       const at = now();
       tokenIds.push(id);
-      seen.push(id);
+      sampler.observe(id);
       firstTokenAt ??= at;
-      timing = { startedAt, firstTokenAt, at, count: tokenIds.length };
+      timing = { startedAt, firstTokenAt, at, count: tokenIds.length, reusedTokens };
       if (eos.has(id)) {
         reason = 'eos';
         break;
@@ -88,8 +127,10 @@ export async function runGenerationLoop<Cache extends { length: number; dispose(
       input = [id];
       await options.yieldToEvents();
     }
+    keep = options.keepCache === true;
   } finally {
-    cache.dispose();
+    // On any error the cache may hold a half-fed step: never keep it.
+    if (!keep) cache.dispose();
   }
-  return { tokenIds, reason, timing };
+  return { tokenIds, reason, timing, reusedTokens, context: keep ? { cache, ids: fed } : null };
 }

@@ -1,7 +1,8 @@
 /**
  * The KV cache between decoding steps: each step's `present.*` outputs become the next step's
  * `past_key_values.*` inputs. On WebGPU they stay on the GPU; a tensor is released as soon as the
- * step that consumed it has run, so a long chat holds exactly one cache.
+ * step that consumed it has run, so a long chat holds exactly one cache. Whoever holds a cache (the
+ * generation loop, or the engine between chat turns) disposes it exactly once.
  */
 import type { Tensor } from 'onnxruntime-web';
 
@@ -24,8 +25,9 @@ export class KvCache {
     for (const slot of slots) this.tensors.set(slot.input, emptyTensor(slot.input));
   }
 
-  feeds(): Record<string, Tensor> {
-    return Object.fromEntries(this.tensors);
+  /** Puts the cache's tensors into the step's feeds (the session reuses one feeds object every step). */
+  writeFeeds(feeds: Record<string, Tensor>): void {
+    for (const [input, tensor] of this.tensors) feeds[input] = tensor;
   }
 
   /** Takes the step's present tensors; releases the ones they replace. */

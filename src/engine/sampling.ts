@@ -1,8 +1,13 @@
 /**
  * Turning logits into the next token: greedy, temperature, top-k, top-p and repetition penalty.
  * Everything is seeded so a run can be reproduced exactly.
+ *
+ * With 150k–262k vocabularies this runs once per token, so it works as llama2.c's sampler does: one
+ * `Sampler` per generation holds every buffer it needs, temperature and penalty are applied to the logits
+ * in place, and only the few tokens that can matter are ever sorted. Draws walk the candidates largest
+ * first, as a full sort would, so a seed gives the same tokens as the plain full-sort sampler did.
  */
-import { topKIndices } from '../core/top-k';
+import { topKInto } from '../core/top-k';
 import type { Rng } from '../core/rng';
 
 export interface SamplingSettings {
@@ -10,16 +15,6 @@ export interface SamplingSettings {
   topK: number;
   topP: number;
   repetitionPenalty: number;
-}
-
-/** CTRL-style penalty, as Hugging Face applies it: each token seen once is penalised once. */
-export function applyRepetitionPenalty(logits: Float32Array, seenIds: Iterable<number>, penalty: number): void {
-  if (penalty === 1) return;
-  for (const id of new Set(seenIds)) {
-    if (id < 0 || id >= logits.length) continue;
-    const value = logits[id];
-    logits[id] = value > 0 ? value / penalty : value * penalty;
-  }
 }
 
 export function argmax(values: ArrayLike<number>): number {
@@ -34,87 +29,312 @@ export function argmax(values: ArrayLike<number>): number {
   return best;
 }
 
-interface Candidates {
+/** Candidates largest first, with the probabilities the sampler draws them with. */
+export interface Candidates {
   ids: number[];
   probs: number[];
 }
 
 /**
- * Softmax over the candidates of `scaled`, largest first. `total` is the denominator over the whole
- * vocabulary when `ids` are only the likeliest part of it (top-p), so probabilities stay absolute.
+ * Tokens are grouped into this many buckets by how far below the maximum they are. One pass sums each
+ * bucket's probability; a draw or a top-p cut then sorts only the bucket it lands in.
  */
-function softmaxOver(scaled: Float32Array, ids: number[], total?: number): Candidates {
-  const max = scaled[ids[0]];
-  const probs = ids.map((id) => Math.exp(scaled[id] - max));
-  const sum = total ?? probs.reduce((a, b) => a + b, 0);
-  return { ids, probs: probs.map((p) => p / sum) };
-}
-
-/** Keeps the smallest prefix whose probability mass reaches `topP` (at least one token). */
-function nucleus(candidates: Candidates, topP: number): Candidates {
-  let mass = 0;
-  let keep = 0;
-  while (keep < candidates.ids.length && (keep === 0 || mass < topP)) {
-    mass += candidates.probs[keep];
-    keep++;
-  }
-  const probs = candidates.probs.slice(0, keep);
-  return { ids: candidates.ids.slice(0, keep), probs: probs.map((p) => p / mass) };
-}
-
+const BUCKETS = 4096;
 /**
- * Candidates for nucleus sampling over the whole vocabulary. Sorting 50k logits every step is slow,
- * so only tokens above a probability threshold are sorted; if they do not reach `topP`, the threshold
- * drops. The result is exact: every token left out is less likely than every token kept.
+ * Buckets span at most this many nats below the maximum. A token further down has p < e^-64 < 2e-28:
+ * even millions of them move the softmax denominator by less than 1e-21 of itself, so they are left out
+ * of it (they still sort last, in the last bucket, and can still be drawn with what they hold).
  */
-function candidatesForTopP(scaled: Float32Array, topP: number): { ids: number[]; sum: number } {
-  const max = scaled[argmax(scaled)];
-  let sum = 0;
-  for (let i = 0; i < scaled.length; i++) sum += Math.exp(scaled[i] - max);
-  for (let logThreshold = -7; ; logThreshold -= 7) {
+const SPAN_NATS = 64;
+
+/** Where a walk over the tokens, largest first, stopped. */
+interface Landing {
+  /** The token, or -1 when the walk ran out of tokens (rounding at the very end). */
+  id: number;
+  /** Probability mass from the first token up to and including this one. */
+  mass: number;
+}
+
+export class Sampler {
+  /** seenFlags[id] = 1 once `id` is in the context; seenIds lists each such id once, for the penalty. */
+  private seenFlags = new Uint8Array(0);
+  private readonly seenIds: number[] = [];
+  /** Candidate indices (the top-k heap, or the tokens of some buckets), sized to the vocabulary once. */
+  private order = new Int32Array(0);
+  /** Probability of each bucket (tokens within a band of nats below the maximum). */
+  private readonly bucketMass = new Float64Array(BUCKETS);
+  /** The distribution of the current step: largest scaled logit, softmax denominator, buckets per nat. */
+  private max = 0;
+  private sum = 1;
+  private scale = 0;
+  /** Each token's bucket this step, so that gathering a bucket's tokens is a pass over small integers. */
+  private tokenBucket = new Uint16Array(0);
+  /** Buckets in use this step (fewer for a small vocabulary). */
+  private buckets = BUCKETS;
+
+  constructor(private readonly settings: SamplingSettings) {}
+
+  /** Adds tokens to the context the repetition penalty looks at (the prompt, then each new token). */
+  observe(ids: number | Iterable<number>): void {
+    if (typeof ids === 'number') this.observeOne(ids);
+    else for (const id of ids) this.observeOne(id);
+  }
+
+  private observeOne(id: number): void {
+    if (!(id >= 0) || !Number.isInteger(id)) return;
+    if (id >= this.seenFlags.length) {
+      const grown = new Uint8Array(Math.max(id + 1, this.seenFlags.length * 2, 1024));
+      grown.set(this.seenFlags);
+      this.seenFlags = grown;
+    }
+    if (this.seenFlags[id]) return;
+    this.seenFlags[id] = 1;
+    this.seenIds.push(id);
+  }
+
+  /**
+   * Picks the next token. Mutates `logits`: the repetition penalty and the temperature are applied in
+   * place, so no step copies the vocabulary (the caller's logits are not needed afterwards).
+   * The draw walks the tokens largest first, as a full sort would, spending one random number.
+   */
+  next(logits: Float32Array, rng: Rng): number {
+    this.applyPenalty(logits);
+    if (this.settings.temperature <= 0) return argmax(logits);
+    const { topK, topP } = this.settings;
+    const nucleus = topP > 0 && topP < 1 ? topP : null;
+    if (topK > 0 && topK < logits.length) {
+      this.applyTemperature(logits);
+      const k = this.selectTopK(logits, topK);
+      const { keep, mass } = this.cutTopK(logits, k, nucleus);
+      let r = rng();
+      for (let i = 0; i < keep; i++) {
+        r -= this.probability(logits, this.order[i]) / mass;
+        if (r < 0) return this.order[i];
+      }
+      return this.order[keep - 1];
+    }
+    this.prepareBuckets(logits);
+    if (nucleus === null) {
+      const landing = this.walk(logits, rng(), 1);
+      return landing.id >= 0 ? landing.id : this.lastDrawable(logits);
+    }
+    // Top-p: the smallest prefix reaching topP, then a draw within it, renormalised.
+    const cut = this.walk(logits, nucleus, 1, true);
+    if (cut.id < 0) {
+      // Rounding kept the running mass a hair under topP: the nucleus is everything.
+      const landing = this.walk(logits, rng(), 1);
+      return landing.id >= 0 ? landing.id : this.lastDrawable(logits);
+    }
+    const landing = this.walk(logits, rng(), cut.mass, false, cut.id);
+    return landing.id >= 0 ? landing.id : cut.id;
+  }
+
+  /**
+   * The distribution `next` draws from (not for greedy), largest first. Does not touch `logits`;
+   * for tests and for showing what is sampled, not for the per-token path.
+   */
+  distribution(logits: Float32Array): Candidates {
+    const scaled = Float32Array.from(logits);
+    this.applyPenalty(scaled);
+    const { topK, topP } = this.settings;
+    const nucleus = topP > 0 && topP < 1 ? topP : null;
+    if (topK > 0 && topK < scaled.length) {
+      this.applyTemperature(scaled);
+      const k = this.selectTopK(scaled, topK);
+      const { keep, mass } = this.cutTopK(scaled, k, nucleus);
+      const ids = Array.from(this.order.subarray(0, keep));
+      return { ids, probs: ids.map((id) => this.probability(scaled, id) / mass) };
+    }
+    this.prepareBuckets(scaled);
+    const cut = nucleus === null ? null : this.walk(scaled, nucleus, 1, true);
+    const cutId = cut && cut.id >= 0 ? cut.id : -1;
+    const mass = cutId >= 0 ? cut!.mass : 1;
+    const count = this.collect(scaled, 0, cutId >= 0 ? this.tokenBucket[cutId] : this.buckets - 1);
     const ids: number[] = [];
+    for (let i = 0; i < count; i++) {
+      ids.push(this.order[i]);
+      if (this.order[i] === cutId) break;
+    }
+    return { ids, probs: ids.map((id) => this.probability(scaled, id) / mass) };
+  }
+
+  /** CTRL-style penalty, as Hugging Face applies it: each token seen once is penalised once. */
+  private applyPenalty(logits: Float32Array): void {
+    const penalty = this.settings.repetitionPenalty;
+    if (penalty === 1) return;
+    for (const id of this.seenIds) {
+      if (id >= logits.length) continue;
+      const value = logits[id];
+      logits[id] = value > 0 ? value / penalty : value * penalty;
+    }
+  }
+
+  private applyTemperature(logits: Float32Array): void {
+    const t = this.settings.temperature;
+    if (t === 1) return;
+    for (let i = 0; i < logits.length; i++) logits[i] = logits[i] / t;
+  }
+
+  private buffer(size: number): Int32Array {
+    if (this.order.length < size) this.order = new Int32Array(size);
+    return this.order;
+  }
+
+  private probability(logits: Float32Array, id: number): number {
+    return Math.exp(logits[id] - this.max) / this.sum;
+  }
+
+  /** The k largest into `order[0..k)`, and the softmax over just them. */
+  private selectTopK(logits: Float32Array, k: number): number {
+    const order = this.buffer(k);
+    topKInto(logits, k, order);
+    this.max = logits[order[0]];
+    let sum = 0;
+    for (let i = 0; i < k; i++) sum += Math.exp(logits[order[i]] - this.max);
+    this.sum = sum;
+    return k;
+  }
+
+  /** Keeps the smallest prefix of the top k whose probability mass reaches `topP` (at least one token). */
+  private cutTopK(logits: Float32Array, k: number, topP: number | null): { keep: number; mass: number } {
+    if (topP === null) return { keep: k, mass: 1 };
     let mass = 0;
-    for (let i = 0; i < scaled.length; i++) {
-      const delta = scaled[i] - max;
-      if (delta >= logThreshold) {
-        ids.push(i);
-        mass += Math.exp(delta) / sum;
+    let keep = 0;
+    while (keep < k && (keep === 0 || mass < topP)) mass += this.probability(logits, this.order[keep++]);
+    return { keep, mass };
+  }
+
+  /**
+   * Temperature in place, then one pass for the maximum and the spread, one for each bucket's mass.
+   * Bucket b holds the tokens between b and b+1 bucket widths below the maximum, so buckets in order,
+   * each sorted, are the whole vocabulary largest first.
+   *
+   * The masses need no Math.exp per token (which would cost ~20 ns each, 5+ ms at 262k tokens): within
+   * a bucket, exp(-d) = exp(-edge) · exp(x) with x = edge - d in (-width, 0], and exp(x) is its Taylor
+   * series to the 5th power, off by less than width^6 / 720 < 2e-14 of itself (width ≤ 64/4096 nats).
+   * So the softmax denominator matches a plain sum of exponentials to ~1e-14: a draw could differ from
+   * the full-sort sampler's only where it lands within that of a boundary between two tokens.
+   */
+  private prepareBuckets(logits: Float32Array): void {
+    const t = this.settings.temperature;
+    let max = -Infinity;
+    let min = Infinity;
+    for (let i = 0; i < logits.length; i++) {
+      // Rounded to float32 as the array stores it: the stored value is the one every later pass sees.
+      const v = t === 1 ? logits[i] : Math.fround(logits[i] / t);
+      logits[i] = v;
+      if (v > max) max = v;
+      if (v < min) min = v;
+    }
+    const span = Math.min(max - min, SPAN_NATS);
+    // A small vocabulary gets fewer buckets, so a step costs what its vocabulary does.
+    const buckets = (this.buckets = Math.min(BUCKETS, Math.max(16, logits.length >> 2)));
+    this.max = max;
+    this.scale = span > 0 ? buckets / span : 0;
+    const width = span / buckets;
+    // Buckets wider than 1/64 nat (small vocabularies) take Math.exp per token: the series would be off.
+    const exact = width > 1 / 64;
+    const masses = this.bucketMass.fill(0, 0, buckets);
+    const scale = this.scale;
+    const n = logits.length;
+    if (this.tokenBucket.length < n) this.tokenBucket = new Uint16Array(n);
+    const tokenBucket = this.tokenBucket;
+    // Locals only: this loop is the step's main cost.
+    for (let i = 0; i < n; i++) {
+      const d = max - logits[i];
+      const q = d * scale;
+      // d ≥ 0, so truncation is floor; NaN and anything past the span go to the last bucket.
+      const b = q < buckets ? q | 0 : buckets - 1;
+      tokenBucket[i] = b;
+      if (!(d <= SPAN_NATS)) continue;
+      if (exact) {
+        masses[b] += Math.exp(-d);
+      } else {
+        const x = b * width - d;
+        masses[b] += 1 + x * (1 + x * (0.5 + x * (1 / 6 + x * (1 / 24 + x / 120))));
       }
     }
-    // Below e^-700 nothing is representable: everything that can be kept is kept.
-    if (mass >= topP || ids.length === scaled.length || logThreshold < -700) {
-      return { ids: ids.sort((a, b) => scaled[b] - scaled[a]), sum };
+    let sum = 0;
+    for (let b = 0; b < buckets; b++) {
+      if (!exact) masses[b] *= Math.exp(-b * width);
+      sum += masses[b];
     }
+    for (let b = 0; b < buckets; b++) masses[b] /= sum;
+    this.sum = sum;
+    this.collected = null;
   }
-}
 
-/**
- * The distribution the sampler draws from, after temperature, top-k and top-p (not for greedy).
- * Exposed so tests and the architecture panel can show exactly what is sampled.
- */
-export function samplingDistribution(logits: Float32Array, settings: SamplingSettings): Candidates {
-  const scaled = new Float32Array(logits.length);
-  for (let i = 0; i < logits.length; i++) scaled[i] = logits[i] / settings.temperature;
-  const useTopK = settings.topK > 0 && settings.topK < logits.length;
-  const useTopP = settings.topP > 0 && settings.topP < 1;
-  let ids: number[];
-  let total: number | undefined;
-  if (useTopK) ids = topKIndices(scaled, settings.topK);
-  else if (useTopP) ({ ids, sum: total } = candidatesForTopP(scaled, settings.topP));
-  else ids = Array.from({ length: logits.length }, (_, i) => i).sort((a, b) => scaled[b] - scaled[a]);
-  const candidates = softmaxOver(scaled, ids, total);
-  return useTopP ? nucleus(candidates, settings.topP) : candidates;
-}
-
-/** Picks the next token. Mutates `logits` (repetition penalty) to avoid a copy per step. */
-export function sampleNextToken(logits: Float32Array, settings: SamplingSettings, rng: Rng, seenIds: Iterable<number>): number {
-  applyRepetitionPenalty(logits, seenIds, settings.repetitionPenalty);
-  if (settings.temperature <= 0) return argmax(logits);
-  const { ids, probs } = samplingDistribution(logits, settings);
-  let r = rng();
-  for (let i = 0; i < ids.length; i++) {
-    r -= probs[i];
-    if (r < 0) return ids[i];
+  /**
+   * Where a draw ends if rounding leaves it a hair short of the last token: the smallest token that can
+   * still be drawn (ties: the highest index, where a stable full sort ends). Almost never needed.
+   */
+  private lastDrawable(logits: Float32Array): number {
+    let last = 0;
+    let lastValue = Infinity;
+    for (let i = 0; i < logits.length; i++) {
+      if (Math.exp(logits[i] - this.max) > 0 && logits[i] <= lastValue) {
+        lastValue = logits[i];
+        last = i;
+      }
+    }
+    return last;
   }
-  return ids[ids.length - 1];
+
+  /** Which buckets `order` holds now, so that a cut and a draw landing in the same bucket sort it once. */
+  private collected: { first: number; last: number; count: number } | null = null;
+
+  /** The tokens of buckets first..lastBucket into `order`, largest first (ties by index, as a stable sort). */
+  private collect(logits: Float32Array, first: number, lastBucket: number): number {
+    const done = this.collected;
+    if (done && done.first === first && done.last === lastBucket) return done.count;
+    const order = this.buffer(logits.length);
+    const tokenBucket = this.tokenBucket;
+    let count = 0;
+    for (let i = 0; i < logits.length; i++) {
+      const b = tokenBucket[i];
+      if (b >= first && b <= lastBucket) order[count++] = i;
+    }
+    order.subarray(0, count).sort((a, b) => logits[b] - logits[a] || a - b);
+    this.collected = { first, last: lastBucket, count };
+    return count;
+  }
+
+  /**
+   * Walks the tokens largest first, spending `target` on their probabilities divided by `mass`, and
+   * returns the token where it runs out: in a draw (`inclusive` false) where the rest drops below 0, as
+   * `r -= p` does over a full sort; for the top-p cut (`inclusive`) where the running mass reaches the
+   * target. Buckets it passes whole cost one subtraction each; only the bucket it lands in is sorted.
+   * The walk ends after `stopAt` (the last token of a nucleus); `id` is -1 if it ends without landing.
+   */
+  private walk(logits: Float32Array, target: number, mass: number, inclusive = false, stopAt = -1): Landing {
+    const stopBucket = stopAt >= 0 ? this.tokenBucket[stopAt] : this.buckets;
+    // Both running sums are kept exactly as the full-sort sampler kept them (`mass += p`, `r -= p`).
+    let spent = 0;
+    let remaining = target;
+    const tolerance = 1e-9 * target;
+    const end = Math.min(stopBucket, this.buckets - 1);
+    for (let b = 0; b <= end; b++) {
+      const bucket = this.bucketMass[b] / mass;
+      // Pass a bucket whole only where it certainly does not hold the landing point (room for rounding).
+      if (b !== stopBucket && remaining - bucket > tolerance) {
+        spent += bucket;
+        remaining -= bucket;
+        continue;
+      }
+      if (bucket === 0 && b !== stopBucket) continue;
+      // Within rounding of the end, every later bucket may hold it: sort them all at once (rare).
+      const last = remaining > tolerance ? b : end;
+      const count = this.collect(logits, b, last);
+      for (let i = 0; i < count; i++) {
+        const id = this.order[i];
+        const p = this.probability(logits, id) / mass;
+        spent += p;
+        remaining -= p;
+        if (inclusive ? spent >= target : remaining < 0) return { id, mass: spent * mass };
+        if (id === stopAt) return { id: -1, mass: spent * mass };
+      }
+      b = last;
+    }
+    return { id: -1, mass: spent * mass };
+  }
 }

@@ -446,4 +446,6 @@ export const ZH_HANS: Readonly<Record<string, string>> = {
   "prefill, per prompt": "预填充，每个提示",
   "What the CPU asks of the GPU for each token, counted in the benchmark's worker: compute dispatches (kernel launches), queue submits, new GPU buffers (and their bytes), and reads back to the CPU that the CPU waits for. On a real GPU a small model's decode is bound by this work, not by arithmetic; the counts are exact on any adapter, software ones included.": "每个词元 CPU 交给 GPU 的工作，在基准测试的 Worker 中统计：计算调度（内核启动）次数、队列提交次数、新建的 GPU 缓冲区（及其字节数），以及 CPU 需要等待的读回。在真实 GPU 上，小模型的解码速度受限于这些工作，而不是算力；这些计数在任何适配器上（包括软件适配器）都是精确的。",
   "The native WebGPU execution provider is measured only in the benchmark build (npm run bench); this build runs the JSEP build. Remove bench_webgpu_ep from the address.": "原生 WebGPU 执行提供程序只在基准测试构建（npm run bench）中测量；此构建运行的是 JSEP 版本。请从地址中去掉 bench_webgpu_ep。",
+  "{0} kept from the previous turn": "其中 {0} 个沿用上一轮的缓存",
+  "Timed on this reply as it streamed (sampling, text and a cold start included); the Benchmark times warmed-up greedy runs.": "按本条回复的流式生成计时（含采样、文本输出与冷启动）；基准测试计时的是预热后的贪心解码。",
 };

@@ -20,7 +20,7 @@ test('the CLI measures the fixture and a synthetic model and writes schema-valid
   const { stdout } = await run(
     path.join(REPO_ROOT, 'node_modules/.bin/tsx'),
     ['scripts/bench.ts', '--app', process.env.TL_OUT_DIR ?? 'dist', '--model', FIXTURE_MODEL_DIR, '--model', 'synthetic:tiny',
-      '--backend', backend, '--runs', '1', '--warmup', '0', '--prompt', '4', '--new', '4', '--long-context', '32', '--json', out,
+      '--backend', backend, '--runs', '1', '--warmup', '0', '--prompt', '4', '--new', '4', '--long-context', '32', '--turn-history', '64', '--json', out,
       // transformers.js compiles its own WebGPU shaders, minutes on SwiftShader: compared on WASM only here.
       ...(backend === 'webgpu' ? ['--no-transformersjs'] : [])],
     { cwd: REPO_ROOT, timeout: 200_000 },
@@ -39,6 +39,11 @@ test('the CLI measures the fixture and a synthetic model and writes schema-valid
       expect(report.ratios.filter((r) => r.model === model).map((r) => r.name)).toContain('ours_over_transformersjs_wasm');
     }
   }
+  // Five chat turns with the cache kept, 64 tokens of history before the 5th: time to first token ratio.
+  expect(report.ratios.filter((r) => r.name === `ttft_turn5_over_turn1_${backend}`).map((r) => r.model)).toEqual(['stories260k', 'synthetic:tiny']);
+  const turns = report.records.find((r) => r.engine === 'ours')?.turns;
+  expect(turns?.historyTokens).toBe(64);
+  expect(turns?.timeToFirstTokenMs.map((t) => t.n)).toEqual([1, 1, 1, 1, 1]);
   // Decode was measured again with 32 tokens of context, for the flatness ratio.
   expect(report.ratios.filter((r) => r.name === `long_context_over_short_ours_${backend}`).map((r) => r.model)).toEqual(['stories260k', 'synthetic:tiny']);
   if (backend === 'wasm') {

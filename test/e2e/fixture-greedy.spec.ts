@@ -23,3 +23,24 @@ test('greedy chat through the UI reproduces the fixture reference ids exactly', 
   }
   await expect(page.getByTestId('decode-rate')).toHaveText(/^\d+(\.\d)? tok\/s$/);
 });
+
+test('turn 2 prefills only the new message after the kept cache, with the greedy ids a fresh full prefill gives', async ({ page, backend, modelServer }) => {
+  await openApp(page, { model: modelServer.fixtureUrl, backend, temperature: 0, max_new_tokens: 24 });
+  const opening = 'Once upon a time';
+  const next = ' The next day, Lily';
+  const first = await chat(page, opening);
+  expect(first.reason).toBe('max-tokens');
+  const second = await chat(page, next);
+  // Turn 1's prompt and the reply tokens it fed stayed in the cache: the stats say how many.
+  const reused = page.getByTestId('reused-tokens');
+  await expect(reused).toBeVisible();
+  const kept = Number(await reused.getAttribute('data-count'));
+  expect(kept).toBeGreaterThan(first.tokenIds.length);
+  // Without a chat template the conversation is its text run together, so one message holding all of it
+  // is the same prompt; after New chat it is not an extension of the cache, so it is prefilled in full.
+  await page.getByRole('button', { name: 'New chat' }).click();
+  const fresh = await chat(page, opening + first.text + next);
+  await expect(page.getByTestId('reused-tokens')).toHaveCount(0);
+  expect(second.tokenIds).toHaveLength(24);
+  expect(fresh.tokenIds).toEqual(second.tokenIds);
+});

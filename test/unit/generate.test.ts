@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runGenerationLoop, type LoopOptions, type StepModel } from '../../src/engine/generate';
+import { runGenerationLoop, type CachedContext, type LoopOptions, type StepModel } from '../../src/engine/generate';
 import { PromptTooLongError } from '../../src/core/errors';
 import { createRng } from '../../src/core/rng';
 
@@ -259,5 +259,137 @@ describe('runGenerationLoop', () => {
       await expect(run).rejects.toThrow('listener failed');
       expect(model.caches[0].disposed).toBe(1);
     });
+  });
+});
+
+/** A cache that remembers the tokens fed through it, as a real KV cache holds their keys and values. */
+class TokenCache {
+  tokens: number[] = [];
+  disposed = 0;
+  get length(): number {
+    return this.tokens.length;
+  }
+  dispose(): void {
+    this.disposed++;
+  }
+}
+
+/**
+ * A decoder whose next token depends on every token in its cache (a hash of the whole context), so a
+ * cache reused with the wrong contents, or fed a token twice, changes what it says.
+ */
+class ContextModel implements StepModel<TokenCache> {
+  readonly calls: { ids: number[]; cacheBefore: number }[] = [];
+  readonly caches: TokenCache[] = [];
+  failAtCall: number | null = null;
+
+  newCache(): TokenCache {
+    const cache = new TokenCache();
+    this.caches.push(cache);
+    return cache;
+  }
+
+  async forward(ids: number[], cache: TokenCache): Promise<Float32Array> {
+    if (cache.disposed) throw new Error('forward on a disposed cache');
+    this.calls.push({ ids: [...ids], cacheBefore: cache.length });
+    if (this.failAtCall === this.calls.length) throw new Error('step failed');
+    cache.tokens.push(...ids);
+    let hash = 17;
+    for (const id of cache.tokens) hash = (hash * 31 + id) % 1_000_003;
+    const logits = new Float32Array(VOCAB).fill(-5);
+    logits[1 + (hash % (VOCAB - 2))] = 5; // never EOS (15) nor 0
+    return logits;
+  }
+}
+
+describe('the KV cache kept across chat turns', () => {
+  const USER_2 = [3, 9, 4];
+
+  /** Turn 1, then turn 2 whose prompt is turn 1's prompt, its reply and a new user message. */
+  async function twoTurns(model: ContextModel, reuse: boolean, overrides: Partial<LoopOptions> = {}) {
+    const first = await runGenerationLoop(model, PROMPT, options({ maxNewTokens: 5, keepCache: true, ...overrides }));
+    const prompt2 = [...PROMPT, ...first.tokenIds, ...USER_2];
+    const callsBefore = model.calls.length;
+    const previous = reuse ? first.context : (first.context?.cache.dispose(), null);
+    const second = await runGenerationLoop(model, prompt2, options({ maxNewTokens: 6, keepCache: true }), previous);
+    return { first, second, prompt2, turn2Calls: model.calls.slice(callsBefore) };
+  }
+
+  it('greedy replies are identical with and without reuse, and turn 2 prefills only the new tokens', async () => {
+    const reused = await twoTurns(new ContextModel(), true);
+    const fresh = await twoTurns(new ContextModel(), false);
+    expect(reused.second.tokenIds).toEqual(fresh.second.tokenIds);
+    expect(reused.second.tokenIds).toHaveLength(6);
+    // Turn 1 fed the prompt and 4 of its 5 tokens: the 5th was sampled but never fed.
+    expect(reused.first.context?.ids).toEqual([...PROMPT, ...reused.first.tokenIds.slice(0, 4)]);
+    // So turn 2 prefills the 5th reply token and the user's message, after 8 cached tokens.
+    expect(reused.turn2Calls[0]).toEqual({ ids: [reused.first.tokenIds[4], ...USER_2], cacheBefore: 8 });
+    expect(reused.second.reusedTokens).toBe(8);
+    expect(fresh.turn2Calls[0]).toEqual({ ids: fresh.prompt2, cacheBefore: 0 });
+    expect(fresh.second.reusedTokens).toBe(0);
+  });
+
+  it('falls back to a full prefill when the history was edited, and disposes the stale cache', async () => {
+    const model = new ContextModel();
+    const first = await runGenerationLoop(model, PROMPT, options({ maxNewTokens: 5, keepCache: true }));
+    const edited = [...PROMPT, ...first.tokenIds, ...USER_2];
+    edited[1] = 12; // an earlier message changed (or a system prompt, or a template rewriting history)
+    const callsBefore = model.calls.length;
+    const second = await runGenerationLoop(model, edited, options({ maxNewTokens: 6, keepCache: true }), first.context);
+    expect(model.calls[callsBefore]).toEqual({ ids: edited, cacheBefore: 0 });
+    expect(second.reusedTokens).toBe(0);
+    expect(first.context!.cache.disposed).toBe(1);
+    const fresh = await runGenerationLoop(new ContextModel(), edited, options({ maxNewTokens: 6 }));
+    expect(second.tokenIds).toEqual(fresh.tokenIds);
+  });
+
+  it('a prompt that is exactly the cached tokens, or shorter, is prefilled in full (there must be a token to run)', async () => {
+    for (const cut of [0, 2]) {
+      const model = new ContextModel();
+      const first = await runGenerationLoop(model, PROMPT, options({ maxNewTokens: 3, keepCache: true }));
+      const same = first.context!.ids.slice(0, first.context!.ids.length - cut);
+      const callsBefore = model.calls.length;
+      await runGenerationLoop(model, same, options({ maxNewTokens: 2 }), first.context);
+      expect(model.calls[callsBefore]).toEqual({ ids: same, cacheBefore: 0 });
+      expect(first.context!.cache.disposed).toBe(1);
+    }
+  });
+
+  it('after EOS, a stop string or an abort the kept cache holds exactly the tokens fed', async () => {
+    const cases: [string, Partial<LoopOptions>][] = [
+      ['stop-string', { onToken: (_id, t) => t.count === 3 }],
+      ['aborted', { isAborted: (() => { let n = 0; return () => ++n > 3; })() }],
+    ];
+    for (const [reason, overrides] of cases) {
+      const model = new ContextModel();
+      const result = await runGenerationLoop(model, PROMPT, options({ maxNewTokens: 10, keepCache: true, ...overrides }));
+      expect(result.reason).toBe(reason);
+      const context = result.context as CachedContext<TokenCache>;
+      expect(context.ids).toEqual(context.cache.tokens);
+      expect(context.cache.disposed).toBe(0);
+    }
+    // EOS: the scripted model ends with EOS, which is never fed.
+    const scripted = new ScriptedModel([7, 8, EOS]);
+    const eos = await runGenerationLoop(scripted, PROMPT, options({ keepCache: true }));
+    expect(eos.reason).toBe('eos');
+    expect(eos.context?.ids).toEqual([...PROMPT, 7, 8]);
+    expect(eos.context?.cache.length).toBe(PROMPT.length + 2);
+  });
+
+  it('a failed step keeps nothing: the reused cache is disposed and no context comes back', async () => {
+    const model = new ContextModel();
+    const first = await runGenerationLoop(model, PROMPT, options({ maxNewTokens: 3, keepCache: true }));
+    model.failAtCall = model.calls.length + 2;
+    const prompt2 = [...PROMPT, ...first.tokenIds, 5];
+    await expect(runGenerationLoop(model, prompt2, options({ keepCache: true }), first.context)).rejects.toThrow('step failed');
+    expect(first.context!.cache.disposed).toBe(1);
+  });
+
+  it('a prompt too long for the context disposes the handed-over cache too', async () => {
+    const model = new ContextModel();
+    const first = await runGenerationLoop(model, PROMPT, options({ maxNewTokens: 3, keepCache: true }));
+    const long = [...first.context!.ids, 1, 2, 3, 4, 5, 6, 7, 8];
+    await expect(runGenerationLoop(model, long, options({ contextLength: 10 }), first.context)).rejects.toBeInstanceOf(PromptTooLongError);
+    expect(first.context!.cache.disposed).toBe(1);
   });
 });

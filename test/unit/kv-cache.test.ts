@@ -16,11 +16,14 @@ describe('KvCache', () => {
   it('feeds each step the previous step\'s present tensors and releases every replaced one', () => {
     const released: string[] = [];
     const cache = new KvCache(slots, (input) => fakeTensor(`empty:${input}`, [1, 2, 0, 4], released));
-    expect(Object.keys(cache.feeds())).toEqual(slots.map((s) => s.input));
+    const feeds: Record<string, Tensor> = {};
+    cache.writeFeeds(feeds);
+    expect(Object.keys(feeds)).toEqual(slots.map((s) => s.input));
     for (let step = 1; step <= 100; step++) {
       const outputs = Object.fromEntries(slots.map((s) => [s.output, fakeTensor(`${s.output}@${step}`, [1, 2, step, 4], released)]));
       cache.advance(outputs, 1);
-      expect(cache.feeds()['past_key_values.0.key']).toBe(outputs['present.0.key']);
+      cache.writeFeeds(feeds);
+      expect(feeds['past_key_values.0.key']).toBe(outputs['present.0.key']);
     }
     expect(cache.length).toBe(100);
     // Every tensor but the last step's pair has been released already.

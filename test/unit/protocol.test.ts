@@ -41,6 +41,7 @@ const INFO: ModelInfo = {
 
 const STATS: GenerationStats = {
   promptTokens: 3,
+  reusedPromptTokens: 0,
   generatedTokens: 2,
   timeToFirstTokenMs: 1,
   prefillTokensPerSecond: 100,

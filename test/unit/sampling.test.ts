@@ -1,15 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import {
-  applyRepetitionPenalty,
-  argmax,
-  sampleNextToken,
-  samplingDistribution,
-  type SamplingSettings,
-} from '../../src/engine/sampling';
-import { createRng } from '../../src/core/rng';
+import { argmax, Sampler, type SamplingSettings } from '../../src/engine/sampling';
+import { createRng, type Rng } from '../../src/core/rng';
 import { topKIndices } from '../../src/core/top-k';
+import { referenceDistribution, referenceSample, referenceTopK } from '../support/reference-sampler';
 
 const PLAIN: SamplingSettings = { temperature: 1, topK: 0, topP: 1, repetitionPenalty: 1 };
+
+/** One step of a fresh sampler that has seen `seenIds`. */
+function sampleNextToken(logits: Float32Array, settings: SamplingSettings, rng: Rng, seenIds: number[]): number {
+  const sampler = new Sampler(settings);
+  sampler.observe(seenIds);
+  return sampler.next(logits, rng);
+}
+
+function samplingDistribution(logits: Float32Array, settings: SamplingSettings) {
+  return new Sampler(settings).distribution(logits);
+}
+
+/** The penalty alone: a greedy step applies it to `logits` in place before its argmax. */
+function applyRepetitionPenalty(logits: Float32Array, seenIds: number[], penalty: number): void {
+  sampleNextToken(logits, { ...PLAIN, temperature: 0, repetitionPenalty: penalty }, createRng(0), seenIds);
+}
 
 /** Reference softmax in float64, written independently of the module under test. */
 function softmax(logits: ArrayLike<number>, temperature = 1): number[] {
@@ -209,6 +220,7 @@ describe('topKIndices', () => {
 
   it('returns the largest values first even when they sit at the end', () => {
     expect(topKIndices([1, 2, 3, 4, 5, 6], 3)).toEqual([5, 4, 3]);
+    expect(topKIndices([1, 2, 3], 5)).toEqual([2, 1, 0]);
     expect(topKIndices([6, 5, 4, 3, 2, 1], 2)).toEqual([0, 1]);
   });
 });
@@ -236,9 +248,8 @@ describe('top-p (nucleus)', () => {
     });
   });
 
-  it('on a 50k vocabulary matches a brute-force full sort (thresholded candidate path)', () => {
-    // Spread logits so that many tokens fall below e^-7 of the maximum, which makes the
-    // threshold search in the top-p path skip part of the vocabulary.
+  it('on a 50k vocabulary matches a brute-force full sort', () => {
+    // Spread logits (σ = 3): the nucleus ends inside one of thousands of buckets, the rest passed whole.
     const logits = randomLogits(50_000, 2024, 3);
     for (const [topP, temperature] of [
       [0.5, 1],
@@ -312,5 +323,98 @@ describe('repetition penalty', () => {
     // p(0) = e^(1/3) / (e^(1/3) + 2e) ~ 0.20 instead of 1/3.
     const expected = Math.exp(1 / 3) / (Math.exp(1 / 3) + 2 * Math.E);
     expect(Math.abs(zeros / 3000 - expected)).toBeLessThan(0.03);
+  });
+});
+
+describe('the sampler gives the tokens the full-sort reference sampler gave', () => {
+  /** Logits with many exact ties (integers), where the order of equal tokens decides the draw. */
+  function tiedLogits(n: number, seed: number): Float32Array {
+    const rng = createRng(seed);
+    return Float32Array.from({ length: n }, () => Math.floor(rng() * 12));
+  }
+
+  const modes: [string, SamplingSettings][] = [
+    ['greedy', { ...PLAIN, temperature: 0 }],
+    ['temperature 0.7', { ...PLAIN, temperature: 0.7 }],
+    ['temperature 1.3', { ...PLAIN, temperature: 1.3 }],
+    ['top-k 40', { ...PLAIN, temperature: 0.8, topK: 40 }],
+    ['top-p 0.9', { ...PLAIN, temperature: 0.7, topP: 0.9 }],
+    ['top-k 50 + top-p 0.8', { ...PLAIN, topK: 50, topP: 0.8 }],
+    ['top-p 0.95 + repetition penalty 1.1', { ...PLAIN, temperature: 0.9, topP: 0.95, repetitionPenalty: 1.1 }],
+    ['repetition penalty 1.3 alone', { ...PLAIN, repetitionPenalty: 1.3 }],
+  ];
+
+  for (const [name, settings] of modes) {
+    it(name, () => {
+      for (const [vocab, make] of [
+        [20_000, (seed: number) => randomLogits(20_000, seed, 3)],
+        [2_000, (seed: number) => tiedLogits(2_000, seed)],
+      ] as const) {
+        const sampler = new Sampler(settings);
+        const seen: number[] = [];
+        const rngNew = createRng(77);
+        const rngRef = createRng(77);
+        const got: number[] = [];
+        const want: number[] = [];
+        for (let step = 0; step < 40; step++) {
+          const logits = make(step);
+          // The context grows as in a generation: a prompt, then each sampled token.
+          const context = step === 0 ? Array.from({ length: 50 }, (_, i) => (i * 97) % vocab) : [want[want.length - 1]];
+          seen.push(...context);
+          sampler.observe(context);
+          want.push(referenceSample(Float32Array.from(logits), settings, rngRef, seen));
+          got.push(sampler.next(Float32Array.from(logits), rngNew));
+        }
+        expect(got, `vocab ${vocab}`).toEqual(want);
+        // Not a degenerate check: sampling modes do draw different tokens.
+        if (settings.temperature > 0 && settings.topK !== 1) expect(new Set(got).size).toBeGreaterThan(1);
+      }
+    });
+  }
+
+  it('the candidates and probabilities match the reference distribution (top-k with ties, top-p, plain)', () => {
+    for (const settings of [{ ...PLAIN, topK: 30 }, { ...PLAIN, topP: 0.9, temperature: 0.6 }, { ...PLAIN, temperature: 2 }]) {
+      for (const logits of [randomLogits(5_000, 3, 3), tiedLogits(3_000, 4)]) {
+        const got = samplingDistribution(logits, settings);
+        const want = referenceDistribution(Float32Array.from(logits), settings);
+        expect(got.ids).toEqual(want.ids);
+        got.probs.forEach((p, i) => expect(p).toBeCloseTo(want.probs[i], 12));
+      }
+    }
+  });
+
+  it('draws at the ends of the distribution and over all-equal logits match the reference', () => {
+    for (const logits of [randomLogits(20_000, 12, 3), new Float32Array(5_000).fill(0.5), tiedLogits(4_000, 13)]) {
+      for (const r of [0, 1e-15, 0.5, 1 - 1e-6]) {
+        for (const settings of [{ ...PLAIN, temperature: 0.7 }, { ...PLAIN, topP: 0.9 }]) {
+          const rng = () => r;
+          expect(new Sampler(settings).next(Float32Array.from(logits), rng)).toBe(referenceSample(Float32Array.from(logits), settings, rng, []));
+        }
+      }
+    }
+  });
+
+  it('a draw within rounding of 1 lands in the far tail, as the full sort does (which token there is rounding noise)', () => {
+    const logits = randomLogits(20_000, 12, 3);
+    const order = referenceDistribution(Float32Array.from(logits), PLAIN).ids;
+    const tail = new Set(order.slice(-order.length / 10));
+    expect(tail.has(new Sampler(PLAIN).next(Float32Array.from(logits), () => 1 - 1e-15))).toBe(true);
+  });
+
+  it('top-k selection into a reused buffer matches the reference heap, ties included', () => {
+    for (const values of [randomLogits(10_000, 9, 2), tiedLogits(10_000, 10)]) {
+      for (const k of [1, 7, 40, 500]) expect(topKIndices(values, k)).toEqual(referenceTopK(values, k));
+    }
+  });
+
+  it('the seen set is kept across steps: a token is penalised once however often it recurs', () => {
+    const sampler = new Sampler({ ...PLAIN, temperature: 0, repetitionPenalty: 2 });
+    sampler.observe([0, 0, 1]);
+    sampler.observe(0);
+    sampler.observe(2);
+    const logits = Float32Array.from([4, -1, 6, 3]);
+    // 4/2 = 2, -1*2 = -2, 6/2 = 3: token 3 (3) now ties token 2 (3); argmax keeps the first.
+    expect(sampler.next(logits, createRng(1))).toBe(2);
+    expect(Array.from(logits)).toEqual([2, -2, 3, 3]);
   });
 });

@@ -297,8 +297,11 @@ export class ChatPanel extends LitElement {
       <span>${msg('time to first token')} <strong data-testid="ttft">${s.timeToFirstTokenMs.toFixed(0)} ms</strong></span>
       <span>${msg('decode')} <strong data-testid="decode-rate">${formatRate(s.decodeTokensPerSecond)} tok/s</strong></span>
       <span>${msg('prefill')} <strong>${formatRate(s.prefillTokensPerSecond)} tok/s</strong></span>
-      <span>${msg('prompt')} <strong>${s.promptTokens}</strong> · ${msg('generated')} <strong data-testid="generated-count">${s.generatedTokens}</strong> ${msg('tokens')}</span>
+      <span>${msg('prompt')} <strong>${s.promptTokens}</strong>${s.reusedPromptTokens
+        ? html` (<span data-testid="reused-tokens" data-count=${s.reusedPromptTokens}>${msg(str`${s.reusedPromptTokens} kept from the previous turn`)}</span>)`
+        : nothing} · ${msg('generated')} <strong data-testid="generated-count">${s.generatedTokens}</strong> ${msg('tokens')}</span>
       ${this.model ? html`<span>${msg('on')} <strong>${this.model.backend}</strong></span>` : nothing}
+      <span>${msg('Timed on this reply as it streamed (sampling, text and a cold start included); the Benchmark times warmed-up greedy runs.')}</span>
     </div>`;
   }
 
