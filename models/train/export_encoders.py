@@ -124,9 +124,8 @@ def masked_example(tk, text, targets):
     return "".join(parts), full, [k + 1 for k in sorted(masked)], [ids[k] for k in sorted(masked)]
 
 
-def main():
-    t0 = time.time()
-    torch.set_num_threads(2)
+def evaluate_heldout():
+    """Both trained encoders on all held-out text, single tokens and whole phrases: (models, eval, tokenizer)."""
     tk = Tokenizer(os.path.join(WORK, "tokenizer.json"))
     ti = TokInfo(tk.vocab)
     corpus = json.load(open(os.path.join(WORK, "corpus.json"), encoding="utf-8"))
@@ -135,6 +134,13 @@ def main():
     langs = [d["lang"] for d in corpus["heldout"]]
     ev = {"single_token_masking": evaluate(models, ids["heldout"], langs, ti, "token"),
           "whole_phrase_masking": evaluate(models, ids["heldout"], langs, ti, "phrase")}
+    return models, ev, tk
+
+
+def main():
+    t0 = time.time()
+    torch.set_num_threads(2)
+    models, ev, tk = evaluate_heldout()
     print(json.dumps(ev, indent=1))
     out = {"eval": ev, "models": {}}
     for mode, model in models.items():

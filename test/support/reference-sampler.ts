@@ -4,7 +4,8 @@
  * new `Sampler` is checked against: the same seed and settings must give the same tokens.
  */
 import type { Rng } from '../../src/core/rng';
-import type { SamplingSettings } from '../../src/engine/sampling';
+// argmax is the one piece shared with the code under test: it has its own direct test (sampling.test.ts).
+import { argmax, type SamplingSettings } from '../../src/engine/sampling';
 
 export function referencePenalty(logits: Float32Array, seenIds: Iterable<number>, penalty: number): void {
   if (penalty === 1) return;
@@ -13,18 +14,6 @@ export function referencePenalty(logits: Float32Array, seenIds: Iterable<number>
     const value = logits[id];
     logits[id] = value > 0 ? value / penalty : value * penalty;
   }
-}
-
-function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  let bestValue = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    if (values[i] > bestValue) {
-      bestValue = values[i];
-      best = i;
-    }
-  }
-  return best;
 }
 
 interface Candidates {

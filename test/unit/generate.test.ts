@@ -6,43 +6,64 @@ import { createRng } from '../../src/core/rng';
 const VOCAB = 16;
 const EOS = 15;
 
-class FakeCache {
-  length = 0;
+/** A cache that remembers the tokens fed through it, as a real KV cache holds their keys and values. */
+class TokenCache {
+  tokens: number[] = [];
   disposed = 0;
+  get length(): number {
+    return this.tokens.length;
+  }
   dispose(): void {
     this.disposed++;
   }
 }
 
 /**
- * A scripted decoder: each forward call returns one-hot logits for the next scripted token, so greedy
- * decoding reproduces the script. It records what it was fed and checks the cache bookkeeping.
+ * A fake decoder: it records what it was fed, checks the cache bookkeeping, fails on request, and
+ * answers one-hot logits for the token its subclass picks.
  */
-class ScriptedModel implements StepModel<FakeCache> {
+abstract class FakeDecoder implements StepModel<TokenCache> {
   readonly calls: { ids: number[]; cacheBefore: number }[] = [];
-  readonly caches: FakeCache[] = [];
+  readonly caches: TokenCache[] = [];
   maxPositions = 0;
-  constructor(
-    private readonly script: number[],
-    private readonly failAtCall: number | null = null,
-  ) {}
+  /** The 1-based forward call that throws `failure`, if any. */
+  failAtCall: number | null = null;
+  protected failure = 'step failed';
 
-  newCache(): FakeCache {
-    const cache = new FakeCache();
+  /** The token the logits of this call favour. */
+  protected abstract pick(call: number, cache: TokenCache): number;
+
+  newCache(): TokenCache {
+    const cache = new TokenCache();
     this.caches.push(cache);
     return cache;
   }
 
-  async forward(ids: number[], cache: FakeCache): Promise<Float32Array> {
+  async forward(ids: number[], cache: TokenCache): Promise<Float32Array> {
     if (cache.disposed) throw new Error('forward on a disposed cache');
     this.calls.push({ ids: [...ids], cacheBefore: cache.length });
-    if (this.failAtCall !== null && this.calls.length === this.failAtCall) throw new Error('GPU device lost');
-    cache.length += ids.length;
+    if (this.failAtCall === this.calls.length) throw new Error(this.failure);
+    cache.tokens.push(...ids);
     this.maxPositions = Math.max(this.maxPositions, cache.length);
-    const next = this.script[this.calls.length - 1] ?? 1;
     const logits = new Float32Array(VOCAB).fill(-5);
-    logits[next] = 5;
+    logits[this.pick(this.calls.length, cache)] = 5;
     return logits;
+  }
+}
+
+/** A scripted decoder: greedy decoding reproduces the script, whatever the context. */
+class ScriptedModel extends FakeDecoder {
+  protected override failure = 'GPU device lost';
+  constructor(
+    private readonly script: number[],
+    failAtCall: number | null = null,
+  ) {
+    super();
+    this.failAtCall = failAtCall;
+  }
+
+  protected pick(call: number): number {
+    return this.script[call - 1] ?? 1;
   }
 }
 
@@ -205,7 +226,7 @@ describe('runGenerationLoop', () => {
 
   it('with sampling, the same seed reproduces the same tokens', async () => {
     class NoisyModel extends ScriptedModel {
-      override async forward(ids: number[], cache: FakeCache): Promise<Float32Array> {
+      override async forward(ids: number[], cache: TokenCache): Promise<Float32Array> {
         await super.forward(ids, cache);
         // Varied logits over the vocabulary; EOS is impossible so every run has 30 tokens.
         return Float32Array.from({ length: VOCAB }, (_, i) => (i === EOS ? -Infinity : Math.sin(i + cache.length)));
@@ -262,43 +283,15 @@ describe('runGenerationLoop', () => {
   });
 });
 
-/** A cache that remembers the tokens fed through it, as a real KV cache holds their keys and values. */
-class TokenCache {
-  tokens: number[] = [];
-  disposed = 0;
-  get length(): number {
-    return this.tokens.length;
-  }
-  dispose(): void {
-    this.disposed++;
-  }
-}
-
 /**
  * A decoder whose next token depends on every token in its cache (a hash of the whole context), so a
  * cache reused with the wrong contents, or fed a token twice, changes what it says.
  */
-class ContextModel implements StepModel<TokenCache> {
-  readonly calls: { ids: number[]; cacheBefore: number }[] = [];
-  readonly caches: TokenCache[] = [];
-  failAtCall: number | null = null;
-
-  newCache(): TokenCache {
-    const cache = new TokenCache();
-    this.caches.push(cache);
-    return cache;
-  }
-
-  async forward(ids: number[], cache: TokenCache): Promise<Float32Array> {
-    if (cache.disposed) throw new Error('forward on a disposed cache');
-    this.calls.push({ ids: [...ids], cacheBefore: cache.length });
-    if (this.failAtCall === this.calls.length) throw new Error('step failed');
-    cache.tokens.push(...ids);
+class ContextModel extends FakeDecoder {
+  protected pick(_call: number, cache: TokenCache): number {
     let hash = 17;
     for (const id of cache.tokens) hash = (hash * 31 + id) % 1_000_003;
-    const logits = new Float32Array(VOCAB).fill(-5);
-    logits[1 + (hash % (VOCAB - 2))] = 5; // never EOS (15) nor 0
-    return logits;
+    return 1 + (hash % (VOCAB - 2)); // never EOS (15) nor 0
   }
 }
 
