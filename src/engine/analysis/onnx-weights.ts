@@ -14,7 +14,8 @@ export interface WeightCount {
 // ONNX TensorProto.DataType values that hold trainable weights.
 const FLOAT_TYPES = new Set([1 /* float */, 10 /* float16 */, 11 /* double */, 16 /* bfloat16 */]);
 
-class Reader {
+/** A cursor over protobuf wire-format bytes; `attention-outputs.ts` walks graphs with it too. */
+export class Reader {
   pos: number;
   constructor(
     readonly bytes: Uint8Array,
