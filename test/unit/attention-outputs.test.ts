@@ -18,16 +18,16 @@ const attentionsOnnx = new Uint8Array(readFileSync('models/tl-gpt/onnx/model_att
 const IDS = [1, 87, 412, 9, 250, 33, 1021, 5];
 
 /** A one-node graph: `op` (in the com.microsoft domain) between an input and an output. */
-function oneOpModel(op: string): Uint8Array {
+function oneOpModel(op: string, output = 'y'): Uint8Array {
   const valueInfo = (name: string) => (w: ProtoWriter) => w.string(1, name).message(2, (t) => t.message(1, (tt) => tt.int(1, 1)));
   return new ProtoWriter()
     .int(1, 8)
     .message(8, (w) => w.string(1, 'com.microsoft').int(2, 1))
     .message(7, (g) => g
-      .message(1, (n) => n.string(1, 'x').string(2, 'y').string(4, op).string(7, 'com.microsoft'))
+      .message(1, (n) => n.string(1, 'x').string(2, output).string(4, op).string(7, 'com.microsoft'))
       .string(2, 'g')
       .message(11, valueInfo('x'))
-      .message(12, valueInfo('y')))
+      .message(12, valueInfo(output)))
     .finish();
 }
 
@@ -75,10 +75,23 @@ describe('exposeAttention', () => {
     await runner.release();
   });
 
-  it('tells a graph with fused attention apart, and leaves an export that already names its maps alone', () => {
+  it("reads an encoder's head without a mask: every token sees every token", async () => {
+    const bert = new Uint8Array(readFileSync('models/tl-bert/onnx/model.onnx'));
+    const exposure = exposeAttention(bert);
+    if (exposure.kind !== 'exposed') throw new Error('not exposed');
+    const runner = await AttentionRunner.create(ortNode, exposure.model, [], 'wasm', 'onnx/model.onnx', { kind: 'blocks', blocks: exposure.blocks }, { executionProvider: 'cpu' });
+    const inside = await runner.headInside([2, 40, 77, 91, 120, 3], 0, 1, 2);
+    expect(inside.probs.every((p) => p > 0)).toBe(true);
+    expect(inside.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    inside.scores.forEach((score, j) => expect(score).toBeCloseTo(inside.dots[j] / Math.sqrt(inside.headDim), 3));
+    inside.context.forEach((c, i) => expect(inside.weightedSum[i]).toBeCloseTo(c, 4));
+    await runner.release();
+  });
+
+  it("tells a graph with fused attention apart, and keeps an export's own attentions.{layer} outputs where no block is found", () => {
     expect(exposeAttention(oneOpModel('MultiHeadAttention'))).toEqual({ kind: 'fused', op: 'MultiHeadAttention' });
     expect(exposeAttention(oneOpModel('GroupQueryAttention'))).toEqual({ kind: 'fused', op: 'GroupQueryAttention' });
     expect(exposeAttention(oneOpModel('Relu')).kind).toBe('not-found');
-    expect(exposeAttention(attentionsOnnx).kind).toBe('already');
+    expect(exposeAttention(oneOpModel('Relu', 'attentions.0')).kind).toBe('already');
   });
 });

@@ -31,7 +31,7 @@ export interface AttentionBlock {
 
 export type AttentionExposure =
   | { kind: 'exposed'; model: Uint8Array; blocks: AttentionBlock[] }
-  /** The graph already names its maps `attentions.{layer}` (the embedded encoders' export). */
+  /** No block found, but the graph names its maps `attentions.{layer}` (an export made for this panel). */
   | { kind: 'already' }
   | { kind: 'fused'; op: string }
   | { kind: 'not-found' };
@@ -266,10 +266,12 @@ function appendOutputs(model: Uint8Array, graph: ParsedGraph, extra: [string, nu
  */
 export function exposeAttention(model: Uint8Array): AttentionExposure {
   const graph = parseGraph(model);
-  if (graph.outputNames.some((name) => /^attentions\.\d+$/.test(name))) return { kind: 'already' };
-  const fused = graph.nodes.find((node) => FUSED_ATTENTION_OPS.includes(node.op));
   const blocks = findBlocks(graph.nodes);
-  if (!blocks.length) return fused ? { kind: 'fused', op: fused.op } : { kind: 'not-found' };
+  if (!blocks.length) {
+    if (graph.outputNames.some((name) => /^attentions\.\d+$/.test(name))) return { kind: 'already' };
+    const fused = graph.nodes.find((node) => FUSED_ATTENTION_OPS.includes(node.op));
+    return fused ? { kind: 'fused', op: fused.op } : { kind: 'not-found' };
+  }
   const producer = new Map<string, GraphNode>();
   for (const node of graph.nodes) for (const output of node.outputs) producer.set(output, node);
   // A graph output names a tensor of the graph, so each tensor is listed under its own name; the
