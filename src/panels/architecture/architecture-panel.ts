@@ -19,6 +19,7 @@ import { benchRate } from './bench-rate';
 import './arch-diagram';
 import './mask-grid';
 import './attention-view';
+import './head-inside';
 import './next-token';
 import './masked-lm';
 import './kv-cache-view';
@@ -304,8 +305,8 @@ export class ArchitecturePanel extends LitElement {
       </div>`)}
 
       ${this.section('attention', html`<div class="two">
-        <div><h3>${decoder?.name ?? ''}</h3><tl-attention-view testid="heatmap-decoder" heading=${decoder?.name ?? ''} .attention=${this.decoderAttention} .tokens=${this.decoderText?.tokens ?? []}></tl-attention-view></div>
-        <div><h3>${encoder?.name ?? ''}</h3><tl-attention-view testid="heatmap-encoder" heading=${encoder?.name ?? ''} .attention=${this.encoderAttention} .tokens=${this.encoderText?.tokens ?? []}></tl-attention-view></div>
+        <div><h3>${decoder?.name ?? ''}</h3><tl-head-inside modelSlot="decoder" .info=${decoder} .ids=${this.decoderText?.ids ?? []} .tokens=${this.decoderText?.tokens ?? []}><tl-attention-view testid="heatmap-decoder" heading=${decoder?.name ?? ''} .attention=${this.decoderAttention} .tokens=${this.decoderText?.tokens ?? []}></tl-attention-view></tl-head-inside></div>
+        <div><h3>${encoder?.name ?? ''}</h3><tl-head-inside modelSlot=${this.encoderSlot} .info=${encoder} .ids=${this.encoderText?.ids ?? []} .tokens=${this.encoderText?.tokens ?? []}><tl-attention-view testid="heatmap-encoder" heading=${encoder?.name ?? ''} .attention=${this.encoderAttention} .tokens=${this.encoderText?.tokens ?? []}></tl-attention-view></tl-head-inside></div>
       </div>
       <p class="note">${msg('The decoder’s maps are empty above the diagonal: a token never looks ahead. The encoder’s maps are filled everywhere.')}</p>`)}
 
