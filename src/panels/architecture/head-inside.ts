@@ -111,7 +111,8 @@ export class HeadInsideView extends LitElement {
     const scaled = d.dots.map((dot) => (preScaled ? dot : dot / sqrtD));
     const dims = Math.min(SHOWN_DIMS, d.headDim);
     const token = this.tokens[tokenIndex] ?? '';
-    const causal = open.some((o) => !o);
+    // The note follows the model's kind; the Mask column follows the scores the graph actually used.
+    const causal = this.info.summary.architecture === 'decoder';
     return html`${heading}
       <p class="note">${msg(str`Layer ${this.layer + 1}, head ${this.head + 1}: how the token “${token}” gathers information from the others.`)}</p>
       ${picker}
