@@ -12,6 +12,8 @@ export interface AnalysisLoadRequest {
   slot: ModelSlot;
   /** Folder in the Hugging Face ONNX layout, absolute or relative to `baseUrl`. */
   modelUrl: string;
+  /** Graph inside the folder (a Hub model's chosen dtype); default onnx/model.onnx. */
+  onnxFile?: string;
   baseUrl: string;
   backend: BackendPreference;
   wasmThreads?: number;

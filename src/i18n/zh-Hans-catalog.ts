@@ -434,4 +434,11 @@ export const ZH_HANS: Readonly<Record<string, string>> = {
   "Softmax p": "Softmax 概率 p",
   "Σ p·v (recomputed)": "Σ p·v（重新计算）",
   "Model output": "模型输出",
+  // Real models in the lesson (src/panels/architecture/lesson-models.ts)
+  "Hub model or folder URL": "Hub 模型或文件夹网址",
+  "Use it as": "用作",
+  "the decoder": "解码器",
+  "the encoder": "编码器",
+  "Back to the embedded model": "换回内置模型",
+  "Any decoder or encoder in the transformers.js layout. It is downloaded once and kept in this browser, so a lesson prepared online can be given offline.": "任何 transformers.js 格式的解码器或编码器。它只下载一次并保存在此浏览器中，因此在线准备好的课程可以离线讲授。",
 };

@@ -46,8 +46,9 @@ export class AnalysisEngine {
     const plan = planBackends(request.backend, await probeWebGpu());
     const isDecoder = request.slot === 'decoder';
     const noProgress = () => {};
-    const attentionFile = 'onnx/model.onnx';
-    const files = await this.source.fetch(folderUrl, noProgress);
+    const attentionFile = request.onnxFile ?? 'onnx/model.onnx';
+    // A folder off this origin (a Hub model) is kept in Cache Storage by the source: a lesson prepared online runs offline.
+    const files = await this.source.fetch(folderUrl, noProgress, { onnxFile: attentionFile });
     // The maps come from the standard export itself: its Softmax outputs are made graph outputs here.
     const exposure = exposeAttention(files.onnx);
     const attentionOnnx = exposure.kind === 'exposed' ? exposure.model : files.onnx;

@@ -11,7 +11,7 @@ import { localized, msg, str } from '@lit/localize';
 import type { AnalysisModelInfo, AttentionMaps, ModelSlot, TokenizedText } from '../../core/analysis-protocol';
 import type { BackendPreference } from '../../core/protocol';
 import { describeError } from '../../i18n/engine-text';
-import { analysisClient, loadSlot, onAnalysisCrash } from './analysis-session';
+import { analysisClient, chooseSlotModel, loadSlot, onAnalysisCrash } from './analysis-session';
 import type { CacheSample } from './next-token';
 import type { EmbeddedPoint } from './scale-view';
 import type { RunningModel } from './compute-calculator';
@@ -20,6 +20,8 @@ import './arch-diagram';
 import './mask-grid';
 import './attention-view';
 import './head-inside';
+import './lesson-models';
+import type { LessonModelDetail } from './lesson-models';
 import './next-token';
 import './masked-lm';
 import './kv-cache-view';
@@ -147,6 +149,21 @@ export class ArchitecturePanel extends LitElement {
     await this.analyse();
   }
 
+  /** A Hub or folder model (or the embedded one again) for the decoder or the encoder slot. */
+  private readonly onLessonModel = async (event: CustomEvent<LessonModelDetail>) => {
+    const { slot, folderUrl, onnxFile } = event.detail;
+    chooseSlotModel(slot, folderUrl ? { folderUrl, onnxFile } : null);
+    if (slot !== 'decoder') this.encoderSlot = slot as 'bert' | 'ernie';
+    this.models = { ...this.models, [slot]: null };
+    this.loadErrors = [];
+    try {
+      this.models = { ...this.models, [slot]: await loadSlot(slot, this.backend, this.wasmThreads) };
+    } catch (error) {
+      this.loadErrors = [`${slot}: ${describeError(error)}`];
+    }
+    await this.analyse();
+  };
+
   /** Tokenizes the sentence for both models and runs everything that depends on it. */
   private async analyse(): Promise<void> {
     const run = ++this.analysisRun;
@@ -269,11 +286,12 @@ export class ArchitecturePanel extends LitElement {
           </select></label>
         <label>${msg('Encoder')}
           <select name="encoder" @change=${(e: Event) => { this.encoderSlot = (e.target as HTMLSelectElement).value as 'bert' | 'ernie'; void this.analyse(); }}>
-            <option value="bert" ?selected=${this.encoderSlot === 'bert'}>tl-bert</option>
+            <option value="bert" ?selected=${this.encoderSlot === 'bert'}>${this.models.bert?.name ?? 'tl-bert'}</option>
             <option value="ernie" ?selected=${this.encoderSlot === 'ernie'}>tl-ernie</option>
           </select></label>
         <button type="button" data-testid="present" @click=${() => this.setPresenting(true)}>${msg('Present (full screen)')}</button>
       </form>
+      <tl-lesson-models .backend=${this.backend} @lesson-model=${this.onLessonModel}></tl-lesson-models>
       <nav class="toc" aria-label=${msg('Sections')}>${SECTIONS.map((id) => html`<a href="#sec-${id}" @click=${(e: Event) => { e.preventDefault(); this.renderRoot.querySelector(`#sec-${id}`)?.scrollIntoView(); }}>${sectionTitle(id)}</a>`)}</nav>
       <div class="slide-nav" role="navigation" aria-label=${msg('Presentation')}>
         <button @click=${() => this.go(-1)} ?disabled=${this.slide === 0}>← ${msg('Previous')}</button>
