@@ -155,11 +155,13 @@ export class ArchitecturePanel extends LitElement {
     chooseSlotModel(slot, folderUrl ? { folderUrl, onnxFile } : null);
     if (slot !== 'decoder') this.encoderSlot = slot as 'bert' | 'ernie';
     this.models = { ...this.models, [slot]: null };
-    this.loadErrors = [];
+    this.loadErrors = this.loadErrors.filter((e) => !e.startsWith(`${slot}: `));
     try {
-      this.models = { ...this.models, [slot]: await loadSlot(slot, this.backend, this.wasmThreads) };
+      // Awaited before the spread: another slot's load may finish in between.
+      const info = await loadSlot(slot, this.backend, this.wasmThreads);
+      this.models = { ...this.models, [slot]: info };
     } catch (error) {
-      this.loadErrors = [`${slot}: ${describeError(error)}`];
+      this.loadErrors = [...this.loadErrors, `${slot}: ${describeError(error)}`];
     }
     await this.analyse();
   };

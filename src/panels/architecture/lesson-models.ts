@@ -9,11 +9,15 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import { buttonStyles } from '../../styles/buttons';
-import { hubFolderUrl, isHubId } from '../../models/hub';
+import { hubBaseUrl, hubFolderUrl, isHubId } from '../../models/hub';
 import type { ModelSlot } from '../../core/analysis-protocol';
 import type { BackendPreference } from '../../core/protocol';
 import type { ConfirmModelDetail } from '../model-catalog/model-confirm';
 import '../model-catalog/model-confirm';
+
+// Read (and remembered) while the page still has its `?hub=`: the app rewrites its URL at start,
+// long before a lecturer chooses a model.
+hubBaseUrl();
 
 export interface LessonModelDetail {
   slot: ModelSlot;
