@@ -33,6 +33,10 @@ export class AnalysisClient {
     return this.rpc.call('prefix-change', { slot, ids }).done;
   }
 
+  headInside(slot: ModelSlot, ids: number[], layer: number, head: number, token: number) {
+    return this.rpc.call('head-inside', { slot, ids, layer, head, token }).done;
+  }
+
   /** Test hook for ?debug=1 pages: makes the worker die of an uncaught error. */
   debugCrash(): boolean {
     return this.rpc.debugCrash();

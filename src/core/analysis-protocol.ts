@@ -12,6 +12,8 @@ export interface AnalysisLoadRequest {
   slot: ModelSlot;
   /** Folder in the Hugging Face ONNX layout, absolute or relative to `baseUrl`. */
   modelUrl: string;
+  /** Graph inside the folder (a Hub model's chosen dtype); default onnx/model.onnx. */
+  onnxFile?: string;
   baseUrl: string;
   backend: BackendPreference;
   wasmThreads?: number;
@@ -46,6 +48,10 @@ export interface AnalysisModelInfo {
   parameters: number;
   modelBytes: number;
   maskTokenId: number | null;
+  /** Set where the graph fuses attention into one op: the panel then says maps are not available. */
+  attentionUnavailable: AttentionUnavailable | null;
+  /** Whether the head view can read Q, K and V (the attention blocks were found in the graph). */
+  headInside: boolean;
   /** Display string of every token id (the "▁" word marker shown as a space), for labels. */
   vocabulary: string[];
 }
@@ -70,13 +76,41 @@ export interface MaskPrediction {
   top: { id: number; token: string; prob: number }[];
 }
 
+/**
+ * One head, one token, from the running model: the graph's own Q row, K and V rows, scores (the
+ * Softmax input: scaled and masked), probabilities and weighted sums, and what the worker recomputed
+ * from them (the raw dot products q·k and Σ p·v) so the panel can show they agree.
+ */
+export interface HeadInside {
+  head: number;
+  token: number;
+  seq: number;
+  headDim: number;
+  query: number[];
+  /** `seq × headDim`: one key / value row per position. */
+  keys: number[][];
+  values: number[][];
+  /** q·k for every position, from the graph's Q and Kᵀ (exports that pre-scale Q and K include the scale). */
+  dots: number[];
+  scores: number[];
+  probs: number[];
+  context: number[];
+  weightedSum: number[];
+}
+
+/** Why a model shows no attention maps: its graph computes attention in one fused op. */
+export interface AttentionUnavailable {
+  fusedOp: string;
+}
+
 export interface EncoderResult {
-  attention: AttentionMaps;
+  /** Null where the graph fuses attention (see `AnalysisModelInfo.attentionUnavailable`). */
+  attention: AttentionMaps | null;
   predictions: MaskPrediction[];
 }
 
 export interface DecoderAttentionResult {
-  attention: AttentionMaps;
+  attention: AttentionMaps | null;
 }
 
 export interface DecoderStepResult {
@@ -103,6 +137,7 @@ export type AnalysisRequest =
   /** `reset` starts a new KV cache; `ids` are appended to it. */
   | { kind: 'decoder-step'; id: number; payload: { ids: number[]; reset: boolean } }
   | { kind: 'prefix-change'; id: number; payload: { slot: ModelSlot; ids: number[] } }
+  | { kind: 'head-inside'; id: number; payload: { slot: ModelSlot; ids: number[]; layer: number; head: number; token: number } }
   | DebugCrashRequest;
 
 export interface AnalysisReplies {
@@ -112,6 +147,7 @@ export interface AnalysisReplies {
   'encoder-run': EncoderResult;
   'decoder-step': DecoderStepResult;
   'prefix-change': PrefixChange;
+  'head-inside': HeadInside;
 }
 
 export type AnalysisEvent =

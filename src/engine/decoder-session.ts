@@ -15,7 +15,7 @@ type TensorType = Ort.Tensor.Type;
 const PAST_PREFIX = 'past_key_values.';
 const PRESENT_PREFIX = 'present.';
 
-function float16ToFloat32(bits: number): number {
+export function float16ToFloat32(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >> 10) & 0x1f;
   const fraction = bits & 0x3ff;

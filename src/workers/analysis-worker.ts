@@ -24,6 +24,8 @@ async function answer(request: Exclude<AnalysisRequest, { kind: 'debug-crash' }>
       return engine.decoderStep(request.payload.ids, request.payload.reset);
     case 'prefix-change':
       return engine.prefixChange(request.payload.slot, request.payload.ids);
+    case 'head-inside':
+      return engine.headInside(request.payload.slot, request.payload.ids, request.payload.layer, request.payload.head, request.payload.token);
   }
 }
 

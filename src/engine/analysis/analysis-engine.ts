@@ -1,5 +1,6 @@
 /**
- * The analysis engine: the panel's decoder (KV-cache graph + attention graph) and its two encoders,
+ * The analysis engine: the panel's decoder (KV-cache session + a whole-sequence session of the same
+ * graph with its attention exposed) and its two encoders,
  * and what the panel asks of them. No messaging here; `analysis-worker.ts` adapts it to messages.
  */
 import { ortFor } from '../ort-setup';
@@ -13,13 +14,14 @@ import { classifyRuntimeError, EngineError, ModelFormatError, NoModelLoadedError
 import { modelNameFromUrl, resolveFolderUrl } from '../../core/model-url';
 import type { ModelSource } from '../../core/model-files';
 import type { Backend } from '../../core/protocol';
-import { AttentionRunner } from './attention-runner';
+import { AttentionRunner, type AttentionSource } from './attention-runner';
+import { exposeAttention } from './attention-outputs';
 import { countOnnxWeights } from './onnx-weights';
 import { readArchSummary } from './model-summary';
 import { softmaxWithTemperature } from '../../core/distribution';
 import { specialFlags } from './special-tokens';
 import type {
-  AnalysisLoadRequest, AnalysisModelInfo, DecoderAttentionResult, DecoderStepResult, EncoderResult, ModelSlot, PrefixChange, TokenizedText,
+  AnalysisLoadRequest, AnalysisModelInfo, DecoderAttentionResult, DecoderStepResult, EncoderResult, HeadInside, ModelSlot, PrefixChange, TokenizedText,
 } from '../../core/analysis-protocol';
 
 interface Loaded {
@@ -44,10 +46,15 @@ export class AnalysisEngine {
     const plan = planBackends(request.backend, await probeWebGpu());
     const isDecoder = request.slot === 'decoder';
     const noProgress = () => {};
-    // A decoder's attention maps come from a second graph of the same folder; an encoder's graph has them.
-    const attentionFile = isDecoder ? 'onnx/model_attentions.onnx' : 'onnx/model.onnx';
-    const files = await this.source.fetch(folderUrl, noProgress, { extraOnnxFiles: isDecoder ? [attentionFile] : [] });
-    const attentionOnnx = isDecoder ? files.extraOnnx[attentionFile] : files.onnx;
+    const attentionFile = request.onnxFile ?? 'onnx/model.onnx';
+    // A folder off this origin (a Hub model) is kept in Cache Storage by the source: a lesson prepared online runs offline.
+    const files = await this.source.fetch(folderUrl, noProgress, { onnxFile: attentionFile });
+    // The maps come from the standard export itself: its Softmax outputs are made graph outputs here.
+    const exposure = exposeAttention(files.onnx);
+    const attentionOnnx = exposure.kind === 'exposed' ? exposure.model : files.onnx;
+    const attentionSource: AttentionSource = exposure.kind === 'exposed' ? { kind: 'blocks', blocks: exposure.blocks }
+      : exposure.kind === 'already' ? { kind: 'named' } : { kind: 'none' };
+    if (exposure.kind === 'not-found') throw new ModelFormatError(attentionFile, 'no attention block (MatMul → Softmax → MatMul) was found in its graph');
     let tokenizer: TextTokenizer;
     try {
       tokenizer = new TextTokenizer(files.tokenizerJson, files.tokenizerConfig);
@@ -60,7 +67,7 @@ export class AnalysisEngine {
     for (const backend of plan.order) {
       try {
         const ort = ortFor(backend, request.wasmThreads);
-        const runner = await AttentionRunner.create(ort, attentionOnnx, backend, attentionFile);
+        const runner = await AttentionRunner.create(ort, attentionOnnx, files.externalData, backend, attentionFile, attentionSource);
         const decoder = isDecoder
           ? await DecoderSession.create(ort, files.onnx, files.externalData, backend, readDecoderConfig(files.config, files.generationConfig, files.tokenizerConfig))
           : undefined;
@@ -72,6 +79,8 @@ export class AnalysisEngine {
           summary,
           parameters: countOnnxWeights(files.onnx).parameters,
           modelBytes: files.totalBytes,
+          attentionUnavailable: exposure.kind === 'fused' ? { fusedOp: exposure.op } : null,
+          headInside: exposure.kind === 'exposed',
           maskTokenId: maskText ? (tokenizer.tokenId(maskText) ?? null) : null,
           vocabulary: Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.tokenToString(id).replaceAll(WORD_MARK, ' ')),
         };
@@ -157,6 +166,14 @@ export class AnalysisEngine {
       let maxAbsChange = 0;
       for (let i = 0; i < shorter.logits.length; i++) maxAbsChange = Math.max(maxAbsChange, Math.abs(shorter.logits[i] - longer.logits[i]));
       return { maxAbsChange };
+    } catch (error) {
+      this.wrap(slot, error);
+    }
+  }
+
+  async headInside(slot: ModelSlot, ids: number[], layer: number, head: number, token: number): Promise<HeadInside> {
+    try {
+      return await this.get(slot).runner.headInside(ids, layer, head, token);
     } catch (error) {
       this.wrap(slot, error);
     }

@@ -31,14 +31,30 @@ export function onAnalysisCrash(listener: () => void): () => void {
 
 const FOLDERS: Record<ModelSlot, string> = { decoder: 'tl-gpt', bert: 'tl-bert', ernie: 'tl-ernie' };
 
+/** A model the lecturer chose for a slot instead of the embedded one (Hub or local folder). */
+export interface ChosenModel {
+  folderUrl: string;
+  onnxFile: string;
+}
+const chosen = new Map<ModelSlot, ChosenModel>();
+
+/** Puts `model` in `slot` from now on (every later `loadSlot`), or the embedded model again for null. */
+export function chooseSlotModel(slot: ModelSlot, model: ChosenModel | null): void {
+  if (model) chosen.set(slot, model);
+  else chosen.delete(slot);
+}
+
 export function loadSlot(slot: ModelSlot, backend: BackendPreference, wasmThreads?: number): Promise<AnalysisModelInfo> {
-  const key = `${slot}:${backend}`;
+  const choice = chosen.get(slot);
+  const key = `${slot}:${backend}:${choice ? `${choice.folderUrl}|${choice.onnxFile}` : 'embedded'}`;
   let load = loads.get(key);
   if (!load) {
     // The worker holds one model per slot: a load on another backend replaces it.
     for (const other of [...loads.keys()]) if (other.startsWith(`${slot}:`)) loads.delete(other);
     const model = EMBEDDED_MODELS.find((m) => m.id === FOLDERS[slot])!;
-    load = analysisClient().load({ slot, modelUrl: embeddedModelUrl(model), backend, wasmThreads });
+    load = analysisClient().load(choice
+      ? { slot, modelUrl: choice.folderUrl, onnxFile: choice.onnxFile, backend, wasmThreads }
+      : { slot, modelUrl: embeddedModelUrl(model), backend, wasmThreads });
     // A failed load may succeed later (the files were still being written): do not remember it.
     load.catch(() => {
       if (loads.get(key) === load) loads.delete(key);

@@ -11,7 +11,7 @@ import { localized, msg, str } from '@lit/localize';
 import type { AnalysisModelInfo, AttentionMaps, ModelSlot, TokenizedText } from '../../core/analysis-protocol';
 import type { BackendPreference } from '../../core/protocol';
 import { describeError } from '../../i18n/engine-text';
-import { analysisClient, loadSlot, onAnalysisCrash } from './analysis-session';
+import { analysisClient, chooseSlotModel, loadSlot, onAnalysisCrash } from './analysis-session';
 import type { CacheSample } from './next-token';
 import type { EmbeddedPoint } from './scale-view';
 import type { RunningModel } from './compute-calculator';
@@ -19,6 +19,9 @@ import { benchRate } from './bench-rate';
 import './arch-diagram';
 import './mask-grid';
 import './attention-view';
+import './head-inside';
+import './lesson-models';
+import type { LessonModelDetail } from './lesson-models';
 import './next-token';
 import './masked-lm';
 import './kv-cache-view';
@@ -146,6 +149,23 @@ export class ArchitecturePanel extends LitElement {
     await this.analyse();
   }
 
+  /** A Hub or folder model (or the embedded one again) for the decoder or the encoder slot. */
+  private readonly onLessonModel = async (event: CustomEvent<LessonModelDetail>) => {
+    const { slot, folderUrl, onnxFile } = event.detail;
+    chooseSlotModel(slot, folderUrl ? { folderUrl, onnxFile } : null);
+    if (slot !== 'decoder') this.encoderSlot = slot as 'bert' | 'ernie';
+    this.models = { ...this.models, [slot]: null };
+    this.loadErrors = this.loadErrors.filter((e) => !e.startsWith(`${slot}: `));
+    try {
+      // Awaited before the spread: another slot's load may finish in between.
+      const info = await loadSlot(slot, this.backend, this.wasmThreads);
+      this.models = { ...this.models, [slot]: info };
+    } catch (error) {
+      this.loadErrors = [...this.loadErrors, `${slot}: ${describeError(error)}`];
+    }
+    await this.analyse();
+  };
+
   /** Tokenizes the sentence for both models and runs everything that depends on it. */
   private async analyse(): Promise<void> {
     const run = ++this.analysisRun;
@@ -268,11 +288,12 @@ export class ArchitecturePanel extends LitElement {
           </select></label>
         <label>${msg('Encoder')}
           <select name="encoder" @change=${(e: Event) => { this.encoderSlot = (e.target as HTMLSelectElement).value as 'bert' | 'ernie'; void this.analyse(); }}>
-            <option value="bert" ?selected=${this.encoderSlot === 'bert'}>tl-bert</option>
+            <option value="bert" ?selected=${this.encoderSlot === 'bert'}>${this.models.bert?.name ?? 'tl-bert'}</option>
             <option value="ernie" ?selected=${this.encoderSlot === 'ernie'}>tl-ernie</option>
           </select></label>
         <button type="button" data-testid="present" @click=${() => this.setPresenting(true)}>${msg('Present (full screen)')}</button>
       </form>
+      <tl-lesson-models .backend=${this.backend} @lesson-model=${this.onLessonModel}></tl-lesson-models>
       <nav class="toc" aria-label=${msg('Sections')}>${SECTIONS.map((id) => html`<a href="#sec-${id}" @click=${(e: Event) => { e.preventDefault(); this.renderRoot.querySelector(`#sec-${id}`)?.scrollIntoView(); }}>${sectionTitle(id)}</a>`)}</nav>
       <div class="slide-nav" role="navigation" aria-label=${msg('Presentation')}>
         <button @click=${() => this.go(-1)} ?disabled=${this.slide === 0}>← ${msg('Previous')}</button>
@@ -304,8 +325,8 @@ export class ArchitecturePanel extends LitElement {
       </div>`)}
 
       ${this.section('attention', html`<div class="two">
-        <div><h3>${decoder?.name ?? ''}</h3><tl-attention-view testid="heatmap-decoder" heading=${decoder?.name ?? ''} .attention=${this.decoderAttention} .tokens=${this.decoderText?.tokens ?? []}></tl-attention-view></div>
-        <div><h3>${encoder?.name ?? ''}</h3><tl-attention-view testid="heatmap-encoder" heading=${encoder?.name ?? ''} .attention=${this.encoderAttention} .tokens=${this.encoderText?.tokens ?? []}></tl-attention-view></div>
+        <div><h3>${decoder?.name ?? ''}</h3><tl-head-inside modelSlot="decoder" .info=${decoder} .ids=${this.decoderText?.ids ?? []} .tokens=${this.decoderText?.tokens ?? []}><tl-attention-view testid="heatmap-decoder" heading=${decoder?.name ?? ''} .attention=${this.decoderAttention} .tokens=${this.decoderText?.tokens ?? []}></tl-attention-view></tl-head-inside></div>
+        <div><h3>${encoder?.name ?? ''}</h3><tl-head-inside modelSlot=${this.encoderSlot} .info=${encoder} .ids=${this.encoderText?.ids ?? []} .tokens=${this.encoderText?.tokens ?? []}><tl-attention-view testid="heatmap-encoder" heading=${encoder?.name ?? ''} .attention=${this.encoderAttention} .tokens=${this.encoderText?.tokens ?? []}></tl-attention-view></tl-head-inside></div>
       </div>
       <p class="note">${msg('The decoder’s maps are empty above the diagonal: a token never looks ahead. The encoder’s maps are filled everywhere.')}</p>`)}
 

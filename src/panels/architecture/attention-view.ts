@@ -2,7 +2,7 @@
  * Live attention maps of one running model: a layer and head picker, the chosen map large, and an
  * overview of every head of every layer (click one to pick it).
  */
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { AttentionMaps } from '../../core/analysis-protocol';
@@ -29,6 +29,13 @@ export class AttentionView extends LitElement {
     .axis { font-size: 0.75em; color: var(--muted); }
     h4 { margin: 0.5rem 0 0.25rem; font-size: 0.9em; }
   `;
+
+  override updated(changed: PropertyValues): void {
+    // The head view (head-inside.ts) follows this picker.
+    if (changed.has('layer') || changed.has('head')) {
+      this.dispatchEvent(new CustomEvent('attention-pick', { detail: { layer: this.layer, head: this.head }, bubbles: true, composed: true }));
+    }
+  }
 
   override render() {
     const a = this.attention;

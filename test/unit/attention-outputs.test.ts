@@ -1,0 +1,97 @@
+/**
+ * The load-time rewrite that makes a standard export show its attention: tl-gpt's KV-cache graph,
+ * rewritten and fed an empty cache, gives the same maps as the separate attention graph exported by
+ * PyTorch; one head's numbers agree with each other; a fused-attention graph is told apart.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
+import type * as OrtWeb from 'onnxruntime-web';
+import { exposeAttention } from '../../src/engine/analysis/attention-outputs';
+import { AttentionRunner } from '../../src/engine/analysis/attention-runner';
+import { countOnnxWeights } from '../../src/engine/analysis/onnx-weights';
+import { ProtoWriter } from '../../src/engine/graph/protobuf';
+
+const ortNode = ort as unknown as typeof OrtWeb;
+const modelOnnx = new Uint8Array(readFileSync('models/tl-gpt/onnx/model.onnx'));
+const attentionsOnnx = new Uint8Array(readFileSync('models/tl-gpt/onnx/model_attentions.onnx'));
+const IDS = [1, 87, 412, 9, 250, 33, 1021, 5];
+
+/** A one-node graph: `op` (in the com.microsoft domain) between an input and an output. */
+function oneOpModel(op: string, output = 'y'): Uint8Array {
+  const valueInfo = (name: string) => (w: ProtoWriter) => w.string(1, name).message(2, (t) => t.message(1, (tt) => tt.int(1, 1)));
+  return new ProtoWriter()
+    .int(1, 8)
+    .message(8, (w) => w.string(1, 'com.microsoft').int(2, 1))
+    .message(7, (g) => g
+      .message(1, (n) => n.string(1, 'x').string(2, output).string(4, op).string(7, 'com.microsoft'))
+      .string(2, 'g')
+      .message(11, valueInfo('x'))
+      .message(12, valueInfo(output)))
+    .finish();
+}
+
+describe('exposeAttention', () => {
+  it("makes tl-gpt's standard export give the same attention maps as its separate attention graph", async () => {
+    const exposure = exposeAttention(modelOnnx);
+    expect(exposure.kind).toBe('exposed');
+    if (exposure.kind !== 'exposed') return;
+    expect(exposure.blocks).toHaveLength(4);
+    // The weights are spliced through untouched.
+    expect(countOnnxWeights(exposure.model)).toEqual(countOnnxWeights(modelOnnx));
+    const rewritten = await AttentionRunner.create(ortNode, exposure.model, [], 'wasm', 'onnx/model.onnx', { kind: 'blocks', blocks: exposure.blocks }, { executionProvider: 'cpu' });
+    const reference = await AttentionRunner.create(ortNode, attentionsOnnx, [], 'wasm', 'onnx/model_attentions.onnx', { kind: 'named' }, { executionProvider: 'cpu' });
+    const [got, want] = [await rewritten.run(IDS), await reference.run(IDS)];
+    expect(got.attention!.heads).toBe(want.attention!.heads);
+    expect(got.attention!.layers).toHaveLength(4);
+    let maxDiff = 0;
+    want.attention!.layers.forEach((heads, l) => heads.forEach((map, h) => map.forEach((p, i) => { maxDiff = Math.max(maxDiff, Math.abs(p - got.attention!.layers[l][h][i])); })));
+    expect(maxDiff).toBeLessThan(1e-5);
+    // The maps are not uniform: a later token does not attend equally to all before it.
+    const lastRow = want.attention!.layers[0][0].slice((IDS.length - 1) * IDS.length);
+    expect(Math.max(...lastRow) - Math.min(...lastRow)).toBeGreaterThan(0.01);
+    // The logits are those of the untouched graph.
+    let logitDiff = 0;
+    want.logits.forEach((v, i) => { logitDiff = Math.max(logitDiff, Math.abs(v - got.logits[i])); });
+    expect(logitDiff).toBeLessThan(1e-3);
+    await rewritten.release();
+    await reference.release();
+  });
+
+  it("reads one head's Q, K, V, scores, softmax and weighted sum that agree with each other", async () => {
+    const exposure = exposeAttention(modelOnnx);
+    if (exposure.kind !== 'exposed') throw new Error('not exposed');
+    const runner = await AttentionRunner.create(ortNode, exposure.model, [], 'wasm', 'onnx/model.onnx', { kind: 'blocks', blocks: exposure.blocks }, { executionProvider: 'cpu' });
+    const token = 4;
+    const inside = await runner.headInside(IDS, 1, 3, token);
+    expect(inside.seq).toBe(IDS.length);
+    expect(inside.query).toHaveLength(inside.headDim);
+    expect(inside.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    // Causal mask: nothing after the token.
+    expect(inside.probs.slice(token + 1).every((p) => p === 0)).toBe(true);
+    // The graph's scores are the recomputed dot products scaled by 1/√d where not masked.
+    for (let j = 0; j <= token; j++) expect(inside.scores[j]).toBeCloseTo(inside.dots[j] / Math.sqrt(inside.headDim), 3);
+    inside.context.forEach((c, i) => expect(inside.weightedSum[i]).toBeCloseTo(c, 4));
+    await runner.release();
+  });
+
+  it("reads an encoder's head without a mask: every token sees every token", async () => {
+    const bert = new Uint8Array(readFileSync('models/tl-bert/onnx/model.onnx'));
+    const exposure = exposeAttention(bert);
+    if (exposure.kind !== 'exposed') throw new Error('not exposed');
+    const runner = await AttentionRunner.create(ortNode, exposure.model, [], 'wasm', 'onnx/model.onnx', { kind: 'blocks', blocks: exposure.blocks }, { executionProvider: 'cpu' });
+    const inside = await runner.headInside([2, 40, 77, 91, 120, 3], 0, 1, 2);
+    expect(inside.probs.every((p) => p > 0)).toBe(true);
+    expect(inside.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    inside.scores.forEach((score, j) => expect(score).toBeCloseTo(inside.dots[j] / Math.sqrt(inside.headDim), 3));
+    inside.context.forEach((c, i) => expect(inside.weightedSum[i]).toBeCloseTo(c, 4));
+    await runner.release();
+  });
+
+  it("tells a graph with fused attention apart, and keeps an export's own attentions.{layer} outputs where no block is found", () => {
+    expect(exposeAttention(oneOpModel('MultiHeadAttention'))).toEqual({ kind: 'fused', op: 'MultiHeadAttention' });
+    expect(exposeAttention(oneOpModel('GroupQueryAttention'))).toEqual({ kind: 'fused', op: 'GroupQueryAttention' });
+    expect(exposeAttention(oneOpModel('Relu')).kind).toBe('not-found');
+    expect(exposeAttention(oneOpModel('Relu', 'attentions.0')).kind).toBe('already');
+  });
+});
