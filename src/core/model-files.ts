@@ -15,7 +15,13 @@ export interface ModelFiles {
   externalData: { path: string; data: Uint8Array }[];
   /** Further graphs asked for with `extraOnnxFiles` (e.g. an attention graph), by file name. */
   extraOnnx: Record<string, Uint8Array>;
+  /** Bytes of every file fetched, the extra graphs included. */
   totalBytes: number;
+  /**
+   * The model's size as shown everywhere (Chat, Architecture): its own files, without the extra
+   * graphs only the analysis fetches, so the same model reads the same size in every panel.
+   */
+  modelBytes: number;
   cacheReport?: CacheReport;
 }
 

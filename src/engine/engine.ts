@@ -92,7 +92,7 @@ export class Engine {
           backend,
           fallbackReason,
           wasmThreads: effectiveWasmThreads(ort),
-          modelBytes: files.totalBytes,
+          modelBytes: files.modelBytes,
           contextLength: config.contextLength,
           vocabSize: config.vocabSize || tokenizer.vocabSize,
           numLayers: config.numLayers,

@@ -236,5 +236,9 @@ export async function fetchModelFiles(
   }
   const extraOnnx: Record<string, Uint8Array> = {};
   for (const file of extraFiles) extraOnnx[file] = (await download.bytes(file))!;
-  return { folderUrl, config, generationConfig, tokenizerJson, tokenizerConfig, onnx, externalData, extraOnnx, totalBytes: download.overall, cacheReport: download.report };
+  return { folderUrl, config, generationConfig, tokenizerJson, tokenizerConfig, onnx, externalData, extraOnnx,
+    totalBytes: download.overall,
+    modelBytes: download.overall - Object.values(extraOnnx).reduce((sum, bytes) => sum + bytes.length, 0),
+    cacheReport: download.report,
+  };
 }

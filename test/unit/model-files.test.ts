@@ -161,6 +161,16 @@ describe('fetchModelFiles against a local static server', () => {
     expect(files.totalBytes).toBe(JSON.stringify(config).length + JSON.stringify(tokenizerJson).length + onnx.length);
   });
 
+  it('an extra graph fetched for the analysis counts in the download, not in the model size every panel shows', async () => {
+    const attentions = new Uint8Array(onnx.length + 7).fill(3);
+    await writeFile(path.join(dir, 'onnx/model_attentions.onnx'), attentions);
+    const plain = await fetchModelFiles(folder, () => {});
+    const withExtra = await fetchModelFiles(folder, () => {}, { extraOnnxFiles: ['onnx/model_attentions.onnx'] });
+    expect(withExtra.totalBytes).toBe(plain.totalBytes + attentions.length);
+    expect(withExtra.modelBytes).toBe(plain.modelBytes);
+    expect(plain.modelBytes).toBe(plain.totalBytes);
+  });
+
   it('reads the optional files when present', async () => {
     await writeFile(path.join(dir, 'generation_config.json'), JSON.stringify({ eos_token_id: [5, 6] }));
     await writeFile(path.join(dir, 'tokenizer_config.json'), JSON.stringify({ model_max_length: 64 }));

@@ -71,7 +71,7 @@ export class AnalysisEngine {
           fallbackReason,
           summary,
           parameters: countOnnxWeights(files.onnx).parameters,
-          modelBytes: files.totalBytes,
+          modelBytes: files.modelBytes,
           maskTokenId: maskText ? (tokenizer.tokenId(maskText) ?? null) : null,
           vocabulary: Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.tokenToString(id).replaceAll(WORD_MARK, ' ')),
         };

@@ -16,6 +16,8 @@ import type { CacheSample } from './next-token';
 import type { EmbeddedPoint } from './scale-view';
 import type { RunningModel } from './compute-calculator';
 import { benchRate } from './bench-rate';
+import { currentLocale } from '../../i18n/locale';
+import { demoSentence, isSample, sampleSentences, trainingTokens } from './embedded-facts';
 import './arch-diagram';
 import './mask-grid';
 import './attention-view';
@@ -41,7 +43,6 @@ function sectionTitle(id: SectionId): string {
   }
 }
 
-const SAMPLES = ['As Mark Twain said, the report of my death was an exaggeration.', '举头望明月，低头思故乡。', 'The best way to'];
 
 interface Loaded {
   decoder: AnalysisModelInfo | null;
@@ -55,9 +56,10 @@ export class ArchitecturePanel extends LitElement {
   @property() backend: BackendPreference = 'auto';
   @property({ type: Number }) wasmThreads: number | undefined = undefined;
   @state() private models: Loaded = { decoder: null, bert: null, ernie: null };
-  @state() private loadErrors: string[] = [];
-  @state() private draft = SAMPLES[0];
-  @state() private sentence = SAMPLES[0];
+  /** Kept as errors, worded at render time: a language switch re-words them. */
+  @state() private loadErrors: { slot: ModelSlot; error: unknown }[] = [];
+  @state() private draft = demoSentence(currentLocale()).text;
+  @state() private sentence = demoSentence(currentLocale()).text;
   @state() private encoderSlot: 'bert' | 'ernie' = 'bert';
   @state() private decoderText: TokenizedText | null = null;
   @state() private encoderText: TokenizedText | null = null;
@@ -111,6 +113,7 @@ export class ArchitecturePanel extends LitElement {
     super.connectedCallback();
     document.addEventListener('keydown', this.onKey);
     document.addEventListener('fullscreenchange', this.onFullscreen);
+    window.addEventListener('lit-localize-status', this.onLocale);
     // A crashed worker is replaced on the next request; load the models into it again, as the chat does.
     // Not when it died loading them: that would crash again, and the load's errors say why.
     this.stopCrashWatch = onAnalysisCrash(() => {
@@ -124,6 +127,7 @@ export class ArchitecturePanel extends LitElement {
   override disconnectedCallback(): void {
     document.removeEventListener('keydown', this.onKey);
     document.removeEventListener('fullscreenchange', this.onFullscreen);
+    window.removeEventListener('lit-localize-status', this.onLocale);
     this.stopCrashWatch?.();
     super.disconnectedCallback();
   }
@@ -138,7 +142,7 @@ export class ArchitecturePanel extends LitElement {
           const info = await loadSlot(slot, this.backend, this.wasmThreads);
           this.models = { ...this.models, [slot]: info };
         } catch (error) {
-          this.loadErrors = [...this.loadErrors, `${slot}: ${describeError(error)}`];
+          this.loadErrors = [...this.loadErrors, { slot, error }];
         }
       }),
     );
@@ -179,8 +183,23 @@ export class ArchitecturePanel extends LitElement {
 
   private submit(event: Event): void {
     event.preventDefault();
-    this.sentence = this.draft.trim() || SAMPLES[0];
+    this.sentence = this.draft.trim() || demoSentence(currentLocale()).text;
     void this.analyse();
+  }
+
+  /** A sample sentence follows the language; one the lecturer typed stays. */
+  private readonly onLocale = (event: Event) => {
+    if ((event as CustomEvent<{ status: string }>).detail.status !== 'ready') return;
+    const own = demoSentence(currentLocale()).text;
+    if (!isSample(this.sentence) || sampleSentences(currentLocale()).includes(this.sentence)) return;
+    this.draft = this.sentence = own;
+    void this.analyse();
+  };
+
+  /** The default sentence's demo token and phrase, when that sentence is the one shown. */
+  private demo() {
+    const d = demoSentence(currentLocale());
+    return d.text === this.sentence ? d : null;
   }
 
   private readonly onFullscreen = () => {
@@ -229,7 +248,7 @@ export class ArchitecturePanel extends LitElement {
     const { decoder, bert, ernie } = this.models;
     return [decoder, bert, ernie]
       .filter((m): m is AnalysisModelInfo => !!m)
-      .map((m) => ({ name: m.name, params: m.parameters, family: m.summary.architecture }));
+      .map((m) => ({ name: m.name, params: m.parameters, family: m.summary.architecture, layers: m.summary.layers }));
   }
 
   private measuredRate(): number | null {
@@ -244,9 +263,9 @@ export class ArchitecturePanel extends LitElement {
     const decoder = this.models.decoder;
     if (!decoder) return null;
     const bench = benchRate(decoder.name);
-    if (bench) return { name: decoder.name, params: decoder.parameters, tokensPerSecond: bench.tokensPerSecond, rateSource: { kind: 'benchmark', backend: bench.backend } };
+    if (bench) return { name: decoder.name, params: decoder.parameters, trainingTokens: trainingTokens(decoder.name), tokensPerSecond: bench.tokensPerSecond, rateSource: { kind: 'benchmark', backend: bench.backend } };
     const rate = this.measuredRate();
-    return { name: decoder.name, params: decoder.parameters, tokensPerSecond: rate, rateSource: rate ? { kind: 'steps' } : null };
+    return { name: decoder.name, params: decoder.parameters, trainingTokens: trainingTokens(decoder.name), tokensPerSecond: rate, rateSource: rate ? { kind: 'steps' } : null };
   }
 
   private onCacheStep(event: CustomEvent<{ sample: CacheSample; reset: boolean }>): void {
@@ -264,7 +283,7 @@ export class ArchitecturePanel extends LitElement {
         <button class="primary" type="submit">${msg('Run')}</button>
         <label>${msg('Examples')}
           <select @change=${(e: Event) => { this.draft = (e.target as HTMLSelectElement).value; this.sentence = this.draft; void this.analyse(); }}>
-            ${SAMPLES.map((s) => html`<option value=${s} ?selected=${s === this.sentence}>${s}</option>`)}
+            ${sampleSentences(currentLocale()).map((s) => html`<option value=${s} ?selected=${s === this.sentence}>${s}</option>`)}
           </select></label>
         <label>${msg('Encoder')}
           <select name="encoder" @change=${(e: Event) => { this.encoderSlot = (e.target as HTMLSelectElement).value as 'bert' | 'ernie'; void this.analyse(); }}>
@@ -280,7 +299,7 @@ export class ArchitecturePanel extends LitElement {
         <button @click=${() => this.go(1)} ?disabled=${this.slide === SECTIONS.length - 1}>${msg('Next')} →</button>
         <button @click=${() => this.setPresenting(false)}>${msg('Exit (Esc)')}</button>
       </div>
-      ${this.loadErrors.map((e) => html`<p class="error" role="alert" data-testid="arch-load-error">${e}</p>`)}
+      ${this.loadErrors.map((e) => html`<p class="error" role="alert" data-testid="arch-load-error">${e.slot}: ${describeError(e.error)}</p>`)}
       ${this.runError ? html`<p class="error" role="alert">${this.runError}</p>` : nothing}
       ${!decoder || !encoder ? html`<p class="status" role="status">${msg('Loading the embedded models…')}</p>` : nothing}
 
@@ -295,7 +314,8 @@ export class ArchitecturePanel extends LitElement {
             @cache-step=${this.onCacheStep}></tl-next-token></div>
         <div><h3>${msg(str`${encoder?.name ?? 'encoder'}: fill in the blanks`)}</h3>
           <p class="note">${msg('Trained to recover [MASK]ed tokens from both sides: it understands a sentence, but has no next-token task to generate with.')}</p>
-          <tl-masked-lm .client=${encoder ? analysisClient() : null} .info=${encoder} .ids=${this.encoderText?.ids ?? []} .special=${this.encoderText?.special ?? []}></tl-masked-lm></div>
+          <tl-masked-lm .client=${encoder ? analysisClient() : null} .info=${encoder} .ids=${this.encoderText?.ids ?? []} .special=${this.encoderText?.special ?? []}
+            .preset=${this.demo()?.maskPositions ?? []}></tl-masked-lm></div>
       </div>`)}
 
       ${this.section('masks', html`<div class="two">
@@ -312,7 +332,7 @@ export class ArchitecturePanel extends LitElement {
       ${this.section('kv', html`<tl-kv-cache-view .history=${this.cacheHistory} .decoder=${decoder} .prefixChange=${this.prefixChange}></tl-kv-cache-view>`)}
 
       ${this.section('ernie', html`<tl-ernie-bert .client=${this.models.bert || this.models.ernie ? analysisClient() : null} .bert=${this.models.bert} .ernie=${this.models.ernie}
-        .ids=${this.encoderText?.ids ?? []} .special=${this.encoderText?.special ?? []}></tl-ernie-bert>`)}
+        .ids=${this.encoderText?.ids ?? []} .special=${this.encoderText?.special ?? []} .presetSpan=${this.demo()?.phrase ?? null}></tl-ernie-bert>`)}
 
       ${this.section('scale', html`
         <tl-scale-view .embedded=${this.embeddedPoints()}></tl-scale-view>

@@ -11,6 +11,7 @@ import type { AnalysisClient } from '../../clients/analysis-client';
 import { describeError } from '../../i18n/engine-text';
 import { sampleIndex, softmaxWithTemperature, topK } from '../../core/distribution';
 import { createRng } from '../../core/rng';
+import { visibleToken } from './visible-token';
 
 export interface CacheSample {
   tokens: number;
@@ -134,7 +135,7 @@ export class NextToken extends LitElement {
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <ol aria-label=${msg('Most likely next tokens')} data-testid="next-token-bars" data-top-id=${bars[0]?.id ?? ''}>
         ${bars.map(
-          (b) => html`<li data-id=${b.id}><span class="tok">${this.tokenText(b.id)}</span>
+          (b) => html`<li data-id=${b.id}><span class="tok">${visibleToken(this.tokenText(b.id))}</span>
             <span class="bar" style="width:${(b.prob / max) * 100}%" role="presentation"></span>
             <span aria-label=${msg(str`${(b.prob * 100).toFixed(1)} percent`)}>${(b.prob * 100).toFixed(1)}%</span></li>`,
         )}
