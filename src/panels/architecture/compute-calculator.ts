@@ -6,7 +6,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import { COMPUTE_PRESETS, COMPUTE_SOURCE } from './facts';
+import { COMPUTE_PRESETS, computeSource } from './facts';
+import { currentLocale } from '../../i18n/locale';
 import { computeBudget, formatCount, formatDecimalBytes, formatScientific } from './compute';
 
 export interface RunningModel {
@@ -94,7 +95,7 @@ export class ComputeCalculator extends LitElement {
           : nothing}
       </dl>
       <p class="cite">${source
-        ? msg(str`Source row (${COMPUTE_SOURCE}): ${formatCount(source.params)} parameters, ${formatCount(source.tokens)} tokens, ${source.pfDays.toLocaleString('en-US')} PF-days, ${formatScientific(source.flops)} FLOPs.`)
+        ? msg(str`Source row (${computeSource(currentLocale() === 'zh-Hans')}): ${formatCount(source.params)} parameters, ${formatCount(source.tokens)} tokens, ${source.pfDays.toLocaleString('en-US')} PF-days, ${formatScientific(source.flops)} FLOPs.`)
         : this.running?.rateSource?.kind === 'benchmark'
           ? msg(str`The decoder running in this page; tokens/s from the Benchmark panel (${this.running.rateSource.backend}).`)
           : msg('The decoder running in this page; tokens/s measured by its step-by-step generation above (run the Benchmark panel for a steadier figure).')}

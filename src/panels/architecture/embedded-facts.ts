@@ -6,9 +6,12 @@
  * encoder's held-out accuracy as models/train/eval_encoders.py measured it; tl-gpt's training tokens.
  */
 import { demo } from '../../../models/tl-bert/reference.json';
-import { encoder_eval as encoderEval, 'tl-gpt' as gptTraining } from '../../../models/train/metrics.json';
+import metrics from '../../../models/train/metrics.json';
 import type { Locale } from '../../i18n/locale';
 import type { Span } from './masking-units';
+
+const encoderEval = metrics.encoder_eval;
+const gptTraining = metrics['tl-gpt'];
 
 export interface DemoSentence {
   text: string;

@@ -16,6 +16,8 @@ export interface FamilyRow {
   note: string;
   /** Where the figures come from: paper and table or section. */
   source: string;
+  /** The same in Simplified Chinese. */
+  source_zh: string;
   /** false where the maker never published size or data (ChatGPT): shown as "not published", not as a number. */
   published?: boolean;
 }
@@ -37,5 +39,7 @@ export interface ComputePreset {
 export const FAMILIES = data.families as FamilyRow[];
 export const TIMELINE = data.timeline as TimelinePoint[];
 export const COMPUTE_PRESETS = data.compute as ComputePreset[];
-/** The source of every compute preset. */
-export const COMPUTE_SOURCE: string = data.compute_source;
+/** The source of every compute preset, in the language asked for. */
+export function computeSource(zh: boolean): string {
+  return zh ? data.compute_source_zh : data.compute_source;
+}

@@ -102,7 +102,7 @@ export class ScaleView extends LitElement {
           ${FAMILIES.map(
             (f) => html`<tr data-id=${f.id}><td>${f.name}</td><td>${f.year}</td><td>${familyLabel(f.family)}</td>
               <td>${f.layers ?? msg('unknown')}</td><td>${f.params === null ? msg('not published') : formatCount(f.params)}</td>
-              <td>${f.published === false ? msg('not published') : ((currentLocale() === 'zh-Hans' ? f.data_zh : f.data) ?? msg('unknown'))}</td><td class="src">${f.source}</td></tr>`,
+              <td>${f.published === false ? msg('not published') : ((currentLocale() === 'zh-Hans' ? f.data_zh : f.data) ?? msg('unknown'))}</td><td class="src"><cite>${currentLocale() === 'zh-Hans' ? f.source_zh : f.source}</cite></td></tr>`,
           )}
           ${this.embedded.map(
             (m) => html`<tr class="embedded" data-id=${m.name}><td>${m.name}</td><td>2026</td><td>${familyLabel(m.family)}</td>
