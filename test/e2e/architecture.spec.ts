@@ -184,6 +184,17 @@ test('the family table cites a source for every row, marks unknowns, and reads t
   await expect(page.getByTestId('calc-tokens')).toHaveValue(String(metrics['tl-gpt'].tokens_seen));
 });
 
+test('tl-gpt reads the same size in Chat and in the architecture panel', async ({ page, backend }) => {
+  test.skip(backend === 'webgpu', 'sizes do not depend on the backend');
+  await page.goto('./?panel=chat&backend=wasm');
+  await expect(page.getByTestId('model-name')).toContainText('tl-gpt', { timeout: 120_000 });
+  const chatText = (await page.getByTestId('model-name').textContent()) ?? '';
+  await page.goto('./?panel=architecture&backend=wasm');
+  const size = page.getByTestId('column-decoder').getByTestId('model-size');
+  await expect(size).toHaveText(/\d/, { timeout: 180_000 });
+  expect(chatText).toContain((await size.textContent())!.trim());
+});
+
 test('the compute calculator reproduces the GPT-3 175B figures', async ({ page, backend }) => {
   test.skip(backend === 'webgpu', 'pure arithmetic: one backend is enough');
   await page.goto('./?panel=architecture&backend=wasm');
