@@ -101,7 +101,7 @@ export class ArchitecturePanel extends LitElement {
       background: #000; color: #fff; }
     :host([presenting]) .toolbar, :host([presenting]) nav.toc { display: none; }
     :host([presenting]) section { display: none; border: none; }
-    :host([presenting]) section.current { display: block; }
+    :host([presenting]) section.current { display: block; padding: 0; }
     :host([presenting]) h2 { font-size: 1.6em; }
     /* Canvas maps and token grids are sized in pixels: enlarge them with the type on a projector. */
     @media (min-width: 1600px) { :host([presenting]) tl-attention-view, :host([presenting]) tl-mask-grid { zoom: 1.5; } }
@@ -128,6 +128,7 @@ export class ArchitecturePanel extends LitElement {
     document.removeEventListener('keydown', this.onKey);
     document.removeEventListener('fullscreenchange', this.onFullscreen);
     window.removeEventListener('lit-localize-status', this.onLocale);
+    clearInterval(this.fitTimer);
     this.stopCrashWatch?.();
     super.disconnectedCallback();
   }
@@ -200,6 +201,52 @@ export class ArchitecturePanel extends LitElement {
   private demo() {
     const d = demoSentence(currentLocale());
     return d.text === this.sentence ? d : null;
+  }
+
+  /** Content of a slide arrives later (predictions, maps) inside other components: refit while presenting. */
+  private fitTimer: ReturnType<typeof setInterval> | undefined;
+
+  protected override updated(): void {
+    const section = this.renderRoot.querySelector<HTMLElement>('section.current');
+    for (const el of this.renderRoot.querySelectorAll<HTMLElement>('section')) if (el !== section || !this.presenting) el.style.zoom = '';
+    clearInterval(this.fitTimer);
+    if (this.presenting) {
+      this.fitSlide();
+      this.fitTimer = setInterval(() => this.fitSlide(), 400);
+    }
+  }
+
+  /**
+   * A projector shows one slide, whole: the current section is zoomed down (never up) until it fits
+   * the screen below the slide controls, without scrolling or anything cut off on the right. Its
+   * extent is measured over every element inside, through the components' shadow roots.
+   */
+  private fitSlide(): void {
+    const section = this.renderRoot.querySelector<HTMLElement>('section.current');
+    if (!this.presenting || !section) return;
+    const style = getComputedStyle(this);
+    const nav = this.renderRoot.querySelector<HTMLElement>('.slide-nav');
+    const height = this.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom) - (nav?.offsetHeight ?? 0) - 8;
+    const width = this.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 8;
+    const zoom = Number(section.style.zoom || 1);
+    const origin = section.getBoundingClientRect();
+    let right = origin.right;
+    let bottom = origin.bottom;
+    const visit = (root: Element | ShadowRoot) => {
+      for (const el of root.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        if (r.width && r.height) {
+          right = Math.max(right, r.right);
+          bottom = Math.max(bottom, r.bottom);
+        }
+        if (el.shadowRoot) visit(el.shadowRoot);
+      }
+    };
+    visit(section);
+    const naturalWidth = (right - origin.left) / zoom;
+    const naturalHeight = (bottom - origin.top) / zoom;
+    const scale = Math.floor(Math.min(1, height / naturalHeight, width / naturalWidth) * 100) / 100;
+    if (Math.abs(scale - zoom) >= 0.01) section.style.zoom = String(scale);
   }
 
   private readonly onFullscreen = () => {
