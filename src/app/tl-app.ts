@@ -92,7 +92,8 @@ export class TransformerLabApp extends LitElement {
   ];
 
   static override styles = css`
-    :host { display: block; max-width: 72rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
+    /* Wide screens are used (the architecture panel sets two models side by side); 110rem ≈ 1760 px. */
+    :host { display: block; max-width: 110rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
     header { display: flex; align-items: baseline; gap: 1rem; flex-wrap: wrap; margin-bottom: 0.75rem; }
     h1 { font-size: 1.4rem; margin: 0; }
     .tagline { color: var(--muted); font-size: 0.9rem; }

@@ -39,3 +39,11 @@ for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
     });
   }
 }
+
+test('normal mode uses a wide screen, not a narrow column', async ({ page, backend }) => {
+  test.skip(backend === 'webgpu', 'layout only: one backend is enough');
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto('./?panel=architecture&backend=wasm');
+  const box = await page.locator('tl-architecture-panel').boundingBox();
+  expect(box!.width).toBeGreaterThan(1600);
+});
