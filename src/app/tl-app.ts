@@ -243,13 +243,13 @@ export class TransformerLabApp extends LitElement {
         <span class="tagline">${msg('GPT-style models running in your browser. Nothing leaves your machine.')}</span>
         <tl-locale-switch class="locale"></tl-locale-switch>
       </header>
-      <nav role="tablist" aria-label=${msg('Panels')} @keydown=${this.onTabKey}>
+      <nav aria-label=${msg('Panels')}><div role="tablist" aria-label=${msg('Panels')} @keydown=${this.onTabKey}>
         ${this.panels.map(
           (panel) => html`<button role="tab" id="tab-${panel.id}" aria-controls="panel" aria-selected=${panel === active ? 'true' : 'false'}
             tabindex=${panel === active ? 0 : -1} @click=${() => this.select(panel)}>${tabLabel(panel.id, panel.label)}</button>`,
         )}
-      </nav>
-      <main id="panel" role="tabpanel" aria-labelledby="tab-${active.id}">${active.render(this)}</main>
+      </div></nav>
+      <main><div id="panel" role="tabpanel" aria-labelledby="tab-${active.id}">${active.render(this)}</div></main>
     `;
   }
 }

@@ -426,4 +426,5 @@ export const ZH_HANS: Readonly<Record<string, string>> = {
   "Each row names its source; “unknown”: not in the source, “not published”: the maker has not published it.": "每行注明来源；“未知”：来源中没有；“未公开”：开发方未公布。",
   "Training tokens: {0}, from its training log.": "训练词元：{0}，取自其训练记录。",
   "Its training tokens are unknown: enter them.": "其训练词元数未知：请自行输入。",
+  "Growth": "增长",
 };

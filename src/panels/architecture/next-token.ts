@@ -128,7 +128,7 @@ export class NextToken extends LitElement {
         <button @click=${() => this.restart()} ?disabled=${this.busy}>${msg('Restart')}</button>
         <span class="hint">${this.temperature === 0 ? msg('Temperature 0: always the top bar (greedy).') : msg('Above 0: drawn at random among the bars, by their probability.')}</span>
       </div>
-      <p class="text" aria-label=${msg('Text so far')} data-testid="generated-text"
+      <p class="text" role="group" aria-label=${msg('Text so far')} data-testid="generated-text"
         data-prompt-ids=${JSON.stringify(this.promptIds)} data-generated-ids=${JSON.stringify(this.generated)} data-busy=${this.busy ? 'true' : 'false'}>${this.promptIds
         .map((id) => this.tokenText(id))
         .join('')}<span class="new">${this.generated.map((id) => this.tokenText(id)).join('')}</span></p>

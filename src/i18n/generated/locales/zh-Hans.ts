@@ -273,6 +273,7 @@
 'sabf930a4449b47f5': `本页读取的 config.json 与权重`,
 'sacc7621b51cc2743': `允许`,
 'sad9e79ecbf8be672': str`无（${0}）`,
+'sadfab7328f6cc346': `增长`,
 'sae25a8b01ed5b19e': str`服务器返回 ${0} ${1}`,
 'sae44f1b860c18b6a': `点击词元将其遮盖`,
 'sae96de4818b3fd62': `总下载进度`,
