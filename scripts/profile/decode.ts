@@ -107,7 +107,6 @@ async function main(params: URLSearchParams) {
     tokenizerConfig: await json('tokenizer_config.json'),
     onnx,
     externalData: [],
-    extraOnnx: {},
     totalBytes: onnx.length,
   };
   const engine = new Engine({ fetch: async () => files, forget: async () => {} });

@@ -93,7 +93,8 @@ export class TransformerLabApp extends LitElement {
   ];
 
   static override styles = css`
-    :host { display: block; max-width: 72rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
+    /* Wide screens are used (the architecture panel sets two models side by side); 110rem ≈ 1760 px. */
+    :host { display: block; max-width: 110rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
     header { display: flex; align-items: baseline; gap: 1rem; flex-wrap: wrap; margin-bottom: 0.75rem; }
     h1 { font-size: 1.4rem; margin: 0; }
     .tagline { color: var(--muted); font-size: 0.9rem; }
@@ -245,13 +246,13 @@ export class TransformerLabApp extends LitElement {
         <span class="tagline">${msg('GPT-style models running in your browser. Nothing leaves your machine.')}</span>
         <tl-locale-switch class="locale"></tl-locale-switch>
       </header>
-      <nav role="tablist" aria-label=${msg('Panels')} @keydown=${this.onTabKey}>
+      <nav aria-label=${msg('Panels')}><div role="tablist" aria-label=${msg('Panels')} @keydown=${this.onTabKey}>
         ${this.panels.map(
           (panel) => html`<button role="tab" id="tab-${panel.id}" aria-controls="panel" aria-selected=${panel === active ? 'true' : 'false'}
             tabindex=${panel === active ? 0 : -1} @click=${() => this.select(panel)}>${tabLabel(panel.id, panel.label)}</button>`,
         )}
-      </nav>
-      <main id="panel" role="tabpanel" aria-labelledby="tab-${active.id}">${active.render(this)}</main>
+      </div></nav>
+      <main><div id="panel" role="tabpanel" aria-labelledby="tab-${active.id}">${active.render(this)}</div></main>
     `;
   }
 }

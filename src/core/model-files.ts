@@ -13,8 +13,7 @@ export interface ModelFiles {
   onnx: Uint8Array;
   /** External weights (`model.onnx_data`), when the export keeps them apart. */
   externalData: { path: string; data: Uint8Array }[];
-  /** Further graphs asked for with `extraOnnxFiles` (e.g. an attention graph), by file name. */
-  extraOnnx: Record<string, Uint8Array>;
+  /** Bytes of the model's files: the size every panel shows (the analysis fetches no extra graph). */
   totalBytes: number;
   cacheReport?: CacheReport;
 }
@@ -42,8 +41,6 @@ export interface CacheReport {
 export interface FetchOptions {
   /** Weights file inside the folder; default onnx/model.onnx. */
   onnxFile?: string;
-  /** Other graphs of the same folder, fetched in the same pass so the JSON files come once. */
-  extraOnnxFiles?: string[];
   signal?: AbortSignal;
 }
 

@@ -228,8 +228,6 @@ export async function fetchModelFiles(
   onProgress: ProgressCallback,
   options: {
     onnxFile?: string;
-    /** Other graphs of the same folder, fetched in the same pass so the JSON files come once. */
-    extraOnnxFiles?: string[];
     signal?: AbortSignal;
     cache?: ModelCache | null;
     partials?: PartialStore | null;
@@ -238,7 +236,6 @@ export async function fetchModelFiles(
   const download = new Downloader(folderUrl, onProgress, options.signal, options.cache ?? null, options.partials ?? null);
   const config = (await download.json('config.json'))!;
   const onnxFile = options.onnxFile ?? 'onnx/model.onnx';
-  const extraFiles = options.extraOnnxFiles ?? [];
   const dataFiles = externalDataFiles(config, onnxFile);
   await download.planTotal([
     'generation_config.json',
@@ -246,7 +243,6 @@ export async function fetchModelFiles(
     'tokenizer_config.json',
     onnxFile,
     ...dataFiles,
-    ...extraFiles,
   ]);
   const generationConfig = (await download.json('generation_config.json', true)) ?? {};
   const tokenizerJson = (await download.json('tokenizer.json'))!;
@@ -257,7 +253,5 @@ export async function fetchModelFiles(
     const data = (await download.bytes(dataFile))!;
     externalData.push({ path: dataFile.split('/').pop()!, data });
   }
-  const extraOnnx: Record<string, Uint8Array> = {};
-  for (const file of extraFiles) extraOnnx[file] = (await download.bytes(file))!;
-  return { folderUrl, config, generationConfig, tokenizerJson, tokenizerConfig, onnx, externalData, extraOnnx, totalBytes: download.overall, cacheReport: download.report };
+  return { folderUrl, config, generationConfig, tokenizerJson, tokenizerConfig, onnx, externalData, totalBytes: download.overall, cacheReport: download.report };
 }

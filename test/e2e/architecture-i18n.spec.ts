@@ -160,10 +160,9 @@ const NAMES = [/Transformer Lab/g, /Hugging Face/g, /Llama [\d.]+ Community Lice
 const LEFT_ELSEWHERE: { text: RegExp; where: string }[] = [
   { text: /^New chat$/, where: 'src/panels/chat/conversations-store.ts: conversationTitle() of an empty conversation' },
   { text: /^TL-GPT \(embedded decoder\)$/, where: 'src/models/catalog.ts: EMBEDDED_MODELS labels, shown in the model and benchmark suggestions' },
-  { text: /As Mark Twain|The best way to/, where: 'src/panels/architecture/architecture-panel.ts: SAMPLES, the default sentence' },
 ];
-// Model output, what the user typed, the tokens of the sentence under study and the machine's own description are data.
-const USER_DATA = '.content, [data-tokens], .tok, .token, tl-token-picker, tl-mask-grid, [data-testid=bench-environment] dd';
+// Model output, what the user typed, the tokens of the sentence under study, the machine's own description and citations (authors' names) are data.
+const USER_DATA = '.content, [data-tokens], .tok, .token, tl-token-picker, tl-mask-grid, [data-testid=bench-environment] dd, cite';
 
 /** The choices of every visible <select> and every <datalist> (the suggestions under a field), through shadow roots. */
 async function optionTexts(page: Page): Promise<string[]> {

@@ -115,14 +115,84 @@ test('masks, decoder steps, encoder predictions and heatmaps come from the runni
   }
 });
 
-test('ERNIE vs BERT: both encoders fill a whole phrase and its tokens one by one', async ({ page, backend }) => {
+interface DemoCase { text: string; mask_positions: number[]; phrase: { start: number; end: number }; input_ids: number[] }
+const demos = {
+  bert: readJson<{ demo: Record<'en' | 'zh', DemoCase> }>('tl-bert/reference.json').demo,
+  ernie: readJson<{ demo: Record<'en' | 'zh', DemoCase> }>('tl-ernie/reference.json').demo,
+};
+
+/** The demo token is masked from the start and both encoders fill it right; ERNIE recovers more of the demo phrase masked whole. */
+async function expectDemo(page: Page, lang: 'en' | 'zh'): Promise<void> {
+  const demo = demos.bert[lang];
+  await expect(page.locator('input[name=sentence]')).toHaveValue(demo.text);
+  for (const slot of ['bert', 'ernie'] as const) {
+    await page.locator('select[name=encoder]').selectOption(slot);
+    const rows = page.getByTestId(`mask-predictions-${slot}`).locator('tr[data-position]');
+    await expect(rows).toHaveCount(demo.mask_positions.length);
+    for (const [k, p] of demo.mask_positions.entries()) {
+      await expect(rows.nth(k)).toHaveAttribute('data-position', String(p));
+      await expect.poll(async () => JSON.parse((await rows.nth(k).getAttribute('data-top-ids')) ?? '[]')[0], { message: `${slot} fills "${demo.text}" at ${p}` }).toBe(demo.input_ids[p]);
+    }
+    await expect(page.getByTestId('mask-accuracy')).toContainText(/\d+\.\d%/);
+  }
+  const table = page.getByTestId('ernie-bert-table');
+  const whole = (slot: string) => table.locator(`tr[data-slot=${slot}] td[data-total]`).nth(1);
+  await expect(whole('bert')).toHaveAttribute('data-total', String(demo.phrase.end - demo.phrase.start));
+  await expect(whole('ernie')).toHaveAttribute('data-total', String(demo.phrase.end - demo.phrase.start));
+  const right = async (slot: string) => Number(await whole(slot).getAttribute('data-correct'));
+  await expect.poll(async () => (await right('ernie')) - (await right('bert')), { message: 'ERNIE ahead on the whole phrase' }).toBeGreaterThan(0);
+  for (const slot of ['bert', 'ernie']) await expect(table.getByTestId(`accuracy-${slot}`)).toContainText(/\d+\.\d%.*\d+\.\d+%/);
+}
+
+test('the default sentence shows both encoders succeeding and ERNIE ahead on the whole phrase, in each language', async ({ page, backend }) => {
   test.skip(backend === 'webgpu', 'the encoders are checked on both backends above');
   await openPanel(page, 'wasm');
-  const table = page.getByTestId('ernie-bert-table');
-  await expect(table).toContainText('Mark Twain');
-  const rows = table.locator('tr[data-slot]');
-  await expect(rows).toHaveCount(2);
-  for (const row of await rows.all()) await expect(row.locator('td[data-total]')).toHaveCount(2);
+  await expectDemo(page, 'en');
+  await expect(page.getByTestId('masking-bert')).toContainText('single tokens');
+  // A live switch to 中文 brings the Chinese default sentence, and the same demo holds there.
+  await page.getByRole('button', { name: '中文' }).click();
+  await expectDemo(page, 'zh');
+  await expect(page.getByTestId('masking-ernie')).toContainText('短语');
+});
+
+test('every token has a visible label: a space, a newline or a tab is shown as a symbol', async ({ page, backend }) => {
+  test.skip(backend === 'webgpu', 'labels do not depend on the backend');
+  await openPanel(page, 'wasm');
+  await useSentence(page, 'Once upon a time');
+  const labels = page.getByTestId('next-token-bars').locator('li .tok');
+  await expect(labels.first()).toBeVisible();
+  for (const text of await labels.allTextContents()) expect(text.trim().length, `bar label ${JSON.stringify(text)}`).toBeGreaterThan(0);
+  for (const text of await labels.allTextContents()) expect(text).not.toMatch(/[ \n\t\u2581]/);
+  // Chips, heatmap and mask-grid labels: the sentence's word-initial tokens carry the · of their space.
+  await expect(page.locator('tl-masked-lm tl-token-picker button').filter({ hasText: /^·upon$/ })).toHaveCount(1);
+  await expect(page.getByTestId('mask-causal').locator('th[scope=col]').filter({ hasText: /^·upon$/ })).toHaveCount(1);
+  await expect(page.locator('tl-attention-view').first().locator('[data-tokens] span').filter({ hasText: /^·upon$/ }).first()).toBeAttached();
+});
+
+test('the family table cites a source for every row, marks unknowns, and reads the embedded models from their files', async ({ page, backend }) => {
+  test.skip(backend === 'webgpu', 'facts do not depend on the backend');
+  await openPanel(page, 'wasm');
+  const table = page.getByTestId('family-table');
+  for (const row of await table.locator('tbody tr').all()) await expect(row.locator('td').last()).not.toBeEmpty();
+  await expect(table.locator('tr[data-id=chatgpt]')).toContainText('not published');
+  await expect(table.locator('tr[data-id=bert-base]')).toContainText('3.3B words');
+  await expect(table.locator('tr[data-id=ernie-3]')).toContainText('unified');
+  const config = readJson<{ num_hidden_layers: number }>('tl-gpt/config.json');
+  await expect(table.locator('tr[data-id=tl-gpt] td').nth(3)).toHaveText(String(config.num_hidden_layers));
+  await page.getByTestId('calc-preset').selectOption('running');
+  const metrics = readJson<{ 'tl-gpt': { tokens_seen: number } }>('train/metrics.json');
+  await expect(page.getByTestId('calc-tokens')).toHaveValue(String(metrics['tl-gpt'].tokens_seen));
+});
+
+test('tl-gpt reads the same size in Chat and in the architecture panel', async ({ page, backend }) => {
+  test.skip(backend === 'webgpu', 'sizes do not depend on the backend');
+  await page.goto('./?panel=chat&backend=wasm');
+  await expect(page.getByTestId('model-name')).toContainText('tl-gpt', { timeout: 120_000 });
+  const chatText = (await page.getByTestId('model-name').textContent()) ?? '';
+  await page.goto('./?panel=architecture&backend=wasm');
+  const size = page.getByTestId('column-decoder').getByTestId('model-size');
+  await expect(size).toHaveText(/\d/, { timeout: 180_000 });
+  expect(chatText).toContain((await size.textContent())!.trim());
 });
 
 test('the compute calculator reproduces the GPT-3 175B figures', async ({ page, backend }) => {

@@ -100,7 +100,7 @@ function memorySource(files: Partial<ModelFiles> | Error): ModelSource & { forgo
     forgotten,
     fetch: async (folderUrl) => {
       if (files instanceof Error) throw files;
-      return { folderUrl, config: {}, generationConfig: {}, tokenizerJson: {}, tokenizerConfig: {}, onnx: new Uint8Array(), externalData: [], extraOnnx: {}, totalBytes: 0, ...files };
+      return { folderUrl, config: {}, generationConfig: {}, tokenizerJson: {}, tokenizerConfig: {}, onnx: new Uint8Array(), externalData: [], totalBytes: 0, ...files };
     },
     forget: async (folderUrl) => {
       forgotten.push(folderUrl);

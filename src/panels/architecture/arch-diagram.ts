@@ -63,7 +63,7 @@ export class ArchDiagram extends LitElement {
         <dt>${msg('Vocabulary')}</dt><dd data-testid="vocab">${s.vocab.toLocaleString('en-US')}</dd>
         <dt>${msg('Context')}</dt><dd>${s.contextLength}</dd>
         <dt>${msg('Parameters')}</dt><dd data-testid="params" title=${msg('Counted in the weights of the ONNX file that runs')}>${info.parameters.toLocaleString('en-US')}</dd>
-        <dt>${msg('Download')}</dt><dd>${formatBytes(info.modelBytes)} · <span data-testid="backend">${info.backend}</span></dd>
+        <dt>${msg('Size')}</dt><dd><span data-testid="model-size">${formatBytes(info.modelBytes)}</span> · <span data-testid="backend">${info.backend}</span></dd>
       </dl>
       <ol aria-label=${msg(str`Data path of ${info.name}`)}>
         <li class="token">${causal ? msg('tokens so far') : msg('whole sentence, some tokens [MASK]')}</li>

@@ -16,6 +16,8 @@ import type { CacheSample } from './next-token';
 import type { EmbeddedPoint } from './scale-view';
 import type { RunningModel } from './compute-calculator';
 import { benchRate } from './bench-rate';
+import { currentLocale } from '../../i18n/locale';
+import { demoSentence, isSample, sampleSentences, trainingTokens } from './embedded-facts';
 import './arch-diagram';
 import './mask-grid';
 import './attention-view';
@@ -44,7 +46,6 @@ function sectionTitle(id: SectionId): string {
   }
 }
 
-const SAMPLES = ['As Mark Twain said, the report of my death was an exaggeration.', '举头望明月，低头思故乡。', 'The best way to'];
 
 interface Loaded {
   decoder: AnalysisModelInfo | null;
@@ -58,9 +59,10 @@ export class ArchitecturePanel extends LitElement {
   @property() backend: BackendPreference = 'auto';
   @property({ type: Number }) wasmThreads: number | undefined = undefined;
   @state() private models: Loaded = { decoder: null, bert: null, ernie: null };
-  @state() private loadErrors: string[] = [];
-  @state() private draft = SAMPLES[0];
-  @state() private sentence = SAMPLES[0];
+  /** Kept as errors, worded at render time: a language switch re-words them. */
+  @state() private loadErrors: { slot: ModelSlot; error: unknown }[] = [];
+  @state() private draft = demoSentence(currentLocale()).text;
+  @state() private sentence = demoSentence(currentLocale()).text;
   @state() private encoderSlot: 'bert' | 'ernie' = 'bert';
   @state() private decoderText: TokenizedText | null = null;
   @state() private encoderText: TokenizedText | null = null;
@@ -102,7 +104,7 @@ export class ArchitecturePanel extends LitElement {
       background: #000; color: #fff; }
     :host([presenting]) .toolbar, :host([presenting]) nav.toc { display: none; }
     :host([presenting]) section { display: none; border: none; }
-    :host([presenting]) section.current { display: block; }
+    :host([presenting]) section.current { display: block; padding: 0; }
     :host([presenting]) h2 { font-size: 1.6em; }
     /* Canvas maps and token grids are sized in pixels: enlarge them with the type on a projector. */
     @media (min-width: 1600px) { :host([presenting]) tl-attention-view, :host([presenting]) tl-mask-grid { zoom: 1.5; } }
@@ -114,6 +116,7 @@ export class ArchitecturePanel extends LitElement {
     super.connectedCallback();
     document.addEventListener('keydown', this.onKey);
     document.addEventListener('fullscreenchange', this.onFullscreen);
+    window.addEventListener('lit-localize-status', this.onLocale);
     // A crashed worker is replaced on the next request; load the models into it again, as the chat does.
     // Not when it died loading them: that would crash again, and the load's errors say why.
     this.stopCrashWatch = onAnalysisCrash(() => {
@@ -127,6 +130,8 @@ export class ArchitecturePanel extends LitElement {
   override disconnectedCallback(): void {
     document.removeEventListener('keydown', this.onKey);
     document.removeEventListener('fullscreenchange', this.onFullscreen);
+    window.removeEventListener('lit-localize-status', this.onLocale);
+    clearInterval(this.fitTimer);
     this.stopCrashWatch?.();
     super.disconnectedCallback();
   }
@@ -141,7 +146,7 @@ export class ArchitecturePanel extends LitElement {
           const info = await loadSlot(slot, this.backend, this.wasmThreads);
           this.models = { ...this.models, [slot]: info };
         } catch (error) {
-          this.loadErrors = [...this.loadErrors, `${slot}: ${describeError(error)}`];
+          this.loadErrors = [...this.loadErrors, { slot, error }];
         }
       }),
     );
@@ -155,13 +160,13 @@ export class ArchitecturePanel extends LitElement {
     chooseSlotModel(slot, folderUrl ? { folderUrl, onnxFile } : null);
     if (slot !== 'decoder') this.encoderSlot = slot as 'bert' | 'ernie';
     this.models = { ...this.models, [slot]: null };
-    this.loadErrors = this.loadErrors.filter((e) => !e.startsWith(`${slot}: `));
+    this.loadErrors = this.loadErrors.filter((e) => e.slot !== slot);
     try {
       // Awaited before the spread: another slot's load may finish in between.
       const info = await loadSlot(slot, this.backend, this.wasmThreads);
       this.models = { ...this.models, [slot]: info };
     } catch (error) {
-      this.loadErrors = [...this.loadErrors, `${slot}: ${describeError(error)}`];
+      this.loadErrors = [...this.loadErrors, { slot, error }];
     }
     await this.analyse();
   };
@@ -199,8 +204,69 @@ export class ArchitecturePanel extends LitElement {
 
   private submit(event: Event): void {
     event.preventDefault();
-    this.sentence = this.draft.trim() || SAMPLES[0];
+    this.sentence = this.draft.trim() || demoSentence(currentLocale()).text;
     void this.analyse();
+  }
+
+  /** A sample sentence follows the language; one the lecturer typed stays. */
+  private readonly onLocale = (event: Event) => {
+    if ((event as CustomEvent<{ status: string }>).detail.status !== 'ready') return;
+    const own = demoSentence(currentLocale()).text;
+    if (!isSample(this.sentence) || sampleSentences(currentLocale()).includes(this.sentence)) return;
+    this.draft = this.sentence = own;
+    void this.analyse();
+  };
+
+  /** The default sentence's demo token and phrase, when that sentence is the one shown. */
+  private demo() {
+    const d = demoSentence(currentLocale());
+    return d.text === this.sentence ? d : null;
+  }
+
+  /** Content of a slide arrives later (predictions, maps) inside other components: refit while presenting. */
+  private fitTimer: ReturnType<typeof setInterval> | undefined;
+
+  protected override updated(): void {
+    const section = this.renderRoot.querySelector<HTMLElement>('section.current');
+    for (const el of this.renderRoot.querySelectorAll<HTMLElement>('section')) if (el !== section || !this.presenting) el.style.zoom = '';
+    clearInterval(this.fitTimer);
+    if (this.presenting) {
+      this.fitSlide();
+      this.fitTimer = setInterval(() => this.fitSlide(), 400);
+    }
+  }
+
+  /**
+   * A projector shows one slide, whole: the current section is zoomed down (never up) until it fits
+   * the screen below the slide controls, without scrolling or anything cut off on the right. Its
+   * extent is measured over every element inside, through the components' shadow roots.
+   */
+  private fitSlide(): void {
+    const section = this.renderRoot.querySelector<HTMLElement>('section.current');
+    if (!this.presenting || !section) return;
+    const style = getComputedStyle(this);
+    const nav = this.renderRoot.querySelector<HTMLElement>('.slide-nav');
+    const height = this.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom) - (nav?.offsetHeight ?? 0) - 8;
+    const width = this.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 8;
+    const zoom = Number(section.style.zoom || 1);
+    const origin = section.getBoundingClientRect();
+    let right = origin.right;
+    let bottom = origin.bottom;
+    const visit = (root: Element | ShadowRoot) => {
+      for (const el of root.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        if (r.width && r.height) {
+          right = Math.max(right, r.right);
+          bottom = Math.max(bottom, r.bottom);
+        }
+        if (el.shadowRoot) visit(el.shadowRoot);
+      }
+    };
+    visit(section);
+    const naturalWidth = (right - origin.left) / zoom;
+    const naturalHeight = (bottom - origin.top) / zoom;
+    const scale = Math.floor(Math.min(1, height / naturalHeight, width / naturalWidth) * 100) / 100;
+    if (Math.abs(scale - zoom) >= 0.01) section.style.zoom = String(scale);
   }
 
   private readonly onFullscreen = () => {
@@ -249,7 +315,7 @@ export class ArchitecturePanel extends LitElement {
     const { decoder, bert, ernie } = this.models;
     return [decoder, bert, ernie]
       .filter((m): m is AnalysisModelInfo => !!m)
-      .map((m) => ({ name: m.name, params: m.parameters, family: m.summary.architecture }));
+      .map((m) => ({ name: m.name, params: m.parameters, family: m.summary.architecture, layers: m.summary.layers }));
   }
 
   private measuredRate(): number | null {
@@ -264,9 +330,9 @@ export class ArchitecturePanel extends LitElement {
     const decoder = this.models.decoder;
     if (!decoder) return null;
     const bench = benchRate(decoder.name);
-    if (bench) return { name: decoder.name, params: decoder.parameters, tokensPerSecond: bench.tokensPerSecond, rateSource: { kind: 'benchmark', backend: bench.backend } };
+    if (bench) return { name: decoder.name, params: decoder.parameters, trainingTokens: trainingTokens(decoder.name), tokensPerSecond: bench.tokensPerSecond, rateSource: { kind: 'benchmark', backend: bench.backend } };
     const rate = this.measuredRate();
-    return { name: decoder.name, params: decoder.parameters, tokensPerSecond: rate, rateSource: rate ? { kind: 'steps' } : null };
+    return { name: decoder.name, params: decoder.parameters, trainingTokens: trainingTokens(decoder.name), tokensPerSecond: rate, rateSource: rate ? { kind: 'steps' } : null };
   }
 
   private onCacheStep(event: CustomEvent<{ sample: CacheSample; reset: boolean }>): void {
@@ -284,7 +350,7 @@ export class ArchitecturePanel extends LitElement {
         <button class="primary" type="submit">${msg('Run')}</button>
         <label>${msg('Examples')}
           <select @change=${(e: Event) => { this.draft = (e.target as HTMLSelectElement).value; this.sentence = this.draft; void this.analyse(); }}>
-            ${SAMPLES.map((s) => html`<option value=${s} ?selected=${s === this.sentence}>${s}</option>`)}
+            ${sampleSentences(currentLocale()).map((s) => html`<option value=${s} ?selected=${s === this.sentence}>${s}</option>`)}
           </select></label>
         <label>${msg('Encoder')}
           <select name="encoder" @change=${(e: Event) => { this.encoderSlot = (e.target as HTMLSelectElement).value as 'bert' | 'ernie'; void this.analyse(); }}>
@@ -301,7 +367,7 @@ export class ArchitecturePanel extends LitElement {
         <button @click=${() => this.go(1)} ?disabled=${this.slide === SECTIONS.length - 1}>${msg('Next')} →</button>
         <button @click=${() => this.setPresenting(false)}>${msg('Exit (Esc)')}</button>
       </div>
-      ${this.loadErrors.map((e) => html`<p class="error" role="alert" data-testid="arch-load-error">${e}</p>`)}
+      ${this.loadErrors.map((e) => html`<p class="error" role="alert" data-testid="arch-load-error">${e.slot}: ${describeError(e.error)}</p>`)}
       ${this.runError ? html`<p class="error" role="alert">${this.runError}</p>` : nothing}
       ${!decoder || !encoder ? html`<p class="status" role="status">${msg('Loading the embedded models…')}</p>` : nothing}
 
@@ -316,7 +382,8 @@ export class ArchitecturePanel extends LitElement {
             @cache-step=${this.onCacheStep}></tl-next-token></div>
         <div><h3>${msg(str`${encoder?.name ?? 'encoder'}: fill in the blanks`)}</h3>
           <p class="note">${msg('Trained to recover [MASK]ed tokens from both sides: it understands a sentence, but has no next-token task to generate with.')}</p>
-          <tl-masked-lm .client=${encoder ? analysisClient() : null} .info=${encoder} .ids=${this.encoderText?.ids ?? []} .special=${this.encoderText?.special ?? []}></tl-masked-lm></div>
+          <tl-masked-lm .client=${encoder ? analysisClient() : null} .info=${encoder} .ids=${this.encoderText?.ids ?? []} .special=${this.encoderText?.special ?? []}
+            .preset=${this.demo()?.maskPositions ?? []}></tl-masked-lm></div>
       </div>`)}
 
       ${this.section('masks', html`<div class="two">
@@ -333,7 +400,7 @@ export class ArchitecturePanel extends LitElement {
       ${this.section('kv', html`<tl-kv-cache-view .history=${this.cacheHistory} .decoder=${decoder} .prefixChange=${this.prefixChange}></tl-kv-cache-view>`)}
 
       ${this.section('ernie', html`<tl-ernie-bert .client=${this.models.bert || this.models.ernie ? analysisClient() : null} .bert=${this.models.bert} .ernie=${this.models.ernie}
-        .ids=${this.encoderText?.ids ?? []} .special=${this.encoderText?.special ?? []}></tl-ernie-bert>`)}
+        .ids=${this.encoderText?.ids ?? []} .special=${this.encoderText?.special ?? []} .presetSpan=${this.demo()?.phrase ?? null}></tl-ernie-bert>`)}
 
       ${this.section('scale', html`
         <tl-scale-view .embedded=${this.embeddedPoints()}></tl-scale-view>

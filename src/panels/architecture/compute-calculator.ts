@@ -6,12 +6,15 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import { COMPUTE_PRESETS } from './facts';
+import { COMPUTE_PRESETS, computeSource } from './facts';
+import { currentLocale } from '../../i18n/locale';
 import { computeBudget, formatCount, formatDecimalBytes, formatScientific } from './compute';
 
 export interface RunningModel {
   name: string;
   params: number;
+  /** Tokens it was trained on, when known (the embedded decoder's, from its training metrics). */
+  trainingTokens: number | null;
   /** Decode speed measured on this machine, when there is one. */
   tokensPerSecond: number | null;
   /** Where it was measured: the Benchmark panel (with its backend) or this panel's generation steps. */
@@ -42,6 +45,8 @@ export class ComputeCalculator extends LitElement {
     this.preset = name;
     if (name === 'running' && this.running) {
       this.params = this.running.params;
+      // Its own training tokens, never the previous preset's (GPT-3's 300B for a 1M-parameter model).
+      if (this.running.trainingTokens) this.tokens = this.running.trainingTokens;
       return;
     }
     const preset = COMPUTE_PRESETS.find((p) => p.name === name);
@@ -90,10 +95,11 @@ export class ComputeCalculator extends LitElement {
           : nothing}
       </dl>
       <p class="cite">${source
-        ? msg(str`Source row (GPT-3 paper appendix): ${formatCount(source.params)} parameters, ${formatCount(source.tokens)} tokens, ${source.pfDays.toLocaleString('en-US')} PF-days, ${formatScientific(source.flops)} FLOPs.`)
+        ? msg(str`Source row (${computeSource(currentLocale() === 'zh-Hans')}): ${formatCount(source.params)} parameters, ${formatCount(source.tokens)} tokens, ${source.pfDays.toLocaleString('en-US')} PF-days, ${formatScientific(source.flops)} FLOPs.`)
         : this.running?.rateSource?.kind === 'benchmark'
           ? msg(str`The decoder running in this page; tokens/s from the Benchmark panel (${this.running.rateSource.backend}).`)
-          : msg('The decoder running in this page; tokens/s measured by its step-by-step generation above (run the Benchmark panel for a steadier figure).')}</p>
+          : msg('The decoder running in this page; tokens/s measured by its step-by-step generation above (run the Benchmark panel for a steadier figure).')}
+        ${!source && this.running ? (this.running.trainingTokens ? msg(str`Training tokens: ${formatCount(this.running.trainingTokens)}, from its training log.`) : msg('Its training tokens are unknown: enter them.')) : nothing}</p>
     `;
   }
 }

@@ -11,7 +11,10 @@ import { describeError } from '../../i18n/engine-text';
 import type { AnalysisModelInfo } from '../../core/analysis-protocol';
 import { phraseUnits, positions, unitAt, type Span } from './masking-units';
 import type { PickDetail } from './token-picker';
+import { heldOutAccuracy } from './embedded-facts';
+import { maskingLabel } from './explanations';
 import './token-picker';
+import { visibleToken } from './visible-token';
 
 interface Guess {
   position: number;
@@ -33,6 +36,8 @@ export class ErnieBert extends LitElement {
   @property({ attribute: false }) ernie: AnalysisModelInfo | null = null;
   @property({ attribute: false }) ids: number[] = [];
   @property({ attribute: false }) special: boolean[] = [];
+  /** The phrase to start on (the default sentence's demo phrase); else the first multi-token unit. */
+  @property({ attribute: false }) presetSpan: Span | null = null;
   @state() private span: Span | null = null;
   @state() private outcomes: Partial<Record<'bert' | 'ernie', Outcome>> = {};
   @state() private error: string | null = null;
@@ -58,7 +63,8 @@ export class ErnieBert extends LitElement {
     if (changed.has('ids') || changed.has('bert') || changed.has('ernie')) {
       // Start on the first multi-token unit: an entity or a phrase, where the two maskings differ.
       const units = phraseUnits(this.tokens, this.special).filter((u) => !this.special[u.start]);
-      this.span = units.find((u) => u.end - u.start >= 2) ?? units[0] ?? null;
+      const preset = this.presetSpan && this.presetSpan.end < this.ids.length ? this.presetSpan : null;
+      this.span = preset ?? units.find((u) => u.end - u.start >= 2) ?? units[0] ?? null;
       void this.compare();
     }
   }
@@ -102,8 +108,15 @@ export class ErnieBert extends LitElement {
     if (!guesses) return html`<td>…</td>`;
     const right = guesses.filter((g) => g.id === this.ids[g.position]).length;
     return html`<td data-correct=${right} data-total=${guesses.length}>
-      <span class="tok">${guesses.map((g) => html`<span class=${g.id === this.ids[g.position] ? 'ok' : 'miss'}>${g.token}</span>`)}</span>
+      <span class="tok">${guesses.map((g) => html`<span class=${g.id === this.ids[g.position] ? 'ok' : 'miss'}>${visibleToken(g.token)}</span>`)}</span>
       <br /><small>${msg(str`${right} of ${guesses.length} tokens right`)}</small></td>`;
+  }
+
+  private accuracy(model: AnalysisModelInfo) {
+    const a = heldOutAccuracy(model.name);
+    if (!a) return nothing;
+    const [single, whole] = [(a.singleToken * 100).toFixed(1), (a.wholePhrase * 100).toFixed(2)];
+    return html`<br /><small data-testid="accuracy-${model.slot}">${msg(str`Held-out: ${single}% of single tokens, ${whole}% of whole phrases right`)}</small>`;
   }
 
   override render() {
@@ -121,7 +134,7 @@ export class ErnieBert extends LitElement {
             <thead><tr><th>${msg('Encoder')}</th><th>${msg('Token by token (BERT-style)')}</th><th>${msg('Whole phrase at once (ERNIE-style)')}</th></tr></thead>
             <tbody>
               ${[this.bert, this.ernie].map((m) =>
-                m ? html`<tr data-slot=${m.slot}><th scope="row">${m.name}<br /><small>${m.summary.masking ?? ''}</small></th>
+                m ? html`<tr data-slot=${m.slot}><th scope="row">${m.name}<br /><small data-testid="masking-${m.slot}">${m.summary.masking ? maskingLabel(m.summary.masking) : ''}</small>${this.accuracy(m)}</th>
                   ${this.guessCells(this.outcomes[m.slot as 'bert' | 'ernie']?.tokenByToken)}${this.guessCells(this.outcomes[m.slot as 'bert' | 'ernie']?.whole)}</tr>` : nothing,
               )}
             </tbody></table>`

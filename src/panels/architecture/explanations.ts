@@ -38,3 +38,12 @@ export function blockExplanation(id: BlockId): string {
       return msg('The last vectors are compared with every vocabulary entry. The decoder reads only the last position: the next token. The encoder reads the masked positions: the missing tokens.');
   }
 }
+
+/** A model config's `masking` code (models/tl-bert|tl-ernie/config.json) as words; an unknown code as is. */
+export function maskingLabel(code: string): string {
+  switch (code) {
+    case 'bert-random-token': return msg('pre-trained by masking single tokens at random (BERT)');
+    case 'ernie-phrase-entity': return msg('pre-trained by masking whole phrases and entities (ERNIE)');
+    default: return code;
+  }
+}

@@ -5,13 +5,21 @@ export interface FamilyRow {
   id: string;
   name: string;
   year: number;
-  family: 'decoder' | 'encoder';
+  /** ERNIE 3.0 and Titan: one framework with a shared encoder for understanding *and* generation. */
+  family: 'decoder' | 'encoder' | 'unified';
   layers: number | null;
-  params: number;
+  /** null: not published (ChatGPT). */
+  params: number | null;
   data: string | null;
   /** The same in Simplified Chinese. */
   data_zh: string | null;
   note: string;
+  /** Where the figures come from: paper and table or section. */
+  source: string;
+  /** The same in Simplified Chinese. */
+  source_zh: string;
+  /** false where the maker never published size or data (ChatGPT): shown as "not published", not as a number. */
+  published?: boolean;
 }
 
 export interface TimelinePoint {
@@ -31,3 +39,7 @@ export interface ComputePreset {
 export const FAMILIES = data.families as FamilyRow[];
 export const TIMELINE = data.timeline as TimelinePoint[];
 export const COMPUTE_PRESETS = data.compute as ComputePreset[];
+/** The source of every compute preset, in the language asked for. */
+export function computeSource(zh: boolean): string {
+  return zh ? data.compute_source_zh : data.compute_source;
+}

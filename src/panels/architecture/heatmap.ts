@@ -6,6 +6,7 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
+import { visibleToken } from './visible-token';
 
 @localized()
 @customElement('tl-heatmap')
@@ -92,7 +93,7 @@ export class Heatmap extends LitElement {
     if (!this.cursor || !this.matrix) return msg('Hover or use the arrow keys to read a weight.');
     const { row, col } = this.cursor;
     const weight = this.matrix[row * this.n + col];
-    return html`<span class="tok">${this.tokens[row]}</span> → <span class="tok">${this.tokens[col]}</span>:
+    return html`<span class="tok">${visibleToken(this.tokens[row])}</span> → <span class="tok">${visibleToken(this.tokens[col])}</span>:
       <strong data-testid="heatmap-weight">${weight.toFixed(3)}</strong>
       <span class="sr">${msg(str`row ${row + 1}, column ${col + 1}`)}</span>`;
   }
@@ -107,8 +108,8 @@ export class Heatmap extends LitElement {
     const cell = `${this.size / Math.max(1, this.n)}px`;
     return html`
       <div class="grid">
-        <div class="cols" data-tokens aria-hidden="true">${this.tokens.map((t) => html`<span style="width:${cell}">${t}</span>`)}</div>
-        <div class="rows" data-tokens aria-hidden="true">${this.tokens.map((t) => html`<span style="height:${cell}">${t}</span>`)}</div>
+        <div class="cols" data-tokens aria-hidden="true">${this.tokens.map((t) => html`<span style="width:${cell}">${visibleToken(t)}</span>`)}</div>
+        <div class="rows" data-tokens aria-hidden="true">${this.tokens.map((t) => html`<span style="height:${cell}">${visibleToken(t)}</span>`)}</div>
         ${canvas}
       </div>
       <div class="readout" aria-live="polite">${this.readout()}</div>

@@ -54,7 +54,7 @@ export class KvCacheView extends LitElement {
           ? html`<p class="muted">${msg(str`Each token adds keys and values for ${s.layers} layers × ${s.kvHeads} key/value heads × ${s.hidden / s.heads} numbers × 4 bytes × 2 = ${perToken.toLocaleString('en-US')} bytes. A step feeds only the new token; the earlier ones are read from the cache.`)}</p>`
           : nothing}
         <table data-testid="kv-history">
-          <thead><tr><th>${msg('Step')}</th><th>${msg('Tokens fed')}</th><th>${msg('Cached tokens')}</th><th>${msg('Cache size')}</th><th></th></tr></thead>
+          <thead><tr><th>${msg('Step')}</th><th>${msg('Tokens fed')}</th><th>${msg('Cached tokens')}</th><th>${msg('Cache size')}</th><th>${msg('Growth')}</th></tr></thead>
           <tbody>${this.history.slice(-12).map(
             (h, i, shown) => html`<tr><td>${this.history.length - shown.length + i}</td><td>${h.fed}</td><td>${h.tokens}</td><td>${formatBytes(h.bytes)}</td>
               <td style="text-align:left"><span class="bar" style="width:${(h.bytes / max) * 8}rem"></span></td></tr>`,

@@ -6,6 +6,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import { maskAllows } from './mask-grid-logic';
+import { visibleToken } from './visible-token';
 
 
 @localized()
@@ -33,9 +34,9 @@ export class MaskGrid extends LitElement {
       <caption>${this.causal
         ? msg(str`Causal: ${allowed} of ${n * n} pairs allowed (each token sees itself and the tokens before it).`)
         : msg(str`Bidirectional: all ${n * n} pairs allowed (each token sees the whole sentence).`)}</caption>
-      <thead><tr><td></td>${this.tokens.map((t) => html`<th scope="col">${t}</th>`)}</tr></thead>
+      <thead><tr><td></td>${this.tokens.map((t) => html`<th scope="col">${visibleToken(t)}</th>`)}</tr></thead>
       <tbody>
-        ${this.tokens.map((t, r) => html`<tr><th scope="row">${t}</th>${this.tokens.map((_, c) => {
+        ${this.tokens.map((t, r) => html`<tr><th scope="row">${visibleToken(t)}</th>${this.tokens.map((_, c) => {
           const on = maskAllows(this.causal, r, c);
           return html`<td class=${on ? 'on' : 'off'} aria-label=${on ? msg('allowed') : msg('masked')}></td>`;
         })}</tr>`)}

@@ -9,7 +9,9 @@ import type { AnalysisClient } from '../../clients/analysis-client';
 import { describeError } from '../../i18n/engine-text';
 import type { AnalysisModelInfo, MaskPrediction } from '../../core/analysis-protocol';
 import type { PickDetail } from './token-picker';
+import { heldOutAccuracy } from './embedded-facts';
 import './token-picker';
+import { visibleToken } from './visible-token';
 
 @localized()
 @customElement('tl-masked-lm')
@@ -18,6 +20,8 @@ export class MaskedLm extends LitElement {
   @property({ attribute: false }) info: AnalysisModelInfo | null = null;
   @property({ attribute: false }) ids: number[] = [];
   @property({ attribute: false }) special: boolean[] = [];
+  /** Positions masked as soon as a sentence arrives (the default sentence's demo token). */
+  @property({ attribute: false }) preset: number[] = [];
   @state() private masked = new Set<number>();
   @state() private predictions: MaskPrediction[] = [];
   @state() private error: string | null = null;
@@ -34,10 +38,14 @@ export class MaskedLm extends LitElement {
   `;
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('ids') && changed.get('ids') !== undefined) {
-      this.masked = new Set();
+    if (changed.has('ids')) {
+      this.masked = new Set(this.preset.filter((p) => p < this.ids.length && !this.special[p]));
       this.predictions = [];
     }
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if ((changed.has('ids') || changed.has('client') || changed.has('info')) && this.masked.size) void this.predict();
   }
 
   /** Masks exactly these positions and runs the encoder (the e2e tests and the panel use it). */
@@ -74,6 +82,13 @@ export class MaskedLm extends LitElement {
     void this.setMasked(next);
   }
 
+  private accuracyNote() {
+    const accuracy = this.info ? heldOutAccuracy(this.info.name) : null;
+    if (!accuracy) return nothing;
+    const pct = (accuracy.singleToken * 100).toFixed(1);
+    return html`<p class="hint" data-testid="mask-accuracy">${msg(str`Measured on held-out text: ${this.info!.name} predicts ${pct}% of single masked tokens right (top-1).`)}</p>`;
+  }
+
   override render() {
     const vocab = this.info?.vocabulary ?? [];
     const tokens = this.ids.map((id) => vocab[id] ?? `#${id}`);
@@ -87,11 +102,11 @@ export class MaskedLm extends LitElement {
             <thead><tr><th>${msg('Position')}</th><th>${msg('Hidden token')}</th>${[1, 2, 3, 4, 5].map((k) => html`<th>${msg(str`#${k}`)}</th>`)}</tr></thead>
             <tbody>${this.predictions.map(
               (p) => html`<tr data-position=${p.position} data-top-ids=${JSON.stringify(p.top.map((t) => t.id))}>
-                <td>${p.position}</td><td class="tok">${tokens[p.position]}</td>
-                ${p.top.map((t) => html`<td class="tok ${t.id === this.ids[p.position] ? 'ok' : ''}">${t.token} <small>${(t.prob * 100).toFixed(1)}%</small></td>`)}
+                <td>${p.position}</td><td class="tok">${visibleToken(tokens[p.position])}</td>
+                ${p.top.map((t) => html`<td class="tok ${t.id === this.ids[p.position] ? 'ok' : ''}">${visibleToken(t.token)} <small>${(t.prob * 100).toFixed(1)}%</small></td>`)}
               </tr>`,
             )}</tbody>
-          </table>`
+          </table>${this.accuracyNote()}`
         : nothing}
     `;
   }

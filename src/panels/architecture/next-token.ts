@@ -11,6 +11,7 @@ import type { AnalysisClient } from '../../clients/analysis-client';
 import { describeError } from '../../i18n/engine-text';
 import { sampleIndex, softmaxWithTemperature, topK } from '../../core/distribution';
 import { createRng } from '../../core/rng';
+import { visibleToken } from './visible-token';
 
 export interface CacheSample {
   tokens: number;
@@ -127,14 +128,14 @@ export class NextToken extends LitElement {
         <button @click=${() => this.restart()} ?disabled=${this.busy}>${msg('Restart')}</button>
         <span class="hint">${this.temperature === 0 ? msg('Temperature 0: always the top bar (greedy).') : msg('Above 0: drawn at random among the bars, by their probability.')}</span>
       </div>
-      <p class="text" aria-label=${msg('Text so far')} data-testid="generated-text"
+      <p class="text" role="group" aria-label=${msg('Text so far')} data-testid="generated-text"
         data-prompt-ids=${JSON.stringify(this.promptIds)} data-generated-ids=${JSON.stringify(this.generated)} data-busy=${this.busy ? 'true' : 'false'}>${this.promptIds
         .map((id) => this.tokenText(id))
         .join('')}<span class="new">${this.generated.map((id) => this.tokenText(id)).join('')}</span></p>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <ol aria-label=${msg('Most likely next tokens')} data-testid="next-token-bars" data-top-id=${bars[0]?.id ?? ''}>
         ${bars.map(
-          (b) => html`<li data-id=${b.id}><span class="tok">${this.tokenText(b.id)}</span>
+          (b) => html`<li data-id=${b.id}><span class="tok">${visibleToken(this.tokenText(b.id))}</span>
             <span class="bar" style="width:${(b.prob / max) * 100}%" role="presentation"></span>
             <span aria-label=${msg(str`${(b.prob * 100).toFixed(1)} percent`)}>${(b.prob * 100).toFixed(1)}%</span></li>`,
         )}

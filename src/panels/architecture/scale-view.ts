@@ -6,13 +6,19 @@ import { LitElement, css, html, svg } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import { currentLocale } from '../../i18n/locale';
-import { FAMILIES, TIMELINE } from './facts';
+import { FAMILIES, TIMELINE, type FamilyRow } from './facts';
 import { formatCount } from './compute';
 
 export interface EmbeddedPoint {
   name: string;
   params: number;
   family: 'decoder' | 'encoder';
+  /** Read from the model's config. */
+  layers: number;
+}
+
+function familyLabel(family: FamilyRow['family']): string {
+  return family === 'decoder' ? msg('decoder') : family === 'encoder' ? msg('encoder') : msg('unified (encoder + generation)');
 }
 
 const W = 760;
@@ -39,6 +45,7 @@ export class ScaleView extends LitElement {
     th, td { border: 1px solid var(--border); padding: 0.15rem 0.45rem; text-align: left; }
     tr.embedded td { font-weight: 600; background: color-mix(in srgb, var(--accent) 12%, transparent); }
     svg { width: 100%; max-width: 60rem; height: auto; background: var(--panel); border: 1px solid var(--border); border-radius: 8px; }
+    td.src { font-size: 0.85em; color: var(--muted); max-width: 24rem; }
     .cite { color: var(--muted); font-size: 0.85em; }
     text { fill: var(--fg); font-size: 11px; }
   `;
@@ -48,7 +55,7 @@ export class ScaleView extends LitElement {
     const x = (year: number) => PAD.left + ((year - 2017.5) / (2026.6 - 2017.5)) * (W - PAD.left - PAD.right);
     const color = (family: string) => (family === 'decoder' ? '#2754c5' : family === 'encoder' ? '#c2410c' : '#6b7280');
     const points = [
-      ...FAMILIES.map((f) => ({ name: f.name, year: f.year, params: f.params, family: f.family as string })),
+      ...FAMILIES.filter((f) => f.params !== null).map((f) => ({ name: f.name, year: f.year, params: f.params!, family: f.family as string })),
       ...TIMELINE.map((t) => ({ name: t.name, year: t.year, params: t.params, family: 'other' })),
     ];
     // Points of one year sit side by side; a label that would cover another moves down a line.
@@ -89,16 +96,18 @@ export class ScaleView extends LitElement {
       ${this.chart()}
       <p class="cite">${msg('Blue: decoder-only (GPT line) · orange: encoder-only (BERT/ERNIE line) · grey: other large models · squares: the models running here. Below 1M the axis is clipped.')}</p>
       <table data-testid="family-table">
-        <caption class="cite">${msg('Source: original papers (GPT-1/2/3, InstructGPT, BERT, ERNIE 1.0–3.0 Titan), as quoted in 2023 industry reports.')}</caption>
-        <thead><tr><th>${msg('Model')}</th><th>${msg('Year')}</th><th>${msg('Type')}</th><th>${msg('Layers')}</th><th>${msg('Parameters')}</th><th>${msg('Pre-training data')}</th></tr></thead>
+        <caption class="cite">${msg('Each row names its source; “unknown”: not in the source, “not published”: the maker has not published it.')}</caption>
+        <thead><tr><th>${msg('Model')}</th><th>${msg('Year')}</th><th>${msg('Type')}</th><th>${msg('Layers')}</th><th>${msg('Parameters')}</th><th>${msg('Pre-training data')}</th><th>${msg('Source')}</th></tr></thead>
         <tbody>
           ${FAMILIES.map(
-            (f) => html`<tr><td>${f.name}</td><td>${f.year}</td><td>${f.family === 'decoder' ? msg('decoder') : msg('encoder')}</td>
-              <td>${f.layers ?? '–'}</td><td>${formatCount(f.params)}</td><td>${(currentLocale() === 'zh-Hans' ? f.data_zh : f.data) ?? '–'}</td></tr>`,
+            (f) => html`<tr data-id=${f.id}><td>${f.name}</td><td>${f.year}</td><td>${familyLabel(f.family)}</td>
+              <td>${f.layers ?? msg('unknown')}</td><td>${f.params === null ? msg('not published') : formatCount(f.params)}</td>
+              <td>${f.published === false ? msg('not published') : ((currentLocale() === 'zh-Hans' ? f.data_zh : f.data) ?? msg('unknown'))}</td><td class="src"><cite>${currentLocale() === 'zh-Hans' ? f.source_zh : f.source}</cite></td></tr>`,
           )}
           ${this.embedded.map(
-            (m) => html`<tr class="embedded"><td>${m.name}</td><td>2026</td><td>${m.family === 'decoder' ? msg('decoder') : msg('encoder')}</td>
-              <td>–</td><td>${formatCount(m.params)}</td><td>${msg(str`running here: ${m.params.toLocaleString('en-US')} weights`)}</td></tr>`,
+            (m) => html`<tr class="embedded" data-id=${m.name}><td>${m.name}</td><td>2026</td><td>${familyLabel(m.family)}</td>
+              <td>${m.layers}</td><td>${formatCount(m.params)}</td><td>${msg(str`running here: ${m.params.toLocaleString('en-US')} weights`)}</td>
+              <td class="src">${msg('its config.json and weights, read in this page')}</td></tr>`,
           )}
         </tbody>
       </table>

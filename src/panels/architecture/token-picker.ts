@@ -6,6 +6,7 @@ import { LitElement, css, html } from 'lit';
 import { buttonStyles } from '../../styles/buttons';
 import { customElement, property } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
+import { visibleToken } from './visible-token';
 
 export interface PickDetail {
   index: number;
@@ -31,8 +32,8 @@ export class TokenPicker extends LitElement {
       ${this.tokens.map((token, index) => {
         const pressed = this.selected.has(index);
         return html`<button data-index=${index} aria-pressed=${pressed ? 'true' : 'false'} ?disabled=${this.special[index]}
-          aria-label=${msg(str`Token ${index}: ${token.trim() || '␣'}`)}
-          @click=${(e: MouseEvent) => this.dispatchEvent(new CustomEvent<PickDetail>('pick', { detail: { index, extend: e.shiftKey } }))}>${pressed ? '[MASK]' : token}</button>`;
+          aria-label=${msg(str`Token ${index}: ${visibleToken(token)}`)}
+          @click=${(e: MouseEvent) => this.dispatchEvent(new CustomEvent<PickDetail>('pick', { detail: { index, extend: e.shiftKey } }))}>${pressed ? '[MASK]' : visibleToken(token)}</button>`;
       })}
     </div>`;
   }

@@ -123,7 +123,7 @@ export class BenchPanel extends LitElement {
     th, td { border-bottom: 1px solid var(--border); padding: 0.3rem 0.5rem; text-align: right; }
     th:first-child, td:first-child { text-align: left; }
     section { margin: 1rem 0; }
-    h3 { font-size: 1rem; margin: 0.8rem 0 0.3rem; }
+    h2 { font-size: 1rem; margin: 0.8rem 0 0.3rem; }
     dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 0.8rem; font-size: 0.85rem; margin: 0; }
     dt { color: var(--muted); }
     svg { max-width: 40rem; width: 100%; display: block; }
@@ -306,7 +306,7 @@ export class BenchPanel extends LitElement {
     const env = this.environment;
     if (!env) return nothing;
     const a = env.adapter;
-    return html`<section><h3>${msg('This machine')}</h3><dl data-testid="bench-environment">
+    return html`<section><h2>${msg('This machine')}</h2><dl data-testid="bench-environment">
       <dt>${msg('Browser')}</dt><dd>${env.userAgent}</dd>
       <dt>${msg('CPU threads')}</dt><dd>${msg(str`${env.hardwareConcurrency ?? '?'} logical cores; WASM uses ${env.wasmThreads} (${env.crossOriginIsolated ? msg('cross-origin isolated') : msg('not isolated: 1 thread')})`)}</dd>
       <dt>${msg('GPU adapter')}</dt><dd>${a ? `${a.vendor || '?'} · ${a.architecture || '?'} ${a.description}` : msg(str`none (${adapterErrorText(env.adapterError)})`)}</dd>
@@ -319,7 +319,7 @@ export class BenchPanel extends LitElement {
   private renderResults() {
     if (!this.results.length) return nothing;
     const f = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–');
-    return html`<section><h3>${msg('Results')}${this.model ? html` · ${this.model.name}` : nothing}${this.cancelled ? ` ${msg('(cancelled, partial)')}` : ''}</h3>
+    return html`<section><h2>${msg('Results')}${this.model ? html` · ${this.model.name}` : nothing}${this.cancelled ? ` ${msg('(cancelled, partial)')}` : ''}</h2>
       <table data-testid="bench-results">
         <thead><tr><th>${msg('Backend')}</th><th>${msg('Runtime start ms')}</th><th>${msg('Session build ms')}</th><th>${msg('First token ms')}</th><th>${msg('Prefill tok/s')}</th><th>${msg('Decode tok/s median')}</th><th>p10–p90</th><th>GB/s</th><th>${msg('GPU reads/token')}</th><th>${msg('Decode at long context')}</th><th>${msg('Worker JS heap')}</th></tr></thead>
         <tbody>${this.results.map((r) => html`<tr data-backend=${r.backend} data-engine=${r.engine}>
@@ -332,7 +332,7 @@ export class BenchPanel extends LitElement {
       ${this.pageMemoryBytes !== null ? html`<p data-testid="bench-memory">${msg(str`Memory of this page and its workers after the run: ${formatBytes(this.pageMemoryBytes)} (JS and WASM heaps; GPU memory is not reported by browsers).`)}</p>` : nothing}
       <p class="note">${msg(str`Decode tok/s: tokens after the first over the time since the first, per run; median and p10–p90 over ${this.config.settings.measuredRuns} runs. SwiftShader and other software adapters emulate a GPU on the CPU: their WebGPU speed says nothing about a real GPU.`)}</p>
       ${this.renderGpuWork()}
-      <h3>${msg('Per-token latency (all measured runs)')}</h3>
+      <h2>${msg('Per-token latency (all measured runs)')}</h2>
       ${latencyChart(this.results.map((r) => ({ label: rowLabel(r), color: COLORS[rowLabel(r)] ?? '#888', values: r.runs.flatMap((run) => run.tokenLatenciesMs) })))}
       ${this.renderCeiling()}
       ${this.renderConsistency()}
@@ -345,7 +345,7 @@ export class BenchPanel extends LitElement {
     const cells = (w: GpuWorkPerToken | undefined) => w
       ? html`<td data-testid="gpu-dispatches">${w.dispatchesPerToken.toFixed(1)}</td><td>${w.submitsPerToken.toFixed(2)}</td><td data-testid="gpu-buffers">${w.buffersCreatedPerToken.toFixed(2)}</td><td>${formatBytes(w.bytesAllocatedPerToken)}</td><td data-testid="gpu-reads">${w.readsPerToken.toFixed(2)}</td><td>${formatBytes(w.bytesReadPerToken)}</td>`
       : html`<td colspan="6">–</td>`;
-    return html`<h3>${msg('WebGPU work per token')}</h3>
+    return html`<h2>${msg('WebGPU work per token')}</h2>
       <table data-testid="bench-gpu-work">
         <thead><tr><th>${msg('Engine')}</th><th>${msg('Phase')}</th><th>${msg('Dispatches')}</th><th>${msg('Submits')}</th><th>${msg('Buffers created')}</th><th>${msg('Allocated')}</th><th>${msg('GPU→CPU reads')}</th><th>${msg('Read back')}</th></tr></thead>
         <tbody>${counted.flatMap((r) => [
@@ -366,7 +366,7 @@ export class BenchPanel extends LitElement {
       { label: msg(str`bound at ${this.config.bandwidthGBps} GB/s`), value: ceiling, color: '#999' },
     ];
     const read = model.source.kind === 'folder' ? msg('weights, estimated from the file size, plus the KV cache') : msg('weights plus the KV cache');
-    return html`<h3>${msg('Ceiling')}</h3>
+    return html`<h2>${msg('Ceiling')}</h2>
       <p data-testid="bench-ceiling">${withStrong(msg(str`A decode step reads ≈ ${formatBytes(bytes)} (${read}), so at ${this.config.bandwidthGBps} GB/s decode cannot beat ${MARK}.`), `${formatRate(ceiling)} tok/s`)}
         ${this.results.map((r) => html` ${msg(str`${rowLabel(r)}: ${r.achievedGBps.toFixed(3)} GB/s achieved, ${((r.decodeTokensPerSecond.median / ceiling) * 100).toFixed(1)}% of the bound.`)}`)}</p>
       ${barChart(bars, 'tok/s')}`;
@@ -376,14 +376,14 @@ export class BenchPanel extends LitElement {
     const c = this.report?.consistency.find((x) => x.backend === 'webgpu' && x.reference === 'wasm');
     if (!c) return html`<p class="note">${msg("Run both backends to check WebGPU's tokens against WASM's.")}</p>`;
     const ok = c.top1Agreement === 1;
-    return html`<h3>${msg('Consistency')}</h3><p data-testid="bench-consistency" data-agreement=${c.top1Agreement}>
+    return html`<h2>${msg('Consistency')}</h2><p data-testid="bench-consistency" data-agreement=${c.top1Agreement}>
       ${withStrong(msg(str`WebGPU vs WASM, same prompt, greedy: top-1 agreement ${MARK} over ${c.tokensCompared} tokens; identical for the first ${c.identicalPrefix}.`), `${(c.top1Agreement * 100).toFixed(0)}%`)}
       ${ok ? msg('The backends agree.') : msg('They differ: small float differences can flip near-ties, but an early split means a backend computes something else.')}</p>`;
   }
 
   private renderExport() {
     if (!this.report) return nothing;
-    return html`<section><h3>${msg('Export')}</h3><div class="actions">
+    return html`<section><h2>${msg('Export')}</h2><div class="actions">
       <button type="button" @click=${() => this.download('json')}>${msg('Download JSON')}</button>
       <button type="button" @click=${() => this.download('csv')}>${msg('Download CSV')}</button>
       <button type="button" @click=${() => this.download('md')}>${msg('Download Markdown')}</button>
