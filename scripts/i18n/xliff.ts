@@ -10,8 +10,6 @@
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const unescapeXml = (s: string) => s.replace(/&(lt|gt|amp|quot|apos);/g, (_, name: string) => ENTITIES[name]);
-/** Text-node escaping as the CLI's serializer writes it, so that a later `extract` changes nothing. */
-const escapeText = (s: string) => s.replace(/[<&>]/g, (c) => ({ '<': '&lt;', '&': '&amp;', '>': '&gt;' })[c]!);
 
 /** One placeholder of a source: its XML as the CLI wrote it, and how it reads in a sentence (`{1} {2}`). */
 export interface Placeholder {
@@ -29,7 +27,7 @@ export interface XliffUnit {
 }
 
 /** One <trans-unit> as `extract` writes it: the unit's head with its source, then an optional target. */
-export const UNIT = /(<trans-unit id="([^"]+)">\n {2}<source>([\s\S]*?)<\/source>\n)(?: {2}<target>([\s\S]*?)<\/target>\n)?/g;
+const UNIT = /(<trans-unit id="([^"]+)">\n {2}<source>([\s\S]*?)<\/source>\n)(?: {2}<target>([\s\S]*?)<\/target>\n)?/g;
 const PLACEHOLDER = /<x id="(\d+)" equiv-text="([^"]*)"\/>/g;
 
 /** `${a} ${b}` → `{0} {1}`: each top-level `${…}` becomes the next number; markup around them stays. */
@@ -63,7 +61,7 @@ function readContent(xml: string, placeholder: (id: number, xml: string, equivTe
 }
 
 /** A <source>'s content as a sentence, with its placeholders by id. */
-export function readSource(sourceXml: string): { source: string; placeholders: Placeholder[] } {
+function readSource(sourceXml: string): { source: string; placeholders: Placeholder[] } {
   let expression = 0;
   const placeholders: Placeholder[] = [];
   const source = readContent(sourceXml, (id, xml, equivText) => {
@@ -80,19 +78,4 @@ export function parseXliff(xliff: string): XliffUnit[] {
     const target = targetXml === undefined ? null : readContent(targetXml, (id) => placeholders[id]?.text ?? `{?${id}}`);
     return { id, source, target, placeholders };
   });
-}
-
-/** A translation as <target> content, or why it does not fit the source's placeholders. */
-export function targetXml(translation: string, placeholders: Placeholder[]): { xml: string } | { problem: string } {
-  let pieces: (string | Placeholder)[] = [translation];
-  for (const placeholder of placeholders) {
-    const at = pieces.findIndex((p) => typeof p === 'string' && p.includes(placeholder.text));
-    if (at < 0) return { problem: `"${placeholder.text}" is missing or split apart` };
-    const [before, ...after] = (pieces[at] as string).split(placeholder.text);
-    if (after.length > 1) return { problem: `"${placeholder.text}" appears more than once` };
-    pieces = [...pieces.slice(0, at), before, placeholder, after[0], ...pieces.slice(at + 1)];
-  }
-  const stray = pieces.find((p) => typeof p === 'string' && /\{\d+\}/.test(p));
-  if (stray !== undefined) return { problem: `a placeholder the source does not have there: "${stray as string}"` };
-  return { xml: pieces.map((p) => (typeof p === 'string' ? escapeText(p) : p.xml)).join('') };
 }

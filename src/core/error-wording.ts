@@ -41,6 +41,8 @@ export function describeWebGpuUnavailable({ code, detail }: WebGpuUnavailable): 
       return msg(str`requesting a GPU adapter failed: ${detail ?? ''}`);
     case 'session-build-failed':
       return msg(str`building the WebGPU session failed: ${detail ?? ''}`);
+    case 'wrong-8bit-kernels':
+      return msg('this runtime computes 8-bit (MatMulInteger) models wrongly on WebGPU; choose the q4 or fp32 dtype to use the GPU');
     case 'no-shader-f16':
       return msg('the model computes in fp16 and this GPU has no shader-f16 support (its replies would be garbage); choose an fp32 or q4 dtype for WebGPU');
   }

@@ -2,6 +2,7 @@
  * Which backend runs the model, and why. WebGPU is preferred when the API exists and yields an
  * adapter; otherwise WASM, with the reason kept (as a code the page can put in the user's language).
  */
+import { readGraph } from './graph/onnx-graph';
 import type { Backend, BackendPreference, WebGpuUnavailable } from '../core/protocol';
 import { WebGpuUnavailableError } from '../core/errors';
 
@@ -32,6 +33,20 @@ export function sessionBuildFailure(error: unknown): WebGpuUnavailable {
 /** An fp16 graph on a GPU without shader-f16: refused, so Auto falls back to WASM and a forced WebGPU says why. */
 export function checkFloat16Support(backend: string, usesFloat16: boolean, probe: WebGpuProbe): void {
   if (backend === 'webgpu' && usesFloat16 && probe.shaderF16 === false) throw new WebGpuUnavailableError({ code: 'no-shader-f16', detail: null });
+}
+
+/**
+ * Graphs whose operators onnxruntime-web 1.30's WebGPU backend runs but gets wrong, refused there so
+ * Auto runs them on WASM (which gets them right) and a forced WebGPU says why: 8-bit exports
+ * (`model_quantized.onnx`, DynamicQuantizeLinear + MatMulInteger) decode the first token right, then
+ * repeat it at every step; a bare InferenceSession loop does the same, the WASM EP matches native
+ * onnxruntime (test/e2e/export-families.spec.ts, on SwiftShader).
+ */
+export function checkWebGpuKernels(backend: string, onnx: Uint8Array): void {
+  if (backend !== 'webgpu') return;
+  if (readGraph(onnx).nodes.some((n) => n.value.op === 'MatMulInteger')) {
+    throw new WebGpuUnavailableError({ code: 'wrong-8bit-kernels', detail: null });
+  }
 }
 
 export interface BackendPlan {

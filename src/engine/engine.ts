@@ -3,7 +3,7 @@
  * Pure of any messaging, so the worker stays a thin adapter.
  */
 import { ortFor, effectiveWasmThreads, type Ort } from './ort-setup';
-import { checkFloat16Support, planBackends, probeWebGpu, sessionBuildFailure } from './backend';
+import { checkFloat16Support, checkWebGpuKernels, planBackends, probeWebGpu, sessionBuildFailure } from './backend';
 import { DecoderSession } from './decoder-session';
 import { readDecoderConfig, type DecoderConfig } from '../core/model-config';
 import { TextTokenizer } from './tokenizer';
@@ -94,6 +94,7 @@ export class Engine {
     for (const backend of plan.order) {
       const started = performance.now();
       try {
+        checkWebGpuKernels(backend, files.onnx);
         const ort = ortFor(backend, request.wasmThreads);
         const { onnx, externalData, graphRewrite } = graphForBackend(backend, files);
         const decoder = await DecoderSession.create(ort, onnx, externalData, backend, config, { onnxFile });

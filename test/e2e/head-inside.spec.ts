@@ -41,7 +41,11 @@ async function checkHead(view: Locator, causal: boolean, token?: number): Promis
 test('one head, one token: the shown q·k, mask, softmax and weighted sum are consistent for the decoder and the encoder', async ({ page, backend }) => {
   await page.goto(`./?panel=architecture&backend=${backend}`);
   await expect(page.getByTestId('column-decoder')).toBeVisible({ timeout: 180_000 });
+  // A sentence of its own, not the default (which follows the language and may change).
+  await page.getByRole('textbox', { name: 'Sentence for both models' }).fill('As Mark Twain said, the report of my death was an exaggeration.');
+  await page.getByRole('button', { name: 'Run' }).click();
   const [decoder, encoder] = [page.locator('tl-head-inside').nth(0), page.locator('tl-head-inside').nth(1)];
+  for (const view of [decoder, encoder]) await expect(view.getByTestId('head-inside-token').locator('option', { hasText: 'Twain' })).toHaveCount(1, { timeout: 60_000 });
 
   await checkHead(decoder, true);
   // Another layer and head from the heatmap's picker, and an earlier token from the head's own picker.
@@ -56,6 +60,7 @@ test('one head, one token: the shown q·k, mask, softmax and weighted sum are co
 
   await checkHead(encoder, false);
   await encoder.getByTestId('head-inside-token').selectOption({ index: 2 });
-  await expect(encoder.getByText(/how the token “ ?Mark”/)).toBeVisible();
+  // Token 2 after [CLS] and "As"; a leading space is shown as ·.
+  await expect(encoder.getByText(/how the token “[ ·]?Mark”/)).toBeVisible();
   await checkHead(encoder, false, 2);
 });

@@ -63,8 +63,8 @@ test('the analysis worker crashes: the architecture panel loads its models into 
 
 test('the benchmark worker crashes mid-run: the panel says so, and the next run measures in a new worker', async ({ page }) => {
   const benches = watchWorkers(page, 'bench-worker');
-  // Many runs, so the crash lands while it measures.
-  await page.goto('./bench.html?debug=1&bench_model=synthetic:tiny&bench_backends=wasm&bench_prompt=4&bench_new=8&bench_warmup=0&bench_runs=100&bench_autorun=1');
+  // Many long runs (20,000 tokens), so the crash lands while it measures even on a fast machine.
+  await page.goto('./bench.html?debug=1&bench_model=synthetic:tiny&bench_backends=wasm&bench_prompt=4&bench_new=200&bench_warmup=0&bench_runs=100&bench_autorun=1');
   await expect(page.getByTestId('bench-progress')).toContainText('measured run', { timeout: 60_000 });
   expect(await page.locator('tl-bench-panel').evaluate((el) => (el as HTMLElement & { client: { debugCrash(): boolean } }).client.debugCrash())).toBe(true);
   await expect(page.getByTestId('bench-state')).toHaveAttribute('data-state', 'error');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkFloat16Support, planBackends, probeWebGpu, sessionBuildFailure } from '../../src/engine/backend';
+import { checkFloat16Support, checkWebGpuKernels, planBackends, probeWebGpu, sessionBuildFailure } from '../../src/engine/backend';
 import { WebGpuUnavailableError, describeWebGpuUnavailable } from '../../src/core/errors';
+import { OnnxGraph } from '../../src/bench/synthetic/onnx-builder';
 
 const AVAILABLE = { unavailable: null };
 const UNAVAILABLE = { unavailable: { code: 'no-webgpu-api', detail: null } } as const;
@@ -105,5 +106,40 @@ describe('fp16 graphs on WebGPU', () => {
     expect(() => checkFloat16Support('webgpu', false, withoutF16)).not.toThrow();
     expect(() => checkFloat16Support('wasm', true, withoutF16)).not.toThrow();
     expect((await probeWith(['shader-f16'])).shaderF16).toBe(true);
+  });
+});
+
+describe('8-bit (MatMulInteger) graphs on WebGPU', () => {
+  /** x [1, 4] float → DynamicQuantizeLinear → MatMulInteger with an int8 weight, or a plain MatMul. */
+  function graph(eightBit: boolean): Uint8Array {
+    const g = new OnnxGraph();
+    const x = g.input('x', 'float', [1, 4]);
+    if (eightBit) {
+      const [q, , zero] = g.node('DynamicQuantizeLinear', [x], {}, 3);
+      const w = g.constant('int8', [4, 2], [1, -1, 2, -2, 3, -3, 4, -4]);
+      g.op('MatMulInteger', [q, w, zero], {}, 'y');
+      g.output('y', 'int32', [1, 2]);
+    } else {
+      g.op('MatMul', [x, g.constant('float', [4, 2], [1, 0, 0, 1, 1, 0, 0, 1])], {}, 'y');
+      g.output('y', 'float', [1, 2]);
+    }
+    return g.build().model;
+  }
+
+  it('are refused on WebGPU, where onnxruntime-web 1.30 decodes them wrongly, so Auto runs them on WASM and says why', () => {
+    let refusal: unknown;
+    try {
+      checkWebGpuKernels('webgpu', graph(true));
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(WebGpuUnavailableError);
+    expect((refusal as Error).message).toMatch(/8-bit \(MatMulInteger\) models wrongly on WebGPU; choose the q4 or fp32 dtype/);
+    expect(sessionBuildFailure(refusal)).toEqual({ code: 'wrong-8bit-kernels', detail: null });
+  });
+
+  it('run on WASM, and other graphs run on WebGPU', () => {
+    expect(() => checkWebGpuKernels('wasm', graph(true))).not.toThrow();
+    expect(() => checkWebGpuKernels('webgpu', graph(false))).not.toThrow();
   });
 });

@@ -102,7 +102,7 @@ export class ArchitecturePanel extends LitElement {
     :host([presenting]) { position: fixed; inset: 0; z-index: 10; overflow: auto; padding: 1.5rem 2.5rem; font-size: clamp(18px, 1.6vw, 40px);
       --fg: #ffffff; --bg: #000000; --panel: #000000; --field: #111111; --border: #bfbfbf; --muted: #e0e0e0; --accent: #ffd60a; --on-accent: #000000; --badge: #333333; --error: #ff8a80;
       background: #000; color: #fff; }
-    :host([presenting]) .toolbar, :host([presenting]) nav.toc { display: none; }
+    :host([presenting]) .toolbar, :host([presenting]) tl-lesson-models, :host([presenting]) nav.toc { display: none; }
     :host([presenting]) section { display: none; border: none; }
     :host([presenting]) section.current { display: block; padding: 0; }
     :host([presenting]) h2 { font-size: 1.6em; }

@@ -121,7 +121,7 @@ export class HeadInsideView extends LitElement {
         ${causal ? msg('Causal mask: keys after this token get −∞ before the softmax, so their weight is exactly 0.') : msg('No mask: this token looks at every token, before and after it.')}</p>
       <p class="vec" data-testid="head-inside-query">q = [${d.query.slice(0, dims).map((v) => v.toFixed(3)).join(', ')}${d.headDim > dims ? ', …' : ''}]
         ${msg(str`(first ${dims} of ${d.headDim} dimensions)`)}</p>
-      <div class="scroll"><table data-testid="head-inside-table">
+      <div class="scroll" tabindex="0" role="region" aria-label=${msg(str`Keys seen by “${token}”: one row per token`)}><table data-testid="head-inside-table">
         <caption>${msg(str`Keys seen by “${token}”: one row per token`)}</caption>
         <thead><tr>
           <th scope="col">${msg('Key token')}</th><th scope="col">q·k</th><th scope="col">${preScaled ? 'q·k' : 'q·k / √d'}</th>
