@@ -7,8 +7,7 @@
  * Run: npx tsx scripts/find-demo-sentences.ts [en|zh] [limit]
  */
 import { readFileSync } from 'node:fs';
-import * as ort from 'onnxruntime-node';
-import { TextTokenizer } from '../src/engine/tokenizer';
+import { loadEncoder } from '../test/support/encoder-node';
 import { phraseUnits, positions } from '../src/panels/architecture/masking-units';
 
 const lang = (process.argv[2] ?? 'en') as 'en' | 'zh';
@@ -33,33 +32,9 @@ function candidates(): string[] {
   return [...new Set(out)].slice(0, limit);
 }
 
-async function load(name: string) {
-  const dir = `models/${name}`;
-  const tokenizer = new TextTokenizer(JSON.parse(readFileSync(`${dir}/tokenizer.json`, 'utf8')), JSON.parse(readFileSync(`${dir}/tokenizer_config.json`, 'utf8')));
-  const session = await ort.InferenceSession.create(`${dir}/onnx/model.onnx`);
-  const mask = tokenizer.tokenId('[MASK]')!;
-  const i64 = (a: number[]) => new ort.Tensor('int64', BigInt64Array.from(a.map(BigInt)), [1, a.length]);
-  /** Top-1 id and probability at each masked position. */
-  async function fill(ids: number[], masked: number[]): Promise<{ id: number; prob: number }[]> {
-    const input = ids.map((id, i) => (masked.includes(i) ? mask : id));
-    const r = await session.run({ input_ids: i64(input), attention_mask: i64(input.map(() => 1)), token_type_ids: i64(input.map(() => 0)) });
-    const logits = r.logits.data as Float32Array;
-    const V = r.logits.dims[2];
-    return masked.map((p) => {
-      const row = logits.subarray(p * V, (p + 1) * V);
-      let best = 0;
-      let max = -Infinity;
-      for (let v = 0; v < V; v++) if (row[v] > max) { max = row[v]; best = v; }
-      let sum = 0;
-      for (let v = 0; v < V; v++) sum += Math.exp(row[v] - max);
-      return { id: best, prob: 1 / sum };
-    });
-  }
-  return { tokenizer, fill };
-}
 
-const bert = await load('tl-bert');
-const ernie = await load('tl-ernie');
+const bert = await loadEncoder('models/tl-bert');
+const ernie = await loadEncoder('models/tl-ernie');
 const results: { text: string; score: number; line: string }[] = [];
 for (const text of given.length ? given : candidates()) {
   const ids = bert.tokenizer.encode(text, true);
@@ -73,7 +48,7 @@ for (const text of given.length ? given : candidates()) {
   const multi = units.filter((u) => u.end - u.start >= 2);
   for (const span of multi) {
     const whole = positions(span);
-    const [b, e] = [await bert.fill(ids, whole), await ernie.fill(ids, whole)];
+    const [b, e] = [await bert.top1(ids, whole), await ernie.top1(ids, whole)];
     const right = (g: { id: number }[]) => g.filter((x, k) => x.id === ids[whole[k]]).length;
     const [bw, ew] = [right(b), right(e)];
     if (ew > bw && (!pick || ew - bw > pick.ew - pick.bw || (ew - bw === pick.ew - pick.bw && ew > pick.ew))) pick = { span, bw, ew, first: span === multi[0] };
@@ -85,7 +60,7 @@ for (const text of given.length ? given : candidates()) {
   let demo: { pos: number; pb: number; pe: number } | null = null;
   for (let p = 1; p < ids.length - 1; p++) {
     if (!/[\p{L}]/u.test(tokens[p]) || (lang === 'en' && !/^ ?\p{L}{3,}$/u.test(tokens[p]))) continue;
-    const [[gb], [ge]] = [await bert.fill(ids, [p]), await ernie.fill(ids, [p])];
+    const [[gb], [ge]] = [await bert.top1(ids, [p]), await ernie.top1(ids, [p])];
     if (gb.id === ids[p] && ge.id === ids[p] && (!demo || Math.min(gb.prob, ge.prob) > Math.min(demo.pb, demo.pe))) demo = { pos: p, pb: gb.prob, pe: ge.prob };
   }
   if (!demo) continue;

@@ -6,8 +6,7 @@
  * checks the recorded predictions against the ONNX files. Run: npx tsx scripts/record-demo-sentences.mts
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import * as ort from 'onnxruntime-node';
-import { TextTokenizer } from '../src/engine/tokenizer';
+import { loadEncoder } from '../test/support/encoder-node';
 
 const CHOSEN = {
   en: { text: "Death is Nature's way of recycling human beings.", mask_positions: [6], phrase: { start: 16, end: 18 } },
@@ -16,22 +15,10 @@ const CHOSEN = {
 
 for (const name of ['tl-bert', 'tl-ernie']) {
   const dir = `models/${name}`;
-  const tokenizer = new TextTokenizer(JSON.parse(readFileSync(`${dir}/tokenizer.json`, 'utf8')), JSON.parse(readFileSync(`${dir}/tokenizer_config.json`, 'utf8')));
-  const mask = tokenizer.tokenId('[MASK]')!;
-  const session = await ort.InferenceSession.create(`${dir}/onnx/model.onnx`);
-  const i64 = (a: number[]) => new ort.Tensor('int64', BigInt64Array.from(a.map(BigInt)), [1, a.length]);
-  const topK = async (ids: number[], masked: number[], k: number) => {
-    const input = ids.map((id, i) => (masked.includes(i) ? mask : id));
-    const r = await session.run({ input_ids: i64(input), attention_mask: i64(input.map(() => 1)), token_type_ids: i64(input.map(() => 0)) });
-    const V = r.logits.dims[2];
-    const logits = r.logits.data as Float32Array;
-    return masked.map((p) => {
-      const row = Array.from(logits.subarray(p * V, (p + 1) * V));
-      const max = Math.max(...row);
-      const sum = row.reduce((s, x) => s + Math.exp(x - max), 0);
-      return row.map((x, id) => ({ id, token: tokenizer.tokenToString(id), prob: Number((Math.exp(x - max) / sum).toFixed(6)) })).sort((a, b) => b.prob - a.prob).slice(0, k);
-    });
-  };
+  const { tokenizer, guesses } = await loadEncoder(dir);
+  // Probabilities rounded as reference.json keeps them.
+  const topK = async (ids: number[], masked: number[], k: number) =>
+    (await guesses(ids, masked, k)).map((row) => row.map((g) => ({ ...g, prob: Number(g.prob.toFixed(6)) })));
   const demo: Record<string, unknown> = {};
   for (const [lang, c] of Object.entries(CHOSEN)) {
     const ids = tokenizer.encode(c.text, true);

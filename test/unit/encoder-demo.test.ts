@@ -5,38 +5,19 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { TextTokenizer } from '../../src/engine/tokenizer';
 import { demoSentence } from '../../src/panels/architecture/embedded-facts';
 import { REPO_ROOT } from '../support/paths';
+import { loadEncoder, type Guess } from '../support/encoder-node';
 
-interface Guess { id: number; token: string; prob: number }
 interface DemoCase { text: string; mask_positions: number[]; phrase: { start: number; end: number }; input_ids: number[]; top5: Guess[][]; phrase_top1: Guess[] }
 type Lang = 'en' | 'zh';
 
 async function encoder(name: 'tl-bert' | 'tl-ernie') {
   const dir = path.join(REPO_ROOT, 'models', name);
-  const read = (file: string) => JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
-  const tokenizer = new TextTokenizer(read('tokenizer.json'), read('tokenizer_config.json'));
-  const session = await ort.InferenceSession.create(path.join(dir, 'onnx/model.onnx'));
-  const demo = read('reference.json').demo as Record<Lang, DemoCase>;
-  const mask = tokenizer.tokenId('[MASK]')!;
-  const i64 = (a: number[]) => new ort.Tensor('int64', BigInt64Array.from(a.map(BigInt)), [1, a.length]);
-  /** Top-1 id and probability at each masked position. */
-  async function fill(ids: number[], masked: number[]): Promise<{ id: number; prob: number }[]> {
-    const input = ids.map((id, i) => (masked.includes(i) ? mask : id));
-    const r = await session.run({ input_ids: i64(input), attention_mask: i64(input.map(() => 1)), token_type_ids: i64(input.map(() => 0)) });
-    const V = r.logits.dims[2];
-    const logits = r.logits.data as Float32Array;
-    return masked.map((p) => {
-      const row = Array.from(logits.subarray(p * V, (p + 1) * V));
-      const max = Math.max(...row);
-      const best = row.indexOf(max);
-      return { id: best, prob: 1 / row.reduce((s, x) => s + Math.exp(x - max), 0) };
-    });
-  }
-  return { tokenizer, demo, fill };
+  const { tokenizer, top1 } = await loadEncoder(dir);
+  const demo = JSON.parse(readFileSync(path.join(dir, 'reference.json'), 'utf8')).demo as Record<Lang, DemoCase>;
+  return { tokenizer, demo, fill: top1 };
 }
 
 const models = { bert: await encoder('tl-bert'), ernie: await encoder('tl-ernie') };
