@@ -381,7 +381,8 @@ test.describe('mid-reply faults', () => {
     for (let i = 0; i < 10; i++) {
       await page.getByLabel('Message').fill(`Once upon a time ${i}`);
       await page.getByLabel('Message').press('Enter');
-      await page.getByRole('button', { name: 'Stop' }).click().catch(() => undefined); // the reply may already be over
+      // The reply may already be over (Stop is then disabled): don't wait for it longer than a moment.
+      await page.getByRole('button', { name: 'Stop' }).click({ timeout: 2_000 }).catch(() => undefined);
       await expect(page.locator('[data-role=assistant]').nth(i)).toHaveAttribute('data-streaming', 'false');
     }
     await expect(page.locator('[data-role=user]')).toHaveCount(10);
