@@ -4,18 +4,14 @@
  * and picks the fastest dtype that fits in memory.
  *
  * Where the numbers come from (decode tokens/s ÷ fp32's):
- * - wasm: `npm run bench -- --model <folder> … --backend wasm --runs 3 --prompt 16 --new 16` in headless
- *   Chromium, 1 thread, on this project's 2-core machine, with decoders at Qwen2.5-0.5B widths
- *   (hidden 896, ffn 4864, 2 layers, vocab 8192) built by test/support/export-fixtures in each
- *   dtype's own operators; mean of two runs in opposite orders (fp32 24.5 tok/s): fp16 0.55
- *   (runs 0.71, 0.41), q8 DynamicQuantizeLinear + MatMulInteger 0.59 (0.54, 0.63), q4 MatMulNBits
- *   0.06 (0.05, 0.08), q4f16 genai-style 0.07 (0.07, 0.07). Issue 12's projections-only measurement
- *   in Node agrees: q8 0.71, q4 0.07 — as downloaded. The app runs 4-bit graphs on WASM only after
- *   the load-time MatMulNBits rewrite (src/engine/graph/), so q4 and q4f16 here are the rewritten
- *   graphs: `npm run bench -- --model synthetic:gpt-25m:q4,synthetic:gpt-25m:fp32 --compare-rewrite
- *   --backend wasm`, same 2-core machine, two runs: q4 1.57 and 1.22 (mean 1.4; as downloaded 0.14),
- *   q4f16 1.11 and 1.27 (mean 1.19). (gpt-25m's fp32 reads its tied head through a Gemm, the 4-bit
- *   graphs a separate head: part of why q4 beats fp32 there.)
+ * - wasm: `npm run bench -- --model synthetic:gpt-25m:q4,synthetic:gpt-25m:fp32,synthetic:gpt-25m:q8
+ *   --backend wasm --runs 5` (and q4f16, fp16 the same way), headless Chromium, 1 thread, this
+ *   project's 2-core machine while it was otherwise idle; synthetic models built with the ops the
+ *   Hub's exports use, the 4-bit ones after the load-time MatMulNBits rewrite the app runs
+ *   (src/engine/graph/): q4 1.02, q4f16 0.93, fp16 0.87, q8 (DynamicQuantizeLinear + MatMulInteger)
+ *   0.81. As downloaded, without the rewrite, q4 ran at 0.14 (and 0.06 at Qwen2.5-0.5B widths).
+ *   Runs on the same machine under load gave q4 1.22–1.57 and q8 0.86–1.13: the order holds, the
+ *   margins are small.
  * - null: not measured: int8 / uint8 / bnb4 exports on WASM, and every WebGPU figure, which needs a
  *   real GPU (SwiftShader says nothing about GPU speed).
  */
@@ -25,7 +21,7 @@ export type SpeedBackend = 'wasm' | 'webgpu';
 
 /** Decode tokens/s of a dtype ÷ fp32's, same model, same backend; null where not measured. */
 export const DTYPE_SPEED: Record<SpeedBackend, Record<Dtype, number | null>> = {
-  wasm: { fp32: 1, fp16: 0.55, q8: 0.59, int8: null, uint8: null, q4: 1.4, bnb4: null, q4f16: 1.19 },
+  wasm: { fp32: 1, fp16: 0.87, q8: 0.81, int8: null, uint8: null, q4: 1.02, bnb4: null, q4f16: 0.93 },
   webgpu: { fp32: 1, fp16: null, q8: null, int8: null, uint8: null, q4: null, bnb4: null, q4f16: null },
 };
 
