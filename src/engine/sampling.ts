@@ -100,12 +100,9 @@ export class Sampler {
   next(logits: Float32Array, rng: Rng): number {
     this.applyPenalty(logits);
     if (this.settings.temperature <= 0) return argmax(logits);
-    const { topK, topP } = this.settings;
-    const nucleus = topP > 0 && topP < 1 ? topP : null;
-    if (topK > 0 && topK < logits.length) {
-      this.applyTemperature(logits);
-      const k = this.selectTopK(logits, topK);
-      const { keep, mass } = this.cutTopK(logits, k, nucleus);
+    const nucleus = this.nucleus;
+    if (this.usesTopK(logits)) {
+      const { keep, mass } = this.topKCandidates(logits, nucleus);
       let r = rng();
       for (let i = 0; i < keep; i++) {
         r -= this.probability(logits, this.order[i]) / mass;
@@ -136,12 +133,9 @@ export class Sampler {
   distribution(logits: Float32Array): Candidates {
     const scaled = Float32Array.from(logits);
     this.applyPenalty(scaled);
-    const { topK, topP } = this.settings;
-    const nucleus = topP > 0 && topP < 1 ? topP : null;
-    if (topK > 0 && topK < scaled.length) {
-      this.applyTemperature(scaled);
-      const k = this.selectTopK(scaled, topK);
-      const { keep, mass } = this.cutTopK(scaled, k, nucleus);
+    const nucleus = this.nucleus;
+    if (this.usesTopK(scaled)) {
+      const { keep, mass } = this.topKCandidates(scaled, nucleus);
       const ids = Array.from(this.order.subarray(0, keep));
       return { ids, probs: ids.map((id) => this.probability(scaled, id) / mass) };
     }
@@ -156,6 +150,23 @@ export class Sampler {
       if (this.order[i] === cutId) break;
     }
     return { ids, probs: ids.map((id) => this.probability(scaled, id) / mass) };
+  }
+
+  /** Top-p's mass, or null where the setting leaves the nucleus off. */
+  private get nucleus(): number | null {
+    const { topP } = this.settings;
+    return topP > 0 && topP < 1 ? topP : null;
+  }
+
+  private usesTopK(logits: Float32Array): boolean {
+    const { topK } = this.settings;
+    return topK > 0 && topK < logits.length;
+  }
+
+  /** Temperature, the k best into `order`, then the nucleus among them: how many to keep and their mass. */
+  private topKCandidates(logits: Float32Array, nucleus: number | null): { keep: number; mass: number } {
+    this.applyTemperature(logits);
+    return this.cutTopK(logits, this.selectTopK(logits, this.settings.topK), nucleus);
   }
 
   /** CTRL-style penalty, as Hugging Face applies it: each token seen once is penalised once. */
