@@ -85,8 +85,27 @@ export interface ModelInfo {
   sessionBuildMs: number;
   /** What the load changed in the graph so this backend runs it fast (WASM and 4-bit weights); absent when nothing. */
   graphRewrite?: GraphRewriteNote;
+  /** WebGPU: what the load-time fusions did; absent where nothing was fused. */
+  graphFusion?: GraphFusionNote;
   /** Absent when the browser has no Cache Storage. */
   storage?: StorageReport;
+}
+
+/**
+ * On WebGPU, exporters' chains of small ops (RMSNorm, rotary + attention, SiLU) fused at load time into
+ * the contrib ops the runtime implements, so each decode token takes fewer GPU dispatches.
+ */
+export interface GraphFusionNote {
+  fusion: 'contrib-ops';
+  /** Attention blocks now one GroupQueryAttention (with two RotaryEmbedding) each. */
+  attentions: number;
+  rmsNorms: number;
+  /** RMSNorms that also took the residual Add before them (SkipSimplifiedLayerNormalization). */
+  skipRmsNorms: number;
+  silus: number;
+  nodesBefore: number;
+  nodesAfter: number;
+  ms: number;
 }
 
 /**

@@ -96,7 +96,7 @@ export class Engine {
       try {
         checkWebGpuKernels(backend, files.onnx);
         const ort = ortFor(backend, request.wasmThreads);
-        const { onnx, externalData, graphRewrite } = graphForBackend(backend, files);
+        const { onnx, externalData, graphRewrite, graphFusion } = graphForBackend(backend, files, { contextLength: config.contextLength });
         const decoder = await DecoderSession.create(ort, onnx, externalData, backend, config, { onnxFile });
         try {
           checkFloat16Support(backend, decoder.usesFloat16, probe);
@@ -117,6 +117,7 @@ export class Engine {
           hasChatTemplate: tokenizer.hasChatTemplate,
           sessionBuildMs: performance.now() - started,
           graphRewrite,
+          graphFusion,
           storage: files.cacheReport
             ? { fromCache: files.cacheReport.allFromCache, refetched: files.cacheReport.refetched, error: files.cacheReport.storageError }
             : undefined,

@@ -25,11 +25,14 @@ export interface GraphIndex {
   graph: { start: number; end: number; bodyStart: number; bodyEnd: number };
   nodes: Located<ParsedNode>[];
   initializers: Located<ParsedTensor>[];
+  /** Names of the graph's outputs. */
+  outputs: string[];
 }
 
 export function readGraph(model: Uint8Array): GraphIndex {
   const nodes: Located<ParsedNode>[] = [];
   const initializers: Located<ParsedTensor>[] = [];
+  const outputs: string[] = [];
   let graph: GraphIndex['graph'] | null = null;
   let body: ProtoReader | null = null;
   const top = new ProtoReader(model);
@@ -44,13 +47,18 @@ export function readGraph(model: Uint8Array): GraphIndex {
   const g: ProtoReader = body;
   g.fields((field, wire, start) => {
     if (wire !== 2) return false;
+    if (field === Field.graph.output) {
+      const info = g.sub();
+      info.fields((f, w) => (f === 1 && w === 2 ? (outputs.push(info.string()), true) : false));
+      return true;
+    }
     if (field === Field.graph.node) nodes.push({ start, end: 0, value: readNode(g.sub()) });
     else if (field === Field.graph.initializer) initializers.push({ start, end: 0, value: readTensor(g.sub()) });
     else return false;
     (field === Field.graph.node ? nodes : initializers).at(-1)!.end = g.pos;
     return true;
   });
-  return { model, graph, nodes, initializers };
+  return { model, graph, nodes, initializers, outputs };
 }
 
 /** A node field, ready to splice into a graph. */

@@ -19,9 +19,9 @@ export function elemTypeOf(code: number): ElemType | null {
 /** ModelProto, GraphProto, NodeProto, TensorProto field numbers (onnx.proto3). */
 export const Field = {
   model: { graph: 7, opsetImport: 8 },
-  graph: { node: 1, initializer: 5 },
+  graph: { node: 1, initializer: 5, output: 12 },
   node: { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 },
-  attribute: { name: 1, f: 2, i: 3, s: 4, g: 6, ints: 8, graphs: 11, type: 20 },
+  attribute: { name: 1, f: 2, i: 3, s: 4, t: 5, g: 6, ints: 8, graphs: 11, type: 20 },
   tensor: { dims: 1, dataType: 2, floatData: 4, int32Data: 5, int64Data: 7, name: 8, rawData: 9, externalData: 13, dataLocation: 14 },
 } as const;
 
@@ -88,7 +88,7 @@ export function writeValueInfo(w: ProtoWriter, name: string, type: ElemType, dim
   );
 }
 
-/** A node as read back: what the rewrite needs to decide (attributes as integers only). */
+/** A node as read back: what the rewrites need to decide (integer, float, integer-list and tensor attributes). */
 export interface ParsedNode {
   op: string;
   domain: string;
@@ -96,13 +96,17 @@ export interface ParsedNode {
   inputs: string[];
   outputs: string[];
   intAttrs: Record<string, number>;
+  floatAttrs: Record<string, number>;
+  intsAttrs: Record<string, number[]>;
+  /** A `Constant` node's `value`, and any other tensor attribute. */
+  tensorAttrs: Record<string, ParsedTensor>;
   /** Inputs read by nodes of subgraphs (If, Loop, Scan), which may name the outer graph's tensors. */
   subgraphInputs: string[];
 }
 
 export function readNode(r: ProtoReader): ParsedNode {
   const F = Field.node;
-  const node: ParsedNode = { op: '', domain: '', name: '', inputs: [], outputs: [], intAttrs: {}, subgraphInputs: [] };
+  const node: ParsedNode = { op: '', domain: '', name: '', inputs: [], outputs: [], intAttrs: {}, floatAttrs: {}, intsAttrs: {}, tensorAttrs: {}, subgraphInputs: [] };
   r.fields((field, wire) => {
     if (wire !== 2) return false;
     if (field === F.input) node.inputs.push(r.string());
@@ -121,14 +125,25 @@ function readAttribute(a: ProtoReader, node: ParsedNode): void {
   const A = Field.attribute;
   let name = '';
   let int: number | null = null;
+  let float: number | null = null;
+  let tensor: ParsedTensor | null = null;
+  const ints: number[] = [];
   a.fields((field, wire) => {
     if (field === A.name && wire === 2) name = a.string();
     else if (field === A.i && wire === 0) int = a.int64();
+    else if (field === A.f && wire === 5) {
+      float = new DataView(a.bytes.buffer, a.bytes.byteOffset + a.pos, 4).getFloat32(0, true);
+      a.pos += 4;
+    } else if (field === A.ints) a.packedVarints(wire, ints);
+    else if (field === A.t && wire === 2) tensor = readTensor(a.sub());
     else if ((field === A.g || field === A.graphs) && wire === 2) collectGraphInputs(a.sub(), node.subgraphInputs);
     else return false;
     return true;
   });
   if (int !== null) node.intAttrs[name] = int;
+  if (float !== null) node.floatAttrs[name] = float;
+  if (tensor !== null) node.tensorAttrs[name] = tensor;
+  if (ints.length) node.intsAttrs[name] = ints;
 }
 
 function collectGraphInputs(graph: ProtoReader, into: string[]): void {

@@ -105,8 +105,13 @@ export class ProtoReader {
 
   /** An int64 field as a number: negative values (ten bytes of two's complement) come back negative. */
   int64(): number {
+    const start = this.pos;
     const value = this.varint();
-    return value >= 2 ** 63 ? value - 2 ** 64 : value;
+    if (value < 2 ** 53) return value;
+    // Past 2^53 a double drops the low bits that say e.g. −1 (ten bytes of 0xff…): read it exactly.
+    let exact = 0n;
+    for (let i = this.pos - 1; i >= start; i--) exact = (exact << 7n) | BigInt(this.bytes[i] & 0x7f);
+    return Number(BigInt.asIntN(64, exact));
   }
 
   /**
