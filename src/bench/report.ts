@@ -5,7 +5,7 @@
 import type { BenchEnvironment } from './environment';
 import type { ModelDescription } from './protocol';
 import type { BackendResult, BenchSettings } from './types';
-import type { GraphRewriteNote } from '../core/protocol';
+import type { GraphFusionNote, GraphRewriteNote } from '../core/protocol';
 import { parseSyntheticSpec } from './synthetic/shapes';
 import type { GpuWorkPerToken } from './gpu-counters';
 
@@ -19,7 +19,7 @@ type RawMeasurements = 'greedyTokenIds' | 'runs';
  * One model × engine × backend: a BackendResult's figures without its raw runs, with the model's name
  * and size, and JSON's null where the result leaves an optional figure out.
  */
-export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext' | 'peakMemoryBytes' | 'graphRewrite' | 'gpu' | 'gpuPrefill' | 'runtime' | 'turns'> & {
+export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext' | 'peakMemoryBytes' | 'graphRewrite' | 'graphFusion' | 'gpu' | 'gpuPrefill' | 'runtime' | 'turns'> & {
   model: string;
   /** The onnxruntime build the engine ran on; null where not known (the CLI's native run). */
   runtime: string | null;
@@ -38,6 +38,8 @@ export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs'
   peakMemoryBytes: number | null;
   /** What the load rewrote in the graph for this backend; null when it ran as downloaded. */
   graphRewrite: GraphRewriteNote | null;
+  /** WebGPU: what the load fused into contrib ops; null when the graph ran unfused. */
+  graphFusion: GraphFusionNote | null;
   /** Time to first token of five chat turns with the cache kept; null when not measured. */
   turns: NonNullable<BackendResult['turns']> | null;
 };
@@ -83,7 +85,7 @@ export interface BenchReport {
 
 export function toRecord(
   model: ModelDescription,
-  { greedyTokenIds: _tokens, runs: _runs, runtimeStartMs, longContext, peakMemoryBytes, graphRewrite, gpu, gpuPrefill, runtime, turns, ...figures }: BackendResult,
+  { greedyTokenIds: _tokens, runs: _runs, runtimeStartMs, longContext, peakMemoryBytes, graphRewrite, graphFusion, gpu, gpuPrefill, runtime, turns, ...figures }: BackendResult,
 ): BenchRecord {
   return {
     model: model.name,
@@ -96,6 +98,7 @@ export function toRecord(
     weightBytes: model.weightBytes ?? 0,
     peakMemoryBytes: peakMemoryBytes ?? null,
     graphRewrite: graphRewrite ?? null,
+    graphFusion: graphFusion ?? null,
     gpu: gpu ?? null,
     gpuPrefill: gpuPrefill ?? null,
     turns: turns ?? null,

@@ -1,5 +1,5 @@
 /** What a benchmark is asked to do and what it measured, shared by the panel, the worker and the CLI. */
-import type { Backend, GraphRewriteNote } from '../core/protocol';
+import type { Backend, GraphFusionNote, GraphRewriteNote } from '../core/protocol';
 import type { Spread } from './stats';
 import type { GpuWorkPerToken } from './gpu-counters';
 
@@ -86,6 +86,8 @@ export interface BackendResult {
    * graph ran as downloaded. With `compareWasmRewrite`, the same model has one record of each.
    */
   graphRewrite?: GraphRewriteNote | null;
+  /** WebGPU: the load-time fusions into contrib ops; null when the graph ran unfused. */
+  graphFusion?: GraphFusionNote | null;
   /** Peak resident memory of the browser's renderer over this model's run (CLI on Linux); null where not measured. */
   peakMemoryBytes?: number | null;
 }

@@ -6,7 +6,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { buttonStyles } from '../../styles/buttons';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { BackendPreference, EngineErrorInfo, GraphRewriteNote, LoadProgress, ModelInfo } from '../../core/protocol';
+import type { BackendPreference, EngineErrorInfo, GraphFusionNote, GraphRewriteNote, LoadProgress, ModelInfo } from '../../core/protocol';
 import { errorText } from '../../i18n/engine-text';
 import { describeWebGpuUnavailable } from '../../core/error-wording';
 import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
@@ -81,6 +81,7 @@ export class ModelBar extends LitElement {
       ${info.backend === 'wasm' ? html`<span class="note" data-testid="wasm-threads">${info.wasmThreads === 1 ? msg('1 WASM thread') : msg(str`${info.wasmThreads} WASM threads`)}</span>` : nothing}
       <span class="note">${msg(str`session built in ${(info.sessionBuildMs / 1000).toFixed(2)} s`)}</span>
       ${info.graphRewrite ? this.renderRewrite(info.graphRewrite) : nothing}
+      ${info.graphFusion ? this.renderFusion(info.graphFusion) : nothing}
       ${info.fallbackReason ? html`<span class="note" data-testid="fallback-reason">${msg(str`Using WASM because ${describeWebGpuUnavailable(info.fallbackReason)}.`)}</span>` : nothing}
     `;
   }
@@ -89,6 +90,12 @@ export class ModelBar extends LitElement {
     const { nodes, toFloat32, toInt8, kept, weightBytesBefore, weightBytesAfter } = note;
     return html`<span class="note" data-testid="graph-rewrite" title=${msg('The WASM runtime has no fast 4-bit kernel, so these layers were unpacked at load time into float32 (or, where memory is short, int8) matrix products, which it runs fast.')}>
       ${msg(str`${nodes} 4-bit layers unpacked for WASM: ${toFloat32} to float32, ${toInt8} to int8 (${formatBytes(weightBytesBefore)} → ${formatBytes(weightBytesAfter)})`)}${kept ? msg(str`; ${kept} left in 4 bits (slow), for lack of memory`) : nothing}</span>`;
+  }
+
+  private renderFusion(note: GraphFusionNote) {
+    const { attentions, rmsNorms, skipRmsNorms, silus, nodesBefore, nodesAfter } = note;
+    return html`<span class="note" data-testid="graph-fusion" title=${msg('The WebGPU runtime runs every op of the graph as one GPU dispatch, so chains of small ops were fused at load time into the combined ops it implements: fewer dispatches per token, the same results.')}>
+      ${msg(str`Fused for WebGPU: ${attentions} attention blocks, ${rmsNorms + skipRmsNorms} norms, ${silus} SiLU (${nodesBefore} → ${nodesAfter} ops)`)}</span>`;
   }
 
   override render() {

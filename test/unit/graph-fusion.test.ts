@@ -1,0 +1,127 @@
+/**
+ * The WebGPU load-time fusions (src/engine/graph/fuse-decoder.ts): on the real stories260k fixture and
+ * the embedded tl-gpt, the fused graph gives the same logits and the same greedy tokens as the graph as
+ * exported, run side by side on native onnxruntime-node (CPU, which implements the same contrib ops):
+ * a prompt, decode steps on the cache, then a prompt after the cache (the chat's second turn).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { fuseDecoderGraph } from '../../src/engine/graph/fuse-decoder';
+import { readGraph } from '../../src/engine/graph/onnx-graph';
+import { exposeAttention } from '../../src/engine/analysis/attention-outputs';
+import { FIXTURE_MODEL_DIR, REPO_ROOT } from '../support/paths';
+import { nativeGreedy } from '../support/native-greedy';
+import { readDecoderConfig } from '../../src/core/model-config';
+
+interface Model {
+  name: string;
+  onnx: Uint8Array;
+  config: Record<string, number>;
+}
+
+function load(dir: string, name: string): Model {
+  return { name, onnx: new Uint8Array(readFileSync(path.join(dir, 'onnx/model.onnx'))), config: JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) };
+}
+
+const MODELS = [load(FIXTURE_MODEL_DIR, 'stories260k'), load(path.join(REPO_ROOT, 'models/tl-gpt'), 'tl-gpt')];
+
+const opCounts = (onnx: Uint8Array) => {
+  const counts: Record<string, number> = {};
+  for (const n of readGraph(onnx).nodes) counts[n.value.op] = (counts[n.value.op] ?? 0) + 1;
+  return counts;
+};
+
+/** Runs a graph on a growing cache, as the engine feeds it; returns every position's logits of each call. */
+async function stepper(onnx: Uint8Array, config: Record<string, number>) {
+  const session = await ort.InferenceSession.create(onnx);
+  const { num_hidden_layers: layers, num_key_value_heads: kvHeads, head_dim: headDim } = config;
+  const i64 = (v: number[]) => new ort.Tensor('int64', BigInt64Array.from(v.map(BigInt)), [1, v.length]);
+  let past: ort.Tensor[] = Array.from({ length: layers * 2 }, () => new ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headDim]));
+  let length = 0;
+  return async (ids: number[]): Promise<Float32Array> => {
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: i64(ids),
+      attention_mask: i64(Array(length + ids.length).fill(1)),
+      position_ids: i64(ids.map((_, i) => length + i)),
+    };
+    for (let l = 0; l < layers; l++) {
+      feeds[`past_key_values.${l}.key`] = past[2 * l];
+      feeds[`past_key_values.${l}.value`] = past[2 * l + 1];
+    }
+    const out = await session.run(feeds);
+    past = Array.from({ length: layers * 2 }, (_, i) => out[`present.${i >> 1}.${i & 1 ? 'value' : 'key'}`]);
+    length += ids.length;
+    return out.logits.data as Float32Array;
+  };
+}
+
+const argmaxOfLast = (logits: Float32Array, vocab: number) => {
+  let best = logits.length - vocab;
+  for (let i = best; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
+  return best - (logits.length - vocab);
+};
+
+const maxAbsDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+
+describe.each(MODELS)('fusing $name for WebGPU', (model) => {
+  const fused = fuseDecoderGraph(model.onnx, [], { maxPositions: model.config.max_position_embeddings })!;
+  const layers = model.config.num_hidden_layers;
+
+  it('turns every layer into RotaryEmbedding + GroupQueryAttention, (Skip)SimplifiedLayerNormalization and QuickGelu', () => {
+    expect(fused).not.toBeNull();
+    expect(fused.note).toMatchObject({ attentions: layers, rmsNorms: 1, skipRmsNorms: 2 * layers, silus: layers });
+    const ops = opCounts(fused.onnx);
+    expect(ops).toMatchObject({ GroupQueryAttention: layers, RotaryEmbedding: 2 * layers, SimplifiedLayerNormalization: 1, SkipSimplifiedLayerNormalization: 2 * layers, QuickGelu: layers });
+    // Nothing of the spelled-out chains is left: no softmax, no power, no sigmoid, no mask.
+    for (const op of ['Softmax', 'Pow', 'Sqrt', 'Sigmoid', 'Where', 'Neg', 'Cos', 'Sin']) expect(ops[op], op).toBeUndefined();
+    expect(fused.note.nodesAfter).toBeLessThan(fused.note.nodesBefore / 5);
+  });
+
+  it('gives the exported graph’s logits through a prompt, decode steps and a second prompt after the cache', async () => {
+    const vocab = model.config.vocab_size;
+    const [original, rewritten] = await Promise.all([stepper(model.onnx, model.config), stepper(fused.onnx, model.config)]);
+    const prompt = [1, 20, 31, 45, 52, 66, 70];
+    let a = await original(prompt);
+    let b = await rewritten(prompt);
+    expect(maxAbsDiff(a, b)).toBeLessThan(1e-3);
+    for (let step = 0; step < 12; step++) {
+      const next = argmaxOfLast(a, vocab);
+      expect(argmaxOfLast(b, vocab), `step ${step}`).toBe(next);
+      [a, b] = [await original([next]), await rewritten([next])];
+      expect(maxAbsDiff(a, b)).toBeLessThan(1e-3);
+    }
+    // A second turn: several new tokens after a filled cache, where the causal mask starts mid-way.
+    [a, b] = [await original([5, 6, 7, 8]), await rewritten([5, 6, 7, 8])];
+    expect(a.length).toBe(4 * vocab);
+    expect(maxAbsDiff(a, b)).toBeLessThan(1e-3);
+  });
+
+  it('chooses the same 40 greedy tokens through the app’s own loop', async () => {
+    const config = readDecoderConfig(model.config, {}, {});
+    const prompt = [1, 403, 261, 398];
+    const [expected, actual] = await Promise.all([nativeGreedy(model.onnx, [], config, prompt, 40), nativeGreedy(fused.onnx, [], config, prompt, 40)]);
+    expect(actual).toEqual(expected);
+  });
+});
+
+describe('what is not fused', () => {
+  const tlGpt = MODELS[1];
+
+  it('keeps attention spelled out where its probabilities are graph outputs (the lesson’s maps), fusing the rest', async () => {
+    const exposed = exposeAttention(tlGpt.onnx);
+    if (exposed.kind !== 'exposed') throw new Error(`tl-gpt's attention was not exposed: ${exposed.kind}`);
+    const fused = fuseDecoderGraph(exposed.model, [], { maxPositions: 512 })!;
+    expect(fused.note.attentions).toBe(0);
+    expect(fused.note.skipRmsNorms).toBe(8);
+    expect(opCounts(fused.onnx).Softmax).toBe(4);
+    const config = readDecoderConfig(tlGpt.config, {}, {});
+    expect(await nativeGreedy(fused.onnx, [], config, [1, 2, 3], 20)).toEqual(await nativeGreedy(tlGpt.onnx, [], config, [1, 2, 3], 20));
+  });
+
+  it('leaves a graph it has already fused as it is', () => {
+    const once = fuseDecoderGraph(tlGpt.onnx, [], { maxPositions: 512 })!;
+    expect(fuseDecoderGraph(once.onnx, [], { maxPositions: 512 })).toBeNull();
+  });
+});
