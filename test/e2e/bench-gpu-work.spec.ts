@@ -71,3 +71,21 @@ test('counts the WebGPU work per token of a graph counted by hand', async ({ pag
   await expect(table.locator('tr[data-phase=decode] [data-testid=gpu-reads]')).toHaveText('1.00');
   await expect(page.getByTestId('bench-markdown')).toContainText('WebGPU work');
 });
+
+test('on the fixture the fused graph takes under half transformers.js’s dispatches per decode token, with the same greedy tokens', async ({ page, backend, modelServer }) => {
+  test.skip(backend !== 'webgpu', 'WebGPU counters: in the webgpu project');
+  const query = new URLSearchParams({ bench_autorun: '1', bench_model: modelServer.fixtureUrl, bench_backends: 'webgpu', bench_tjs: '1', bench_prompt: '8', bench_new: '8', bench_warmup: '1', bench_runs: '1' });
+  await page.goto(`./bench.html?${query}`);
+  await expect(page.getByTestId('bench-state')).toHaveAttribute('data-state', 'done', { timeout: 300_000 });
+  const report = JSON.parse((await page.getByTestId('bench-json').textContent()) ?? '{}') as BenchReport;
+  const ours = report.records.find((r) => r.engine === 'ours')!;
+  const theirs = report.records.find((r) => r.engine === 'transformersjs')!;
+  // stories260k has 5 layers: each attention block, norm and SiLU became one contrib op.
+  expect(ours.graphFusion).toMatchObject({ fusion: 'contrib-ops', attentions: 5, rmsNorms: 1, skipRmsNorms: 10, silus: 5 });
+  expect(theirs.graphFusion).toBeNull();
+  const ratio = report.ratios.find((r) => r.name === 'dispatches_ours_over_transformersjs_webgpu')!;
+  expect(ratio.value).toBeCloseTo(ours.gpu!.dispatchesPerToken / theirs.gpu!.dispatchesPerToken, 6);
+  expect(ratio.value).toBeLessThanOrEqual(0.5);
+  // Fewer dispatches, not other tokens: greedy ids agree with transformers.js on the graph as exported.
+  expect(report.consistency.find((c) => c.reference === 'transformersjs webgpu')?.top1Agreement).toBe(1);
+});
