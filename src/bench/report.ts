@@ -38,7 +38,7 @@ export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs'
   peakMemoryBytes: number | null;
   /** What the load rewrote in the graph for this backend; null when it ran as downloaded. */
   graphRewrite: GraphRewriteNote | null;
-  /** WebGPU: what the load fused into contrib ops; null when the graph ran unfused. */
+  /** What the load fused into contrib ops; null when the graph ran unfused. */
   graphFusion: GraphFusionNote | null;
   /** Time to first token of five chat turns with the cache kept; null when not measured. */
   turns: NonNullable<BackendResult['turns']> | null;

@@ -86,7 +86,7 @@ export interface BackendResult {
    * graph ran as downloaded. With `compareWasmRewrite`, the same model has one record of each.
    */
   graphRewrite?: GraphRewriteNote | null;
-  /** WebGPU: the load-time fusions into contrib ops; null when the graph ran unfused. */
+  /** The load-time fusions into contrib ops; null when the graph ran unfused. */
   graphFusion?: GraphFusionNote | null;
   /** Peak resident memory of the browser's renderer over this model's run (CLI on Linux); null where not measured. */
   peakMemoryBytes?: number | null;

@@ -85,15 +85,15 @@ export interface ModelInfo {
   sessionBuildMs: number;
   /** What the load changed in the graph so this backend runs it fast (WASM and 4-bit weights); absent when nothing. */
   graphRewrite?: GraphRewriteNote;
-  /** WebGPU: what the load-time fusions did; absent where nothing was fused. */
+  /** What the load-time fusions did; absent where nothing was fused. */
   graphFusion?: GraphFusionNote;
   /** Absent when the browser has no Cache Storage. */
   storage?: StorageReport;
 }
 
 /**
- * On WebGPU, exporters' chains of small ops (RMSNorm, rotary + attention, SiLU) fused at load time into
- * the contrib ops the runtime implements, so each decode token takes fewer GPU dispatches.
+ * Exporters' chains of small ops (RMSNorm, rotary + attention, SiLU) fused at load time into the
+ * contrib ops the runtime implements: fewer GPU dispatches per token on WebGPU, fewer kernel launches on WASM.
  */
 export interface GraphFusionNote {
   fusion: 'contrib-ops';

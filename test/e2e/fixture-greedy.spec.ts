@@ -14,9 +14,8 @@ test('greedy chat through the UI reproduces the fixture reference ids exactly', 
   await openApp(page, { model: modelServer.fixtureUrl, backend, temperature: 0, max_new_tokens: 60 });
   await expect(page.getByTestId('backend-badge')).toHaveText(backend);
   await expect(page.getByTestId('model-name')).toContainText('stories260k');
-  // On WebGPU the ids come from the graph fused at load time (fuse-decoder.ts); WASM runs it as exported.
-  if (backend === 'webgpu') await expect(page.getByTestId('graph-fusion')).toContainText('5 attention blocks, 11 norms, 5 SiLU');
-  else await expect(page.getByTestId('graph-fusion')).toHaveCount(0);
+  // The ids come from the graph fused at load time (fuse-decoder.ts), on both backends.
+  await expect(page.getByTestId('graph-fusion')).toContainText('5 attention blocks, 11 norms, 5 SiLU');
   for (const reference of expected.greedy) {
     await page.getByRole('button', { name: 'New chat' }).click();
     const reply = await chat(page, reference.prompt);
