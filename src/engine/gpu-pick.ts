@@ -122,8 +122,12 @@ export class GpuTopPicker {
 
   /** A picker on onnxruntime's device, or null where there is none (not the WebGPU runtime, or not started). */
   static async create(ort: typeof Ort): Promise<GpuTopPicker | null> {
+    // Only the JSEP build downloads as described above. Its backend defines env.webgpu.device read-only
+    // (backend-webgpu.ts, initialize); the native WebGPU EP (the benchmark's --webgpu-ep) assigns it.
+    const defined = ort.env.webgpu ? Object.getOwnPropertyDescriptor(ort.env.webgpu, 'device') : undefined;
+    if (!defined || defined.writable !== false) return null;
     // Typed as a promise, but ORT 1.30 (JSEP) hands back the device itself once the EP is running.
-    const device = (await Promise.resolve(ort.env.webgpu?.device).catch(() => undefined)) as GPUDevice | undefined;
+    const device = (await Promise.resolve(ort.env.webgpu.device).catch(() => undefined)) as GPUDevice | undefined;
     if (!device || typeof device.createComputePipelineAsync !== 'function') return null;
     return new GpuTopPicker(device);
   }
