@@ -5,7 +5,8 @@
  * the lowest id. The kernel itself runs in test/e2e/gpu-pick.spec.ts (WebGPU).
  */
 import { describe, expect, it } from 'vitest';
-import { Sampler, type SamplingSettings, type TopLogits } from '../../src/engine/sampling';
+import { Sampler, type SamplingSettings, type StepLogits, type TopLogits } from '../../src/engine/sampling';
+import { runGenerationLoop, type StepModel } from '../../src/engine/generate';
 import { kernelSize, logitsBinding, MAX_GPU_TOP_K, resultBytes } from '../../src/engine/gpu-pick-kernel';
 import { createRng } from '../../src/core/rng';
 import { referenceTopK } from '../support/reference-sampler';
@@ -96,6 +97,48 @@ describe('what the sampler asks a step for', () => {
     expect(() => new Sampler({ ...BASE, topK: 40 }).next(topOf(logits, 8), createRng(1))).toThrow(/read back 8 of 100 logits; these sampling settings need 40/);
     expect(() => new Sampler({ ...BASE, topP: 0.9 }).next(topOf(logits, 8), createRng(1))).toThrow(/need all/);
   });
+});
+
+/** A model whose logits depend on the context; it answers with the k largest where asked, if `picks`. */
+class ContextModel implements StepModel<{ length: number; dispose(): void }> {
+  readonly asked: (number | null | undefined)[] = [];
+  constructor(private readonly picks: boolean) {}
+  newCache() {
+    return { length: 0, dispose: () => undefined };
+  }
+  async forward(ids: number[], cache: { length: number }, top?: number | null): Promise<StepLogits> {
+    this.asked.push(top);
+    cache.length += ids.length;
+    const logits = randomLogits(3_000, cache.length * 31 + ids[ids.length - 1], 3);
+    return this.picks && top ? topOf(logits, top) : logits;
+  }
+}
+
+describe('the generation loop asks the step for only what the sampler needs', () => {
+  for (const [name, settings, asked] of [
+    ['greedy', { ...BASE, temperature: 0 }, 1],
+    ['top-k 40 + top-p 0.9', { ...BASE, temperature: 0.8, topK: 40, topP: 0.9 }, 40],
+    ['top-k with a repetition penalty', { ...BASE, temperature: 0.8, topK: 40, repetitionPenalty: 1.2 }, null],
+  ] as const) {
+    it(`${name}: the same tokens from the k largest as from the whole vocabulary`, async () => {
+      const generate = async (model: ContextModel) =>
+        (await runGenerationLoop(model, [5, 6, 7], {
+          sampling: settings,
+          maxNewTokens: 20,
+          contextLength: 100,
+          eosIds: [],
+          rng: createRng(99),
+          isAborted: () => false,
+          onToken: () => false,
+          yieldToEvents: async () => undefined,
+        })).tokenIds;
+      const full = new ContextModel(false);
+      const picked = new ContextModel(true);
+      const want = await generate(full);
+      expect(await generate(picked)).toEqual(want);
+      expect(picked.asked).toEqual(Array.from({ length: 20 }, () => asked));
+    });
+  }
 });
 
 describe('the pick kernel sizes and bindings', () => {
