@@ -155,6 +155,8 @@ export interface GenerationResult {
   reason: StopReason;
   seed: number;
   stats: GenerationStats;
+  /** Steps whose logits were picked on the GPU, only the k largest read back (WebGPU; 0 where the whole vocabulary was read). */
+  gpuPickedSteps?: number;
 }
 
 /** What an error says besides its English message, for the page to word it in the user's language. */

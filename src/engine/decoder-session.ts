@@ -7,6 +7,9 @@ import type * as Ort from 'onnxruntime-web';
 import type { Backend } from '../core/protocol';
 import type { DecoderConfig } from '../core/model-config';
 import { KvCache, type PastSlot } from './kv-cache';
+import { GpuTopPicker } from './gpu-pick';
+import { kernelSize } from './gpu-pick-kernel';
+import type { StepLogits } from './sampling';
 import { ModelFormatError } from '../core/errors';
 
 type Ort = typeof Ort;
@@ -94,6 +97,8 @@ export class DecoderSession {
   private readonly cacheBranch: { empty: Ort.Tensor; filled: Ort.Tensor } | null = null;
   /** Device-to-host reads so far (logits read back from a GPU buffer); the benchmark reports it per token. */
   deviceReads = 0;
+  /** Picks the largest logits on the GPU and reads back only those (WebGPU; null on WASM). */
+  private picker: GpuTopPicker | null = null;
 
   private constructor(
     private readonly ort: Ort,
@@ -161,7 +166,9 @@ export class DecoderSession {
       preferredOutputLocation: backend === 'webgpu' ? 'gpu-buffer' : undefined,
     });
     try {
-      return new DecoderSession(ort, session, backend, config, options.onnxFile ?? 'onnx/model.onnx');
+      const decoder = new DecoderSession(ort, session, backend, config, options.onnxFile ?? 'onnx/model.onnx');
+      if (backend === 'webgpu' && !options.executionProvider) decoder.picker = await GpuTopPicker.create(ort);
+      return decoder;
     } catch (error) {
       await session.release();
       throw error;
@@ -184,11 +191,23 @@ export class DecoderSession {
     });
   }
 
+  /** Steps whose logits were picked on the GPU, only the largest read back; the chat and the tests report it. */
+  get gpuPicks(): number {
+    return this.picker?.picks ?? 0;
+  }
+
   /**
    * Runs `ids` after what the cache holds; returns the logits of the last position. The array is the
    * step's own (a view of what the runtime returned, not a copy): the sampler may change it in place.
+   *
+   * `top`: the caller needs only that many of the largest logits (`Sampler.topNeeded`). On WebGPU,
+   * with top ≤ MAX_GPU_TOP_K and fewer than the vocabulary, float32 or float16 logits, they are
+   * picked on the GPU and only they come back. Everything else reads the whole vocabulary: WASM,
+   * top-k off with a temperature, top-k above 64, and a repetition penalty (`topNeeded` is null then).
    */
-  async forward(ids: readonly number[], cache: KvCache): Promise<Float32Array> {
+  async forward(ids: readonly number[], cache: KvCache): Promise<Float32Array>;
+  async forward(ids: readonly number[], cache: KvCache, top: number | null | undefined): Promise<StepLogits>;
+  async forward(ids: readonly number[], cache: KvCache, top?: number | null): Promise<StepLogits> {
     const past = cache.length;
     const total = past + ids.length;
     const feeds = this.feeds;
@@ -215,8 +234,13 @@ export class DecoderSession {
     try {
       // A tensor left on the GPU costs one device-to-host read here; the benchmark reports the count.
       if (logitsTensor.location !== 'cpu') this.deviceReads++;
-      const data = await logitsTensor.getData();
       const vocab = logitsTensor.dims[logitsTensor.dims.length - 1];
+      if (this.picker && top && kernelSize(top) !== null && top < vocab) {
+        const elements = logitsTensor.dims.reduce((a, b) => a * b, 1);
+        const picked = await this.picker.pick(logitsTensor, elements - vocab, vocab, top);
+        if (picked) return picked;
+      }
+      const data = await logitsTensor.getData();
       const offset = data.length - vocab; // last position, whatever logits_to_keep did
       // getData() hands over a copy out of the runtime's memory (CPU) or a fresh download (GPU): a view is safe.
       if (data instanceof Float32Array) return data.subarray(offset, offset + vocab);
@@ -236,6 +260,7 @@ export class DecoderSession {
   }
 
   async release(): Promise<void> {
+    this.picker?.dispose();
     await this.session.release();
   }
 }

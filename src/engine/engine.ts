@@ -152,6 +152,7 @@ export class Engine {
     // The loop takes the kept cache over: it reuses it if the prompt extends it, else disposes it.
     const previous = model.kept;
     model.kept = null;
+    const picksBefore = model.decoder.gpuPicks;
     try {
       result = await runGenerationLoop(this.takeDebugStepFailure(model.decoder), promptIds, {
         sampling: settings,
@@ -186,7 +187,8 @@ export class Engine {
     else result.context?.cache.dispose();
     if (!stops.hasStopped) text += stops.push(stream.flush()) + stops.flush();
     const timing = result.timing ? { ...result.timing, startedAt: receivedAt } : null;
-    return { text, tokenIds: result.tokenIds, promptIds, reason: result.reason, seed, stats: statsFrom(promptIds.length, result.reusedTokens, timing) };
+    const gpuPickedSteps = model.decoder.gpuPicks - picksBefore;
+    return { text, tokenIds: result.tokenIds, promptIds, reason: result.reason, seed, stats: statsFrom(promptIds.length, result.reusedTokens, timing), gpuPickedSteps };
   }
 
   /** Notes a GPU device loss the moment the browser reports it, whatever call was running. */

@@ -6,14 +6,17 @@
  */
 import type { StopReason } from '../core/protocol';
 import { PromptTooLongError } from '../core/errors';
-import { Sampler, type SamplingSettings } from './sampling';
+import { Sampler, type SamplingSettings, type StepLogits } from './sampling';
 import type { Rng } from '../core/rng';
 
 /** What the loop needs of a model: `DecoderSession` in the app, a scripted fake in unit tests. */
 export interface StepModel<Cache extends { length: number; dispose(): void }> {
   newCache(): Cache;
-  /** Runs `ids` after what the cache holds and returns the last position's logits. */
-  forward(ids: number[], cache: Cache): Promise<Float32Array>;
+  /**
+   * Runs `ids` after what the cache holds and returns the last position's logits. `top`: the sampler
+   * needs only that many of the largest (`Sampler.topNeeded`), so the model may give just those.
+   */
+  forward(ids: number[], cache: Cache, top?: number | null): Promise<StepLogits>;
 }
 
 /** A cache and exactly the tokens it holds (`cache.length === ids.length`), kept from an earlier generation. */
@@ -103,7 +106,7 @@ export async function runGenerationLoop<Cache extends { length: number; dispose(
         reason = 'aborted';
         break;
       }
-      const logits = await decoder.forward(input, cache);
+      const logits = await decoder.forward(input, cache, sampler.topNeeded);
       for (const id of input) fed.push(id);
       const id = sampler.next(logits, options.rng);
       const at = now();

@@ -2,6 +2,10 @@
  * Turning logits into the next token: greedy, temperature, top-k, top-p and repetition penalty.
  * Everything is seeded so a run can be reproduced exactly.
  *
+ * A step hands over either the whole vocabulary's logits or, where the settings need no more (see
+ * `Sampler.topNeeded`), only the k largest (`TopLogits`, picked on the GPU by src/engine/gpu-pick.ts).
+ * Both go through the same top-k code below, so a seed gives the same tokens either way.
+ *
  * With 150k–262k vocabularies this runs once per token, so it works as llama2.c's sampler does: one
  * `Sampler` per generation holds every buffer it needs, temperature and penalty are applied to the logits
  * in place, and only the few tokens that can matter are ever sorted. Draws walk the candidates largest
@@ -28,6 +32,22 @@ export function argmax(values: ArrayLike<number>): number {
   }
   return best;
 }
+
+/**
+ * The `count` largest logits of one position, largest first, ties to the lowest id (the order
+ * `topKInto` gives): what a step reads back from the GPU instead of the whole vocabulary.
+ */
+export interface TopLogits {
+  readonly ids: ArrayLike<number>;
+  /** The raw logits of those ids (no temperature, no penalty). */
+  readonly values: ArrayLike<number>;
+  readonly count: number;
+  /** The whole vocabulary's size. */
+  readonly vocab: number;
+}
+
+/** What one step gives the sampler: every logit of the last position, or only the largest few. */
+export type StepLogits = Float32Array | TopLogits;
 
 /** Candidates largest first, with the probabilities the sampler draws them with. */
 export interface Candidates {
@@ -71,6 +91,8 @@ export class Sampler {
   private tokenBucket = new Uint16Array(0);
   /** Buckets in use this step (fewer for a small vocabulary). */
   private buckets = BUCKETS;
+  /** The top-k candidates' logits, in the order of their ids in `order`; temperature applied in place. */
+  private candidateValues = new Float32Array(0);
 
   constructor(private readonly settings: SamplingSettings) {}
 
@@ -97,18 +119,14 @@ export class Sampler {
    * place, so no step copies the vocabulary (the caller's logits are not needed afterwards).
    * The draw walks the tokens largest first, as a full sort would, spending one random number.
    */
-  next(logits: Float32Array, rng: Rng): number {
+  next(logits: StepLogits, rng: Rng): number {
+    if (!(logits instanceof Float32Array)) return this.nextFromTop(logits, rng);
     this.applyPenalty(logits);
     if (this.settings.temperature <= 0) return argmax(logits);
     const nucleus = this.nucleus;
     if (this.usesTopK(logits)) {
-      const { keep, mass } = this.topKCandidates(logits, nucleus);
-      let r = rng();
-      for (let i = 0; i < keep; i++) {
-        r -= this.probability(logits, this.order[i]) / mass;
-        if (r < 0) return this.order[i];
-      }
-      return this.order[keep - 1];
+      this.selectTopK(logits, this.settings.topK);
+      return this.drawCandidate(this.cutCandidates(this.settings.topK, nucleus), rng);
     }
     this.prepareBuckets(logits);
     if (nucleus === null) {
@@ -127,6 +145,36 @@ export class Sampler {
   }
 
   /**
+   * How many of the largest logits the next draw needs, where that is all it needs: 1 for greedy, k for
+   * top-k sampling. null where it needs the whole vocabulary: top-k off with a temperature (the draw
+   * can land anywhere), or a repetition penalty (it lowers seen tokens, so one from below the k largest
+   * raw logits can rise into the k largest penalised ones).
+   */
+  get topNeeded(): number | null {
+    const { temperature, topK, repetitionPenalty } = this.settings;
+    if (repetitionPenalty !== 1) return null;
+    if (temperature <= 0) return 1;
+    return topK > 0 && Number.isInteger(topK) ? topK : null;
+  }
+
+  /** `next` on the largest logits only: the same top-k path as on the whole vocabulary. */
+  private nextFromTop(top: TopLogits, rng: Rng): number {
+    const needed = this.topNeeded;
+    if (needed === null || top.count < needed || (this.settings.temperature > 0 && needed >= top.vocab)) {
+      // The step must give the whole vocabulary where topNeeded asks for it: a bug, not bad input.
+      throw new Error(`a step read back ${top.count} of ${top.vocab} logits; these sampling settings need ${needed ?? 'all'}`);
+    }
+    if (this.settings.temperature <= 0) return top.ids[0];
+    const order = this.buffer(needed);
+    const values = this.candidateBuffer(needed);
+    for (let i = 0; i < needed; i++) {
+      order[i] = top.ids[i];
+      values[i] = top.values[i];
+    }
+    return this.drawCandidate(this.cutCandidates(needed, this.nucleus), rng);
+  }
+
+  /**
    * The distribution `next` draws from (not for greedy), largest first. Does not touch `logits`;
    * for tests and for showing what is sampled, not for the per-token path.
    */
@@ -135,9 +183,10 @@ export class Sampler {
     this.applyPenalty(scaled);
     const nucleus = this.nucleus;
     if (this.usesTopK(scaled)) {
-      const { keep, mass } = this.topKCandidates(scaled, nucleus);
+      this.selectTopK(scaled, this.settings.topK);
+      const { keep, mass } = this.cutCandidates(this.settings.topK, nucleus);
       const ids = Array.from(this.order.subarray(0, keep));
-      return { ids, probs: ids.map((id) => this.probability(scaled, id) / mass) };
+      return { ids, probs: ids.map((_, i) => this.candidateProbability(i) / mass) };
     }
     this.prepareBuckets(scaled);
     const cut = nucleus === null ? null : this.walk(scaled, nucleus, 1, true);
@@ -163,12 +212,6 @@ export class Sampler {
     return topK > 0 && topK < logits.length;
   }
 
-  /** Temperature, the k best into `order`, then the nucleus among them: how many to keep and their mass. */
-  private topKCandidates(logits: Float32Array, nucleus: number | null): { keep: number; mass: number } {
-    this.applyTemperature(logits);
-    return this.cutTopK(logits, this.selectTopK(logits, this.settings.topK), nucleus);
-  }
-
   /** CTRL-style penalty, as Hugging Face applies it: each token seen once is penalised once. */
   private applyPenalty(logits: Float32Array): void {
     const penalty = this.settings.repetitionPenalty;
@@ -180,12 +223,6 @@ export class Sampler {
     }
   }
 
-  private applyTemperature(logits: Float32Array): void {
-    const t = this.settings.temperature;
-    if (t === 1) return;
-    for (let i = 0; i < logits.length; i++) logits[i] = logits[i] / t;
-  }
-
   private buffer(size: number): Int32Array {
     if (this.order.length < size) this.order = new Int32Array(size);
     return this.order;
@@ -195,24 +232,54 @@ export class Sampler {
     return Math.exp(logits[id] - this.max) / this.sum;
   }
 
-  /** The k largest into `order[0..k)`, and the softmax over just them. */
-  private selectTopK(logits: Float32Array, k: number): number {
-    const order = this.buffer(k);
-    topKInto(logits, k, order);
-    this.max = logits[order[0]];
-    let sum = 0;
-    for (let i = 0; i < k; i++) sum += Math.exp(logits[order[i]] - this.max);
-    this.sum = sum;
-    return k;
+  private candidateBuffer(size: number): Float32Array {
+    if (this.candidateValues.length < size) this.candidateValues = new Float32Array(size);
+    return this.candidateValues;
   }
 
-  /** Keeps the smallest prefix of the top k whose probability mass reaches `topP` (at least one token). */
-  private cutTopK(logits: Float32Array, k: number, topP: number | null): { keep: number; mass: number } {
+  /**
+   * The k largest logits into `order[0..k)` and their values into `candidateValues`. Chosen on the
+   * logits before the temperature, as the GPU pick chooses them: the temperature only rescales the k.
+   */
+  private selectTopK(logits: Float32Array, k: number): void {
+    const order = this.buffer(k);
+    topKInto(logits, k, order);
+    const values = this.candidateBuffer(k);
+    for (let i = 0; i < k; i++) values[i] = logits[order[i]];
+  }
+
+  /**
+   * Temperature on the k candidates (rounded to float32 as they are stored), their softmax, then the
+   * smallest prefix whose mass reaches `topP` (at least one token): how many to keep and their mass.
+   */
+  private cutCandidates(k: number, topP: number | null): { keep: number; mass: number } {
+    const values = this.candidateValues;
+    const t = this.settings.temperature;
+    if (t !== 1) for (let i = 0; i < k; i++) values[i] = values[i] / t;
+    // Largest first, and the temperature keeps the order: the first is the maximum.
+    this.max = values[0];
+    let sum = 0;
+    for (let i = 0; i < k; i++) sum += Math.exp(values[i] - this.max);
+    this.sum = sum;
     if (topP === null) return { keep: k, mass: 1 };
     let mass = 0;
     let keep = 0;
-    while (keep < k && (keep === 0 || mass < topP)) mass += this.probability(logits, this.order[keep++]);
+    while (keep < k && (keep === 0 || mass < topP)) mass += this.candidateProbability(keep++);
     return { keep, mass };
+  }
+
+  private candidateProbability(i: number): number {
+    return Math.exp(this.candidateValues[i] - this.max) / this.sum;
+  }
+
+  /** One random number, spent over the kept candidates largest first. */
+  private drawCandidate({ keep, mass }: { keep: number; mass: number }, rng: Rng): number {
+    let r = rng();
+    for (let i = 0; i < keep; i++) {
+      r -= this.candidateProbability(i) / mass;
+      if (r < 0) return this.order[i];
+    }
+    return this.order[keep - 1];
   }
 
   /**

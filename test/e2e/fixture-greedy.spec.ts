@@ -22,6 +22,8 @@ test('greedy chat through the UI reproduces the fixture reference ids exactly', 
     expect(reply.tokenIds, `ids for "${reference.prompt}"`).toEqual(reference.new_ids);
     expect(reply.text).toBe(reference.new_text);
     expect(reply.reason).toBe('max-tokens');
+    // On WebGPU every step's argmax was picked on the GPU (8 bytes read back, not the vocabulary); WASM reads its logits in memory.
+    expect(reply.gpuPicks, 'steps picked on the GPU').toBe(backend === 'webgpu' ? reference.new_ids.length : 0);
   }
   await expect(page.getByTestId('decode-rate')).toHaveText(/^\d+(\.\d)? tok\/s$/);
 });

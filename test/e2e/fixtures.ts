@@ -71,7 +71,7 @@ export async function waitForLoad(page: Page): Promise<void> {
 }
 
 /** Types a message, presses Enter, and waits for the reply to finish. */
-export async function chat(page: Page, text: string): Promise<{ text: string; tokenIds: number[]; reason: string }> {
+export async function chat(page: Page, text: string): Promise<{ text: string; tokenIds: number[]; reason: string; gpuPicks: number | null }> {
   const before = await page.locator('[data-role=assistant]').count();
   await page.getByLabel('Message').fill(text);
   await page.getByLabel('Message').press('Enter');
@@ -87,5 +87,7 @@ export async function readReply(page: Page, index: number) {
     text: (await reply.getAttribute('data-text')) ?? '',
     tokenIds: JSON.parse((await reply.getAttribute('data-token-ids')) ?? '[]') as number[],
     reason: (await reply.getAttribute('data-stop-reason')) ?? '',
+    /** Steps whose logits the engine picked on the GPU, reading back only the largest; null if not reported. */
+    gpuPicks: await reply.getAttribute('data-gpu-picks').then((v) => (v === null ? null : Number(v))),
   };
 }

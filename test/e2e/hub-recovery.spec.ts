@@ -30,7 +30,10 @@ test('a lost GPU device is recovered from with the conversation and the message 
   await input.press('Enter');
   const reply = page.locator('[data-role=assistant]').nth(1);
   await expect(reply).toHaveAttribute('data-streaming', 'false', { timeout: 180_000 });
-  expect(JSON.parse((await reply.getAttribute('data-token-ids')) ?? '[]')).not.toHaveLength(0);
+  const ids = JSON.parse((await reply.getAttribute('data-token-ids')) ?? '[]') as number[];
+  expect(ids).not.toHaveLength(0);
+  // The GPU pick was made again on the new device: every step of the new reply was picked there.
+  await expect(reply).toHaveAttribute('data-gpu-picks', String(ids.length));
   await expect(page.locator('[data-role=user]')).toHaveCount(2);
 });
 

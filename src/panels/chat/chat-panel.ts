@@ -30,6 +30,8 @@ interface Turn extends ChatMessage {
   /** The max new tokens setting the reply ran with, for the note when it was cut there. */
   maxNewTokens?: number;
   streaming?: boolean;
+  /** Steps whose logits the engine picked on the GPU (shown to tests as data-gpu-picks). */
+  gpuPickedSteps?: number;
 }
 
 @localized()
@@ -207,7 +209,7 @@ export class ChatPanel extends LitElement {
     this.generationId = handle.id;
     try {
       const result = await handle.done;
-      Object.assign(reply, { content: result.text, tokenIds: result.tokenIds, reason: result.reason, contextLength: this.model?.contextLength, streaming: false });
+      Object.assign(reply, { content: result.text, tokenIds: result.tokenIds, reason: result.reason, contextLength: this.model?.contextLength, streaming: false, gpuPickedSteps: result.gpuPickedSteps });
       this.stats = result.stats;
       this.lastSeed = result.seed;
     } catch (error) {
@@ -283,7 +285,7 @@ export class ChatPanel extends LitElement {
     const stopNote = stopNoteText(turn.reason, turn.contextLength, { empty, maxNewTokens: turn.maxNewTokens });
     const markdown = turn.role === 'assistant' && !this.plainText;
     return html`<div class="turn ${turn.role}" data-role=${turn.role} data-token-ids=${turn.tokenIds ? JSON.stringify(turn.tokenIds) : nothing}
-        data-stop-reason=${turn.reason ?? nothing} data-streaming=${turn.streaming ? 'true' : 'false'} data-text=${turn.content}>
+        data-stop-reason=${turn.reason ?? nothing} data-gpu-picks=${turn.gpuPickedSteps ?? nothing} data-streaming=${turn.streaming ? 'true' : 'false'} data-text=${turn.content}>
       <div class="role">${turn.role === 'user' ? msg('You') : (this.model?.name ?? msg('Model'))}</div>
       ${markdown ? html`<tl-markdown class="content" .text=${turn.content}></tl-markdown>` : html`<p class="content">${turn.content}</p>`}
       ${stopNote ? html`<div class="stop-note" data-testid="stop-note">${stopNote}</div>` : nothing}
