@@ -14,6 +14,8 @@ import { exposeAttention } from '../../src/engine/analysis/attention-outputs';
 import { FIXTURE_MODEL_DIR, REPO_ROOT } from '../support/paths';
 import { nativeGreedy } from '../support/native-greedy';
 import { readDecoderConfig } from '../../src/core/model-config';
+import { randomDecoderWeights, type DecoderSpec } from '../support/export-fixtures/weights';
+import { buildGenaiDecoder, buildOptimumDecoder } from '../support/export-fixtures/graphs';
 
 interface Model {
   name: string;
@@ -103,6 +105,35 @@ describe.each(MODELS)('fusing $name for WebGPU', (model) => {
     const prompt = [1, 403, 261, 398];
     const [expected, actual] = await Promise.all([nativeGreedy(model.onnx, [], config, prompt, 40), nativeGreedy(fused.onnx, [], config, prompt, 40)]);
     expect(actual).toEqual(expected);
+  });
+});
+
+describe('another spelling: the Optimum-style export fixture', () => {
+  // x·x and a Div for the norm, cos/sin gathered from tables by position, an additive mask, MHA and MQA.
+  for (const kvHeads of [1, 2]) {
+    const spec: DecoderSpec = { vocab: 300, hidden: 32, heads: 2, kvHeads, headDim: 16, ffn: 64, layers: 2, maxPositions: 64, ropeTheta: 10000, rmsEps: 1e-6, qkvBias: true };
+    const weights = randomDecoderWeights(spec, 3, Array.from({ length: 40 }, (_, i) => 20 + i * 7));
+    const config = { numLayers: 2, numKvHeads: kvHeads, headDim: 16, vocabSize: 300, contextLength: 64, eosIds: [] };
+
+    for (const dtype of ['fp32', 'q8', 'q4'] as const) {
+      it(`${dtype}, ${kvHeads} KV head${kvHeads > 1 ? 's' : ''}: fused in full, with the same greedy tokens`, async () => {
+        const graph = buildOptimumDecoder(spec, weights, dtype);
+        const fused = fuseDecoderGraph(graph.model, [], { maxPositions: 64 })!;
+        expect(fused.note).toMatchObject({ attentions: 2, rmsNorms: 1, skipRmsNorms: 4, silus: 2 });
+        const prompt = [3, 17, 250, 99, 4];
+        expect(await nativeGreedy(fused.onnx, [], config, prompt, 30)).toEqual(await nativeGreedy(graph.model, [], config, prompt, 30));
+      });
+    }
+
+    it(`fp16, ${kvHeads} KV heads: left as exported (the half-precision Casts are not modelled)`, () => {
+      expect(fuseDecoderGraph(buildOptimumDecoder(spec, weights, 'fp16').model, [], { maxPositions: 64 })).toBeNull();
+    });
+  }
+
+  it('an onnxruntime-genai export, already fused, is left as it is', () => {
+    const spec: DecoderSpec = { vocab: 300, hidden: 32, heads: 2, kvHeads: 1, headDim: 16, ffn: 64, layers: 2, maxPositions: 64, ropeTheta: 10000, rmsEps: 1e-6, qkvBias: false };
+    const weights = randomDecoderWeights(spec, 3, Array.from({ length: 40 }, (_, i) => 20 + i * 7));
+    expect(fuseDecoderGraph(buildGenaiDecoder(spec, weights).model, [], { maxPositions: 64 })).toBeNull();
   });
 });
 

@@ -100,22 +100,32 @@ interface RmsNorm {
   last: GraphNode;
 }
 
-/** `Mul(γ, Mul(x, 1 / Sqrt(ReduceMean(Pow(x, 2)) + ε)))`, the chain ending at `last`. */
+/**
+ * `Mul(γ, x · 1/Sqrt(ReduceMean(x²) + ε))`, the chain ending at `last`, in the spellings exporters use:
+ * x² as `Pow(x, 2)` or `Mul(x, x)`; the division as `Mul(x, Div(1, ·))`, `Mul(x, Reciprocal(·))` or `Div(x, ·)`.
+ */
 function matchRmsNorm(g: GraphView, last: GraphNode): RmsNorm | null {
   const n = last.value;
   if (n.op !== 'Mul' || n.domain) return null;
   const weightAt = n.inputs.findIndex((i) => g.initializer(i)?.dims.length === 1);
   if (weightAt < 0) return null;
-  const scaled = g.producer(n.inputs[1 - weightAt], 'Mul');
-  if (!scaled || !g.onlyReadBy(scaled.value.outputs[0], last)) return null;
-  for (const rAt of [0, 1]) {
-    const inv = g.producer(scaled.value.inputs[rAt]);
-    const x = scaled.value.inputs[1 - rAt];
-    if (!inv || !g.onlyReadBy(inv.value.outputs[0], scaled)) continue;
-    let sqrt: GraphNode | null = null;
-    if (inv.value.op === 'Div' && g.scalar(inv.value.inputs[0]) === 1) sqrt = g.producer(inv.value.inputs[1], 'Sqrt');
-    else if (inv.value.op === 'Reciprocal') sqrt = g.producer(inv.value.inputs[0], 'Sqrt');
-    if (!sqrt || !g.onlyReadBy(sqrt.value.outputs[0], inv)) continue;
+  const normed = g.producer(n.inputs[1 - weightAt]);
+  if (!normed || !g.onlyReadBy(normed.value.outputs[0], last)) return null;
+  // (x, the Sqrt node, the nodes between them and `normed`)
+  const splits: [string, GraphNode | null, GraphNode[]][] = [];
+  if (normed.value.op === 'Div') splits.push([normed.value.inputs[0], g.producer(normed.value.inputs[1], 'Sqrt'), []]);
+  else if (normed.value.op === 'Mul') {
+    for (const rAt of [0, 1]) {
+      const inv = g.producer(normed.value.inputs[rAt]);
+      if (!inv || !g.onlyReadBy(inv.value.outputs[0], normed)) continue;
+      let sqrt: GraphNode | null = null;
+      if (inv.value.op === 'Div' && g.scalar(inv.value.inputs[0]) === 1) sqrt = g.producer(inv.value.inputs[1], 'Sqrt');
+      else if (inv.value.op === 'Reciprocal') sqrt = g.producer(inv.value.inputs[0], 'Sqrt');
+      splits.push([normed.value.inputs[1 - rAt], sqrt, [inv]]);
+    }
+  }
+  for (const [x, sqrt, between] of splits) {
+    if (!sqrt || !g.onlyReadBy(sqrt.value.outputs[0], between[0] ?? normed)) continue;
     const add = g.producer(sqrt.value.inputs[0], 'Add');
     if (!add || !g.onlyReadBy(add.value.outputs[0], sqrt)) continue;
     const epsAt = add.value.inputs.findIndex((i) => g.scalar(i) !== null);
@@ -124,9 +134,13 @@ function matchRmsNorm(g: GraphView, last: GraphNode): RmsNorm | null {
     if (!mean || !g.onlyReadBy(mean.value.outputs[0], add)) continue;
     const axes = mean.value.intsAttrs.axes ?? (mean.value.inputs[1] ? g.constant(mean.value.inputs[1]) : null);
     if (!axes || axes.length !== 1 || (axes[0] !== -1 && axes[0] !== 2) || mean.value.intAttrs.keepdims === 0) continue;
-    const pow = g.producer(mean.value.inputs[0], 'Pow');
-    if (!pow || pow.value.inputs[0] !== x || g.scalar(pow.value.inputs[1]) !== 2 || !g.onlyReadBy(pow.value.outputs[0], mean)) continue;
-    return { x, weight: n.inputs[weightAt], epsilon: g.scalar(add.value.inputs[epsAt])!, nodes: [pow, mean, add, sqrt, inv, scaled], last };
+    const square = g.producer(mean.value.inputs[0]);
+    const squares =
+      square &&
+      ((square.value.op === 'Pow' && square.value.inputs[0] === x && g.scalar(square.value.inputs[1]) === 2) ||
+        (square.value.op === 'Mul' && square.value.inputs[0] === x && square.value.inputs[1] === x));
+    if (!squares || !g.onlyReadBy(square.value.outputs[0], mean)) continue;
+    return { x, weight: n.inputs[weightAt], epsilon: g.scalar(add.value.inputs[epsAt])!, nodes: [square, mean, add, sqrt, ...between, normed], last };
   }
   return null;
 }
@@ -223,12 +237,20 @@ function throughViews(g: GraphView, name: string, allowTranspose: boolean): { so
   }
 }
 
+/**
+ * Where a layer's rotary angles come from, shared by the layers that use the same: `key` is the Cos node
+ * (angles computed from position · inv_freq) or the Gather that looks cos up by position in a table.
+ */
+interface RotarySource {
+  key: GraphNode;
+  /** The cos and sin tables RotaryEmbedding reads: [rows, headDim/2]. */
+  tables(maxPositions: number): { cos: Float32Array; sin: Float32Array; rows: number; half: number };
+}
+
 interface Rotary {
   /** The head-split tensor (B, heads, S, headDim) the rotation applies to. */
   input: string;
-  /** The Cos node the angles come from (shared by the layers), and the inverse frequencies. */
-  cos: GraphNode;
-  invFreq: number[];
+  source: RotarySource;
   nodes: GraphNode[];
 }
 
@@ -252,25 +274,55 @@ function matchRotary(g: GraphView, name: string, headDim: number): Rotary | null
     if (second.value.inputs[0] !== x || g.scalar(first.value.inputs[1]) !== 0) continue;
     const xAt = withCos.value.inputs.indexOf(x);
     if (xAt < 0) continue;
-    const cos = traceTrig(g, withCos.value.inputs[1 - xAt], 'Cos');
-    const sin = traceTrig(g, withSin.value.inputs[1 - concatAt], 'Sin');
-    if (!cos || !sin || cos.value.inputs[0] !== sin.value.inputs[0]) continue;
-    const invFreq = inverseFrequencies(g, cos.value.inputs[0], headDim);
-    if (!invFreq) continue;
-    return { input: x, cos, invFreq, nodes: [add, m0, m1, concat, neg, second, first] };
+    const source = rotarySource(g, withCos.value.inputs[1 - xAt], withSin.value.inputs[1 - concatAt], headDim);
+    if (!source) continue;
+    return { input: x, source, nodes: [add, m0, m1, concat, neg, second, first] };
   }
   return null;
 }
 
-/** Back from a rotary multiplier through Unsqueeze / Cast to its Cos or Sin node. */
-function traceTrig(g: GraphView, name: string, op: 'Cos' | 'Sin'): GraphNode | null {
+/** Back from a rotary multiplier through Unsqueeze / float Cast to the node that makes it. */
+function throughUnsqueezes(g: GraphView, name: string): GraphNode | null {
   for (;;) {
     const node = g.producer(name);
-    if (!node) return null;
-    if (node.value.op === op) return node;
-    if (node.value.op !== 'Unsqueeze' && !(node.value.op === 'Cast' && node.value.intAttrs.to === 1)) return null;
+    if (!node || (node.value.op !== 'Unsqueeze' && !(node.value.op === 'Cast' && node.value.intAttrs.to === 1))) return node;
     name = node.value.inputs[0];
   }
+}
+
+/**
+ * The cos and sin multipliers' source: `Cos`/`Sin` of the same angles computed from `position_ids`, or
+ * rows of cos/sin tables gathered by `position_ids`, each row [c, c] (the two halves equal, as rotate-half needs).
+ */
+function rotarySource(g: GraphView, cosName: string, sinName: string, headDim: number): RotarySource | null {
+  const cos = throughUnsqueezes(g, cosName);
+  const sin = throughUnsqueezes(g, sinName);
+  if (!cos || !sin) return null;
+  const half = headDim / 2;
+  if (cos.value.op === 'Cos' && sin.value.op === 'Sin' && cos.value.inputs[0] === sin.value.inputs[0]) {
+    const invFreq = inverseFrequencies(g, cos.value.inputs[0], headDim);
+    return invFreq ? { key: cos, tables: (rows) => ({ ...rotaryCaches(invFreq, rows), rows, half }) } : null;
+  }
+  const table = (gather: GraphNode) => {
+    const { inputs, intAttrs } = gather.value;
+    if (gather.value.op !== 'Gather' || (intAttrs.axis ?? 0) !== 0 || inputs[1] !== 'position_ids') return null;
+    const dims = g.initializer(inputs[0])?.dims;
+    const values = g.floats(inputs[0]);
+    if (!dims || dims.length !== 2 || dims[1] !== headDim || !values) return null;
+    const halves = new Float32Array(dims[0] * half);
+    for (let r = 0; r < dims[0]; r++) {
+      for (let j = 0; j < half; j++) {
+        if (values[r * headDim + j] !== values[r * headDim + half + j]) return null;
+        halves[r * half + j] = values[r * headDim + j];
+      }
+    }
+    return halves;
+  };
+  const cosTable = table(cos);
+  const sinTable = table(sin);
+  if (!cosTable || !sinTable) return null;
+  const rows = cosTable.length / half;
+  return { key: cos, tables: () => ({ cos: cosTable, sin: sinTable, rows, half }) };
 }
 
 /**
@@ -315,8 +367,7 @@ interface Attention {
   v: { projection: string };
   headDim: number;
   scale: number;
-  cos: GraphNode;
-  invFreq: number[];
+  rotary: RotarySource;
   past: { key: string; value: string };
   present: { key: string; value: string };
   output: string;
@@ -347,9 +398,13 @@ function matchAttention(g: GraphView, softmax: GraphNode): Attention | null {
   let into = sm.inputs[0];
   const castIn = step(into, 'Cast');
   if (castIn) into = castIn.value.inputs[0];
-  const where = step(into, 'Where');
-  if (!where) return null;
-  const scaled = g.producer(where.value.inputs[1]);
+  // The mask: Where(hidden, −∞, s) or s + a float bias (0 or a large negative number).
+  const masked = g.producer(into);
+  if (!masked || (masked.value.op !== 'Where' && masked.value.op !== 'Add')) return null;
+  nodes.push(masked);
+  const scoresAt = masked.value.op === 'Where' ? 1 : [0, 1].find((i) => ['Div', 'Mul'].includes(g.producer(masked.value.inputs[i])?.value.op ?? ''));
+  if (scoresAt === undefined || (masked.value.op === 'Where' && g.constant(masked.value.inputs[2]) === null)) return null;
+  const scaled = g.producer(masked.value.inputs[scoresAt]);
   if (!scaled || (scaled.value.op !== 'Div' && scaled.value.op !== 'Mul')) return null;
   nodes.push(scaled);
   const c = g.scalar(scaled.value.inputs[1]);
@@ -404,7 +459,7 @@ function matchAttention(g: GraphView, softmax: GraphNode): Attention | null {
   const headDim = vSplit.headDim;
   const qRotary = matchRotary(g, qSide.source, headDim);
   const kRotary = matchRotary(g, kCache.added, headDim);
-  if (!qRotary || !kRotary || qRotary.cos !== kRotary.cos) return null;
+  if (!qRotary || !kRotary || qRotary.source.key !== kRotary.source.key) return null;
   const qSplit = matchHeadSplit(g, qRotary.input);
   const kSplit = matchHeadSplit(g, kRotary.input);
   if (!qSplit || !kSplit || qSplit.headDim !== headDim || kSplit.headDim !== headDim || kSplit.heads !== vSplit.heads || qSplit.heads % kSplit.heads) return null;
@@ -415,8 +470,7 @@ function matchAttention(g: GraphView, softmax: GraphNode): Attention | null {
     v: { projection: vSplit.projection },
     headDim,
     scale,
-    cos: qRotary.cos,
-    invFreq: qRotary.invFreq,
+    rotary: qRotary.source,
     past: { key: kCache.past, value: vCache.past },
     present: { key: kSide.source, value: vSide.source },
     output,
@@ -450,13 +504,12 @@ function fuseAttention(g: GraphView, edits: Edits, options: FuseOptions): number
     initializerField('/tl_fused/axis_1_scalar', 'int64', [], int64([1])),
   );
   found.forEach((a, layer) => {
-    let cache = caches.get(a.cos);
+    let cache = caches.get(a.rotary.key);
     if (!cache) {
-      const { cos, sin } = rotaryCaches(a.invFreq, options.maxPositions);
+      const { cos, sin, rows, half } = a.rotary.tables(options.maxPositions);
       cache = { cos: `/tl_fused/cos_cache_${caches.size}`, sin: `/tl_fused/sin_cache_${caches.size}` };
-      const dims = [options.maxPositions, a.invFreq.length];
-      edits.tensors.push(initializerField(cache.cos, 'float', dims, { inline: new Uint8Array(cos.buffer) }), initializerField(cache.sin, 'float', dims, { inline: new Uint8Array(sin.buffer) }));
-      caches.set(a.cos, cache);
+      edits.tensors.push(initializerField(cache.cos, 'float', [rows, half], { inline: new Uint8Array(cos.buffer) }), initializerField(cache.sin, 'float', [rows, half], { inline: new Uint8Array(sin.buffer) }));
+      caches.set(a.rotary.key, cache);
     }
     const p = `/tl_fused/layer_${layer}`;
     const rotary = (x: string, heads: number, out: string): NodeSpec => ({

@@ -72,6 +72,15 @@ export class GraphView {
     return null;
   }
 
+  /** A float32 initializer's numbers (a table, not a scalar), or null. */
+  floats(name: string): Float32Array | null {
+    const tensor = this.initializers.get(name);
+    if (!tensor?.data || tensor.dataType !== DataType.float) return null;
+    if ('floats' in tensor.data) return Float32Array.from(tensor.data.floats);
+    if ('int32s' in tensor.data) return null;
+    return new Float32Array(tensorBytes(tensor, this.external).slice().buffer);
+  }
+
   /** A scalar constant (one element, any rank), or null. */
   scalar(name: string): number | null {
     const values = this.constant(name);
