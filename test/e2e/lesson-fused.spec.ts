@@ -1,0 +1,78 @@
+/**
+ * A fused-attention decoder in the lesson, on each backend: an onnxruntime-genai builder export
+ * (GroupQueryAttention, RotaryEmbedding, SimplifiedLayerNormalization, MatMulNBits; fp32
+ * activations, built at test time), chosen by Hub id from the local Hub-shaped server as a lecturer
+ * does. The panel says that attention maps (and the head view) are not available for its graph and
+ * why; everything that needs no maps works: its column, next-token predictions and greedy steps equal
+ * to native onnxruntime's, the KV cache, the encoder's maps beside it, no error shown.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test, expect } from './fixtures';
+import { startHubServer, type HubServer } from '../support/hub-server';
+import { buildLessonGenaiRepo, type LessonGenaiRepo } from '../support/export-fixtures/lesson-genai';
+
+const REPO = 'test-org/genai-fused-fp32';
+const SENTENCE = 'Once upon a time, a little cat sat on a mat.';
+let scratch: string;
+let fixture: LessonGenaiRepo;
+let hub: HubServer;
+
+test.beforeAll(async () => {
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'tl-lesson-fused-'));
+  fixture = await buildLessonGenaiRepo(path.join(scratch, REPO), SENTENCE);
+  hub = await startHubServer({ [REPO]: { dir: fixture.dir } });
+});
+test.afterAll(async () => {
+  await hub?.close();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+test('a decoder with fused attention runs in the lesson: maps are said to be unavailable, predictions work', async ({ page, backend }) => {
+  test.setTimeout(backend === 'webgpu' ? 480_000 : 240_000); // SwiftShader emulates the GPU on 2 cores
+  await page.goto(`./?panel=architecture&backend=${backend}&hub=${encodeURIComponent(hub.origin)}`);
+  await expect(page.getByTestId('column-decoder')).toBeVisible({ timeout: 180_000 });
+  await page.getByLabel('Sentence for both models').fill(SENTENCE);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+
+  // Chosen through the lesson's own picker and the Models tab's confirmation.
+  await page.getByTestId('lesson-model-slot').selectOption('decoder');
+  await page.getByTestId('lesson-model-input').fill(REPO);
+  await page.getByTestId('lesson-model-choose').click();
+  const confirm = page.locator('tl-lesson-models').getByTestId('model-confirm');
+  await expect(confirm.getByTestId('confirm-model-id')).toHaveText(REPO);
+  await confirm.getByTestId('confirm-download').click();
+  await expect(confirm).toHaveCount(0);
+
+  const column = page.getByTestId('column-decoder');
+  await expect(page.locator('h3', { hasText: 'genai-fused-fp32' }).first()).toBeVisible({ timeout: 120_000 });
+  await expect(column.getByTestId('backend')).toHaveText(backend);
+  await expect(column.getByTestId('layers')).toHaveText('2');
+
+  // The maps section says why there are no maps, in place of the maps and the head view.
+  const decoderView = page.locator('tl-head-inside').nth(0);
+  await expect(decoderView.getByTestId('attention-unavailable')).toHaveText(/not available for this model: its graph computes attention in one fused GroupQueryAttention operator/);
+  await expect(decoderView.locator('tl-attention-view')).toHaveCount(0);
+  await expect(decoderView.getByTestId('head-inside-table')).toHaveCount(0);
+
+  // Next-token predictions from the KV-cache graph: native onnxruntime's greedy tokens.
+  const text = page.getByTestId('generated-text');
+  await expect(text).toHaveAttribute('data-prompt-ids', JSON.stringify(fixture.promptIds), { timeout: 60_000 });
+  await expect(page.getByTestId('next-token-bars')).toHaveAttribute('data-top-id', String(fixture.reference.ids[0]));
+  await page.getByTestId('temperature-slider').fill('0');
+  for (let step = 1; step <= 2; step++) {
+    await page.getByTestId('step').click();
+    await expect(text).toHaveAttribute('data-generated-ids', JSON.stringify(fixture.reference.ids.slice(0, step)));
+    await expect(text).toHaveAttribute('data-busy', 'false');
+  }
+  await expect(page.getByTestId('next-token-bars')).toHaveAttribute('data-top-id', String(fixture.reference.ids[2]));
+  await expect(page.getByTestId('kv-bytes')).toHaveAttribute('data-tokens', String(fixture.promptIds.length + 2));
+
+  // The encoder beside it keeps its maps and head view; nothing failed.
+  const encoderView = page.locator('tl-head-inside').nth(1);
+  await expect(encoderView.getByTestId('heatmap-encoder').first()).toBeVisible();
+  await expect(encoderView.getByTestId('head-inside-table')).toBeVisible({ timeout: 60_000 });
+  await expect(encoderView.getByTestId('attention-unavailable')).toHaveCount(0);
+  await expect(page.locator('tl-architecture-panel').getByRole('alert')).toHaveCount(0);
+});
