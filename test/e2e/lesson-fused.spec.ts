@@ -53,7 +53,8 @@ test('a decoder with fused attention runs in the lesson: maps are said to be una
   // The maps section says why there are no maps, in place of the maps and the head view.
   const decoderView = page.locator('tl-head-inside').nth(0);
   await expect(decoderView.getByTestId('attention-unavailable')).toHaveText(/not available for this model: its graph computes attention in one fused GroupQueryAttention operator/);
-  await expect(decoderView.locator('tl-attention-view')).toHaveCount(0);
+  await expect(decoderView.locator('tl-attention-view')).toBeHidden();
+  await expect(page.getByTestId('heatmap-decoder')).toBeHidden();
   await expect(decoderView.getByTestId('head-inside-table')).toHaveCount(0);
 
   // Next-token predictions from the KV-cache graph: native onnxruntime's greedy tokens.
