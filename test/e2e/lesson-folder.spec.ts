@@ -3,13 +3,13 @@
  * folder (the stories260k fixture, read at test time) with the Models tab's folder picker, as the
  * decoder; its attention maps, head view and next-token predictions come from it (greedy steps equal
  * the fixture's recorded ones). A folder without tokenizer.json is refused with the specific error
- * and the lesson keeps running its embedded decoder.
+ * and the lesson keeps running its embedded decoder. An encoder folder goes into the encoder's place.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from './fixtures';
-import { FIXTURE_MODEL_DIR } from '../support/paths';
+import { FIXTURE_MODEL_DIR, REPO_ROOT } from '../support/paths';
 
 interface GreedyCase { prompt: string; prompt_ids: number[]; new_ids: number[] }
 const expected = JSON.parse(readFileSync(path.join(FIXTURE_MODEL_DIR, 'expected.json'), 'utf8')) as { greedy: GreedyCase[] };
@@ -92,5 +92,17 @@ test('a model folder from disk is the lesson’s decoder, with maps and predicti
   expect(maps.above).toBe(0);
   await expect(decoderView.getByTestId('head-inside-table')).toBeVisible({ timeout: 60_000 });
   await expect(decoderView.getByTestId('head-inside-row')).toHaveCount(reference.prompt_ids.length);
+  await expect(page.locator('tl-architecture-panel').getByRole('alert')).toHaveCount(0);
+
+  // An encoder folder (a renamed copy of tl-bert) for the encoder, with the same picker.
+  const encoderDir = path.join(scratch, 'my-bert');
+  cpSync(path.join(REPO_ROOT, 'models/tl-bert'), encoderDir, { recursive: true });
+  await page.getByTestId('lesson-model-slot').selectOption('bert');
+  await page.getByTestId('lesson-local-folder').setInputFiles(encoderDir);
+  await expect(page.locator('h3', { hasText: 'my-bert' }).first()).toBeVisible({ timeout: 120_000 });
+  const encoderView = page.locator('tl-head-inside').nth(1);
+  await expect(encoderView.getByTestId('heatmap-encoder')).toBeVisible();
+  await expect(encoderView.getByTestId('head-inside-table')).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('h3', { hasText: 'stories260k' }).first()).toBeVisible();
   await expect(page.locator('tl-architecture-panel').getByRole('alert')).toHaveCount(0);
 });
