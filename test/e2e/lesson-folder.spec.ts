@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from './fixtures';
 import { FIXTURE_MODEL_DIR, REPO_ROOT } from '../support/paths';
+import { attentionShown } from './lesson-page';
 
 interface GreedyCase { prompt: string; prompt_ids: number[]; new_ids: number[] }
 const expected = JSON.parse(readFileSync(path.join(FIXTURE_MODEL_DIR, 'expected.json'), 'utf8')) as { greedy: GreedyCase[] };
@@ -73,20 +74,7 @@ test('a model folder from disk is the lesson’s decoder, with maps and predicti
 
   const view = decoderView.locator('tl-attention-view');
   await expect(view.getByTestId('heatmap-decoder')).toBeVisible();
-  const maps = await view.evaluate((el) => {
-    const a = (el as unknown as { attention: { seq: number; heads: number; layers: Float32Array[][] } }).attention;
-    let rowError = 0;
-    let above = 0;
-    for (const heads of a.layers) for (const mat of heads) for (let r = 0; r < a.seq; r++) {
-      let sum = 0;
-      for (let c = 0; c < a.seq; c++) {
-        sum += mat[r * a.seq + c];
-        if (c > r) above = Math.max(above, mat[r * a.seq + c]);
-      }
-      rowError = Math.max(rowError, Math.abs(sum - 1));
-    }
-    return { seq: a.seq, heads: a.heads, layers: a.layers.length, rowError, above };
-  });
+  const maps = await attentionShown(view);
   expect(maps).toMatchObject({ seq: reference.prompt_ids.length, heads: 8, layers: 5 });
   expect(maps.rowError).toBeLessThan(1e-4);
   expect(maps.above).toBe(0);

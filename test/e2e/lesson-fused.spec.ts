@@ -11,8 +11,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+import { chooseLessonModel } from './lesson-page';
 import { startHubServer, type HubServer } from '../support/hub-server';
 import { buildLessonGenaiRepo, type LessonGenaiRepo } from '../support/export-fixtures/lesson-genai';
 import { exportFixtures } from '../support/export-fixtures/repos';
@@ -36,16 +36,6 @@ test.afterAll(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-async function chooseDecoder(page: Page, repo: string): Promise<void> {
-  await page.getByTestId('lesson-model-slot').selectOption('decoder');
-  await page.getByTestId('lesson-model-input').fill(repo);
-  await page.getByTestId('lesson-model-choose').click();
-  const confirm = page.locator('tl-lesson-models').getByTestId('model-confirm');
-  await expect(confirm.getByTestId('confirm-model-id')).toHaveText(repo);
-  await confirm.getByTestId('confirm-download').click();
-  await expect(confirm).toHaveCount(0);
-}
-
 test('a decoder with fused attention runs in the lesson: maps are said to be unavailable, predictions work', async ({ page, backend }) => {
   test.setTimeout(backend === 'webgpu' ? 480_000 : 240_000); // SwiftShader emulates the GPU on 2 cores
   await page.goto(`./?panel=architecture&backend=${backend}&hub=${encodeURIComponent(hub.origin)}`);
@@ -54,7 +44,7 @@ test('a decoder with fused attention runs in the lesson: maps are said to be una
   await page.getByRole('button', { name: 'Run', exact: true }).click();
 
   // Chosen through the lesson's own picker and the Models tab's confirmation.
-  await chooseDecoder(page, REPO);
+  await chooseLessonModel(page, REPO, 'decoder');
 
   const column = page.getByTestId('column-decoder');
   await expect(page.locator('h3', { hasText: 'genai-fused-fp32' }).first()).toBeVisible({ timeout: 120_000 });
@@ -94,7 +84,7 @@ test('the genai fixture in fp16: fused-attention note where it runs; on a GPU wi
   await page.goto(`./?panel=architecture&backend=${backend}&hub=${encodeURIComponent(hub.origin)}`);
   await expect(page.getByTestId('column-decoder')).toBeVisible({ timeout: 180_000 });
   const adapterF16 = backend === 'webgpu' && (await page.evaluate(async () => !!(await navigator.gpu?.requestAdapter())?.features.has('shader-f16')));
-  await chooseDecoder(page, FP16_REPO);
+  await chooseLessonModel(page, FP16_REPO, 'decoder');
   const decoderView = page.locator('tl-head-inside').nth(0);
   if (backend === 'wasm' || adapterF16) {
     await expect(page.locator('h3', { hasText: 'gemma-genai' }).first()).toBeVisible({ timeout: 120_000 });
