@@ -83,6 +83,19 @@ interface PlannedFeed {
   buffer: IntBuffer;
 }
 
+/** How a decoder's session is built (`DecoderSession.create`, and the lesson's one shared session). */
+export function decoderSessionOptions(
+  backend: Backend, externalData: { path: string; data: Uint8Array }[], executionProvider?: string,
+): Ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [executionProvider ?? backend],
+    graphOptimizationLevel: 'all',
+    externalData: externalData.length ? externalData : undefined,
+    // Keep every output on the GPU: the KV cache goes straight back in, and only logits are read.
+    preferredOutputLocation: backend === 'webgpu' ? 'gpu-buffer' : undefined,
+  };
+}
+
 export class DecoderSession {
   private readonly inputTypes = new Map<string, TensorType>();
   private readonly pastSlots: PastSlot[];
@@ -158,13 +171,7 @@ export class DecoderSession {
      */
     options: { executionProvider?: string; onnxFile?: string } = {},
   ): Promise<DecoderSession> {
-    const session = await ort.InferenceSession.create(model, {
-      executionProviders: [options.executionProvider ?? backend],
-      graphOptimizationLevel: 'all',
-      externalData: externalData.length ? externalData : undefined,
-      // Keep every output on the GPU: the KV cache goes straight back in, and only logits are read.
-      preferredOutputLocation: backend === 'webgpu' ? 'gpu-buffer' : undefined,
-    });
+    const session = await ort.InferenceSession.create(model, decoderSessionOptions(backend, externalData, options.executionProvider));
     try {
       const decoder = new DecoderSession(ort, session, backend, config, options.onnxFile ?? 'onnx/model.onnx');
       if (backend === 'webgpu' && !options.executionProvider) decoder.picker = await GpuTopPicker.create(ort);
@@ -173,6 +180,14 @@ export class DecoderSession {
       await session.release();
       throw error;
     }
+  }
+
+  /**
+   * Wraps a session built elsewhere, with `create`'s options: the lesson's decoder runs its cached
+   * steps and its whole-sentence attention pass on one session. The caller releases the session.
+   */
+  static over(ort: Ort, session: Ort.InferenceSession, backend: Backend, config: DecoderConfig, onnxFile = 'onnx/model.onnx'): DecoderSession {
+    return new DecoderSession(ort, session, backend, config, onnxFile);
   }
 
   /** The graph takes or gives fp16 tensors (fp16 / q4f16 exports): WebGPU needs shader-f16 for it. */

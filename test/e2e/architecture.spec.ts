@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { REPO_ROOT } from '../support/paths';
+import { attentionShown } from './lesson-page';
 
 interface GreedyCase { prompt: string; prompt_ids: number[]; new_ids: number[] }
 interface MaskedCase { text: string; input_ids: number[]; mask_positions: number[]; top5: { id: number; prob: number }[][] }
@@ -64,20 +65,7 @@ test('masks, decoder steps, encoder predictions and heatmaps come from the runni
   for (const [index, causal] of [[0, true], [1, false]] as const) {
     const view = page.locator('tl-attention-view').nth(index);
     await expect(view.locator('tl-heatmap').first()).toBeVisible();
-    const worst = await view.evaluate((el, isCausal) => {
-      const a = (el as unknown as { attention: { seq: number; layers: Float32Array[][] } }).attention;
-      let rowError = 0;
-      let above = 0;
-      for (const heads of a.layers) for (const mat of heads) for (let r = 0; r < a.seq; r++) {
-        let sum = 0;
-        for (let c = 0; c < a.seq; c++) {
-          sum += mat[r * a.seq + c];
-          if (isCausal && c > r) above = Math.max(above, Math.abs(mat[r * a.seq + c]));
-        }
-        rowError = Math.max(rowError, Math.abs(sum - 1));
-      }
-      return { rowError, above, layers: a.layers.length };
-    }, causal);
+    const worst = await attentionShown(view);
     expect(worst.layers).toBeGreaterThan(0);
     expect(worst.rowError).toBeLessThan(1e-3);
     if (causal) expect(worst.above).toBeLessThan(1e-6);

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+import { chooseLessonModel } from './lesson-page';
 import { REPO_ROOT } from '../support/paths';
 import { startHubServer, type HubServer } from '../support/hub-server';
 
@@ -25,16 +26,6 @@ test.afterEach(async () => {
   await hub?.close();
 });
 
-async function choose(page: Page, id: string, slot: 'decoder' | 'bert'): Promise<void> {
-  await page.getByTestId('lesson-model-slot').selectOption(slot);
-  await page.getByTestId('lesson-model-input').fill(id);
-  await page.getByTestId('lesson-model-choose').click();
-  const confirm = page.locator('tl-lesson-models').getByTestId('model-confirm');
-  await expect(confirm.getByTestId('confirm-model-id')).toHaveText(id);
-  await confirm.getByTestId('confirm-download').click();
-  await expect(confirm).toHaveCount(0);
-}
-
 async function expectLesson(page: Page): Promise<void> {
   const [decoder, encoder] = [page.locator('tl-head-inside').nth(0), page.locator('tl-head-inside').nth(1)];
   await expect(page.locator('h3', { hasText: 'tl-gpt-hub' }).first()).toBeVisible({ timeout: 120_000 });
@@ -52,8 +43,8 @@ test('a Hub decoder and encoder run in the lesson, with maps from their standard
   const url = `./?panel=architecture&backend=wasm&hub=${encodeURIComponent(hub.origin)}`;
   await page.goto(url);
   await expect(page.getByTestId('column-decoder')).toBeVisible({ timeout: 180_000 });
-  await choose(page, DECODER, 'decoder');
-  await choose(page, ENCODER, 'bert');
+  await chooseLessonModel(page, DECODER, 'decoder');
+  await chooseLessonModel(page, ENCODER, 'bert');
   await expectLesson(page);
   const gets = (repo: string, file: string) => hub.requests.filter((r) => r.method === 'GET' && r.repo === repo && r.file === file).length;
   expect(gets(DECODER, 'onnx/model.onnx')).toBe(1);
@@ -64,7 +55,7 @@ test('a Hub decoder and encoder run in the lesson, with maps from their standard
   await hub.close();
   await page.goto(url);
   await expect(page.getByTestId('column-decoder')).toBeVisible({ timeout: 180_000 });
-  await choose(page, DECODER, 'decoder');
-  await choose(page, ENCODER, 'bert');
+  await chooseLessonModel(page, DECODER, 'decoder');
+  await chooseLessonModel(page, ENCODER, 'bert');
   await expectLesson(page);
 });

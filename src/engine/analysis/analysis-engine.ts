@@ -1,11 +1,11 @@
 /**
- * The analysis engine: the panel's decoder (KV-cache session + a whole-sequence session of the same
- * graph with its attention exposed) and its two encoders,
- * and what the panel asks of them. No messaging here; `analysis-worker.ts` adapts it to messages.
+ * The analysis engine: the panel's decoder (one session of its graph, attention exposed, that runs
+ * both the KV-cache steps and the whole-sentence passes) and its two encoders, and what the panel
+ * asks of them. No messaging here; `analysis-worker.ts` adapts it to messages.
  */
 import { ortFor } from '../ort-setup';
-import { planBackends, probeWebGpu, sessionBuildFailure } from '../backend';
-import { DecoderSession } from '../decoder-session';
+import { checkFloat16Support, planBackends, probeWebGpu, sessionBuildFailure } from '../backend';
+import type { DecoderSession } from '../decoder-session';
 import type { KvCache } from '../kv-cache';
 import { readDecoderConfig } from '../../core/model-config';
 import { TextTokenizer } from '../tokenizer';
@@ -15,6 +15,7 @@ import { modelNameFromUrl, resolveFolderUrl } from '../../core/model-url';
 import type { ModelSource } from '../../core/model-files';
 import type { Backend } from '../../core/protocol';
 import { AttentionRunner, type AttentionSource } from './attention-runner';
+import { openLessonDecoder } from './lesson-decoder';
 import { exposeAttention } from './attention-outputs';
 import { countOnnxWeights } from './onnx-weights';
 import { readArchSummary } from './model-summary';
@@ -27,11 +28,13 @@ import type {
 interface Loaded {
   info: AnalysisModelInfo;
   tokenizer: TextTokenizer;
-  /** Whole-sequence graph with attention outputs (the encoder itself, or the decoder's attention graph). */
+  /** Whole-sequence passes with attention outputs (the encoder itself, or the decoder without a cache). */
   runner: AttentionRunner;
-  /** Only for the decoder: the KV-cache graph and its cache. */
+  /** Only for the decoder: its KV-cache steps, on the runner's session, and their cache. */
   decoder?: DecoderSession;
   cache?: KvCache;
+  /** Releases the session(s), once. */
+  release: () => Promise<void>;
 }
 
 const WORD_MARK = '\u2581';
@@ -43,7 +46,8 @@ export class AnalysisEngine {
 
   async load(request: AnalysisLoadRequest): Promise<AnalysisModelInfo> {
     const folderUrl = resolveFolderUrl(request.modelUrl, request.baseUrl);
-    const plan = planBackends(request.backend, await probeWebGpu());
+    const probe = await probeWebGpu();
+    const plan = planBackends(request.backend, probe);
     const isDecoder = request.slot === 'decoder';
     const noProgress = () => {};
     const attentionFile = request.onnxFile ?? 'onnx/model.onnx';
@@ -67,10 +71,16 @@ export class AnalysisEngine {
     for (const backend of plan.order) {
       try {
         const ort = ortFor(backend, request.wasmThreads);
-        const runner = await AttentionRunner.create(ort, attentionOnnx, files.externalData, backend, attentionFile, attentionSource);
-        const decoder = isDecoder
-          ? await DecoderSession.create(ort, files.onnx, files.externalData, backend, readDecoderConfig(files.config, files.generationConfig, files.tokenizerConfig))
-          : undefined;
+        const opened = isDecoder
+          ? await openLessonDecoder(ort, attentionOnnx, files.externalData, backend, attentionFile, attentionSource, readDecoderConfig(files.config, files.generationConfig, files.tokenizerConfig))
+          : await AttentionRunner.create(ort, attentionOnnx, files.externalData, backend, attentionFile, attentionSource).then((runner) => ({ runner, decoder: undefined, release: () => runner.release() }));
+        try {
+          // An fp16 graph (fp16, q4f16) on a GPU without shader-f16 would compute garbage: Auto goes to WASM.
+          checkFloat16Support(backend, opened.decoder?.usesFloat16 ?? false, probe);
+        } catch (error) {
+          await opened.release();
+          throw error;
+        }
         const info: AnalysisModelInfo = {
           slot: request.slot,
           name: modelNameFromUrl(folderUrl),
@@ -85,7 +95,7 @@ export class AnalysisEngine {
           vocabulary: Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.tokenToString(id).replaceAll(WORD_MARK, ' ')),
         };
         await this.unload(request.slot);
-        this.models.set(request.slot, { info, tokenizer, runner, decoder });
+        this.models.set(request.slot, { info, tokenizer, ...opened });
         return info;
       } catch (error) {
         const wrapped = error instanceof EngineError ? error : classifyRuntimeError(backend, error, attentionFile);
@@ -119,8 +129,7 @@ export class AnalysisEngine {
 
   async decoderAttention(ids: number[]): Promise<DecoderAttentionResult> {
     try {
-      const pass = await this.get('decoder').runner.run(ids);
-      return { attention: pass.attention };
+      return { attention: await this.get('decoder').runner.attention(ids) };
     } catch (error) {
       this.wrap('decoder', error);
     }
@@ -162,7 +171,7 @@ export class AnalysisEngine {
   async prefixChange(slot: ModelSlot, ids: number[]): Promise<PrefixChange> {
     try {
       const runner = this.get(slot).runner;
-      const [shorter, longer] = [await runner.run(ids.slice(0, -1)), await runner.run(ids)];
+      const [shorter, longer] = [await runner.logits(ids.slice(0, -1)), await runner.logits(ids)];
       let maxAbsChange = 0;
       for (let i = 0; i < shorter.logits.length; i++) maxAbsChange = Math.max(maxAbsChange, Math.abs(shorter.logits[i] - longer.logits[i]));
       return { maxAbsChange };
@@ -183,7 +192,6 @@ export class AnalysisEngine {
     const model = this.models.get(slot);
     this.models.delete(slot);
     model?.cache?.dispose();
-    await model?.runner.release();
-    await model?.decoder?.release();
+    await model?.release();
   }
 }

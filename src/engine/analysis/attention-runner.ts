@@ -61,11 +61,19 @@ export class AttentionRunner {
       executionProviders: [options.executionProvider ?? backend], graphOptimizationLevel: 'all', externalData: externalData.length ? externalData : undefined,
     });
     try {
-      return new AttentionRunner(ort, session, file, source);
+      return AttentionRunner.over(ort, session, file, source);
     } catch (error) {
       await session.release();
       throw error;
     }
+  }
+
+  /**
+   * Runs on a session built elsewhere (the lesson's decoder shares one with its KV-cache steps); the
+   * caller releases it. Outputs it leaves on the GPU are read back by `getData`.
+   */
+  static over(ort: Ort, session: Ort.InferenceSession, file: string, source: AttentionSource): AttentionRunner {
+    return new AttentionRunner(ort, session, file, source);
   }
 
   get hasAttention(): boolean {
@@ -107,24 +115,44 @@ export class AttentionRunner {
     return this.session.run(this.feeds(ids), names);
   }
 
+  /** Logits of every position and the maps, in one pass (an encoder's predictions beside its maps). */
   async run(ids: number[]): Promise<FullPass> {
-    const outputs = await this.runFetching(ids, [this.logitsName, ...this.probsNames]);
+    const { logits, attention } = await this.pass(ids, true, true);
+    return { ...logits!, attention };
+  }
+
+  /** Only the logits of every position: the maps are not fetched. */
+  async logits(ids: number[]): Promise<{ logits: Float32Array; vocab: number }> {
+    return (await this.pass(ids, true, false)).logits!;
+  }
+
+  /** Only the maps (null without any, and then nothing runs): the logits are not fetched. */
+  async attention(ids: number[]): Promise<AttentionMaps | null> {
+    if (!this.probsNames.length) return null;
+    return (await this.pass(ids, false, true)).attention;
+  }
+
+  private async pass(ids: number[], wantLogits: boolean, wantAttention: boolean): Promise<{ logits: { logits: Float32Array; vocab: number } | null; attention: AttentionMaps | null }> {
+    const probsNames = wantAttention ? this.probsNames : [];
+    const outputs = await this.runFetching(ids, [...(wantLogits ? [this.logitsName] : []), ...probsNames]);
     try {
-      const logitsTensor = outputs[this.logitsName];
-      const vocab = logitsTensor.dims[logitsTensor.dims.length - 1];
-      const logits = await floats(logitsTensor);
-      if (!this.probsNames.length) return { logits, vocab, attention: null };
+      let logits: { logits: Float32Array; vocab: number } | null = null;
+      if (wantLogits) {
+        const logitsTensor = outputs[this.logitsName];
+        logits = { logits: await floats(logitsTensor), vocab: logitsTensor.dims[logitsTensor.dims.length - 1] };
+      }
+      if (!probsNames.length) return { logits, attention: null };
       const layers: Float32Array[][] = [];
       let heads = 0;
       const seq = ids.length;
-      for (const name of this.probsNames) {
+      for (const name of probsNames) {
         const data = await floats(outputs[name]);
         heads = data.length / (seq * seq);
         const perHead: Float32Array[] = [];
         for (let h = 0; h < heads; h++) perHead.push(data.slice(h * seq * seq, (h + 1) * seq * seq));
         layers.push(perHead);
       }
-      return { logits, vocab, attention: { seq, heads, layers } };
+      return { logits, attention: { seq, heads, layers } };
     } finally {
       for (const tensor of Object.values(outputs)) tensor.dispose();
     }

@@ -44,22 +44,33 @@ export function chooseSlotModel(slot: ModelSlot, model: ChosenModel | null): voi
   else chosen.delete(slot);
 }
 
+/** The model chosen for `slot`, or null for the embedded one. */
+export function slotModel(slot: ModelSlot): ChosenModel | null {
+  return chosen.get(slot) ?? null;
+}
+
 export function loadSlot(slot: ModelSlot, backend: BackendPreference, wasmThreads?: number): Promise<AnalysisModelInfo> {
   const choice = chosen.get(slot);
   const key = `${slot}:${backend}:${choice ? `${choice.folderUrl}|${choice.onnxFile}` : 'embedded'}`;
   let load = loads.get(key);
   if (!load) {
-    // The worker holds one model per slot: a load on another backend replaces it.
-    for (const other of [...loads.keys()]) if (other.startsWith(`${slot}:`)) loads.delete(other);
     const model = EMBEDDED_MODELS.find((m) => m.id === FOLDERS[slot])!;
-    load = analysisClient().load(choice
+    const started = analysisClient().load(choice
       ? { slot, modelUrl: choice.folderUrl, onnxFile: choice.onnxFile, backend, wasmThreads }
       : { slot, modelUrl: embeddedModelUrl(model), backend, wasmThreads });
-    // A failed load may succeed later (the files were still being written): do not remember it.
-    load.catch(() => {
-      if (loads.get(key) === load) loads.delete(key);
-    });
-    loads.set(key, load);
+    started.then(
+      // The worker holds one model per slot and replaces it only once the new one is ready: the
+      // slot's earlier load stays valid until then (a failed load leaves it running).
+      () => {
+        for (const other of [...loads.keys()]) if (other !== key && other.startsWith(`${slot}:`)) loads.delete(other);
+      },
+      // A failed load may succeed later (the files were still being written): do not remember it.
+      () => {
+        if (loads.get(key) === started) loads.delete(key);
+      },
+    );
+    loads.set(key, started);
+    load = started;
   }
   return load;
 }

@@ -11,7 +11,7 @@ import { localized, msg, str } from '@lit/localize';
 import type { AnalysisModelInfo, AttentionMaps, ModelSlot, TokenizedText } from '../../core/analysis-protocol';
 import type { BackendPreference } from '../../core/protocol';
 import { describeError } from '../../i18n/engine-text';
-import { analysisClient, chooseSlotModel, loadSlot, onAnalysisCrash } from './analysis-session';
+import { analysisClient, chooseSlotModel, loadSlot, onAnalysisCrash, slotModel } from './analysis-session';
 import type { CacheSample } from './next-token';
 import type { EmbeddedPoint } from './scale-view';
 import type { RunningModel } from './compute-calculator';
@@ -157,6 +157,7 @@ export class ArchitecturePanel extends LitElement {
   /** A Hub or folder model (or the embedded one again) for the decoder or the encoder slot. */
   private readonly onLessonModel = async (event: CustomEvent<LessonModelDetail>) => {
     const { slot, folderUrl, onnxFile } = event.detail;
+    const previous = { model: slotModel(slot), info: this.models[slot] };
     chooseSlotModel(slot, folderUrl ? { folderUrl, onnxFile } : null);
     if (slot !== 'decoder') this.encoderSlot = slot as 'bert' | 'ernie';
     this.models = { ...this.models, [slot]: null };
@@ -167,6 +168,9 @@ export class ArchitecturePanel extends LitElement {
       this.models = { ...this.models, [slot]: info };
     } catch (error) {
       this.loadErrors = [...this.loadErrors, { slot, error }];
+      // The worker still runs the slot's previous model: the lesson goes on with it.
+      chooseSlotModel(slot, previous.model);
+      if (previous.info) this.models = { ...this.models, [slot]: previous.info };
     }
     await this.analyse();
   };

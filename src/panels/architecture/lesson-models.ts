@@ -1,8 +1,9 @@
 /**
  * Lets a lecturer put a real model in the lesson beside the embedded ones: a Hub id (transformers.js
- * layout) or a folder URL, as the decoder or as the encoder. The Models tab's confirmation
- * (`tl-model-confirm`: size per dtype, cache, fit) asks before anything large is downloaded; the
- * analysis worker's model source keeps the files in Cache Storage, so the lesson runs offline later.
+ * layout), a folder URL or a folder on this computer, as the decoder or as the encoder. The Models
+ * tab's confirmation (`tl-model-confirm`: size per dtype, cache, fit) asks before anything large is
+ * downloaded, and its folder picker (`tl-local-folder-picker`) copies a local folder into the model
+ * cache; the analysis worker's model source reads both from Cache Storage, so the lesson runs offline.
  * Emits `lesson-model` ({ slot, folderUrl, onnxFile }, or folderUrl null for the embedded model).
  */
 import { LitElement, css, html, nothing } from 'lit';
@@ -13,7 +14,9 @@ import { hubBaseUrl, hubFolderUrl, isHubId } from '../../models/hub';
 import type { ModelSlot } from '../../core/analysis-protocol';
 import type { BackendPreference } from '../../core/protocol';
 import type { ConfirmModelDetail } from '../model-catalog/model-confirm';
+import type { LocalFolderDetail } from '../model-catalog/local-folder-picker';
 import '../model-catalog/model-confirm';
+import '../model-catalog/local-folder-picker';
 
 // Read (and remembered) while the page still has its `?hub=`: the app rewrites its URL at start,
 // long before a lecturer chooses a model.
@@ -64,6 +67,13 @@ export class LessonModels extends LitElement {
     this.emit({ slot: this.target, folderUrl, onnxFile });
   };
 
+  /** A folder from disk is already here: no size to confirm, it goes straight into the lesson. */
+  private readonly onLocalFolder = (event: CustomEvent<LocalFolderDetail>) => {
+    event.stopPropagation();
+    this.pending = null;
+    this.emit({ slot: this.target, folderUrl: event.detail.folderUrl, onnxFile: event.detail.onnxFile });
+  };
+
   override render() {
     return html`
       <form @submit=${this.submit}>
@@ -75,6 +85,8 @@ export class LessonModels extends LitElement {
             <option value="bert" ?selected=${this.target === 'bert'}>${msg('the encoder')}</option>
           </select></label>
         <button type="submit" data-testid="lesson-model-choose">${msg('Choose')}</button>
+        <tl-local-folder-picker label=${msg('Open a local folder…')} testid="lesson-local-folder" errorTestid="lesson-local-error"
+          @local-folder=${this.onLocalFolder}></tl-local-folder-picker>
         <button type="button" data-testid="lesson-model-embedded" @click=${() => this.emit({ slot: this.target, folderUrl: null, onnxFile: 'onnx/model.onnx' })}>${msg('Back to the embedded model')}</button>
       </form>
       <p class="note">${msg('Any decoder or encoder in the transformers.js layout. It is downloaded once and kept in this browser, so a lesson prepared online can be given offline.')}</p>

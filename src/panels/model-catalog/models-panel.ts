@@ -8,12 +8,12 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import { HUB_CATALOG, resolveModelParam, type HubCatalogModel } from '../../models/catalog';
 import { hubBaseUrl } from '../../models/hub';
-import { ModelCache, isQuotaError } from '../../models/cache';
-import { filesFromDrop, importLocalFolder, type LocalFile } from '../../models/local-folder';
+import { filesFromDrop } from '../../models/local-folder';
 import type { ConfirmModelDetail } from './model-confirm';
 import type { BackendPreference } from '../../core/protocol';
-import { describeError } from '../../i18n/engine-text';
+import type { LocalFolderDetail, LocalFolderPicker } from './local-folder-picker';
 import './model-confirm';
+import './local-folder-picker';
 import './storage-view';
 
 @localized()
@@ -24,8 +24,6 @@ export class ModelsPanel extends LitElement {
   @property() backend: BackendPreference = 'auto';
   @state() private chosen: { param: string; folderUrl: string; entry: HubCatalogModel | null } | null = null;
   @state() private draftId = '';
-  /** What went wrong opening a local folder, worded at render time. */
-  @state() private localError: (() => string) | null = null;
   @state() private dragging = false;
 
   static override styles = [buttonStyles, css`
@@ -39,7 +37,6 @@ export class ModelsPanel extends LitElement {
     input { font: inherit; padding: 0.35rem 0.5rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: inherit; min-width: min(24rem, 80vw); }
     .drop { border: 2px dashed var(--border); border-radius: 8px; padding: 0.8rem; }
     .drop.dragging { border-color: var(--accent); }
-    .error { color: var(--error); }
     button { align-self: flex-start; }
   `];
 
@@ -49,33 +46,20 @@ export class ModelsPanel extends LitElement {
     this.chosen = { param: trimmed, folderUrl: resolveModelParam(trimmed), entry };
   }
 
-  /** A local folder is copied into the browser's model cache, then loaded like a cached download. */
-  private async openLocal(files: LocalFile[]): Promise<void> {
-    this.localError = null;
-    try {
-      const { folderUrl, onnxFile } = await importLocalFolder(files, await ModelCache.open());
-      const detail: ConfirmModelDetail = { param: folderUrl, folderUrl, onnxFile };
-      this.dispatchEvent(new CustomEvent<ConfirmModelDetail>('confirm-model', { detail, bubbles: true, composed: true }));
-    } catch (error) {
-      // Worded at render time, so that switching the language re-words an error already shown.
-      this.localError = isQuotaError(error)
-        ? () => msg("The browser's storage is full, so the folder could not be opened. Delete cached models below or free disk space.")
-        : () => describeError(error);
-    }
-  }
-
-  private onPick(event: Event): void {
-    const input = event.target as HTMLInputElement;
-    const files = [...(input.files ?? [])].map((file) => ({ path: file.webkitRelativePath || file.name, file }));
-    input.value = '';
-    if (files.length) void this.openLocal(files);
+  /** A local folder, now in the browser's model cache, is loaded like a cached download. */
+  private onLocalFolder(event: CustomEvent<LocalFolderDetail>): void {
+    event.stopPropagation();
+    const { folderUrl, onnxFile } = event.detail;
+    const detail: ConfirmModelDetail = { param: folderUrl, folderUrl, onnxFile };
+    this.dispatchEvent(new CustomEvent<ConfirmModelDetail>('confirm-model', { detail, bubbles: true, composed: true }));
   }
 
   private async onDrop(event: DragEvent): Promise<void> {
     event.preventDefault();
     this.dragging = false;
     if (!event.dataTransfer) return;
-    await this.openLocal(await filesFromDrop(event.dataTransfer.items));
+    const picker = this.renderRoot.querySelector<LocalFolderPicker>('tl-local-folder-picker');
+    await picker?.open(await filesFromDrop(event.dataTransfer.items));
   }
 
   private onLookup(event: Event): void {
@@ -118,10 +102,8 @@ export class ModelsPanel extends LitElement {
       <section class="drop ${this.dragging ? 'dragging' : ''}" data-testid="local-drop"
         @dragover=${(e: DragEvent) => { e.preventDefault(); this.dragging = true; }} @dragleave=${() => (this.dragging = false)} @drop=${this.onDrop}>
         <h3>${msg('A model folder on this computer')}</h3>
-        <label>${msg('Choose a folder (or drop it here) in the transformers.js layout: config.json, tokenizer.json, onnx/model.onnx')}
-          <input type="file" webkitdirectory data-testid="local-folder" @change=${this.onPick} />
-        </label>
-        ${this.localError ? html`<p class="error" role="alert" data-testid="local-error">${this.localError()}</p>` : nothing}
+        <tl-local-folder-picker label=${msg('Choose a folder (or drop it here) in the transformers.js layout: config.json, tokenizer.json, onnx/model.onnx')}
+          @local-folder=${this.onLocalFolder}></tl-local-folder-picker>
       </section>
       <section><tl-storage-view></tl-storage-view></section>
     `;

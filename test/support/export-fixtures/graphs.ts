@@ -172,9 +172,10 @@ export function buildOptimumDecoder(spec: DecoderSpec, w: DecoderWeights, dtype:
 }
 
 /** An onnxruntime-genai builder export (int4, fp16 activations and caches), as builder.py lays it out. */
-export function buildGenaiDecoder(spec: DecoderSpec, w: DecoderWeights, options: { accuracyLevel?: number } = {}): BuiltGraph {
+/** `float`: the activations' type; fp16 by default, fp32 as builder.py writes int4 models for CPU (`-e cpu`). */
+export function buildGenaiDecoder(spec: DecoderSpec, w: DecoderWeights, options: { accuracyLevel?: number; float?: 'float' | 'float16' } = {}): BuiltGraph {
   const { hidden: e, heads: h, kvHeads: kv, headDim: d } = spec;
-  const b = new Builder('float16');
+  const b = new Builder(options.float ?? 'float16');
   const g = b.g;
   b.declareIo(spec);
   const level = options.accuracyLevel;
