@@ -102,6 +102,8 @@ export interface GraphFusionNote {
   rmsNorms: number;
   /** RMSNorms that also took the residual Add before them (SkipSimplifiedLayerNormalization). */
   skipRmsNorms: number;
+  /** LayerNormalizations (GPT-2 style) that took the residual Add, and a projection's bias, before them. */
+  skipLayerNorms: number;
   silus: number;
   nodesBefore: number;
   nodesAfter: number;

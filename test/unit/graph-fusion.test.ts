@@ -16,6 +16,10 @@ import { nativeGreedy } from '../support/native-greedy';
 import { readDecoderConfig } from '../../src/core/model-config';
 import { randomDecoderWeights, type DecoderSpec } from '../support/export-fixtures/weights';
 import { buildGenaiDecoder, buildOptimumDecoder } from '../support/export-fixtures/graphs';
+import { buildGptDecoder } from '../../src/bench/synthetic/gpt-graph';
+import { SYNTHETIC_SHAPES } from '../../src/bench/synthetic/shapes';
+import { EXTERNAL_DATA_FILE } from '../../src/bench/synthetic/onnx-builder';
+import { livelyWeights } from '../support/lively-weights';
 
 interface Model {
   name: string;
@@ -135,6 +139,25 @@ describe('another spelling: the Optimum-style export fixture', () => {
     const weights = randomDecoderWeights(spec, 3, Array.from({ length: 40 }, (_, i) => 20 + i * 7));
     expect(fuseDecoderGraph(buildGenaiDecoder(spec, weights).model, [], { maxPositions: 64 })).toBeNull();
   });
+});
+
+describe('a GPT-2-style decoder: the benchmark’s synthetic shapes', () => {
+  // LayerNormalization, learned positions (no rotary), biases on every projection, an additive mask.
+  const shape = { ...SYNTHETIC_SHAPES.find((s) => s.id === 'tiny')!, vocab: 300 };
+  for (const dtype of ['fp32', 'q8', 'q4'] as const) {
+    it(`${dtype}: attention to GroupQueryAttention, every LayerNorm with its residual (and bias) to SkipLayerNormalization, same greedy tokens`, async () => {
+      const built = buildGptDecoder(shape, dtype, livelyWeights());
+      const externalData = [{ path: EXTERNAL_DATA_FILE, data: built.externalData }];
+      const fused = fuseDecoderGraph(built.model, externalData, { maxPositions: shape.contextLength })!;
+      // Each layer's two norms, and the final one: the first takes the embeddings' sum as its residual.
+      expect(fused.note).toMatchObject({ attentions: shape.layers, skipLayerNorms: 2 * shape.layers + 1, rmsNorms: 0, silus: shape.layers });
+      expect(opCounts(fused.onnx).RotaryEmbedding).toBeUndefined();
+      const prompt = [5, 17, 42, 99, 7];
+      const expected = await nativeGreedy(built.model, externalData, built.config, prompt, 30);
+      expect(new Set(expected).size, 'a reference that wanders over the vocabulary').toBeGreaterThanOrEqual(5);
+      expect(await nativeGreedy(fused.onnx, externalData, built.config, prompt, 30)).toEqual(expected);
+    });
+  }
 });
 
 describe('what is not fused', () => {

@@ -4,13 +4,13 @@
  * onnxruntime's own MatMulNBits kernel (onnxruntime-node, CPU).
  */
 import { describe, expect, it } from 'vitest';
-import { buildGptDecoder, randomWeights, type WeightSource } from '../../src/bench/synthetic/gpt-graph';
+import { buildGptDecoder } from '../../src/bench/synthetic/gpt-graph';
+import { livelyWeights } from '../support/lively-weights';
 import type { SyntheticShape } from '../../src/bench/synthetic/shapes';
 import { EXTERNAL_DATA_FILE } from '../../src/bench/synthetic/onnx-builder';
 import { createRng } from '../../src/core/rng';
 import { dequantizeRow, dequantizeTransposed, quantizeNBits, requantizeInt8Transposed, type NBitsLayout } from '../../src/engine/graph/matmul-nbits';
 import { hasMatMulNBits, rewriteMatMulNBits, type ExternalFile } from '../../src/engine/graph/rewrite-matmul-nbits';
-import { fromFloat16Bits, toFloat16Bits } from '../../src/engine/graph/onnx-proto';
 import { ModelFormatError } from '../../src/core/errors';
 import { readDecoderConfig } from '../../src/core/model-config';
 import { readFileSync } from 'node:fs';
@@ -21,21 +21,6 @@ import { quantizeMatMulsToQ4 } from '../support/quantize-q4';
 
 const SHAPE: SyntheticShape = { id: 'test', label: 'test', layers: 2, hidden: 64, heads: 4, ffn: 256, vocab: 512, contextLength: 320, mlp: 'swiglu' };
 
-/**
- * Random weights at GPT-2's initial scale make a decoder repeat one token forever, which would agree
- * trivially; larger ones (and non-trivial norms) make it wander over the vocabulary.
- */
-function livelyWeights(): WeightSource {
-  const random = randomWeights(7);
-  return (name, dims, role) => (out) => {
-    random(name, dims, 'matrix')(out);
-    const gain = role === 'norm-scale' ? 1 : GAIN;
-    const shift = role === 'norm-scale' ? 1 : 0;
-    if (out instanceof Float32Array) for (let i = 0; i < out.length; i++) out[i] = out[i] * gain + shift;
-    else for (let i = 0; i < out.length; i++) out[i] = toFloat16Bits(fromFloat16Bits(out[i]) * gain + shift);
-  };
-}
-const GAIN = 8;
 
 function seeded(n: number, seed: number): Float32Array {
   const rng = createRng(seed);

@@ -58,8 +58,9 @@ export function fuseDecoderGraph(onnx: Uint8Array, externalData: ExternalFile[],
   const edits = new Edits();
   const attentions = fuseAttention(g, edits, options);
   const { plain, skip } = fuseRmsNorms(g, edits);
+  const layerNorms = fuseLayerNorms(g, edits);
   const silus = fuseSilu(g, edits);
-  if (!attentions && !plain && !skip && !silus) return null;
+  if (!attentions && !plain && !skip && !layerNorms && !silus) return null;
 
   // Nodes only the fused ones read (shape arithmetic, the mask, cos/sin) go too: a reverse liveness pass.
   const live = new Set(g.graphOutputs);
@@ -85,7 +86,7 @@ export function fuseDecoderGraph(onnx: Uint8Array, externalData: ExternalFile[],
   const nodesAfter = keep.size + [...edits.placed.values()].reduce((a, s) => a + s.length, 0);
   return {
     onnx: model,
-    note: { fusion: 'contrib-ops', attentions, rmsNorms: plain, skipRmsNorms: skip, silus, nodesBefore: index.nodes.length, nodesAfter, ms: performance.now() - started },
+    note: { fusion: 'contrib-ops', attentions, rmsNorms: plain, skipRmsNorms: skip, skipLayerNorms: layerNorms, silus, nodesBefore: index.nodes.length, nodesAfter, ms: performance.now() - started },
   };
 }
 
@@ -145,6 +146,38 @@ function matchRmsNorm(g: GraphView, last: GraphNode): RmsNorm | null {
   return null;
 }
 
+/**
+ * The residual Add right before a norm (through float32 Casts, which change nothing here), which the
+ * norm can take in as its skip input. With `foldBias`, a bias Add on one side (a projection's `+ b`,
+ * read only by the residual Add) joins too, as the fused norm's bias input.
+ */
+interface Residual {
+  add: GraphNode;
+  input: string;
+  skip: string;
+  bias: string | null;
+  covered: GraphNode[];
+}
+
+function residualBefore(g: GraphView, edits: Edits, x: string, foldBias: boolean): Residual | null {
+  const add = g.producer(g.throughCasts(x), 'Add');
+  if (!add || edits.taken(add) || add.value.inputs.some((i) => g.constantTensor(i) !== null)) return null;
+  // Whatever reads the sum between the Add and the norm must still find it: the fused node takes the Add's place.
+  const place = g.index.nodes.indexOf(add);
+  if (!g.readersOf(add.value.outputs[0]).every((r) => g.index.nodes.indexOf(r) > place)) return null;
+  const [a, b] = add.value.inputs;
+  if (foldBias) {
+    for (const [input, skip] of [[a, b], [b, a]]) {
+      const biasAdd = g.producer(input, 'Add');
+      if (!biasAdd || edits.taken(biasAdd) || !g.onlyReadBy(input, add)) continue;
+      const biasAt = biasAdd.value.inputs.findIndex((i) => g.initializer(i)?.dims.length === 1);
+      if (biasAt < 0 || g.constantTensor(biasAdd.value.inputs[1 - biasAt]) !== null) continue;
+      return { add, input: biasAdd.value.inputs[1 - biasAt], skip, bias: biasAdd.value.inputs[biasAt], covered: [biasAdd] };
+    }
+  }
+  return { add, input: a, skip: b, bias: null, covered: [] };
+}
+
 function fuseRmsNorms(g: GraphView, edits: Edits): { plain: number; skip: number } {
   let plain = 0;
   let skip = 0;
@@ -153,20 +186,11 @@ function fuseRmsNorms(g: GraphView, edits: Edits): { plain: number; skip: number
     const norm = matchRmsNorm(g, node);
     if (!norm || norm.nodes.some((n) => edits.taken(n))) continue;
     const out = node.value.outputs[0];
-    // A residual Add right before the norm (through float32 Casts, which change nothing here) joins it.
-    const residual = g.producer(g.throughCasts(norm.x), 'Add');
-    const residualPlace = residual ? g.index.nodes.indexOf(residual) : -1;
-    const sum = residual?.value.outputs[0] ?? '';
-    const joinable =
-      residual &&
-      !edits.taken(residual) &&
-      residual.value.inputs.every((i) => g.constantTensor(i) === null) &&
-      // Whatever reads the sum between the Add and the norm must still find it: the fused node takes the Add's place.
-      g.readersOf(sum).every((r) => g.index.nodes.indexOf(r) > residualPlace);
-    if (joinable) {
-      const [a, b] = residual.value.inputs;
-      edits.replace(residual, [...norm.nodes, node], [
-        { op: 'SkipSimplifiedLayerNormalization', inputs: [a, b, norm.weight], outputs: [out, '', '', sum], attrs: { epsilon: { float: norm.epsilon } }, domain: MS, name: `${out}/tl_fused_skip_norm` },
+    // (onnxruntime-web's JSEP reads SkipSimplifiedLayerNormalization's bias from the wrong input: no bias here.)
+    const residual = residualBefore(g, edits, norm.x, false);
+    if (residual) {
+      edits.replace(residual.add, [...norm.nodes, node], [
+        { op: 'SkipSimplifiedLayerNormalization', inputs: [residual.input, residual.skip, norm.weight], outputs: [out, '', '', residual.add.value.outputs[0]], attrs: { epsilon: { float: norm.epsilon } }, domain: MS, name: `${out}/tl_fused_skip_norm` },
       ]);
       skip++;
     } else {
@@ -177,6 +201,28 @@ function fuseRmsNorms(g: GraphView, edits: Edits): { plain: number; skip: number
     }
   }
   return { plain, skip };
+}
+
+/** LayerNormalization (GPT-2 style) with the residual Add, and a projection's bias, before it: SkipLayerNormalization. */
+function fuseLayerNorms(g: GraphView, edits: Edits): number {
+  let count = 0;
+  for (const node of g.index.nodes) {
+    const n = node.value;
+    if (n.op !== 'LayerNormalization' || n.domain || edits.taken(node) || n.outputs.length !== 1) continue;
+    const [x, gamma, beta] = n.inputs;
+    if ((n.intAttrs.axis ?? -1) !== -1 || g.initializer(gamma)?.dims.length !== 1) continue;
+    const hasBeta = Boolean(beta) && g.initializer(beta)?.dims.length === 1;
+    if (beta && !hasBeta) continue;
+    const residual = residualBefore(g, edits, x, hasBeta);
+    if (!residual) continue;
+    const out = n.outputs[0];
+    const inputs = [residual.input, residual.skip, gamma, ...(hasBeta ? [beta] : []), ...(residual.bias ? [residual.bias] : [])];
+    edits.replace(residual.add, [...residual.covered, node], [
+      { op: 'SkipLayerNormalization', inputs, outputs: [out, '', '', residual.add.value.outputs[0]], attrs: { epsilon: { float: n.floatAttrs.epsilon ?? 1e-5 } }, domain: MS, name: `${out}/tl_fused_skip_layer_norm` },
+    ]);
+    count++;
+  }
+  return count;
 }
 
 // ------------------------------------------------------------------------------------------------- SiLU
@@ -367,7 +413,8 @@ interface Attention {
   v: { projection: string };
   headDim: number;
   scale: number;
-  rotary: RotarySource;
+  /** Null for a model without rotary positions. */
+  rotary: RotarySource | null;
   past: { key: string; value: string };
   present: { key: string; value: string };
   output: string;
@@ -452,25 +499,24 @@ function matchAttention(g: GraphView, softmax: GraphNode): Attention | null {
   nodes.push(kCache.node, vCache.node);
 
   const qSide = throughViews(g, qk.value.inputs[0], false);
-  const qRot = g.producer(qSide.source, 'Add');
-  const kRot = g.producer(kCache.added, 'Add');
   const vSplit = matchHeadSplit(g, vCache.added);
-  if (!qRot || !kRot || !vSplit) return null;
+  if (!vSplit) return null;
   const headDim = vSplit.headDim;
+  // Rotary positions on q and k (Llama), or none (GPT-2's learned positions were added to the embeddings).
   const qRotary = matchRotary(g, qSide.source, headDim);
   const kRotary = matchRotary(g, kCache.added, headDim);
-  if (!qRotary || !kRotary || qRotary.source.key !== kRotary.source.key) return null;
-  const qSplit = matchHeadSplit(g, qRotary.input);
-  const kSplit = matchHeadSplit(g, kRotary.input);
+  if (Boolean(qRotary) !== Boolean(kRotary) || (qRotary && qRotary.source.key !== kRotary!.source.key)) return null;
+  const qSplit = matchHeadSplit(g, qRotary?.input ?? qSide.source);
+  const kSplit = matchHeadSplit(g, kRotary?.input ?? kCache.added);
   if (!qSplit || !kSplit || qSplit.headDim !== headDim || kSplit.headDim !== headDim || kSplit.heads !== vSplit.heads || qSplit.heads % kSplit.heads) return null;
-  nodes.push(...qRotary.nodes, ...kRotary.nodes);
+  if (qRotary && kRotary) nodes.push(...qRotary.nodes, ...kRotary.nodes);
   return {
     q: { projection: qSplit.projection, heads: qSplit.heads },
     k: { projection: kSplit.projection, heads: kSplit.heads },
     v: { projection: vSplit.projection },
     headDim,
     scale,
-    rotary: qRotary.source,
+    rotary: qRotary?.source ?? null,
     past: { key: kCache.past, value: vCache.past },
     present: { key: kSide.source, value: vSide.source },
     output,
@@ -481,10 +527,12 @@ function matchAttention(g: GraphView, softmax: GraphNode): Attention | null {
 
 function fuseAttention(g: GraphView, edits: Edits, options: FuseOptions): number {
   const inputs = new Set(g.index.nodes.flatMap((n) => n.value.inputs));
-  if (!inputs.has('position_ids') || !inputs.has('attention_mask')) return 0;
+  if (!inputs.has('attention_mask')) return 0;
   const matches = g.index.nodes.filter((n) => n.value.op === 'Softmax' && !n.value.domain).map((n) => matchAttention(g, n));
   if (!matches.length || matches.some((m) => m === null)) return 0; // all layers or none: one cache layout
   const found = matches as Attention[];
+  // RotaryEmbedding reads the positions the exported graph read.
+  if (found.some((a) => a.rotary) && !inputs.has('position_ids')) return 0;
   const caches = new Map<GraphNode, { cos: string; sin: string }>();
   // GroupQueryAttention reads the causal extent from seqlens_k = Σ mask − 1 and the total length, int32.
   const seqlens = '/tl_fused/seqlens_k';
@@ -504,30 +552,34 @@ function fuseAttention(g: GraphView, edits: Edits, options: FuseOptions): number
     initializerField('/tl_fused/axis_1_scalar', 'int64', [], int64([1])),
   );
   found.forEach((a, layer) => {
-    let cache = caches.get(a.rotary.key);
-    if (!cache) {
-      const { cos, sin, rows, half } = a.rotary.tables(options.maxPositions);
-      cache = { cos: `/tl_fused/cos_cache_${caches.size}`, sin: `/tl_fused/sin_cache_${caches.size}` };
-      edits.tensors.push(initializerField(cache.cos, 'float', [rows, half], { inline: new Uint8Array(cos.buffer) }), initializerField(cache.sin, 'float', [rows, half], { inline: new Uint8Array(sin.buffer) }));
-      caches.set(a.rotary.key, cache);
-    }
     const p = `/tl_fused/layer_${layer}`;
-    const rotary = (x: string, heads: number, out: string): NodeSpec => ({
-      op: 'RotaryEmbedding', inputs: [x, 'position_ids', cache!.cos, cache!.sin], outputs: [out], attrs: { interleaved: 0, num_heads: heads }, domain: MS, name: out,
+    const rotary = a.rotary;
+    let q = a.q.projection;
+    let k = a.k.projection;
+    const specs: NodeSpec[] = layer === 0 ? [...shared] : [];
+    if (rotary) {
+      let cache = caches.get(rotary.key);
+      if (!cache) {
+        const { cos, sin, rows, half } = rotary.tables(options.maxPositions);
+        cache = { cos: `/tl_fused/cos_cache_${caches.size}`, sin: `/tl_fused/sin_cache_${caches.size}` };
+        edits.tensors.push(initializerField(cache.cos, 'float', [rows, half], { inline: new Uint8Array(cos.buffer) }), initializerField(cache.sin, 'float', [rows, half], { inline: new Uint8Array(sin.buffer) }));
+        caches.set(rotary.key, cache);
+      }
+      const rotate = (x: string, heads: number, out: string): string => {
+        specs.push({ op: 'RotaryEmbedding', inputs: [x, 'position_ids', cache!.cos, cache!.sin], outputs: [out], attrs: { interleaved: 0, num_heads: heads }, domain: MS, name: out });
+        return out;
+      };
+      q = rotate(q, a.q.heads, `${p}/q_rotary`);
+      k = rotate(k, a.k.heads, `${p}/k_rotary`);
+    }
+    specs.push({
+      op: 'GroupQueryAttention',
+      inputs: [q, k, a.v.projection, a.past.key, a.past.value, seqlens, total],
+      outputs: [a.output, a.present.key, a.present.value],
+      attrs: { num_heads: a.q.heads, kv_num_heads: a.k.heads, scale: { float: a.scale }, do_rotary: 0, local_window_size: -1 },
+      domain: MS,
+      name: `${p}/attention`,
     });
-    const specs: NodeSpec[] = [
-      ...(layer === 0 ? shared : []),
-      rotary(a.q.projection, a.q.heads, `${p}/q_rotary`),
-      rotary(a.k.projection, a.k.heads, `${p}/k_rotary`),
-      {
-        op: 'GroupQueryAttention',
-        inputs: [`${p}/q_rotary`, `${p}/k_rotary`, a.v.projection, a.past.key, a.past.value, seqlens, total],
-        outputs: [a.output, a.present.key, a.present.value],
-        attrs: { num_heads: a.q.heads, kv_num_heads: a.k.heads, scale: { float: a.scale }, do_rotary: 0, local_window_size: -1 },
-        domain: MS,
-        name: `${p}/attention`,
-      },
-    ];
     edits.replace(a.host, a.nodes, specs);
   });
   return found.length;

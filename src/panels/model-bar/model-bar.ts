@@ -93,9 +93,9 @@ export class ModelBar extends LitElement {
   }
 
   private renderFusion(note: GraphFusionNote) {
-    const { attentions, rmsNorms, skipRmsNorms, silus, nodesBefore, nodesAfter } = note;
+    const { attentions, rmsNorms, skipRmsNorms, skipLayerNorms, silus, nodesBefore, nodesAfter } = note;
     return html`<span class="note" data-testid="graph-fusion" title=${msg('The runtime runs every op of the graph as a step of its own (on WebGPU, a GPU dispatch), so chains of small ops were fused at load time into the combined ops it implements: fewer steps per token, the same results.')}>
-      ${msg(str`Fused at load: ${attentions} attention blocks, ${rmsNorms + skipRmsNorms} norms, ${silus} SiLU (${nodesBefore} → ${nodesAfter} ops)`)}</span>`;
+      ${msg(str`Fused at load: ${attentions} attention blocks, ${rmsNorms + skipRmsNorms + skipLayerNorms} norms, ${silus} SiLU (${nodesBefore} → ${nodesAfter} ops)`)}</span>`;
   }
 
   override render() {
