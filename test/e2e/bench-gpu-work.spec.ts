@@ -11,24 +11,20 @@ const tiny = SYNTHETIC_SHAPES.find((s) => s.id === 'tiny')!;
 const PROMPT = 8;
 
 /**
- * Nodes of the tiny graph that compute on float tensors (Reshape, Unsqueeze and Shape only relabel
- * a tensor and launch nothing). Per layer: LayerNorm ×2; q, k, v, o, up, down as MatMul + bias Add
- * (12); the three head-splitting Transposes, K's Transpose and the merge Transpose (5); the two
- * Concats that make present.*; the attention's MatMul, scale Mul, mask Add, Softmax, MatMul (5); the
- * SiLU's Sigmoid and Mul (2); two residual Adds — 30. Outside the layers: two embedding Gathers and
- * their Add, the mask's Gather, Range, Greater and Where, the final LayerNorm and the Gemm head — 9.
- * Each launches at most one kernel in onnxruntime-web, so this bounds the dispatches of a forward pass.
+ * The tiny graph as the engine runs it, after the load-time fusions (src/engine/graph/fuse-decoder.ts).
+ * Per layer, kernels outside attention: two SkipLayerNormalizations (each taking the residual Add; the
+ * second also the output projection's bias), q, k, v, up as MatMul + bias Add (8), o and down MatMuls
+ * (down's bias goes into the next norm), QuickGelu (the SiLU) — 13. Outside the layers: the two
+ * embedding Gathers (their sum goes into the first norm), the final SkipLayerNormalization, the Gemm
+ * head and the greedy pick (src/engine/gpu-pick.ts) — 5; the mask's integer arithmetic runs on the CPU.
  */
-const NODES_THAT_COMPUTE = tiny.layers * 30 + 9;
+const KERNELS_OUTSIDE_ATTENTION = tiny.layers * 13 + 5;
 /**
- * Kernels no optimisation can remove: every MatMul/Gemm (8 per layer + the head), LayerNorm
- * (2 per layer + the final), Softmax, the Concats whose results are outputs, and the two embedding
- * lookups. Fusions (scale into MatMul, residual Add into SkipLayerNorm, the mask's chain run on
- * the CPU) can only take away the others.
+ * onnxruntime-web's GroupQueryAttention (JSEP): K and V to heads, scores (which also writes present.key),
+ * softmax, weighted sum (which writes present.value) — 5; with more than one query position Q too is
+ * transposed to heads — 6.
  */
-const KERNELS_THAT_STAY = tiny.layers * (8 + 2 + 1 + 2) + 1 + 1 + 2;
-/** The greedy pick (src/engine/gpu-pick.ts): one more kernel per forward pass, on the last position's logits. */
-const PICK_KERNELS = 1;
+const ATTENTION_KERNELS = { decode: 5, prefill: 6 };
 /** What the pick reads back for greedy: one id and its value. */
 const GREEDY_PICK_BYTES = 8;
 
@@ -38,18 +34,16 @@ test('counts the WebGPU work per token of a graph counted by hand', async ({ pag
   await page.goto(`./bench.html?bench_autorun=1&bench_model=synthetic:tiny&bench_backends=webgpu&bench_prompt=${PROMPT}&bench_new=6&bench_warmup=1&bench_runs=2`);
   await expect(page.getByTestId('bench-state')).toHaveAttribute('data-state', 'done', { timeout: 200_000 });
   const report = JSON.parse((await page.getByTestId('bench-json').textContent()) ?? '{}') as BenchReport;
-  const { gpu: decode, gpuPrefill: prefill } = report.records[0];
+  const { gpu: decode, gpuPrefill: prefill, graphFusion } = report.records[0];
+  expect(graphFusion).toMatchObject({ attentions: tiny.layers, skipLayerNorms: 2 * tiny.layers + 1, silus: tiny.layers });
   expect(decode).not.toBeNull();
   expect(prefill).not.toBeNull();
   if (!decode || !prefill) return;
 
-  // A decode step runs the same graph as the prompt pass, one sequence position instead of 8:
-  // the same kernels, so exactly the same dispatches.
-  expect(decode.dispatchesPerToken).toBe(prefill.dispatchesPerToken);
-  expect(decode.dispatchesPerToken).toBeGreaterThanOrEqual(KERNELS_THAT_STAY + PICK_KERNELS);
-  expect(decode.dispatchesPerToken).toBeLessThanOrEqual(NODES_THAT_COMPUTE + PICK_KERNELS);
-  // Whole numbers: every decode step does the same work (an average that is not one means a step differs).
-  expect(Number.isInteger(decode.dispatchesPerToken)).toBe(true);
+  // A decode step runs the same graph as the prompt pass, one sequence position instead of 8: the same
+  // kernels but Q's transpose, exactly (every step does the same work, so the averages are whole numbers).
+  expect(decode.dispatchesPerToken).toBe(KERNELS_OUTSIDE_ATTENTION + tiny.layers * ATTENTION_KERNELS.decode);
+  expect(prefill.dispatchesPerToken).toBe(KERNELS_OUTSIDE_ATTENTION + tiny.layers * ATTENTION_KERNELS.prefill);
 
   // One read per token, and only the greedy pick comes back (an id and its value), not one position's
   // fp32 logits; the KV cache stays on the GPU. The prompt pass too reads only its last position's pick.
