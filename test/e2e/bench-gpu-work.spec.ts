@@ -13,18 +13,19 @@ const PROMPT = 8;
 /**
  * The tiny graph as the engine runs it, after the load-time fusions (src/engine/graph/fuse-decoder.ts).
  * Per layer, kernels outside attention: two SkipLayerNormalizations (each taking the residual Add; the
- * second also the output projection's bias), q, k, v, up as MatMul + bias Add (8), o and down MatMuls
- * (down's bias goes into the next norm), QuickGelu (the SiLU) — 13. Outside the layers: the two
- * embedding Gathers (their sum goes into the first norm), the final SkipLayerNormalization, the Gemm
- * head and the greedy pick (src/engine/gpu-pick.ts) — 5; the mask's integer arithmetic runs on the CPU.
+ * second also the output projection's bias), q, k and v as one MatMul + bias Add on packed weights (2),
+ * up as MatMul + bias Add (2), o and down MatMuls (down's bias goes into the next norm), QuickGelu (the
+ * SiLU) — 9. Outside the layers: the two embedding Gathers (their sum goes into the first norm), the
+ * final SkipLayerNormalization, the Gemm head and the greedy pick (src/engine/gpu-pick.ts) — 5; the
+ * mask's integer arithmetic runs on the CPU.
  */
-const KERNELS_OUTSIDE_ATTENTION = tiny.layers * 13 + 5;
+const KERNELS_OUTSIDE_ATTENTION = tiny.layers * 9 + 5;
 /**
- * onnxruntime-web's GroupQueryAttention (JSEP): K and V to heads, scores (which also writes present.key),
- * softmax, weighted sum (which writes present.value) — 5; with more than one query position Q too is
- * transposed to heads — 6.
+ * onnxruntime-web's GroupQueryAttention (JSEP): split the packed q, k, v; K and V to heads; scores (which
+ * also writes present.key); softmax; weighted sum (which writes present.value) — 6; with more than one
+ * query position Q too is transposed to heads — 7.
  */
-const ATTENTION_KERNELS = { decode: 5, prefill: 6 };
+const ATTENTION_KERNELS = { decode: 6, prefill: 7 };
 /** What the pick reads back for greedy: one id and its value. */
 const GREEDY_PICK_BYTES = 8;
 

@@ -25,13 +25,15 @@ export interface GraphIndex {
   graph: { start: number; end: number; bodyStart: number; bodyEnd: number };
   nodes: Located<ParsedNode>[];
   initializers: Located<ParsedTensor>[];
-  /** Names of the graph's outputs. */
+  /** Names of the graph's inputs (old exports list their initializers there too) and outputs. */
+  inputs: string[];
   outputs: string[];
 }
 
 export function readGraph(model: Uint8Array): GraphIndex {
   const nodes: Located<ParsedNode>[] = [];
   const initializers: Located<ParsedTensor>[] = [];
+  const inputs: string[] = [];
   const outputs: string[] = [];
   let graph: GraphIndex['graph'] | null = null;
   let body: ProtoReader | null = null;
@@ -47,9 +49,10 @@ export function readGraph(model: Uint8Array): GraphIndex {
   const g: ProtoReader = body;
   g.fields((field, wire, start) => {
     if (wire !== 2) return false;
-    if (field === Field.graph.output) {
+    if (field === Field.graph.input || field === Field.graph.output) {
       const info = g.sub();
-      info.fields((f, w) => (f === 1 && w === 2 ? (outputs.push(info.string()), true) : false));
+      const into = field === Field.graph.input ? inputs : outputs;
+      info.fields((f, w) => (f === 1 && w === 2 ? (into.push(info.string()), true) : false));
       return true;
     }
     if (field === Field.graph.node) nodes.push({ start, end: 0, value: readNode(g.sub()) });
@@ -58,7 +61,7 @@ export function readGraph(model: Uint8Array): GraphIndex {
     (field === Field.graph.node ? nodes : initializers).at(-1)!.end = g.pos;
     return true;
   });
-  return { model, graph, nodes, initializers, outputs };
+  return { model, graph, nodes, initializers, inputs, outputs };
 }
 
 /** A node field, ready to splice into a graph. */

@@ -19,7 +19,7 @@ export function elemTypeOf(code: number): ElemType | null {
 /** ModelProto, GraphProto, NodeProto, TensorProto field numbers (onnx.proto3). */
 export const Field = {
   model: { graph: 7, opsetImport: 8 },
-  graph: { node: 1, initializer: 5, output: 12 },
+  graph: { node: 1, initializer: 5, input: 11, output: 12 },
   node: { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 },
   attribute: { name: 1, f: 2, i: 3, s: 4, t: 5, g: 6, ints: 8, graphs: 11, type: 20 },
   tensor: { dims: 1, dataType: 2, floatData: 4, int32Data: 5, int64Data: 7, name: 8, rawData: 9, externalData: 13, dataLocation: 14 },
