@@ -84,15 +84,18 @@ test('a long sentence is drawn as lines whose weights are the attention map’s,
       opacity: Number(line.getAttribute('stroke-opacity')), width: Number(line.getAttribute('stroke-width')),
     }));
     const all = [...el.shadowRoot!.querySelectorAll('svg line')].map((line) => [Number(line.getAttribute('data-query')), Number(line.getAttribute('data-key'))]);
-    return { shown, row: Array.from(view.matrix.slice(q * n, q * n + n)), future: all.filter(([a, b]) => b > a).length, n };
+    const full = Number(el.shadowRoot!.querySelector('svg')!.getAttribute('data-full-weight'));
+    return { shown, full, row: Array.from(view.matrix.slice(q * n, q * n + n)), future: all.filter(([a, b]) => b > a).length, n };
   }, query);
   expect(drawn.n).toBeGreaterThan(29);
   expect(drawn.shown.length).toBeGreaterThan(0);
   expect(drawn.shown.every((l) => l.query === query)).toBe(true);
   expect(drawn.shown.map((l) => l.key).sort((a, b) => a - b)).toEqual(drawn.row.map((w, k) => (k <= query && w > 0 ? k : -1)).filter((k) => k >= 0));
+  // The strongest of the token's lines is drawn at full strength; every line in proportion to its weight.
+  expect(drawn.full).toBeCloseTo(Math.max(...drawn.row.slice(0, query + 1)), 6);
   for (const line of drawn.shown) {
-    expect(line.opacity, `opacity of the line ${query} → ${line.key}`).toBeCloseTo(drawn.row[line.key], 5);
-    expect(line.width / 6, `width of the line ${query} → ${line.key}`).toBeCloseTo(drawn.row[line.key], 5);
+    expect(line.opacity * drawn.full, `opacity of the line ${query} → ${line.key}`).toBeCloseTo(drawn.row[line.key], 5);
+    expect((line.width / 6) * drawn.full, `width of the line ${query} → ${line.key}`).toBeCloseTo(drawn.row[line.key], 5);
   }
   expect(drawn.future, 'decoder lines to a later token').toBe(0);
   // The encoder looks both ways: it has such lines (so the check above can fail).

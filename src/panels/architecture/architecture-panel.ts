@@ -100,7 +100,7 @@ export class ArchitecturePanel extends LitElement {
     @media (max-width: 760px) { .two { grid-template-columns: 1fr; } }
 
     /* Presentation: one section, large type, high contrast, arrow keys. */
-    :host([presenting]) { position: fixed; inset: 0; z-index: 10; overflow: auto; padding: 1.5rem 2.5rem; font-size: clamp(20px, 1.6vw, 40px);
+    :host([presenting]) { position: fixed; inset: 0; z-index: 10; overflow: auto; padding: 1rem 2.5rem; font-size: clamp(20px, 1.6vw, 40px);
       --label-min: ${unsafeCSS(PROJECTOR_MIN_LABEL_PX)}px;
       --fg: #ffffff; --bg: #000000; --panel: #000000; --field: #111111; --border: #bfbfbf; --muted: #e0e0e0; --accent: #ffd60a; --on-accent: #000000; --badge: #333333; --error: #ff8a80;
       background: #000; color: #fff; }
@@ -323,7 +323,8 @@ export class ArchitecturePanel extends LitElement {
 
   private section(id: SectionId, body: TemplateResult): TemplateResult {
     const current = this.currentSlide?.section === id;
-    return html`<section id="sec-${id}" class=${current ? 'current' : ''} aria-labelledby="h-${id}" data-section=${id}>
+    return html`<section id="sec-${id}" class=${current ? 'current' : ''} aria-labelledby="h-${id}" data-section=${id}
+      data-part=${(current && this.currentSlide?.part) || nothing}>
       <h2 id="h-${id}" tabindex="-1">${sectionTitle(id)}</h2>${body}</section>`;
   }
 

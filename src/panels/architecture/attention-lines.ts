@@ -1,7 +1,9 @@
 /**
  * An attention map as lines, BertViz's head view: the tokens that look (queries) on the left, the
  * tokens looked at (keys) on the right, and a line from each query to each key whose opacity and
- * width are proportional to the attention weight. Used when a sentence is too long for a readable
+ * width are proportional to the attention weight: the strongest line shown is drawn at full
+ * strength (`data-full-weight` on the drawing says which weight that is), so one token's lines stay
+ * visible when its weight is spread thin. Used when a sentence is too long for a readable
  * grid (attention-layout.ts). Hovering or focusing a token (Tab reaches each) keeps its lines only.
  * A causal map has no line to a later token: those pairs are masked, never drawn.
  */
@@ -12,7 +14,7 @@ import { visibleToken } from './visible-token';
 import { LABEL_LINE } from './attention-layout';
 import { SCREEN_MIN_LABEL_PX } from './projector';
 
-/** Width of a line of weight 1, in CSS pixels; a line's width is this times its weight. */
+/** Width of the strongest line shown, in CSS pixels; the others are narrower in proportion. */
 export const LINE_MAX_WIDTH = 6;
 
 type Active = { side: 'query' | 'key'; index: number } | null;
@@ -46,7 +48,7 @@ export class AttentionLines extends LitElement {
     .head.query { text-align: right; }
     line { stroke: var(--accent, #2754c5); }
     line.off { display: none; }
-    .readout { min-height: 1.4em; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; max-width: 36rem; }
+    .readout { min-height: 1.2em; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; max-width: 36rem; }
     .tok { font-family: ui-monospace, monospace; background: var(--badge); padding: 0 0.2em; border-radius: 3px; white-space: pre; }
   `;
 
@@ -95,22 +97,23 @@ export class AttentionLines extends LitElement {
     const row = Math.ceil(this.labelPx * LABEL_LINE);
     const height = n * row;
     const y = (i: number) => (i + 0.5) * row;
-    const lines = [];
+    const pairs: { q: number; k: number; w: number; shown: boolean }[] = [];
     for (let q = 0; q < n; q++) {
       for (let k = 0; k < n; k++) {
         const w = m[q * n + k];
-        if (this.masked(q, k) || !(w > 0)) continue;
-        lines.push(svg`<line x1="0" y1=${y(q)} x2=${this.band} y2=${y(k)} data-query=${q} data-key=${k} class=${this.lineShown(q, k) ? '' : 'off'}
-          stroke-opacity=${w} stroke-width=${LINE_MAX_WIDTH * w}></line>`);
+        if (!this.masked(q, k) && w > 0) pairs.push({ q, k, w, shown: this.lineShown(q, k) });
       }
     }
+    const full = Math.max(0, ...pairs.filter((p) => p.shown).map((p) => p.w)) || 1;
+    const lines = pairs.map(({ q, k, w, shown }) => svg`<line x1="0" y1=${y(q)} x2=${this.band} y2=${y(k)} data-query=${q} data-key=${k} class=${shown ? '' : 'off'}
+      stroke-opacity=${w / full} stroke-width=${(LINE_MAX_WIDTH * w) / full}></line>`);
     const scrolls = this.maxHeight > 0 && height > this.maxHeight;
     return html`
       <div class="box ${scrolls ? 'scrolls' : ''}" style="font-size:${this.labelPx}px;${scrolls ? `max-height:${this.maxHeight}px` : ''}" ?data-scroll-box=${scrolls}
         role="group" aria-label=${msg(str`${this.label}: ${n} tokens, lines from each token to the tokens it looks at`)}>
         <span class="head query">${msg('looks')} →</span><span class="head"></span><span class="head">→ ${msg('looked at')}</span>
         <div class="col query">${this.tokens.map((_, i) => this.tokenButton('query', i, row))}</div>
-        <svg width=${this.band} height=${height} viewBox="0 0 ${this.band} ${height}" aria-hidden="true" data-testid="attention-lines">${lines}</svg>
+        <svg width=${this.band} height=${height} viewBox="0 0 ${this.band} ${height}" aria-hidden="true" data-testid="attention-lines" data-full-weight=${full}>${lines}</svg>
         <div class="col key">${this.tokens.map((_, i) => this.tokenButton('key', i, row))}</div>
       </div>
       <div class="readout" aria-live="polite" style="font-size:${this.labelPx}px">${this.readout()}</div>`;

@@ -91,7 +91,7 @@ export class AttentionView extends LitElement {
         ? html`<tl-heatmap data-testid=${this.testid} data-layer=${layer} data-head=${head} .matrix=${matrix} .tokens=${this.tokens}
             .size=${side} .labelPx=${labelPx} label=${label}></tl-heatmap>`
         : html`<tl-attention-lines data-testid=${this.testid} data-layer=${layer} data-head=${head} .matrix=${matrix} .tokens=${this.tokens}
-            ?causal=${this.causal} .labelPx=${labelPx} .band=${this.presenting ? 260 : 180} .maxHeight=${this.presenting ? side + 6 * labelPx : 0}
+            ?causal=${this.causal} .labelPx=${labelPx} .band=${this.presenting ? 320 : 180} .maxHeight=${this.presenting ? side + 6 * labelPx : 0}
             label=${label}></tl-attention-lines>`}</div>
       <div class="overview-area"><h4>${msg('All heads (rows: layers, columns: heads)')}</h4>
       <div class="overview" style="grid-template-columns: repeat(${a.heads}, auto)">
