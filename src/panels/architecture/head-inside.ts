@@ -17,7 +17,7 @@ import { visibleToken } from './visible-token';
 /** Dimensions of q, v and the weighted sum shown: enough to follow the arithmetic, few enough to read. */
 const SHOWN_DIMS = 8;
 /** On a projector the table sits beside the explanation: fewer dimensions keep it narrow enough. */
-const SHOWN_DIMS_PROJECTOR = 4;
+const SHOWN_DIMS_PROJECTOR = 3;
 /** Scores at or below this are the mask's "minus infinity" (exports add the dtype's lowest value). */
 const MASKED = -1e4;
 
@@ -56,6 +56,7 @@ export class HeadInsideView extends LitElement {
     /* On a projector: the explanation beside a compact table, so one slide holds a sentence's keys. */
     .inside.beside { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 0 1.5rem; align-items: start; }
     .inside.beside h4 { margin-top: 0; }
+    .inside.beside .note, .inside.beside .vec { margin: 0.15rem 0; line-height: 1.25; }
     .inside.beside th, .inside.beside td { padding-top: 0; padding-bottom: 0; line-height: 1; }
     /* The region's label says the same: the caption stays for screen readers only. */
     .inside.beside caption { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
