@@ -4,6 +4,7 @@
  * label below 18 px, zoom included; a sentence too long for a readable grid is drawn as lines.
  */
 import type { Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './fixtures';
 import { renderedLabels } from '../support/rendered-labels';
 
@@ -100,6 +101,10 @@ test('a long sentence is drawn as lines whose weights are the attention map’s,
   expect(drawn.future, 'decoder lines to a later token').toBe(0);
   // The encoder looks both ways: it has such lines (so the check above can fail).
   expect(await encoder.evaluate((el) => [...el.shadowRoot!.querySelectorAll('svg line')].filter((l) => Number(l.getAttribute('data-key')) > Number(l.getAttribute('data-query'))).length)).toBeGreaterThan(0);
+
+  // Its tokens are buttons a keyboard reaches, and axe finds nothing to fix in it.
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   // The lecturer can switch to the grid and back.
   await page.locator('tl-attention-view').first().locator('button[data-layout=grid]').click();

@@ -10,7 +10,7 @@ import { localized, msg, str } from '@lit/localize';
 import type { AnalysisModelInfo } from '../../core/analysis-protocol';
 import { formatBytes } from '../format';
 import { blockExplanation, blockTitle, LECTURE_ORDER, type BlockId } from './explanations';
-import { labelSize } from './projector';
+import { labelSize, hiddenParts } from './projector';
 
 @localized()
 @customElement('tl-arch-diagram')
@@ -21,9 +21,8 @@ export class ArchDiagram extends LitElement {
   @property({ reflect: true }) show: 'all' | 'numbers' | 'path' = 'all';
   @state() private open: BlockId | null = null;
 
-  static override styles = [buttonStyles, css`
+  static override styles = [buttonStyles, hiddenParts, css`
     :host { display: block; }
-    [hidden] { display: none !important; }
     .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
     .col { border: 1px solid var(--border); border-radius: 8px; padding: 0.6rem 0.8rem; background: var(--panel); }
     h3 { margin: 0 0 0.3rem; font-size: 1.05em; }

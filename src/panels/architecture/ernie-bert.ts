@@ -15,7 +15,7 @@ import { heldOutAccuracy } from './embedded-facts';
 import { maskingLabel } from './explanations';
 import './token-picker';
 import { visibleToken } from './visible-token';
-import { labelSize } from './projector';
+import { labelSize, hiddenParts } from './projector';
 
 interface Guess {
   position: number;
@@ -46,9 +46,8 @@ export class ErnieBert extends LitElement {
   @state() private error: string | null = null;
   private runId = 0;
 
-  static override styles = css`
+  static override styles = [hiddenParts, css`
     :host { display: block; }
-    [hidden] { display: none !important; }
     table { border-collapse: collapse; margin-top: 0.5rem; }
     th, td { border: 1px solid var(--border); padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
     .tok { font-family: ui-monospace, monospace; white-space: pre; }
@@ -57,7 +56,7 @@ export class ErnieBert extends LitElement {
     small { font-size: ${labelSize(0.83)}; }
     .hint { color: var(--muted); font-size: ${labelSize(0.85)}; }
     p.explain { max-width: 60rem; }
-  `;
+  `];
 
   private get tokens(): string[] {
     const vocab = this.bert?.vocabulary ?? [];

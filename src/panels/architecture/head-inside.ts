@@ -11,7 +11,7 @@ import { localized, msg, str } from '@lit/localize';
 import type { AnalysisModelInfo, HeadInside, ModelSlot } from '../../core/analysis-protocol';
 import { analysisClient } from './analysis-session';
 import { describeError } from '../../i18n/engine-text';
-import { labelSize } from './projector';
+import { labelSize, hiddenParts } from './projector';
 import { visibleToken } from './visible-token';
 
 /** Dimensions of q, v and the weighted sum shown: enough to follow the arithmetic, few enough to read. */
@@ -38,9 +38,8 @@ export class HeadInsideView extends LitElement {
   @state() private error: string | null = null;
   private request = 0;
 
-  static override styles = css`
+  static override styles = [hiddenParts, css`
     :host { display: block; }
-    [hidden] { display: none !important; }
     h4 { margin: 0.75rem 0 0.25rem; font-size: ${labelSize(0.95)}; }
     label { display: inline-flex; flex-direction: column; font-size: ${labelSize(0.8)}; color: var(--muted); gap: 0.15rem; }
     select { font: inherit; padding: 0.2rem 0.4rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: var(--fg); }
@@ -61,7 +60,7 @@ export class HeadInsideView extends LitElement {
     /* The region's label says the same: the caption stays for screen readers only. */
     .inside.beside caption { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
     .unavailable { padding: 0.5rem; border: 1px dashed var(--border); border-radius: 6px; }
-  `;
+  `];
 
   private readonly onPick = (event: Event) => {
     const { layer, head } = (event as CustomEvent<{ layer: number; head: number }>).detail;

@@ -19,7 +19,9 @@ export class MaskGrid extends LitElement {
   @property({ type: Boolean, reflect: true }) compact = false;
 
   static override styles = css`
-    :host { display: block; overflow-x: auto; }
+    :host { display: block; }
+    /* A long sentence's grid scrolls sideways: a keyboard can reach it (focusable region). */
+    .scroll { overflow-x: auto; min-width: 0; }
     table { border-collapse: collapse; font-size: ${labelSize(0.75)}; }
     th { font-weight: normal; font-family: ui-monospace, monospace; white-space: pre; padding: 0 0.2em; max-width: 5em; overflow: hidden; text-overflow: ellipsis; }
     thead th { writing-mode: vertical-rl; transform: rotate(180deg); height: 4.5em; text-align: left; }
@@ -42,7 +44,7 @@ export class MaskGrid extends LitElement {
     const caption = this.causal
       ? msg(str`Causal: ${allowed} of ${n * n} pairs allowed (each token sees itself and the tokens before it).`)
       : msg(str`Bidirectional: all ${n * n} pairs allowed (each token sees the whole sentence).`);
-    return html`<table data-testid=${this.causal ? 'mask-causal' : 'mask-full'} data-allowed=${allowed} data-size=${n} aria-describedby=${this.compact ? 'side' : nothing}>
+    return html`<div class="scroll" tabindex="0" role="region" aria-label=${caption}><table data-testid=${this.causal ? 'mask-causal' : 'mask-full'} data-allowed=${allowed} data-size=${n} aria-describedby=${this.compact ? 'side' : nothing}>
       ${this.compact ? nothing : html`<caption>${caption}</caption>`}
       <thead><tr><td></td>${this.tokens.map((t) => html`<th scope="col">${visibleToken(t)}</th>`)}</tr></thead>
       <tbody>
@@ -51,7 +53,7 @@ export class MaskGrid extends LitElement {
           return html`<td class=${on ? 'on' : 'off'} aria-label=${on ? msg('allowed') : msg('masked')}></td>`;
         })}</tr>`)}
       </tbody>
-    </table>${this.compact ? html`<p class="side" id="side">${caption}</p>` : nothing}`;
+    </table></div>${this.compact ? html`<p class="side" id="side">${caption}</p>` : nothing}`;
   }
 }
 

@@ -4,7 +4,7 @@
  * secondary text (hints, captions, table cells) is sized with `labelSize`, which keeps its relative
  * size on a screen and never goes below that minimum on a projector.
  */
-import { unsafeCSS, type CSSResult } from 'lit';
+import { css, unsafeCSS, type CSSResult } from 'lit';
 
 export const PROJECTOR_MIN_LABEL_PX = 18;
 /** Token labels of attention maps on a screen (normal mode). */
@@ -14,3 +14,11 @@ export const SCREEN_MIN_LABEL_PX = 12;
 export function labelSize(em: number): CSSResult {
   return unsafeCSS(`max(${em}em, var(--label-min, 0px))`);
 }
+
+/**
+ * A part of a component that another slide shows is `hidden`; a component's own `display` rules
+ * would otherwise show it anyway.
+ */
+export const hiddenParts = css`
+  [hidden] { display: none !important; }
+`;

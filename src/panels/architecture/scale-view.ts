@@ -8,7 +8,7 @@ import { localized, msg, str } from '@lit/localize';
 import { currentLocale } from '../../i18n/locale';
 import { FAMILIES, TIMELINE, type FamilyRow } from './facts';
 import { formatCount } from './compute';
-import { labelSize } from './projector';
+import { labelSize, hiddenParts } from './projector';
 
 export interface EmbeddedPoint {
   name: string;
@@ -46,7 +46,7 @@ export class ScaleView extends LitElement {
   /** Table rows shown, counting the family rows and then the embedded models: [start, end); null: all. */
   @property({ attribute: false }) rows: { start: number; end: number } | null = null;
 
-  static override styles = css`
+  static override styles = [hiddenParts, css`
     :host { display: block; }
     .wrap { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1rem; }
     table { border-collapse: collapse; font-size: ${labelSize(0.9)}; font-variant-numeric: tabular-nums; }
@@ -58,8 +58,7 @@ export class ScaleView extends LitElement {
     text { fill: var(--fg); }
     /* Alone on a projector slide: as large as the screen's height allows beside the title. */
     svg.alone { max-height: 62vh; }
-    [hidden] { display: none !important; }
-  `;
+  `];
 
   private chart() {
     const text = this.show === 'chart' ? TEXT_PROJECTOR : TEXT;
