@@ -2,7 +2,8 @@
  * The architecture panel: a GPT-style decoder and a BERT/ERNIE-style encoder running side by side
  * on the lecturer's sentence, in the order of a lecture: the two architectures, their tasks, their
  * masks, live attention, the KV cache, ERNIE vs BERT masking, and scale. Presentation mode shows
- * one section at a time, full screen, in large high-contrast type, stepped with the arrow keys.
+ * one slide at a time (a section, or one part of a dense one: slides.ts), full screen, in large
+ * high-contrast type with no label under 18 px, stepped with the arrow keys.
  */
 import { LitElement, css, html, nothing, unsafeCSS, type TemplateResult } from 'lit';
 import { buttonStyles } from '../../styles/buttons';
@@ -30,7 +31,6 @@ import './kv-cache-view';
 import './ernie-bert';
 import './scale-view';
 import './compute-calculator';
-
 import { SECTIONS, partShown, presentationSlides, type SectionId, type Slide, type SlidePart } from './slides';
 import { FAMILIES } from './facts';
 import { PROJECTOR_MIN_LABEL_PX } from './projector';
@@ -99,7 +99,7 @@ export class ArchitecturePanel extends LitElement {
     .slide-nav { display: none; }
     @media (max-width: 760px) { .two { grid-template-columns: 1fr; } }
 
-    /* Presentation: one section, large type, high contrast, arrow keys. */
+    /* Presentation: one slide, large type, high contrast, arrow keys. */
     :host([presenting]) { position: fixed; inset: 0; z-index: 10; overflow: auto; padding: 1rem 2.5rem; font-size: clamp(20px, 1.6vw, 40px);
       --label-min: ${unsafeCSS(PROJECTOR_MIN_LABEL_PX)}px;
       --fg: #ffffff; --bg: #000000; --panel: #000000; --field: #111111; --border: #bfbfbf; --muted: #e0e0e0; --accent: #ffd60a; --on-accent: #000000; --badge: #333333; --error: #ff8a80;
@@ -373,7 +373,7 @@ export class ArchitecturePanel extends LitElement {
       <tl-head-inside modelSlot=${role === 'decoder' ? 'decoder' : this.encoderSlot} .info=${info} .ids=${text?.ids ?? []} .tokens=${text?.tokens ?? []} .show=${show}>
         <tl-attention-view testid="heatmap-${role}" heading=${info?.name ?? ''} .attention=${attention} .tokens=${text?.tokens ?? []}
           ?causal=${role === 'decoder'} ?presenting=${this.presenting}>
-          <p slot="note" class="note">${role === 'decoder' ? msg('Empty above the diagonal: a token never looks ahead.') : msg('Filled everywhere: every token looks both ways.')}</p>
+          <p slot="note" class="note">${role === 'decoder' ? msg('A token never looks ahead: nothing above the grid’s diagonal, no line to a later token.') : msg('Filled everywhere: every token looks both ways.')}</p>
         </tl-attention-view></tl-head-inside></div>`;
   }
 

@@ -59,7 +59,11 @@ export class AttentionView extends LitElement {
     if (!a) return html`<p class="axis">${msg('Running the model…')}</p>`;
     const layer = Math.min(this.layer, a.layers.length - 1);
     const head = Math.min(this.head, a.heads - 1);
-    const tile = this.presenting ? 56 : Math.max(48, Math.min(96, Math.floor(560 / Math.max(a.heads, 4))));
+    // On a projector the overview shares the slide's height with the pickers: at most 45 % of the
+    // screen, so a 12-layer Hub model's tiles shrink instead of the slide's labels.
+    const tile = this.presenting
+      ? Math.max(12, Math.min(44, Math.floor((window.innerHeight * 0.45) / a.layers.length) - 6))
+      : Math.max(48, Math.min(96, Math.floor(560 / Math.max(a.heads, 4))));
     const labelPx = this.presenting ? PROJECTOR_MIN_LABEL_PX : SCREEN_MIN_LABEL_PX;
     const n = this.tokens.length;
     const side = mapSide(n, this.presenting, window.innerHeight);
