@@ -10,20 +10,23 @@ import { localized, msg, str } from '@lit/localize';
 import type { AnalysisModelInfo } from '../../core/analysis-protocol';
 import { formatBytes } from '../format';
 import { blockExplanation, blockTitle, LECTURE_ORDER, type BlockId } from './explanations';
+import { labelSize, hiddenParts } from './projector';
 
 @localized()
 @customElement('tl-arch-diagram')
 export class ArchDiagram extends LitElement {
   @property({ attribute: false }) decoder: AnalysisModelInfo | null = null;
   @property({ attribute: false }) encoder: AnalysisModelInfo | null = null;
+  /** On a projector the numbers and the data path are two slides: 'numbers', 'path', or 'all'. */
+  @property({ reflect: true }) show: 'all' | 'numbers' | 'path' = 'all';
   @state() private open: BlockId | null = null;
 
-  static override styles = [buttonStyles, css`
+  static override styles = [buttonStyles, hiddenParts, css`
     :host { display: block; }
     .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
     .col { border: 1px solid var(--border); border-radius: 8px; padding: 0.6rem 0.8rem; background: var(--panel); }
     h3 { margin: 0 0 0.3rem; font-size: 1.05em; }
-    .kind { color: var(--muted); font-size: 0.85em; margin: 0 0 0.4rem; }
+    .kind { color: var(--muted); font-size: ${labelSize(0.85)}; margin: 0 0 0.4rem; }
     dl { display: grid; grid-template-columns: auto 1fr; gap: 0.1rem 0.8rem; margin: 0 0 0.6rem; font-variant-numeric: tabular-nums; }
     dt { color: var(--muted); }
     dd { margin: 0; font-weight: 600; }
@@ -31,7 +34,7 @@ export class ArchDiagram extends LitElement {
     li { text-align: center; }
     li.arrow { color: var(--muted); line-height: 1; }
     .stack { border: 2px dashed var(--border); border-radius: 8px; padding: 0.3rem; display: flex; flex-direction: column; gap: 0.2rem; }
-    .stack-label { font-size: 0.8em; color: var(--muted); }
+    .stack-label { font-size: ${labelSize(0.8)}; color: var(--muted); }
     button.block { width: 100%; --button-padding: 0.3rem 0.5rem; }
     button.block[aria-expanded='true'] { outline: 3px solid var(--accent); }
     button.block.attn { background: color-mix(in srgb, var(--accent) 18%, var(--field)); }
@@ -40,6 +43,8 @@ export class ArchDiagram extends LitElement {
     .card h4 { margin: 0 0 0.3rem; }
     .card p { margin: 0 0 0.5rem; }
     .card button { --button-padding: 0.25rem 0.7rem; }
+    /* The data path alone on a projector slide: arrows take less room than a line of text. */
+    :host([show='path']) li.arrow { line-height: 0.85; }
     @media (max-width: 700px) { .columns { grid-template-columns: 1fr; } }
   `];
 
@@ -54,8 +59,8 @@ export class ArchDiagram extends LitElement {
     const causal = role === 'decoder';
     return html`<div class="col" data-testid="column-${role}">
       <h3>${info.name}</h3>
-      <p class="kind">${causal ? msg('Decoder-only (GPT-style): predicts the next token') : msg('Encoder-only (BERT-style): fills in masked tokens')}</p>
-      <dl>
+      <p class="kind" ?hidden=${this.show === 'path'}>${causal ? msg('Decoder-only (GPT-style): predicts the next token') : msg('Encoder-only (BERT-style): fills in masked tokens')}</p>
+      <dl ?hidden=${this.show === 'path'}>
         <dt>${msg('Layers')}</dt><dd data-testid="layers">${s.layers}</dd>
         <dt>${msg('Attention heads')}</dt><dd data-testid="heads">${s.heads}${s.kvHeads !== s.heads ? msg(str` (${s.kvHeads} key/value heads)`) : nothing}</dd>
         <dt>${msg('Hidden size')}</dt><dd data-testid="hidden">${s.hidden}</dd>
@@ -65,7 +70,7 @@ export class ArchDiagram extends LitElement {
         <dt>${msg('Parameters')}</dt><dd data-testid="params" title=${msg('Counted in the weights of the ONNX file that runs')}>${info.parameters.toLocaleString('en-US')}</dd>
         <dt>${msg('Size')}</dt><dd><span data-testid="model-size">${formatBytes(info.modelBytes)}</span> · <span data-testid="backend">${info.backend}</span></dd>
       </dl>
-      <ol aria-label=${msg(str`Data path of ${info.name}`)}>
+      <ol ?hidden=${this.show === 'numbers'} aria-label=${msg(str`Data path of ${info.name}`)}>
         <li class="token">${causal ? msg('tokens so far') : msg('whole sentence, some tokens [MASK]')}</li>
         <li class="arrow" aria-hidden="true">↓</li>
         <li>${this.block('embedding', msg(str`Embedding ${s.vocab} × ${s.hidden}`))}</li>
@@ -85,7 +90,7 @@ export class ArchDiagram extends LitElement {
   }
 
   private card() {
-    if (!this.open) return nothing;
+    if (!this.open || this.show === 'numbers') return nothing;
     const index = LECTURE_ORDER.indexOf(this.open);
     const next = LECTURE_ORDER[(index + 1) % LECTURE_ORDER.length];
     return html`<div class="card" id="card" role="region" aria-live="polite" aria-label=${blockTitle(this.open)} data-testid="explain-card">

@@ -2,9 +2,10 @@
  * The architecture panel: a GPT-style decoder and a BERT/ERNIE-style encoder running side by side
  * on the lecturer's sentence, in the order of a lecture: the two architectures, their tasks, their
  * masks, live attention, the KV cache, ERNIE vs BERT masking, and scale. Presentation mode shows
- * one section at a time, full screen, in large high-contrast type, stepped with the arrow keys.
+ * one slide at a time (a section, or one part of a dense one: slides.ts), full screen, in large
+ * high-contrast type with no label under 18 px, stepped with the arrow keys.
  */
-import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { LitElement, css, html, nothing, unsafeCSS, type TemplateResult } from 'lit';
 import { buttonStyles } from '../../styles/buttons';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
@@ -30,9 +31,9 @@ import './kv-cache-view';
 import './ernie-bert';
 import './scale-view';
 import './compute-calculator';
-
-type SectionId = 'transformer' | 'tasks' | 'masks' | 'attention' | 'kv' | 'ernie' | 'scale';
-const SECTIONS: readonly SectionId[] = ['transformer', 'tasks', 'masks', 'attention', 'kv', 'ernie', 'scale'];
+import { SECTIONS, partShown, presentationSlides, type SectionId, type Slide, type SlidePart } from './slides';
+import { FAMILIES } from './facts';
+import { PROJECTOR_MIN_LABEL_PX } from './projector';
 
 function sectionTitle(id: SectionId): string {
   switch (id) {
@@ -98,17 +99,17 @@ export class ArchitecturePanel extends LitElement {
     .slide-nav { display: none; }
     @media (max-width: 760px) { .two { grid-template-columns: 1fr; } }
 
-    /* Presentation: one section, large type, high contrast, arrow keys. */
-    :host([presenting]) { position: fixed; inset: 0; z-index: 10; overflow: auto; padding: 1.5rem 2.5rem; font-size: clamp(18px, 1.6vw, 40px);
+    /* Presentation: one slide, large type, high contrast, arrow keys. */
+    :host([presenting]) { position: fixed; inset: 0; z-index: 10; overflow: auto; padding: 1rem 2.5rem; font-size: clamp(20px, 1.6vw, 40px);
+      --label-min: ${unsafeCSS(PROJECTOR_MIN_LABEL_PX)}px;
       --fg: #ffffff; --bg: #000000; --panel: #000000; --field: #111111; --border: #bfbfbf; --muted: #e0e0e0; --accent: #ffd60a; --on-accent: #000000; --badge: #333333; --error: #ff8a80;
       background: #000; color: #fff; }
     :host([presenting]) .toolbar, :host([presenting]) tl-lesson-models, :host([presenting]) nav.toc { display: none; }
     :host([presenting]) section { display: none; border: none; }
     :host([presenting]) section.current { display: block; padding: 0; }
     :host([presenting]) h2 { font-size: 1.6em; }
-    /* Canvas maps and token grids are sized in pixels: enlarge them with the type on a projector. */
-    @media (min-width: 1600px) { :host([presenting]) tl-attention-view, :host([presenting]) tl-mask-grid { zoom: 1.5; } }
-    @media (min-width: 2400px) { :host([presenting]) tl-attention-view, :host([presenting]) tl-mask-grid { zoom: 2.2; } }
+    /* A slide shows one part of a two-model comparison: it takes the whole width. */
+    :host([presenting]) .two { grid-template-columns: minmax(0, 1fr); }
     :host([presenting]) .slide-nav { display: flex; gap: 1rem; align-items: center; position: sticky; top: 0; background: #000; padding-bottom: 0.5rem; z-index: 1; }
   `];
 
@@ -241,9 +242,12 @@ export class ArchitecturePanel extends LitElement {
   }
 
   /**
-   * A projector shows one slide, whole: the current section is zoomed down (never up) until it fits
-   * the screen below the slide controls, without scrolling or anything cut off on the right. Its
-   * extent is measured over every element inside, through the components' shadow roots.
+   * A safety net, not the layout: slides are cut (slides.ts) so that each fits a 1280×720 projector
+   * at full size with 18 px labels. Should one not (a very long sentence), the current section is
+   * zoomed down until nothing scrolls or sticks out on the right. Its extent is measured at full
+   * size (content arrives later, and a part shown a moment ago may be gone) over every element
+   * inside, through the components' shadow roots; the zoom is set again in the same task, so the
+   * full-size layout is never painted.
    */
   private fitSlide(): void {
     const section = this.renderRoot.querySelector<HTMLElement>('section.current');
@@ -251,13 +255,14 @@ export class ArchitecturePanel extends LitElement {
     const style = getComputedStyle(this);
     const nav = this.renderRoot.querySelector<HTMLElement>('.slide-nav');
     const height = this.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom) - (nav?.offsetHeight ?? 0) - 8;
-    const width = this.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 8;
-    const zoom = Number(section.style.zoom || 1);
+    section.style.zoom = '';
     const origin = section.getBoundingClientRect();
     let right = origin.right;
     let bottom = origin.bottom;
     const visit = (root: Element | ShadowRoot) => {
       for (const el of root.querySelectorAll('*')) {
+        // A region that scrolls on its own (a long sentence's line view) counts by its own box only.
+        if (el.parentElement?.closest('[data-scroll-box]')) continue;
         const r = el.getBoundingClientRect();
         if (r.width && r.height) {
           right = Math.max(right, r.right);
@@ -267,10 +272,8 @@ export class ArchitecturePanel extends LitElement {
       }
     };
     visit(section);
-    const naturalWidth = (right - origin.left) / zoom;
-    const naturalHeight = (bottom - origin.top) / zoom;
-    const scale = Math.floor(Math.min(1, height / naturalHeight, width / naturalWidth) * 100) / 100;
-    if (Math.abs(scale - zoom) >= 0.01) section.style.zoom = String(scale);
+    const scale = Math.floor(Math.min(1, origin.width / (right - origin.left), height / (bottom - origin.top)) * 100) / 100;
+    if (scale < 1) section.style.zoom = String(scale);
   }
 
   private readonly onFullscreen = () => {
@@ -289,8 +292,25 @@ export class ArchitecturePanel extends LitElement {
     }
   }
 
+  /** Presentation mode's slides: the family table's pages depend on how many models run here. */
+  private get slides(): Slide[] {
+    return presentationSlides(FAMILIES.length + this.embeddedPoints().length);
+  }
+
+  /** The slide on screen; null outside presentation mode, where every section shows whole. */
+  private get currentSlide(): Slide | null {
+    if (!this.presenting) return null;
+    const slides = this.slides;
+    return slides[Math.min(this.slide, slides.length - 1)];
+  }
+
+  /** One part of a section, hidden on a slide that shows another part. */
+  private slidePart(section: SectionId, part: SlidePart, body: TemplateResult): TemplateResult {
+    return html`<div class="part" data-part=${part} ?hidden=${!partShown(this.currentSlide, section, part)}>${body}</div>`;
+  }
+
   private go(step: number): void {
-    this.slide = Math.min(SECTIONS.length - 1, Math.max(0, this.slide + step));
+    this.slide = Math.min(this.slides.length - 1, Math.max(0, this.slide + step));
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('section.current h2')?.focus());
   }
 
@@ -306,8 +326,9 @@ export class ArchitecturePanel extends LitElement {
   };
 
   private section(id: SectionId, body: TemplateResult): TemplateResult {
-    const current = SECTIONS[this.slide] === id;
-    return html`<section id="sec-${id}" class=${current ? 'current' : ''} aria-labelledby="h-${id}" data-section=${id}>
+    const current = this.currentSlide?.section === id;
+    return html`<section id="sec-${id}" class=${current ? 'current' : ''} aria-labelledby="h-${id}" data-section=${id}
+      data-part=${(current && this.currentSlide?.part) || nothing}>
       <h2 id="h-${id}" tabindex="-1">${sectionTitle(id)}</h2>${body}</section>`;
   }
 
@@ -343,10 +364,28 @@ export class ArchitecturePanel extends LitElement {
     this.cacheHistory = event.detail.reset ? [event.detail.sample] : [...this.cacheHistory, event.detail.sample];
   }
 
+  /**
+   * One model's live attention: its map (grid or lines) and, inside one head, the arithmetic. On a
+   * projector these are two slides; `tl-head-inside` shows the one asked for.
+   */
+  private attentionPart(role: 'decoder' | 'encoder', info: AnalysisModelInfo | null, text: TokenizedText | null, attention: AttentionMaps | null) {
+    const slide = this.currentSlide;
+    const [map, inside] = [`${role}-map` as const, `${role}-inside` as const];
+    const shown = partShown(slide, 'attention', map) || partShown(slide, 'attention', inside);
+    const show = !slide ? 'all' : slide.part === map ? 'map' : 'inside';
+    return html`<div class="part" data-part=${role} ?hidden=${!shown}><h3>${info?.name ?? ''}</h3>
+      <tl-head-inside modelSlot=${role === 'decoder' ? 'decoder' : this.encoderSlot} .info=${info} .ids=${text?.ids ?? []} .tokens=${text?.tokens ?? []} .show=${show}>
+        <tl-attention-view testid="heatmap-${role}" heading=${info?.name ?? ''} .attention=${attention} .tokens=${text?.tokens ?? []}
+          ?causal=${role === 'decoder'} ?presenting=${this.presenting}>
+          <p slot="note" class="note">${role === 'decoder' ? msg('A token never looks ahead: nothing above the grid’s diagonal, no line to a later token.') : msg('Filled everywhere: every token looks both ways.')}</p>
+        </tl-attention-view></tl-head-inside></div>`;
+  }
+
   override render() {
     const { decoder } = this.models;
     const encoder = this.encoder;
     const vocabText = (info: AnalysisModelInfo | null) => (id: number) => info?.vocabulary[id] ?? `#${id}`;
+    const slide = this.currentSlide;
     return html`
       <form class="toolbar" @submit=${this.submit}>
         <label>${msg('Sentence for both models')}
@@ -367,8 +406,8 @@ export class ArchitecturePanel extends LitElement {
       <nav class="toc" aria-label=${msg('Sections')}>${SECTIONS.map((id) => html`<a href="#sec-${id}" @click=${(e: Event) => { e.preventDefault(); this.renderRoot.querySelector(`#sec-${id}`)?.scrollIntoView(); }}>${sectionTitle(id)}</a>`)}</nav>
       <div class="slide-nav" role="navigation" aria-label=${msg('Presentation')}>
         <button @click=${() => this.go(-1)} ?disabled=${this.slide === 0}>← ${msg('Previous')}</button>
-        <span aria-live="polite" data-testid="slide-position">${msg(str`${this.slide + 1} of ${SECTIONS.length}`)}</span>
-        <button @click=${() => this.go(1)} ?disabled=${this.slide === SECTIONS.length - 1}>${msg('Next')} →</button>
+        <span aria-live="polite" data-testid="slide-position">${msg(str`${this.slide + 1} of ${this.slides.length}`)}</span>
+        <button @click=${() => this.go(1)} ?disabled=${this.slide >= this.slides.length - 1}>${msg('Next')} →</button>
         <button @click=${() => this.setPresenting(false)}>${msg('Exit (Esc)')}</button>
       </div>
       ${this.loadErrors.map((e) => html`<p class="error" role="alert" data-testid="arch-load-error">${e.slot}: ${describeError(e.error)}</p>`)}
@@ -376,40 +415,40 @@ export class ArchitecturePanel extends LitElement {
       ${!decoder || !encoder ? html`<p class="status" role="status">${msg('Loading the embedded models…')}</p>` : nothing}
 
       ${this.section('transformer', html`
-        <p class="note">${msg('The 2017 Transformer had an encoder stack and a decoder stack. GPT keeps only the decoder; BERT and ERNIE keep only the encoder. Both columns are read from the config and weights of the models running in this page. Click a block for what it computes.')}</p>
-        <tl-arch-diagram .decoder=${decoder} .encoder=${encoder}></tl-arch-diagram>`)}
+        ${this.slidePart('transformer', 'numbers', html`<p class="note">${msg('The 2017 Transformer had an encoder stack and a decoder stack. GPT keeps only the decoder; BERT and ERNIE keep only the encoder. Both columns are read from the config and weights of the models running in this page. Click a block for what it computes.')}</p>`)}
+        <tl-arch-diagram .decoder=${decoder} .encoder=${encoder} .show=${slide?.section === 'transformer' ? slide.part : 'all'}></tl-arch-diagram>`)}
 
       ${this.section('tasks', html`<div class="two">
-        <div><h3>${msg(str`${decoder?.name ?? 'decoder'}: next token`)}</h3>
+        ${this.slidePart('tasks', 'decoder', html`<h3>${msg(str`${decoder?.name ?? 'decoder'}: next token`)}</h3>
           <p class="note">${msg('Trained to predict the next token from the ones before it, so it can write text one token at a time.')}</p>
           <tl-next-token .client=${decoder ? analysisClient() : null} .promptIds=${this.decoderText?.ids ?? []} .tokenText=${vocabText(decoder)}
-            @cache-step=${this.onCacheStep}></tl-next-token></div>
-        <div><h3>${msg(str`${encoder?.name ?? 'encoder'}: fill in the blanks`)}</h3>
+            @cache-step=${this.onCacheStep}></tl-next-token>`)}
+        ${this.slidePart('tasks', 'encoder', html`<h3>${msg(str`${encoder?.name ?? 'encoder'}: fill in the blanks`)}</h3>
           <p class="note">${msg('Trained to recover [MASK]ed tokens from both sides: it understands a sentence, but has no next-token task to generate with.')}</p>
           <tl-masked-lm .client=${encoder ? analysisClient() : null} .info=${encoder} .ids=${this.encoderText?.ids ?? []} .special=${this.encoderText?.special ?? []}
-            .preset=${this.demo()?.maskPositions ?? []}></tl-masked-lm></div>
+            .preset=${this.demo()?.maskPositions ?? []}></tl-masked-lm>`)}
       </div>`)}
 
       ${this.section('masks', html`<div class="two">
-        <div><h3>${msg('Decoder: causal mask')}</h3><tl-mask-grid causal .tokens=${this.decoderText?.tokens ?? []}></tl-mask-grid></div>
-        <div><h3>${msg('Encoder: full mask')}</h3><tl-mask-grid .tokens=${this.encoderText?.tokens ?? []}></tl-mask-grid></div>
+        ${this.slidePart('masks', 'decoder', html`<h3>${msg('Decoder: causal mask')}</h3><tl-mask-grid causal ?compact=${this.presenting} .tokens=${this.decoderText?.tokens ?? []}></tl-mask-grid>`)}
+        ${this.slidePart('masks', 'encoder', html`<h3>${msg('Encoder: full mask')}</h3><tl-mask-grid ?compact=${this.presenting} .tokens=${this.encoderText?.tokens ?? []}></tl-mask-grid>`)}
       </div>`)}
 
       ${this.section('attention', html`<div class="two">
-        <div><h3>${decoder?.name ?? ''}</h3><tl-head-inside modelSlot="decoder" .info=${decoder} .ids=${this.decoderText?.ids ?? []} .tokens=${this.decoderText?.tokens ?? []}><tl-attention-view testid="heatmap-decoder" heading=${decoder?.name ?? ''} .attention=${this.decoderAttention} .tokens=${this.decoderText?.tokens ?? []}></tl-attention-view></tl-head-inside></div>
-        <div><h3>${encoder?.name ?? ''}</h3><tl-head-inside modelSlot=${this.encoderSlot} .info=${encoder} .ids=${this.encoderText?.ids ?? []} .tokens=${this.encoderText?.tokens ?? []}><tl-attention-view testid="heatmap-encoder" heading=${encoder?.name ?? ''} .attention=${this.encoderAttention} .tokens=${this.encoderText?.tokens ?? []}></tl-attention-view></tl-head-inside></div>
-      </div>
-      <p class="note">${msg('The decoder’s maps are empty above the diagonal: a token never looks ahead. The encoder’s maps are filled everywhere.')}</p>`)}
+        ${this.attentionPart('decoder', decoder, this.decoderText, this.decoderAttention)}
+        ${this.attentionPart('encoder', encoder, this.encoderText, this.encoderAttention)}
+      </div>`)}
 
       ${this.section('kv', html`<tl-kv-cache-view .history=${this.cacheHistory} .decoder=${decoder} .prefixChange=${this.prefixChange}></tl-kv-cache-view>`)}
 
-      ${this.section('ernie', html`<tl-ernie-bert .client=${this.models.bert || this.models.ernie ? analysisClient() : null} .bert=${this.models.bert} .ernie=${this.models.ernie}
+      ${this.section('ernie', html`<tl-ernie-bert .show=${slide?.section === 'ernie' ? slide.part : 'all'} .client=${this.models.bert || this.models.ernie ? analysisClient() : null} .bert=${this.models.bert} .ernie=${this.models.ernie}
         .ids=${this.encoderText?.ids ?? []} .special=${this.encoderText?.special ?? []} .presetSpan=${this.demo()?.phrase ?? null}></tl-ernie-bert>`)}
 
       ${this.section('scale', html`
-        <tl-scale-view .embedded=${this.embeddedPoints()}></tl-scale-view>
-        <h3>${msg('Compute calculator')}</h3>
-        <tl-compute-calculator .running=${this.runningModel()}></tl-compute-calculator>`)}
+        <tl-scale-view .embedded=${this.embeddedPoints()} .show=${slide?.section === 'scale' && slide.part !== 'calculator' ? slide.part : slide ? 'none' : 'all'}
+          .rows=${slide?.rows ?? null}></tl-scale-view>
+        ${this.slidePart('scale', 'calculator', html`<h3>${msg('Compute calculator')}</h3>
+        <tl-compute-calculator .running=${this.runningModel()}></tl-compute-calculator>`)}`)}
     `;
   }
 }

@@ -9,6 +9,7 @@ import { localized, msg, str } from '@lit/localize';
 import { COMPUTE_PRESETS, computeSource } from './facts';
 import { currentLocale } from '../../i18n/locale';
 import { computeBudget, formatCount, formatDecimalBytes, formatScientific } from './compute';
+import { labelSize } from './projector';
 
 export interface RunningModel {
   name: string;
@@ -33,12 +34,12 @@ export class ComputeCalculator extends LitElement {
   static override styles = css`
     :host { display: block; }
     form { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: end; }
-    label { display: flex; flex-direction: column; gap: 0.2rem; font-size: 0.85em; color: var(--muted); }
+    label { display: flex; flex-direction: column; gap: 0.2rem; font-size: ${labelSize(0.85)}; color: var(--muted); }
     input, select { font: inherit; padding: 0.25rem 0.4rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: var(--fg); width: 11rem; }
     dl { display: grid; grid-template-columns: auto 1fr; gap: 0.2rem 1rem; font-variant-numeric: tabular-nums; margin: 0.75rem 0 0; }
     dt { color: var(--muted); }
     dd { margin: 0; font-weight: 600; }
-    .cite { color: var(--muted); font-size: 0.85em; }
+    .cite { color: var(--muted); font-size: ${labelSize(0.85)}; }
   `;
 
   private choose(name: string): void {

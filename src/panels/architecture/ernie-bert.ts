@@ -15,6 +15,7 @@ import { heldOutAccuracy } from './embedded-facts';
 import { maskingLabel } from './explanations';
 import './token-picker';
 import { visibleToken } from './visible-token';
+import { labelSize, hiddenParts } from './projector';
 
 interface Guess {
   position: number;
@@ -38,21 +39,24 @@ export class ErnieBert extends LitElement {
   @property({ attribute: false }) special: boolean[] = [];
   /** The phrase to start on (the default sentence's demo phrase); else the first multi-token unit. */
   @property({ attribute: false }) presetSpan: Span | null = null;
+  /** On a projector the comparison and the reason are two slides: 'compare', 'why', or 'all'. */
+  @property() show: 'all' | 'compare' | 'why' = 'all';
   @state() private span: Span | null = null;
   @state() private outcomes: Partial<Record<'bert' | 'ernie', Outcome>> = {};
   @state() private error: string | null = null;
   private runId = 0;
 
-  static override styles = css`
+  static override styles = [hiddenParts, css`
     :host { display: block; }
     table { border-collapse: collapse; margin-top: 0.5rem; }
     th, td { border: 1px solid var(--border); padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
     .tok { font-family: ui-monospace, monospace; white-space: pre; }
     .ok { color: #1f7a3d; font-weight: 600; }
     .miss { color: var(--error); }
-    .hint { color: var(--muted); font-size: 0.85em; }
+    small { font-size: ${labelSize(0.83)}; }
+    .hint { color: var(--muted); font-size: ${labelSize(0.85)}; }
     p.explain { max-width: 60rem; }
-  `;
+  `];
 
   private get tokens(): string[] {
     const vocab = this.bert?.vocabulary ?? [];
@@ -124,6 +128,7 @@ export class ErnieBert extends LitElement {
     const selected = new Set(span ? positions(span) : []);
     const phrase = span ? this.tokens.slice(span.start, span.end).join('').trim() : '';
     return html`
+      <div ?hidden=${this.show === 'why'}>
       <tl-token-picker .tokens=${this.tokens} .special=${this.special} .selected=${selected}
         label=${msg('Pick the phrase or entity to mask')} @pick=${this.onPick}></tl-token-picker>
       <p class="hint">${msg('Click a token to select its word, entity or phrase; Shift+click extends the selection.')}</p>
@@ -139,7 +144,8 @@ export class ErnieBert extends LitElement {
               )}
             </tbody></table>`
         : nothing}
-      <p class="explain">${msg('BERT hides single sub-word tokens, so a piece of a name can often be guessed from the rest of the name. ERNIE 1.0 (Baidu, 2019) hides whole phrases and named entities at once, so nothing of them is left to copy: the model has to know that “Mark” goes with “Twain”, or which words make up a Chinese phrase. Token by token is the easier test; the whole phrase is the one that needs knowledge. tl-bert was trained with token masking and tl-ernie with phrase/entity masking on the same text.')}</p>
+      </div>
+      <p class="explain" ?hidden=${this.show === 'compare'}>${msg('BERT hides single sub-word tokens, so a piece of a name can often be guessed from the rest of the name. ERNIE 1.0 (Baidu, 2019) hides whole phrases and named entities at once, so nothing of them is left to copy: the model has to know that “Mark” goes with “Twain”, or which words make up a Chinese phrase. Token by token is the easier test; the whole phrase is the one that needs knowledge. tl-bert was trained with token masking and tl-ernie with phrase/entity masking on the same text.')}</p>
     `;
   }
 }

@@ -7,6 +7,7 @@ import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import { visibleToken } from './visible-token';
+import { labelSize, SCREEN_MIN_LABEL_PX } from './projector';
 
 @localized()
 @customElement('tl-heatmap')
@@ -19,17 +20,19 @@ export class Heatmap extends LitElement {
   /** Small overview tiles: no labels, no cursor. */
   @property({ type: Boolean }) compact = false;
   @property() label = '';
+  /** Token labels along the axes, in CSS pixels. */
+  @property({ type: Number }) labelPx = SCREEN_MIN_LABEL_PX;
   @state() private cursor: { row: number; col: number } | null = null;
   @query('canvas') private canvas!: HTMLCanvasElement;
 
   static override styles = css`
     :host { display: inline-block; position: relative; }
     canvas { display: block; border: 1px solid var(--border); image-rendering: pixelated; outline-offset: 2px; }
-    .readout { min-height: 1.4em; font-size: 0.85em; font-variant-numeric: tabular-nums; max-width: var(--readout-width, 28rem); overflow-wrap: anywhere; }
+    .readout { min-height: 1.4em; font-size: ${labelSize(0.85)}; font-variant-numeric: tabular-nums; max-width: var(--readout-width, 28rem); overflow-wrap: anywhere; }
     .sr { color: var(--muted); }
     .grid { display: grid; grid-template-columns: auto auto; grid-template-rows: auto auto; }
     .cols { grid-column: 2; display: flex; height: 4.2em; overflow: hidden; }
-    .cols span, .rows span { font-family: ui-monospace, monospace; font-size: 10px; white-space: pre; overflow: hidden; color: var(--muted); }
+    .cols span, .rows span { font-family: ui-monospace, monospace; font-size: var(--map-label); white-space: pre; overflow: hidden; color: var(--muted); }
     .cols span { writing-mode: vertical-rl; transform: rotate(180deg); text-align: left; flex: 0 0 auto; }
     .rows { display: flex; flex-direction: column; max-width: 5.5em; }
     .rows span { text-align: right; flex: 0 0 auto; display: flex; align-items: center; justify-content: flex-end; padding-right: 3px; }
@@ -107,7 +110,7 @@ export class Heatmap extends LitElement {
     // The real tokens along both axes: keys (columns) on top, queries (rows) on the left.
     const cell = `${this.size / Math.max(1, this.n)}px`;
     return html`
-      <div class="grid">
+      <div class="grid" style="--map-label:${this.labelPx}px">
         <div class="cols" data-tokens aria-hidden="true">${this.tokens.map((t) => html`<span style="width:${cell}">${visibleToken(t)}</span>`)}</div>
         <div class="rows" data-tokens aria-hidden="true">${this.tokens.map((t) => html`<span style="height:${cell}">${visibleToken(t)}</span>`)}</div>
         ${canvas}

@@ -12,6 +12,7 @@ import type { PickDetail } from './token-picker';
 import { heldOutAccuracy } from './embedded-facts';
 import './token-picker';
 import { visibleToken } from './visible-token';
+import { labelSize } from './projector';
 
 @localized()
 @customElement('tl-masked-lm')
@@ -32,7 +33,8 @@ export class MaskedLm extends LitElement {
     table { border-collapse: collapse; margin-top: 0.5rem; font-variant-numeric: tabular-nums; }
     th, td { border: 1px solid var(--border); padding: 0.15rem 0.45rem; text-align: left; }
     td.tok { font-family: ui-monospace, monospace; white-space: pre; }
-    .hint { color: var(--muted); font-size: 0.85em; }
+    small { font-size: ${labelSize(0.83)}; }
+    .hint { color: var(--muted); font-size: ${labelSize(0.85)}; }
     .ok { color: #1f7a3d; font-weight: 600; }
     .error { color: var(--error); }
   `;

@@ -12,6 +12,7 @@ import { describeError } from '../../i18n/engine-text';
 import { sampleIndex, softmaxWithTemperature, topK } from '../../core/distribution';
 import { createRng } from '../../core/rng';
 import { visibleToken } from './visible-token';
+import { labelSize } from './projector';
 
 export interface CacheSample {
   tokens: number;
@@ -50,7 +51,7 @@ export class NextToken extends LitElement {
     .tok { font-family: ui-monospace, monospace; white-space: pre; text-align: right; }
     .bar { height: 1em; background: var(--accent); border-radius: 3px; min-width: 1px; }
     .error { color: var(--error); }
-    .hint { color: var(--muted); font-size: 0.85em; }
+    .hint { color: var(--muted); font-size: ${labelSize(0.85)}; }
   `];
 
   protected override willUpdate(changed: PropertyValues): void {
