@@ -105,8 +105,6 @@ export interface GraphFusionNote {
   /** LayerNormalizations (GPT-2 style) that took the residual Add, and a projection's bias, before them. */
   skipLayerNorms: number;
   silus: number;
-  /** Products with a bias (MatMul + Add) now one Gemm each. */
-  biasedLinears: number;
   nodesBefore: number;
   nodesAfter: number;
   ms: number;

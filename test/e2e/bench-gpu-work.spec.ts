@@ -13,12 +13,13 @@ const PROMPT = 8;
 /**
  * The tiny graph as the engine runs it, after the load-time fusions (src/engine/graph/fuse-decoder.ts).
  * Per layer, kernels outside attention: two SkipLayerNormalizations (each taking the residual Add; the
- * second also the output projection's bias), q, k and v as one Gemm (with the bias) on packed weights,
- * up as one Gemm, o and down MatMuls (down's bias goes into the next norm), QuickGelu (the SiLU) — 7. Outside the layers: the two embedding Gathers (their sum goes into the first norm), the
+ * second also the output projection's bias), q, k and v as one MatMul + bias Add on packed weights (2),
+ * up as MatMul + bias Add (2), o and down MatMuls (down's bias goes into the next norm), QuickGelu (the
+ * SiLU) — 9. Outside the layers: the two embedding Gathers (their sum goes into the first norm), the
  * final SkipLayerNormalization, the Gemm head and the greedy pick (src/engine/gpu-pick.ts) — 5; the
  * mask's integer arithmetic runs on the CPU.
  */
-const KERNELS_OUTSIDE_ATTENTION = tiny.layers * 7 + 5;
+const KERNELS_OUTSIDE_ATTENTION = tiny.layers * 9 + 5;
 /**
  * onnxruntime-web's GroupQueryAttention (JSEP): split the packed q, k, v; K and V to heads; scores (which
  * also writes present.key); softmax; weighted sum (which writes present.value) — 6; with more than one

@@ -39,15 +39,6 @@ class Edits {
   readonly removed = new Set<GraphNode>();
   readonly placed = new Map<GraphNode, NodeSpec[]>();
   readonly tensors: Uint8Array[] = [];
-  private readonly shared = new Set<string>();
-  /** An int64 constant every fused node may read, added once. */
-  int64(name: string, values: number[], dims = [values.length]): string {
-    if (!this.shared.has(name)) {
-      this.shared.add(name);
-      this.tensors.push(initializerField(name, 'int64', dims, { inline: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer) }));
-    }
-    return name;
-  }
   taken(node: GraphNode): boolean {
     return this.removed.has(node);
   }
@@ -69,8 +60,7 @@ export function fuseDecoderGraph(onnx: Uint8Array, externalData: ExternalFile[],
   const { plain, skip } = fuseRmsNorms(g, edits);
   const layerNorms = fuseLayerNorms(g, edits);
   const silus = fuseSilu(g, edits);
-  const biasedLinears = fuseBiasedLinears(g, edits);
-  if (!attentions && !plain && !skip && !layerNorms && !silus && !biasedLinears) return null;
+  if (!attentions && !plain && !skip && !layerNorms && !silus) return null;
 
   // Nodes only the fused ones read (shape arithmetic, the mask, cos/sin) go too: a reverse liveness pass.
   const live = new Set(g.graphOutputs);
@@ -100,7 +90,7 @@ export function fuseDecoderGraph(onnx: Uint8Array, externalData: ExternalFile[],
   const nodesAfter = keep.size + [...edits.placed.values()].reduce((a, s) => a + s.length, 0);
   return {
     onnx: model,
-    note: { fusion: 'contrib-ops', attentions, rmsNorms: plain, skipRmsNorms: skip, skipLayerNorms: layerNorms, silus, biasedLinears, nodesBefore: index.nodes.length, nodesAfter, ms: performance.now() - started },
+    note: { fusion: 'contrib-ops', attentions, rmsNorms: plain, skipRmsNorms: skip, skipLayerNorms: layerNorms, silus, nodesBefore: index.nodes.length, nodesAfter, ms: performance.now() - started },
   };
 }
 
@@ -559,9 +549,12 @@ function fuseAttention(g: GraphView, edits: Edits, options: FuseOptions): number
     { op: 'Gather', inputs: ['/tl_fused/mask_shape', '/tl_fused/axis_1_scalar'], outputs: ['/tl_fused/total_int64'], attrs: { axis: 0 }, domain: '' },
     { op: 'Cast', inputs: ['/tl_fused/total_int64'], outputs: [total], attrs: { to: 6 }, domain: '' },
   ];
-  edits.int64('/tl_fused/axis_1', [1]);
-  edits.int64('/tl_fused/one', [1]);
-  edits.int64('/tl_fused/axis_1_scalar', [1], []);
+  const int64 = (values: number[]) => ({ inline: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer) });
+  edits.tensors.push(
+    initializerField('/tl_fused/axis_1', 'int64', [1], int64([1])),
+    initializerField('/tl_fused/one', 'int64', [1], int64([1])),
+    initializerField('/tl_fused/axis_1_scalar', 'int64', [], int64([1])),
+  );
   found.forEach((a, layer) => {
     const p = `/tl_fused/layer_${layer}`;
     const rotary = a.rotary;
@@ -584,7 +577,7 @@ function fuseAttention(g: GraphView, edits: Edits, options: FuseOptions): number
       k = rotate(k, a.k.heads, `${p}/k_rotary`);
     }
     let v = a.v.projection;
-    const packed = rotary ? null : packProjections(g, edits, [a.q.projection, a.k.projection, a.v.projection], `${p}/qkv`);
+    const packed = rotary ? null : packProjections(g, [a.q.projection, a.k.projection, a.v.projection], `${p}/qkv`);
     if (packed) {
       // One product (and one bias Add) for q, k and v; GroupQueryAttention splits them.
       edits.tensors.push(...packed.tensors);
@@ -637,7 +630,7 @@ function matchLinear(g: GraphView, name: string): Linear | null {
  * one MatMul (and one Add) instead of three, where all three read the same input the same way and
  * nothing else reads their weights or results. Null where they do not.
  */
-function packProjections(g: GraphView, edits: Edits, outputs: string[], name: string): { output: string; specs: NodeSpec[]; tensors: Uint8Array[]; covered: GraphNode[] } | null {
+function packProjections(g: GraphView, outputs: string[], name: string): { output: string; specs: NodeSpec[]; tensors: Uint8Array[]; covered: GraphNode[] } | null {
   const parts = outputs.map((o) => matchLinear(g, o));
   if (parts.some((p) => !p)) return null;
   const linears = parts as Linear[];
@@ -661,8 +654,9 @@ function packProjections(g: GraphView, edits: Edits, outputs: string[], name: st
     });
   }
   const tensors = [initializerField(`${name}/weight`, 'float', [rows, total], { inline: new Uint8Array(packed.buffer) })];
-  const output = `${name}/product`;
-  let specs: NodeSpec[];
+  const product = `${name}/product`;
+  const specs: NodeSpec[] = [{ op: 'MatMul', inputs: [first.x, `${name}/weight`], outputs: [product], attrs: {}, domain: '', name: product }];
+  let output = product;
   if (first.bias) {
     const biases = linears.map((l) => g.floats(l.bias!));
     if (biases.some((b) => !b)) return null;
@@ -673,49 +667,8 @@ function packProjections(g: GraphView, edits: Edits, outputs: string[], name: st
       at += b!.length;
     });
     tensors.push(initializerField(`${name}/bias`, 'float', [total], { inline: new Uint8Array(bias.buffer) }));
-    specs = biasedProduct(edits, first.x, `${name}/weight`, `${name}/bias`, rows, output, total);
-  } else specs = [{ op: 'MatMul', inputs: [first.x, `${name}/weight`], outputs: [output], attrs: {}, domain: '', name: output }];
+    output = `${name}/biased`;
+    specs.push({ op: 'Add', inputs: [product, `${name}/bias`], outputs: [output], attrs: {}, domain: '', name: output });
+  }
   return { output, specs, tensors, covered: linears.flatMap((l) => l.nodes) };
-}
-
-/**
- * `x·W + b` as one Gemm (one kernel) instead of MatMul + Add (two). Gemm takes a matrix, so x's leading
- * dimensions are folded into rows and unfolded after; both Reshapes only relabel the tensor (no
- * kernel), and the shape arithmetic runs on the CPU. Where the result feeds GroupQueryAttention, it is
- * unfolded to (1, S, columns) by a constant shape (`batchOneColumns`): that op's shape inference
- * rejects a packed q/k/v whose shape is computed (onnxruntime 1.30), and the fused graph runs batch 1.
- */
-function biasedProduct(edits: Edits, x: string, weight: string, bias: string, rows: number, output: string, batchOneColumns?: number): NodeSpec[] {
-  const p = `${output}/tl_gemm`;
-  const asRows = edits.int64(`/tl_fused/rows_of_${rows}`, [-1, rows]);
-  const product: NodeSpec[] = [
-    { op: 'Reshape', inputs: [x, asRows], outputs: [`${p}/rows`], attrs: {}, domain: '', name: `${p}/rows` },
-    { op: 'Gemm', inputs: [`${p}/rows`, weight, bias], outputs: [`${p}/product`], attrs: {}, domain: '', name: `${p}/product` },
-  ];
-  if (batchOneColumns !== undefined) {
-    const shape = edits.int64(`/tl_fused/batch_one_of_${batchOneColumns}`, [1, -1, batchOneColumns]);
-    return [...product, { op: 'Reshape', inputs: [`${p}/product`, shape], outputs: [output], attrs: {}, domain: '', name: output }];
-  }
-  return [
-    ...product,
-    // The output's shape: x's leading dimensions, then the product's columns.
-    { op: 'Shape', inputs: [x], outputs: [`${p}/x_shape`], attrs: { end: -1 }, domain: '', name: `${p}/x_shape` },
-    { op: 'Shape', inputs: [`${p}/product`], outputs: [`${p}/columns`], attrs: { start: -1 }, domain: '', name: `${p}/columns` },
-    { op: 'Concat', inputs: [`${p}/x_shape`, `${p}/columns`], outputs: [`${p}/shape`], attrs: { axis: 0 }, domain: '', name: `${p}/shape` },
-    { op: 'Reshape', inputs: [`${p}/product`, `${p}/shape`], outputs: [output], attrs: {}, domain: '', name: output },
-  ];
-}
-
-/** Every float `MatMul + bias Add` left (not taken into a norm or the attention) as one Gemm. */
-function fuseBiasedLinears(g: GraphView, edits: Edits): number {
-  let count = 0;
-  for (const node of g.index.nodes) {
-    if (node.value.op !== 'Add' || node.value.domain || edits.taken(node)) continue;
-    const linear = matchLinear(g, node.value.outputs[0]);
-    if (!linear?.bias || linear.nodes.some((n) => edits.taken(n))) continue;
-    const rows = g.initializer(linear.weight)!.dims[0];
-    edits.replace(node, linear.nodes, biasedProduct(edits, linear.x, linear.weight, linear.bias, rows, node.value.outputs[0]));
-    count++;
-  }
-  return count;
 }
