@@ -192,7 +192,7 @@ export class DecoderSession {
 
   /** The graph takes or gives fp16 tensors (fp16 / q4f16 exports): WebGPU needs shader-f16 for it. */
   get usesFloat16(): boolean {
-    return [...this.session.inputMetadata, ...this.session.outputMetadata].some((m) => m.isTensor && m.type === 'float16');
+    return sessionUsesFloat16(this.session);
   }
 
   newCache(): KvCache {
@@ -278,4 +278,9 @@ export class DecoderSession {
     this.picker?.dispose();
     await this.session.release();
   }
+}
+
+/** Whether a session takes or gives fp16 tensors (fp16 / q4f16 exports): WebGPU needs shader-f16 for those. */
+export function sessionUsesFloat16(session: Ort.InferenceSession): boolean {
+  return [...session.inputMetadata, ...session.outputMetadata].some((m) => m.isTensor && m.type === 'float16');
 }

@@ -11,6 +11,8 @@ import { exposeAttention } from '../../src/engine/analysis/attention-outputs';
 import { AttentionRunner } from '../../src/engine/analysis/attention-runner';
 import { countOnnxWeights } from '../../src/engine/analysis/onnx-weights';
 import { ProtoWriter } from '../../src/engine/graph/protobuf';
+import { buildOptimumDecoder } from '../support/export-fixtures/graphs';
+import { randomDecoderWeights, type DecoderSpec } from '../support/export-fixtures/weights';
 
 const ortNode = ort as unknown as typeof OrtWeb;
 const modelOnnx = new Uint8Array(readFileSync('models/tl-gpt/onnx/model.onnx'));
@@ -86,6 +88,17 @@ describe('exposeAttention', () => {
     inside.scores.forEach((score, j) => expect(score).toBeCloseTo(inside.dots[j] / Math.sqrt(inside.headDim), 3));
     inside.context.forEach((c, i) => expect(inside.weightedSum[i]).toBeCloseTo(c, 4));
     await runner.release();
+  });
+
+  it('says which graphs compute in fp16, encoder or decoder, so WebGPU without shader-f16 refuses them', async () => {
+    const bert = exposeAttention(new Uint8Array(readFileSync('models/tl-bert/onnx/model.onnx')));
+    const spec: DecoderSpec = { vocab: 64, hidden: 32, heads: 2, kvHeads: 1, headDim: 16, ffn: 64, layers: 1, maxPositions: 32, ropeTheta: 10000, rmsEps: 1e-6, qkvBias: false };
+    const half = exposeAttention(buildOptimumDecoder(spec, randomDecoderWeights(spec, 1, [5, 6, 7]), 'fp16').model);
+    if (bert.kind !== 'exposed' || half.kind !== 'exposed') throw new Error('not exposed');
+    const open = (model: Uint8Array, blocks: typeof bert.blocks) => AttentionRunner.create(ortNode, model, [], 'wasm', 'onnx/model.onnx', { kind: 'blocks', blocks }, { executionProvider: 'cpu' });
+    const [float32, float16] = await Promise.all([open(bert.model, bert.blocks), open(half.model, half.blocks)]);
+    expect([float32.usesFloat16, float16.usesFloat16]).toEqual([false, true]);
+    await Promise.all([float32.release(), float16.release()]);
   });
 
   it("tells a graph with fused attention apart, and keeps an export's own attentions.{layer} outputs where no block is found", () => {

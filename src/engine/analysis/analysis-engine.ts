@@ -75,8 +75,9 @@ export class AnalysisEngine {
           ? await openLessonDecoder(ort, attentionOnnx, files.externalData, backend, attentionFile, attentionSource, readDecoderConfig(files.config, files.generationConfig, files.tokenizerConfig))
           : await AttentionRunner.create(ort, attentionOnnx, files.externalData, backend, attentionFile, attentionSource).then((runner) => ({ runner, decoder: undefined, release: () => runner.release() }));
         try {
-          // An fp16 graph (fp16, q4f16) on a GPU without shader-f16 would compute garbage: Auto goes to WASM.
-          checkFloat16Support(backend, opened.decoder?.usesFloat16 ?? false, probe);
+          // An fp16 graph (fp16, q4f16), decoder or encoder, on a GPU without shader-f16 would compute
+          // garbage: Auto goes to WASM. (The lesson's decoder and its runner share one session.)
+          checkFloat16Support(backend, opened.runner.usesFloat16, probe);
         } catch (error) {
           await opened.release();
           throw error;

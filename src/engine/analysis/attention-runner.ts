@@ -9,7 +9,7 @@ import type * as Ort from 'onnxruntime-web';
 import type { Backend } from '../../core/protocol';
 import type { AttentionMaps, HeadInside } from '../../core/analysis-protocol';
 import { ModelFormatError } from '../../core/errors';
-import { float16ToFloat32 } from '../decoder-session';
+import { float16ToFloat32, sessionUsesFloat16 } from '../decoder-session';
 import type { AttentionBlock } from './attention-outputs';
 import { headInside } from './head-inside';
 
@@ -74,6 +74,11 @@ export class AttentionRunner {
    */
   static over(ort: Ort, session: Ort.InferenceSession, file: string, source: AttentionSource): AttentionRunner {
     return new AttentionRunner(ort, session, file, source);
+  }
+
+  /** fp16 outputs (an fp16 export): WebGPU needs shader-f16 for it, as for a decoder. */
+  get usesFloat16(): boolean {
+    return sessionUsesFloat16(this.session);
   }
 
   get hasAttention(): boolean {
