@@ -17,8 +17,7 @@
  * equals the exported mask because the engine never pads (batch 1, all-ones mask).
  */
 import type { GraphFusionNote } from '../../core/protocol';
-import { nodeField, readGraph, writeGraph, type ExternalFile } from './onnx-graph';
-import { initializerField } from './onnx-graph';
+import { initializerField, nodeField, readGraph, writeGraph, type ExternalFile } from './onnx-graph';
 import type { NodeSpec } from './onnx-proto';
 import { GraphView, type GraphNode } from './graph-view';
 
@@ -97,12 +96,11 @@ export function fuseDecoderGraph(onnx: Uint8Array, externalData: ExternalFile[],
 // ---------------------------------------------------------------------------------------------- RMSNorm
 
 interface RmsNorm {
-  /** The normalized input (after any float32 Cast), the weight γ, ε, and the nodes of the chain. */
+  /** The normalized input (after any float32 Cast), the weight γ, ε, and the nodes of the chain before its last Mul. */
   x: string;
   weight: string;
   epsilon: number;
   nodes: GraphNode[];
-  last: GraphNode;
 }
 
 /**
@@ -145,7 +143,7 @@ function matchRmsNorm(g: GraphView, last: GraphNode): RmsNorm | null {
       ((square.value.op === 'Pow' && square.value.inputs[0] === x && g.scalar(square.value.inputs[1]) === 2) ||
         (square.value.op === 'Mul' && square.value.inputs[0] === x && square.value.inputs[1] === x));
     if (!squares || !g.onlyReadBy(square.value.outputs[0], mean)) continue;
-    return { x, weight: n.inputs[weightAt], epsilon: g.scalar(add.value.inputs[epsAt])!, nodes: [square, mean, add, sqrt, ...between, normed], last };
+    return { x, weight: n.inputs[weightAt], epsilon: g.scalar(add.value.inputs[epsAt])!, nodes: [square, mean, add, sqrt, ...between, normed] };
   }
   return null;
 }

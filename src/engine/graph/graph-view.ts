@@ -63,18 +63,20 @@ export class GraphView {
   constant(name: string): number[] | null {
     const tensor = this.constantTensor(name);
     if (!tensor?.data) return null;
-    if ('floats' in tensor.data) return tensor.data.floats;
+    if (tensor.dataType === DataType.float) {
+      const floats = this.floats(name);
+      return floats && [...floats];
+    }
     if ('int32s' in tensor.data) return tensor.data.int32s;
     const bytes = tensorBytes(tensor, this.external).slice(); // aligned copy
-    if (tensor.dataType === DataType.float) return [...new Float32Array(bytes.buffer)];
     if (tensor.dataType === DataType.int32) return [...new Int32Array(bytes.buffer)];
     if (tensor.dataType === DataType.int64) return Array.from(new BigInt64Array(bytes.buffer), Number);
     return null;
   }
 
-  /** A float32 initializer's numbers (a table, not a scalar), or null. */
+  /** A float32 constant's numbers (a table or a scalar), or null. */
   floats(name: string): Float32Array | null {
-    const tensor = this.initializers.get(name);
+    const tensor = this.constantTensor(name);
     if (!tensor?.data || tensor.dataType !== DataType.float) return null;
     if ('floats' in tensor.data) return Float32Array.from(tensor.data.floats);
     if ('int32s' in tensor.data) return null;
