@@ -28,7 +28,8 @@ export default defineConfig({
   webServer: {
     command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort --outDir ${OUT_DIR}`,
     url: `http://127.0.0.1:${PORT}/`,
-    reuseExistingServer: !process.env.CI,
+    // A server already on the port may be another checkout's build: reuse one only when asked to.
+    reuseExistingServer: process.env.TL_E2E_REUSE_SERVER === '1',
     timeout: 60_000,
   },
 });
