@@ -11,6 +11,7 @@ import { GpuTopPicker } from './gpu-pick';
 import { kernelSize } from './gpu-pick-kernel';
 import type { StepLogits } from './sampling';
 import { ModelFormatError } from '../core/errors';
+import { fromFloat16Bits as float16ToFloat32 } from './graph/float16';
 
 type Ort = typeof Ort;
 type TensorType = Ort.Tensor.Type;
@@ -18,14 +19,6 @@ type TensorType = Ort.Tensor.Type;
 const PAST_PREFIX = 'past_key_values.';
 const PRESENT_PREFIX = 'present.';
 
-export function float16ToFloat32(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
 
 /** Integer buffers that grow in large steps and are handed to tensors as views, so a step allocates none. */
 class IntBuffer {

@@ -8,7 +8,7 @@
  * (`topKInto`, `argmax`): larger value first, ties to the lowest id. Values are compared as integers
  * made from their bits, never as floats, so no GPU rounding or flushing of tiny values can reorder them;
  * -0 ranks as +0 and NaN as -Infinity (the CPU's `>` never prefers a NaN). fp16 logits are widened
- * to float32 bit by bit, exactly as `float16ToFloat32` does on the CPU.
+ * to float32 bit by bit, exactly as `fromFloat16Bits` (graph/float16.ts) does on the CPU.
  */
 
 /** The most candidates the kernel picks; top-k above this reads the whole vocabulary back. */

@@ -11,7 +11,7 @@ import { FIXTURE_MODEL_DIR } from '../support/paths';
 import { topKShader, kernelSize, logitsBinding } from '../../src/engine/gpu-pick-kernel';
 import { topKIndices } from '../../src/core/top-k';
 import { argmax } from '../../src/engine/sampling';
-import { float16ToFloat32 } from '../../src/engine/decoder-session';
+import { fromFloat16Bits as float16ToFloat32 } from '../../src/engine/graph/float16';
 import type { BenchReport } from '../../src/bench/report';
 
 test.skip(({ backend }) => backend !== 'webgpu', 'the GPU pick runs on WebGPU; each test compares with WASM itself');

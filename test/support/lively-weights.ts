@@ -1,6 +1,6 @@
 /** Weights for synthetic decoders whose greedy tokens differ from step to step (tests of graph rewrites). */
 import { randomWeights, type WeightSource } from '../../src/bench/synthetic/gpt-graph';
-import { fromFloat16Bits, toFloat16Bits } from '../../src/engine/graph/onnx-proto';
+import { fromFloat16Bits, toFloat16Bits } from '../../src/engine/graph/float16';
 
 /**
  * Random weights at GPT-2's initial scale make a decoder repeat one token forever, which would agree

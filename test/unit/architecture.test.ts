@@ -11,7 +11,9 @@ import { sampleIndex, softmaxWithTemperature, topK } from '../../src/core/distri
 import { phraseUnits, unitAt } from '../../src/panels/architecture/masking-units';
 import { maskAllows } from '../../src/panels/architecture/mask-grid-logic';
 import { readArchSummary } from '../../src/engine/analysis/model-summary';
-import { countOnnxWeights } from '../../src/engine/analysis/onnx-weights';
+import { buildOptimumDecoder } from '../support/export-fixtures/graphs';
+import { randomDecoderWeights, type DecoderSpec } from '../support/export-fixtures/weights';
+import { countOnnxWeights } from '../../src/engine/graph/weight-count';
 import { specialFlags } from '../../src/engine/analysis/special-tokens';
 
 describe('compute calculator', () => {
@@ -131,6 +133,16 @@ describe('parameter count from the ONNX weights', () => {
       expect(counted / matrices).toBeLessThan(1.15);
     });
   }
+
+  it('counts a quantized export as the parameters its weights encode: q8 and q4 count what fp32 and fp16 count', () => {
+    const spec: DecoderSpec = { vocab: 64, hidden: 32, heads: 2, kvHeads: 1, headDim: 16, ffn: 64, layers: 2, maxPositions: 32, ropeTheta: 10000, rmsEps: 1e-6, qkvBias: false };
+    const weights = randomDecoderWeights(spec, 3, [5, 6, 7]);
+    const counts = (['fp32', 'fp16', 'q8', 'q4'] as const).map((dtype) => countOnnxWeights(buildOptimumDecoder(spec, weights, dtype).model));
+    expect(counts.map((c) => c.parameters)).toEqual(Array(4).fill(counts[0].parameters));
+    // Every projection of both layers and the head (7 · 2 + 1) is quantized in q8 and q4; scales count for nothing.
+    expect(counts.map((c) => c.quantizedTensors)).toEqual([0, 0, 15, 15]);
+    expect(counts[0].parameters).toBeGreaterThan(spec.vocab * spec.hidden + spec.layers * 4 * spec.hidden * spec.ffn / 2);
+  });
 
   it('rejects a file that is not a protobuf', () => {
     expect(() => countOnnxWeights(new Uint8Array([0xff, 0xff, 0xff]))).toThrow();

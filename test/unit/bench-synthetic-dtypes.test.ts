@@ -8,7 +8,8 @@ import * as ort from 'onnxruntime-node';
 import { buildGptDecoder, randomWeights, type WeightSource } from '../../src/bench/synthetic/gpt-graph';
 import { SYNTHETIC_DTYPES, SYNTHETIC_SHAPES, bytesPerDecodeToken, formatSyntheticSpec, parseSyntheticSpec, type SyntheticShape, type WeightType } from '../../src/bench/synthetic/shapes';
 import { EXTERNAL_DATA_FILE, toFloat16Bits } from '../../src/bench/synthetic/onnx-builder';
-import { fromFloat16Bits, readNode } from '../../src/engine/graph/onnx-proto';
+import { readNode } from '../../src/engine/graph/onnx-proto';
+import { fromFloat16Bits } from '../../src/engine/graph/float16';
 import { readGraph } from '../../src/engine/graph/onnx-graph';
 
 const SHAPE: SyntheticShape = { id: 'test', label: 'test', layers: 2, hidden: 64, heads: 4, ffn: 128, vocab: 256, contextLength: 64, mlp: 'swiglu' };

@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { fuseDecoderGraph } from '../../src/engine/graph/fuse-decoder';
 import { readGraph } from '../../src/engine/graph/onnx-graph';
-import { exposeAttention } from '../../src/engine/analysis/attention-outputs';
+import { exposeAttention } from '../../src/engine/graph/expose-attention';
 import { FIXTURE_MODEL_DIR, REPO_ROOT } from '../support/paths';
 import { nativeGreedy } from '../support/native-greedy';
 import { readDecoderConfig } from '../../src/core/model-config';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import type * as OrtWeb from 'onnxruntime-web';
-import { exposeAttention } from '../../src/engine/analysis/attention-outputs';
+import { exposeAttention } from '../../src/engine/graph/expose-attention';
 import { AttentionRunner } from '../../src/engine/analysis/attention-runner';
 import { openLessonDecoder } from '../../src/engine/analysis/lesson-decoder';
 import { DecoderSession } from '../../src/engine/decoder-session';

@@ -10,7 +10,7 @@
  */
 import { OnnxGraph, toFloat16Bits, type WeightArray, type WeightFill } from './onnx-builder';
 import { quantizeNBits } from '../../engine/graph/matmul-nbits';
-import { fromFloat16Bits } from '../../engine/graph/onnx-proto';
+import { fromFloat16Bits } from '../../engine/graph/float16';
 import type { SyntheticShape, WeightType } from './shapes';
 
 /** Gives every weight its values; `role` says what kind of tensor it is. */

@@ -4,7 +4,8 @@
  * the graph itself stays a few kilobytes.
  */
 import { ProtoWriter } from '../../engine/graph/protobuf';
-import { DataType, ELEMENT_BYTES, toFloat16Bits, writeNode, writeTensor, writeValueInfo, type Attr, type ElemType, type NodeSpec } from '../../engine/graph/onnx-proto';
+import { toFloat16Bits } from '../../engine/graph/float16';
+import { DataType, ELEMENT_BYTES, writeNode, writeTensor, writeValueInfo, type Attr, type ElemType, type NodeSpec } from '../../engine/graph/onnx-proto';
 
 export { toFloat16Bits, type Attr, type ElemType };
 

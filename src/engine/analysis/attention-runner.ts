@@ -9,8 +9,9 @@ import type * as Ort from 'onnxruntime-web';
 import type { Backend } from '../../core/protocol';
 import type { AttentionMaps, HeadInside } from '../../core/analysis-protocol';
 import { ModelFormatError } from '../../core/errors';
-import { float16ToFloat32, sessionUsesFloat16 } from '../decoder-session';
-import type { AttentionBlock } from './attention-outputs';
+import { sessionUsesFloat16 } from '../decoder-session';
+import { fromFloat16Bits } from '../graph/float16';
+import type { AttentionBlock } from '../graph/expose-attention';
 import { headInside } from './head-inside';
 
 type Ort = typeof Ort;
@@ -28,7 +29,7 @@ export type AttentionSource = { kind: 'named' } | { kind: 'blocks'; blocks: Atte
 
 async function floats(tensor: Ort.Tensor): Promise<Float32Array> {
   const data = await tensor.getData();
-  if (tensor.type === 'float16' && data instanceof Uint16Array) return Float32Array.from(data, float16ToFloat32);
+  if (tensor.type === 'float16' && data instanceof Uint16Array) return Float32Array.from(data, fromFloat16Bits);
   return Float32Array.from(data as Float32Array);
 }
 

@@ -5,7 +5,7 @@
  */
 import { ModelFormatError } from '../../core/errors';
 import { ProtoReader, ProtoWriter } from './protobuf';
-import { DataType, Field, readNode, readTensor, writeNode, writeTensor, type ElemType, type NodeSpec, type ParsedNode, type ParsedTensor, type TensorData } from './onnx-proto';
+import { DataType, Field, readNode, readTensor, readValueInfo, writeNode, writeValueInfo, writeTensor, type ElemType, type NodeSpec, type ParsedNode, type ParsedTensor, type TensorData } from './onnx-proto';
 
 /** A file of external data (`model.onnx_data`), by the name the graph's tensors give as their location. */
 export interface ExternalFile {
@@ -28,6 +28,8 @@ export interface GraphIndex {
   /** Names of the graph's inputs (old exports list their initializers there too) and outputs. */
   inputs: string[];
   outputs: string[];
+  /** Element type of every tensor whose type the file states (inputs, outputs, value_info, initializers). */
+  declaredTypes: Map<string, number>;
 }
 
 export function readGraph(model: Uint8Array): GraphIndex {
@@ -35,6 +37,7 @@ export function readGraph(model: Uint8Array): GraphIndex {
   const initializers: Located<ParsedTensor>[] = [];
   const inputs: string[] = [];
   const outputs: string[] = [];
+  const declaredTypes = new Map<string, number>();
   let graph: GraphIndex['graph'] | null = null;
   let body: ProtoReader | null = null;
   const top = new ProtoReader(model);
@@ -49,10 +52,11 @@ export function readGraph(model: Uint8Array): GraphIndex {
   const g: ProtoReader = body;
   g.fields((field, wire, start) => {
     if (wire !== 2) return false;
-    if (field === Field.graph.input || field === Field.graph.output) {
-      const info = g.sub();
-      const into = field === Field.graph.input ? inputs : outputs;
-      info.fields((f, w) => (f === 1 && w === 2 ? (into.push(info.string()), true) : false));
+    if (field === Field.graph.input || field === Field.graph.output || field === Field.graph.valueInfo) {
+      const { name, elemType } = readValueInfo(g.sub());
+      if (field === Field.graph.input) inputs.push(name);
+      else if (field === Field.graph.output) outputs.push(name);
+      if (elemType !== null) declaredTypes.set(name, elemType);
       return true;
     }
     if (field === Field.graph.node) nodes.push({ start, end: 0, value: readNode(g.sub()) });
@@ -61,7 +65,8 @@ export function readGraph(model: Uint8Array): GraphIndex {
     (field === Field.graph.node ? nodes : initializers).at(-1)!.end = g.pos;
     return true;
   });
-  return { model, graph, nodes, initializers, inputs, outputs };
+  for (const { value } of initializers) declaredTypes.set(value.name, value.dataType);
+  return { model, graph, nodes, initializers, inputs, outputs, declaredTypes };
 }
 
 /** A node field, ready to splice into a graph. */
@@ -74,12 +79,17 @@ export function initializerField(name: string, type: ElemType, dims: number[], d
   return new ProtoWriter().message(Field.graph.initializer, (w) => writeTensor(w, name, type, dims, data)).finish();
 }
 
+/** A graph output field (name and element type, no shape), ready to append to a graph. */
+export function outputField(name: string, elemType: number): Uint8Array {
+  return new ProtoWriter().message(Field.graph.output, (w) => writeValueInfo(w, name, elemType, null)).finish();
+}
+
 export interface GraphEdit {
   /** Nodes to replace, each by zero or more node fields, in place (the graph's order is its topological order). */
   replace: Map<Located<ParsedNode>, Uint8Array[]>;
   /** Initializers to leave out. */
   drop: Set<Located<ParsedTensor>>;
-  /** Initializer fields to add at the end of the graph. */
+  /** Initializer (or output) fields to add at the end of the graph: protobuf lets a repeated field's entries appear anywhere. */
   append: Uint8Array[];
   /** Opset imports to add to the model (e.g. `com.microsoft` for contrib ops). */
   opsets?: { domain: string; version: number }[];

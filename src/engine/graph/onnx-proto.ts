@@ -19,7 +19,7 @@ export function elemTypeOf(code: number): ElemType | null {
 /** ModelProto, GraphProto, NodeProto, TensorProto field numbers (onnx.proto3). */
 export const Field = {
   model: { graph: 7, opsetImport: 8 },
-  graph: { node: 1, initializer: 5, input: 11, output: 12 },
+  graph: { node: 1, initializer: 5, input: 11, output: 12, valueInfo: 13 },
   node: { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 },
   attribute: { name: 1, f: 2, i: 3, s: 4, t: 5, g: 6, ints: 8, graphs: 11, type: 20 },
   tensor: { dims: 1, dataType: 2, floatData: 4, int32Data: 5, int64Data: 7, name: 8, rawData: 9, externalData: 13, dataLocation: 14 },
@@ -76,16 +76,36 @@ export function writeTensor(w: ProtoWriter, name: string, type: ElemType, dims: 
 
 type Dim = number | string;
 
-export function writeValueInfo(w: ProtoWriter, name: string, type: ElemType, dims: Dim[]): void {
+/** A ValueInfoProto { name, type { tensor_type { elem_type, shape } } }; no shape at all when `dims` is null. */
+export function writeValueInfo(w: ProtoWriter, name: string, type: ElemType | number, dims: Dim[] | null): void {
   w.string(1, name);
   w.message(2, (t) =>
     t.message(1, (tt) => {
-      tt.int(1, DataType[type]);
-      tt.message(2, (s) => {
-        for (const d of dims) s.message(1, (dw) => (typeof d === 'number' ? dw.int(1, d) : dw.string(2, d)));
-      });
+      tt.int(1, typeof type === 'number' ? type : DataType[type]);
+      if (dims) {
+        tt.message(2, (s) => {
+          for (const d of dims) s.message(1, (dw) => (typeof d === 'number' ? dw.int(1, d) : dw.string(2, d)));
+        });
+      }
     }),
   );
+}
+
+/** A ValueInfoProto read back: its name and, where the file states it, its element type. */
+export function readValueInfo(r: ProtoReader): { name: string; elemType: number | null } {
+  let name = '';
+  let elemType: number | null = null;
+  const nested = (reader: ProtoReader, field: number, inner: (sub: ProtoReader) => void) =>
+    reader.fields((f, w) => (f === field && w === 2 ? (inner(reader.sub()), true) : false));
+  r.fields((field, wire) => {
+    if (field === 1 && wire === 2) name = r.string();
+    else if (field === 2 && wire === 2) {
+      // TypeProto.tensor_type (1) → TypeProto.Tensor.elem_type (1)
+      nested(r.sub(), 1, (tensor) => tensor.fields((f, w) => (f === 1 && w === 0 ? ((elemType = tensor.varint()), true) : false)));
+    } else return false;
+    return true;
+  });
+  return { name, elemType };
 }
 
 /** A node as read back: what the rewrites need to decide (integer, float, integer-list and tensor attributes). */
@@ -205,42 +225,4 @@ export function readTensor(r: ProtoReader): ParsedTensor {
   } else if (!tensor.data && floats.length) tensor.data = { floats };
   else if (!tensor.data && int32s.length) tensor.data = { int32s };
   return tensor;
-}
-
-/** IEEE 754 half precision, round to nearest even. */
-export function toFloat16Bits(value: number): number {
-  const f32 = new Float32Array(1);
-  const u32 = new Uint32Array(f32.buffer);
-  f32[0] = value;
-  const x = u32[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let half = mant >> shift;
-    const rest = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    if (rest > mid || (rest === mid && half & 1)) half++;
-    return sign | half;
-  }
-  let half = sign | (e << 10) | (mant >> 13);
-  const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++;
-  return half;
-}
-
-/** Half precision bits to a number (exact). */
-export function fromFloat16Bits(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const mant = h & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }

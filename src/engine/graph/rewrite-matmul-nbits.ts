@@ -16,7 +16,8 @@
  */
 import { ModelFormatError } from '../../core/errors';
 import type { GraphRewriteNote } from '../../core/protocol';
-import { DataType, fromFloat16Bits, type NodeSpec, type ParsedNode, type ParsedTensor } from './onnx-proto';
+import { fromFloat16Bits } from './float16';
+import { DataType, type NodeSpec, type ParsedNode, type ParsedTensor } from './onnx-proto';
 import { initializerField, nodeField, readGraph, tensorBytes, writeGraph, type ExternalFile, type Located } from './onnx-graph';
 import { dequantizeTransposed, requantizeInt8Transposed, type NBitsLayout, type NBitsWeights } from './matmul-nbits';
 

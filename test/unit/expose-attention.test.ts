@@ -1,5 +1,5 @@
 /**
- * The load-time rewrite that makes a standard export show its attention: tl-gpt's KV-cache graph,
+ * The graph pass that makes a standard export show its attention (src/engine/graph/expose-attention.ts): tl-gpt's KV-cache graph,
  * rewritten and fed an empty cache, gives the same maps as the separate attention graph exported by
  * PyTorch; one head's numbers agree with each other; a fused-attention graph is told apart.
  */
@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import type * as OrtWeb from 'onnxruntime-web';
-import { exposeAttention } from '../../src/engine/analysis/attention-outputs';
+import { exposeAttention } from '../../src/engine/graph/expose-attention';
 import { AttentionRunner } from '../../src/engine/analysis/attention-runner';
-import { countOnnxWeights } from '../../src/engine/analysis/onnx-weights';
+import { countOnnxWeights } from '../../src/engine/graph/weight-count';
 import { ProtoWriter } from '../../src/engine/graph/protobuf';
 import { buildOptimumDecoder } from '../support/export-fixtures/graphs';
 import { randomDecoderWeights, type DecoderSpec } from '../support/export-fixtures/weights';
