@@ -104,8 +104,18 @@ export interface BuiltGraph {
   externalData: Uint8Array;
 }
 
+/**
+ * Spellings the fusions must leave alone, in the layers listed: an ALiBi-style bias added to the
+ * causal mask; `Where(visible, scores, −10)`, a finite "hidden" score; an RMSNorm with an extra op
+ * (its mean square scaled before ε is added).
+ */
+export interface NearMiss {
+  kind: 'alibi' | 'finite-where' | 'norm-extra-op';
+  layers: number[];
+}
+
 /** An Optimum / transformers.js export of a Llama- or Qwen2-style decoder. */
-export function buildOptimumDecoder(spec: DecoderSpec, w: DecoderWeights, dtype: OptimumDtype, options: { dataFile?: string } = {}): BuiltGraph {
+export function buildOptimumDecoder(spec: DecoderSpec, w: DecoderWeights, dtype: OptimumDtype, options: { dataFile?: string; nearMiss?: NearMiss } = {}): BuiltGraph {
   const { hidden: e, heads: h, kvHeads: kv, headDim: d } = spec;
   if (kv !== 1 && kv !== h) throw new Error('the Optimum-style fixture repeats K/V by broadcasting: kvHeads must be 1 or heads');
   const b = new Builder(dtype === 'fp16' ? 'float16' : 'float');
@@ -113,8 +123,10 @@ export function buildOptimumDecoder(spec: DecoderSpec, w: DecoderWeights, dtype:
   const kind = dtype === 'q8' ? 'q8' : dtype === 'q4' ? 'q4' : 'float';
   b.declareIo(spec);
 
-  const rms = (x: string, weight: Float32Array, name: string) => {
-    const meanSquare = g.op('ReduceMean', [g.op('Mul', [x, x])], { axes: [-1], keepdims: 1 });
+  const nearMiss = (kind: NearMiss['kind'], layer: number) => options.nearMiss?.kind === kind && options.nearMiss.layers.includes(layer);
+  const rms = (x: string, weight: Float32Array, name: string, extraOp = false) => {
+    const mean = g.op('ReduceMean', [g.op('Mul', [x, x])], { axes: [-1], keepdims: 1 });
+    const meanSquare = extraOp ? g.op('Mul', [mean, b.scalar(1.5)]) : mean;
     const norm = g.op('Div', [x, g.op('Sqrt', [g.op('Add', [meanSquare, b.scalar(spec.rmsEps)])])]);
     return g.op('Mul', [norm, b.tensor(`${name}.weight`, [e], weight)]);
   };
@@ -147,17 +159,25 @@ export function buildOptimumDecoder(spec: DecoderSpec, w: DecoderWeights, dtype:
   const padding = g.op('Unsqueeze', [g.op('Equal', ['attention_mask', g.constant('int64', [], [0])]), b.int64([1])]);
   const hidden = g.op('Or', [future, padding]);
   const mask = g.op('Unsqueeze', [g.op('Where', [hidden, b.scalar(dtype === 'fp16' ? -30000 : -1e9), b.scalar(0)]), b.int64([1])]);
+  // Near misses only: ALiBi's slope · (j − p) added to the causal mask (slope ½), or the visible keys for a Where.
+  const alibiMask = () => {
+    const distance = g.op('Cast', [g.op('Sub', [keyPositions, g.op('Unsqueeze', ['position_ids', b.int64([2])])])], { to: dtype === 'fp16' ? 10 : 1 });
+    return g.op('Add', [mask, g.op('Unsqueeze', [g.op('Mul', [distance, b.scalar(0.5)]), b.int64([1])])]);
+  };
+  const attend = (scaled: string, layer: number) =>
+    nearMiss('finite-where', layer) ? g.op('Where', [g.op('Unsqueeze', [g.op('Not', [hidden]), b.int64([1])]), scaled, b.scalar(-10)])
+      : g.op('Add', [scaled, nearMiss('alibi', layer) ? alibiMask() : mask]);
 
   let x = g.op('Gather', [b.tensor('embed_tokens.weight', [spec.vocab, e], w.embedding), 'input_ids'], { axis: 0 });
   w.layers.forEach((layer, l) => {
     const p = `layers.${l}`;
-    const hIn = rms(x, layer.inputNorm, `${p}.input_layernorm`);
+    const hIn = rms(x, layer.inputNorm, `${p}.input_layernorm`, nearMiss('norm-extra-op', l));
     const q = rotate(heads(withBias(b.linear(hIn, `${p}.q_proj`, layer.q, kind), layer.qBias, `${p}.q_proj`), h));
     const k = rotate(heads(withBias(b.linear(hIn, `${p}.k_proj`, layer.k, kind), layer.kBias, `${p}.k_proj`), kv));
     const v = heads(withBias(b.linear(hIn, `${p}.v_proj`, layer.v, kind), layer.vBias, `${p}.v_proj`), kv);
     const keys = g.op('Concat', [`past_key_values.${l}.key`, k], { axis: 2 }, `present.${l}.key`);
     const values = g.op('Concat', [`past_key_values.${l}.value`, v], { axis: 2 }, `present.${l}.value`);
-    const scores = g.op('Add', [g.op('Mul', [g.op('MatMul', [q, g.op('Transpose', [keys], { perm: [0, 1, 3, 2] })]), b.scalar(1 / Math.sqrt(d))]), mask]);
+    const scores = attend(g.op('Mul', [g.op('MatMul', [q, g.op('Transpose', [keys], { perm: [0, 1, 3, 2] })]), b.scalar(1 / Math.sqrt(d))]), l);
     const attended = g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), values]);
     const merged = g.op('Reshape', [g.op('Transpose', [attended], { perm: [0, 2, 1, 3] }), b.int64([0, 0, h * d])]);
     x = g.op('Add', [x, b.linear(merged, `${p}.o_proj`, layer.o, kind)]);

@@ -4,12 +4,14 @@
  * becomes [RotaryEmbedding ×2 +] GroupQueryAttention, layer by layer: a layer that does not match
  * exactly stays as exported.
  */
-import type { NodeSpec } from '../onnx-proto';
+import { DataType, type NodeSpec } from '../onnx-proto';
 import { initializerField } from '../onnx-graph';
 import type { GraphNode, GraphView } from '../graph-view';
 import { MS, type Edits, type FuseOptions, type Fusion } from './edits';
 import { matchRotary, type RotarySource } from './rotary';
 import { packProjections } from './pack-qkv';
+import { isCausalAdditiveMask, isCausalCondition, isHiddenScore } from './causal-mask';
+import { matchAttentionBlock } from '../attention-blocks';
 
 /** `Transpose(perm 0,2,1,3)` of `Reshape(projection, [b, s, heads, headDim])`: the projection in (B, S, heads·headDim). */
 function matchHeadSplit(g: GraphView, name: string): { projection: string; heads: number; headDim: number } | null {
@@ -83,16 +85,24 @@ function matchAttention(g: GraphView, softmax: GraphNode): Attention | null {
     if (node) nodes.push(node);
     return node;
   };
-  // Scores: [Cast] ← Where(mask, s, −∞) ← Div(qk, c) | Mul(qk, c) ← MatMul(q, kᵀ)
+  // The block as the one attention matcher finds it; then every op between its products, exactly.
+  const block = matchAttentionBlock(g, softmax);
+  if (!block) return null;
+  // Scores: [Cast] ← Where(visible, s, −∞) | s + causal mask ← Div(qk, c) | Mul(qk, c) ← MatMul(q, kᵀ)
   let into = sm.inputs[0];
   const castIn = step(into, 'Cast');
   if (castIn) into = castIn.value.inputs[0];
-  // The mask: Where(hidden, −∞, s) or s + a float bias (0 or a large negative number).
   const masked = g.producer(into);
   if (!masked || (masked.value.op !== 'Where' && masked.value.op !== 'Add')) return null;
   nodes.push(masked);
+  // GroupQueryAttention applies the causal mask and nothing else: any other mask (ALiBi, a finite
+  // "hidden" score) must stay, so the layer is left as exported.
   const scoresAt = masked.value.op === 'Where' ? 1 : [0, 1].find((i) => ['Div', 'Mul'].includes(g.producer(masked.value.inputs[i])?.value.op ?? ''));
-  if (scoresAt === undefined || (masked.value.op === 'Where' && g.constant(masked.value.inputs[2]) === null)) return null;
+  if (scoresAt === undefined) return null;
+  if (masked.value.op === 'Where') {
+    const hidden = g.scalar(masked.value.inputs[2]);
+    if (hidden === null || !isHiddenScore(hidden) || !isCausalCondition(g, masked.value.inputs[0])) return null;
+  } else if (!isCausalAdditiveMask(g, masked.value.inputs[1 - scoresAt])) return null;
   const scaled = g.producer(masked.value.inputs[scoresAt]);
   if (!scaled || (scaled.value.op !== 'Div' && scaled.value.op !== 'Mul')) return null;
   nodes.push(scaled);
@@ -100,7 +110,7 @@ function matchAttention(g: GraphView, softmax: GraphNode): Attention | null {
   if (c === null || c === 0) return null;
   const scale = scaled.value.op === 'Div' ? 1 / c : c;
   const qk = step(scaled.value.inputs[0], 'MatMul');
-  if (!qk) return null;
+  if (qk !== block.scoresProduct) return null;
 
   // Output: Softmax → [Cast] → MatMul(p, v) → Reshape/Transpose(0,2,1,3)/Reshape → the projection's input.
   let probs = sm.outputs[0];
@@ -111,7 +121,7 @@ function matchAttention(g: GraphView, softmax: GraphNode): Attention | null {
     probs = readers[0].value.outputs[0];
   }
   const pv = g.readersOf(probs);
-  if (pv.length !== 1 || pv[0].value.op !== 'MatMul' || pv[0].value.inputs[0] !== probs) return null;
+  if (pv.length !== 1 || pv[0] !== block.valueProduct || pv[0].value.inputs[0] !== probs) return null;
   nodes.push(pv[0]);
   let output = pv[0].value.outputs[0];
   let host = pv[0];
@@ -170,11 +180,14 @@ function matchAttention(g: GraphView, softmax: GraphNode): Attention | null {
 function fuseAttention(g: GraphView, edits: Edits, options: FuseOptions): number {
   const inputs = new Set(g.index.nodes.flatMap((n) => n.value.inputs));
   if (!inputs.has('attention_mask')) return 0;
-  const matches = g.index.nodes.filter((n) => n.value.op === 'Softmax' && !n.value.domain).map((n) => matchAttention(g, n));
-  if (!matches.length || matches.some((m) => m === null)) return 0; // all layers or none: one cache layout
-  const found = matches as Attention[];
-  // RotaryEmbedding reads the positions the exported graph read.
-  if (found.some((a) => a.rotary) && !inputs.has('position_ids')) return 0;
+  // Layer by layer: GroupQueryAttention reads and writes the cache in the layout the export's Concat
+  // does ([batch, kv heads, length, head dim]), so fused and unfused layers share one feed plan.
+  // RotaryEmbedding reads the positions the exported graph read: without position_ids, a rotary layer stays.
+  const found = g.index.nodes
+    .filter((n) => n.value.op === 'Softmax' && !n.value.domain)
+    .map((n) => matchAttention(g, n))
+    .filter((a): a is Attention => a !== null && (!a.rotary || inputs.has('position_ids')));
+  if (!found.length) return 0;
   const caches = new Map<GraphNode, { cos: string; sin: string }>();
   // GroupQueryAttention reads the causal extent from seqlens_k = Σ mask − 1 and the total length, int32.
   const seqlens = '/tl_fused/seqlens_k';
@@ -182,10 +195,10 @@ function fuseAttention(g: GraphView, edits: Edits, options: FuseOptions): number
   const shared: NodeSpec[] = [
     { op: 'ReduceSum', inputs: ['attention_mask', '/tl_fused/axis_1'], outputs: ['/tl_fused/mask_sum'], attrs: { keepdims: 0 }, domain: '' },
     { op: 'Sub', inputs: ['/tl_fused/mask_sum', '/tl_fused/one'], outputs: ['/tl_fused/seqlens_k_int64'], attrs: {}, domain: '' },
-    { op: 'Cast', inputs: ['/tl_fused/seqlens_k_int64'], outputs: [seqlens], attrs: { to: 6 }, domain: '' },
+    { op: 'Cast', inputs: ['/tl_fused/seqlens_k_int64'], outputs: [seqlens], attrs: { to: DataType.int32 }, domain: '' },
     { op: 'Shape', inputs: ['attention_mask'], outputs: ['/tl_fused/mask_shape'], attrs: {}, domain: '' },
     { op: 'Gather', inputs: ['/tl_fused/mask_shape', '/tl_fused/axis_1_scalar'], outputs: ['/tl_fused/total_int64'], attrs: { axis: 0 }, domain: '' },
-    { op: 'Cast', inputs: ['/tl_fused/total_int64'], outputs: [total], attrs: { to: 6 }, domain: '' },
+    { op: 'Cast', inputs: ['/tl_fused/total_int64'], outputs: [total], attrs: { to: DataType.int32 }, domain: '' },
   ];
   const int64 = (values: number[]) => ({ inline: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer) });
   edits.tensors.push(

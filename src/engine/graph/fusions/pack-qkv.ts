@@ -1,4 +1,4 @@
-import type { NodeSpec } from '../onnx-proto';
+import { DataType, type NodeSpec } from '../onnx-proto';
 import { initializerField } from '../onnx-graph';
 import type { GraphNode, GraphView } from '../graph-view';
 
@@ -15,7 +15,7 @@ function matchLinear(g: GraphView, name: string): Linear | null {
   let bias: string | null = null;
   let matmul = product;
   if (add) {
-    const biasAt = add.value.inputs.findIndex((i) => g.initializer(i)?.dims.length === 1 && g.initializer(i)!.dataType === 1);
+    const biasAt = add.value.inputs.findIndex((i) => g.initializer(i)?.dims.length === 1 && g.initializer(i)!.dataType === DataType.float);
     if (biasAt < 0) return null;
     bias = add.value.inputs[biasAt];
     matmul = g.producer(add.value.inputs[1 - biasAt], 'MatMul');
@@ -24,7 +24,7 @@ function matchLinear(g: GraphView, name: string): Linear | null {
   if (!matmul) return null;
   const [x, weight] = matmul.value.inputs;
   const w = g.initializer(weight);
-  if (!w || w.dims.length !== 2 || w.dataType !== 1 || (bias && g.initializer(bias)!.dims[0] !== w.dims[1])) return null;
+  if (!w || w.dims.length !== 2 || w.dataType !== DataType.float || (bias && g.initializer(bias)!.dims[0] !== w.dims[1])) return null;
   return { x, weight, bias, nodes: add ? [matmul, add] : [matmul] };
 }
 

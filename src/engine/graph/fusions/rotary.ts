@@ -2,6 +2,7 @@
  * Rotary positions as exporters spell them (rotate-half on q and k, cos/sin computed from
  * position_ids or gathered from tables), matched so RotaryEmbedding can take their place.
  */
+import { DataType } from '../onnx-proto';
 import type { GraphNode, GraphView } from '../graph-view';
 
 /**
@@ -52,7 +53,7 @@ export function matchRotary(g: GraphView, name: string, headDim: number): Rotary
 function throughUnsqueezes(g: GraphView, name: string): GraphNode | null {
   for (;;) {
     const node = g.producer(name);
-    if (!node || (node.value.op !== 'Unsqueeze' && !(node.value.op === 'Cast' && node.value.intAttrs.to === 1))) return node;
+    if (!node || (node.value.op !== 'Unsqueeze' && !(node.value.op === 'Cast' && node.value.intAttrs.to === DataType.float))) return node;
     name = node.value.inputs[0];
   }
 }
@@ -104,7 +105,7 @@ function inverseFrequencies(g: GraphView, angles: string, headDim: number): numb
   const visit = (name: string, depth: number) => {
     if (name === 'position_ids') readsPositions = true;
     const values = g.constant(name);
-    if (values && values.length === headDim / 2 && g.constantTensor(name)!.dataType === 1) found = values;
+    if (values && values.length === headDim / 2 && g.constantTensor(name)!.dataType === DataType.float) found = values;
     const node = g.producer(name);
     if (!node || depth > 6 || node.value.op === 'Constant') return;
     for (const input of node.value.inputs) if (input) visit(input, depth + 1);
