@@ -3,7 +3,6 @@
  * Pure of any messaging, so the worker stays a thin adapter.
  */
 import { ortFor, effectiveWasmThreads, type Ort } from './ort-setup';
-import { checkFloat16Support, checkWebGpuKernels, planBackends, probeWebGpu, sessionBuildFailure } from './backend';
 import { DecoderSession } from './decoder-session';
 import { readDecoderConfig, type DecoderConfig } from '../core/model-config';
 import { TextTokenizer } from './tokenizer';
@@ -11,13 +10,13 @@ import { TokenTextStream, StopStringFilter } from './text-stream';
 import { runGenerationLoop, type CachedContext } from './generate';
 import { tokenRates } from '../core/token-rate';
 import { createRng, randomSeed } from '../core/rng';
-import { classifyRuntimeError, DownloadCancelledError, EngineError, GpuDeviceLostError, ModelFormatError, NoModelLoadedError } from '../core/errors';
+import { classifyRuntimeError, EngineError, GpuDeviceLostError, NoModelLoadedError } from '../core/errors';
 import { modelNameFromUrl, resolveFolderUrl } from '../core/model-url';
-import type { ModelFiles, ModelSource } from '../core/model-files';
+import type { ModelSource } from '../core/model-files';
 import type { ChatMessage, GenerationResult, GenerationSettings, GenerationStats, LoadProgress, LoadRequest, ModelInfo, TokenPayload } from '../core/protocol';
 import type { StepModel, StepTiming } from './generate';
 import type { KvCache } from './kv-cache';
-import { graphForBackend } from './graph/for-backend';
+import { DEFAULT_ONNX_FILE, fetchModel, openDecoder, openOnBackends, planLoad } from './model-load';
 
 interface LoadedModel {
   info: ModelInfo;
@@ -61,81 +60,50 @@ export class Engine {
 
   async load(request: LoadRequest, onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<ModelInfo> {
     const folderUrl = resolveFolderUrl(request.modelUrl, request.baseUrl);
-    // Decide the backend before downloading: a forced WebGPU that cannot run fails fast.
-    const probe = await probeWebGpu();
-    const plan = planBackends(request.backend, probe);
-    let files: ModelFiles;
-    try {
-      files = await this.source.fetch(
-        folderUrl,
-        (file, loadedBytes, totalBytes, overallLoadedBytes, overallTotalBytes, source) =>
-          onProgress({ file, loadedBytes, totalBytes, overallLoadedBytes, phase: 'download', overallTotalBytes, fromCache: source === 'cache' }),
-        { onnxFile: request.onnxFile, signal },
-      );
-    } catch (error) {
-      if (signal?.aborted) throw new DownloadCancelledError();
-      // A broken JSON file must not stay cached: the next load downloads it again.
-      if (error instanceof ModelFormatError) await this.source.forget(folderUrl).catch(() => undefined);
-      throw error;
-    }
-    const onnxFile = request.onnxFile ?? 'onnx/model.onnx';
-    let tokenizer: TextTokenizer;
-    try {
-      tokenizer = new TextTokenizer(files.tokenizerJson, files.tokenizerConfig);
-    } catch (error) {
-      await this.source.forget(folderUrl).catch(() => undefined);
-      throw new ModelFormatError('tokenizer.json', (error as Error).message);
-    }
+    const plan = await planLoad(request.backend);
+    const onnxFile = request.onnxFile ?? DEFAULT_ONNX_FILE;
+    const { files, tokenizer } = await fetchModel(
+      this.source,
+      folderUrl,
+      (file, loadedBytes, totalBytes, overallLoadedBytes, overallTotalBytes, source) =>
+        onProgress({ file, loadedBytes, totalBytes, overallLoadedBytes, phase: 'download', overallTotalBytes, fromCache: source === 'cache' }),
+      { onnxFile: request.onnxFile, signal },
+    );
     const config = readDecoderConfig(files.config, files.generationConfig, files.tokenizerConfig);
     onProgress({ file: onnxFile, loadedBytes: files.totalBytes, totalBytes: files.totalBytes, overallLoadedBytes: files.totalBytes, phase: 'session' });
 
     // The previous model keeps running until the new one is ready: a failed load loses nothing.
-    let fallbackReason = plan.skipReason;
-    for (const backend of plan.order) {
-      const started = performance.now();
-      try {
-        checkWebGpuKernels(backend, files.onnx);
-        const ort = ortFor(backend, request.wasmThreads);
-        const { onnx, externalData, graphRewrite, graphFusion } = graphForBackend(backend, files, { contextLength: config.contextLength });
-        const decoder = await DecoderSession.create(ort, onnx, externalData, backend, config, { onnxFile });
-        try {
-          checkFloat16Support(backend, decoder.usesFloat16, probe);
-        } catch (error) {
-          await decoder.release();
-          throw error;
-        }
-        const info: ModelInfo = {
-          name: modelNameFromUrl(folderUrl),
-          url: folderUrl,
-          backend,
-          fallbackReason,
-          wasmThreads: effectiveWasmThreads(ort),
-          modelBytes: files.totalBytes,
-          contextLength: config.contextLength,
-          vocabSize: config.vocabSize || tokenizer.vocabSize,
-          numLayers: config.numLayers,
-          hasChatTemplate: tokenizer.hasChatTemplate,
-          sessionBuildMs: performance.now() - started,
-          graphRewrite,
-          graphFusion,
-          storage: files.cacheReport
-            ? { fromCache: files.cacheReport.allFromCache, refetched: files.cacheReport.refetched, error: files.cacheReport.storageError }
-            : undefined,
-        };
-        if (backend === 'webgpu') this.watchDevice(ort);
-        await this.unload();
-        this.model = { info, tokenizer, decoder, config, onnxFile, kept: null };
-        return info;
-      } catch (error) {
-        const wrapped = error instanceof EngineError ? error : classifyRuntimeError(backend, error, onnxFile);
-        const isLast = backend === plan.order[plan.order.length - 1];
-        // A model no backend can read is not worth keeping offline.
-        if (isLast && wrapped instanceof ModelFormatError) await this.source.forget(folderUrl).catch(() => undefined);
-        if (isLast) throw wrapped;
-        fallbackReason = sessionBuildFailure(error);
-      }
-    }
-    throw new ModelFormatError(onnxFile, 'no backend could run it');
+    const { opened, backend, ort, fallbackReason, sessionBuildMs } = await openOnBackends(
+      plan, files, onnxFile, request.wasmThreads,
+      async (ort, backend) => {
+        const { decoder, graph } = await openDecoder(ort, backend, files, config, onnxFile);
+        return { decoder, graph, usesFloat16: decoder.usesFloat16, release: () => decoder.release() };
+      },
+      // A model no backend can read is not worth keeping offline.
+      () => this.source.forget(folderUrl).catch(() => undefined),
+    );
+    const info: ModelInfo = {
+      name: modelNameFromUrl(folderUrl),
+      url: folderUrl,
+      backend,
+      fallbackReason,
+      wasmThreads: effectiveWasmThreads(ort),
+      modelBytes: files.totalBytes,
+      contextLength: config.contextLength,
+      vocabSize: config.vocabSize || tokenizer.vocabSize,
+      numLayers: config.numLayers,
+      hasChatTemplate: tokenizer.hasChatTemplate,
+      sessionBuildMs,
+      graphRewrite: opened.graph.graphRewrite,
+      graphFusion: opened.graph.graphFusion,
+      storage: files.cacheReport
+        ? { fromCache: files.cacheReport.allFromCache, refetched: files.cacheReport.refetched, error: files.cacheReport.storageError }
+        : undefined,
+    };
+    if (backend === 'webgpu') this.watchDevice(ort);
+    await this.unload();
+    this.model = { info, tokenizer, decoder: opened.decoder, config, onnxFile, kept: null };
+    return info;
   }
 
   async generate(messages: ChatMessage[], settings: GenerationSettings, hooks: GenerateHooks): Promise<GenerationResult> {

@@ -18,7 +18,7 @@ import { SYNTHETIC_SHAPES } from '../bench/synthetic/shapes';
 import { EXTERNAL_DATA_FILE } from '../bench/synthetic/onnx-builder';
 import { createEventYielder } from '../engine/yield';
 import { postToPage, serve } from './serve';
-import { graphForBackend } from '../engine/graph/for-backend';
+import { openDecoder } from '../engine/model-load';
 import { GpuWorkLedger, installGpuCounters } from '../bench/gpu-counters';
 
 // Before any engine opens a GPU device: every WebGPU call of this worker is counted from here on.
@@ -84,9 +84,9 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
       const runtimeStartMs = await startRuntime(ort, backend);
       progress({ backend, phase: 'session', step: { kind: 'build-session' } });
       const started = performance.now();
-      // The rewrite (4-bit weights unpacked for WASM) counts in the session build time, as it does in the chat.
-      const graph = graphForBackend(backend, model, { contextLength: model.config.contextLength });
-      const decoder = await DecoderSession.create(ort, graph.onnx, graph.externalData, backend, model.config);
+      // The chat's graph and session (4-bit weights unpacked for WASM, fusions), whose rewrite counts in
+      // the session build time, as it does in the chat.
+      const { decoder, graph } = await openDecoder(ort, backend, model, model.config);
       const ledger = new GpuWorkLedger(gpuCounters, backend);
       const contenders = [ledger.count(loopContender(decoder, backend, 'ours', performance.now() - started, model.config.contextLength, { isCancelled, yieldToEvents }))];
       const rewrites = [graph.graphRewrite ?? null];

@@ -3,14 +3,13 @@
  * both the KV-cache steps and the whole-sentence passes) and its two encoders, and what the panel
  * asks of them. No messaging here; `analysis-worker.ts` adapts it to messages.
  */
-import { ortFor } from '../ort-setup';
-import { checkFloat16Support, planBackends, probeWebGpu, sessionBuildFailure } from '../backend';
 import type { DecoderSession } from '../decoder-session';
 import type { KvCache } from '../kv-cache';
 import { readDecoderConfig } from '../../core/model-config';
 import { TextTokenizer } from '../tokenizer';
 import { topKIndices } from '../../core/top-k';
 import { classifyRuntimeError, EngineError, ModelFormatError, NoModelLoadedError } from '../../core/errors';
+import { DEFAULT_ONNX_FILE, fetchModel, graphFor, openOnBackends, planLoad } from '../model-load';
 import { modelNameFromUrl, resolveFolderUrl } from '../../core/model-url';
 import type { ModelSource } from '../../core/model-files';
 import type { Backend } from '../../core/protocol';
@@ -46,65 +45,43 @@ export class AnalysisEngine {
 
   async load(request: AnalysisLoadRequest): Promise<AnalysisModelInfo> {
     const folderUrl = resolveFolderUrl(request.modelUrl, request.baseUrl);
-    const probe = await probeWebGpu();
-    const plan = planBackends(request.backend, probe);
-    const isDecoder = request.slot === 'decoder';
-    const noProgress = () => {};
-    const attentionFile = request.onnxFile ?? 'onnx/model.onnx';
+    const plan = await planLoad(request.backend);
+    const attentionFile = request.onnxFile ?? DEFAULT_ONNX_FILE;
     // A folder off this origin (a Hub model) is kept in Cache Storage by the source: a lesson prepared online runs offline.
-    const files = await this.source.fetch(folderUrl, noProgress, { onnxFile: attentionFile });
-    // The maps come from the standard export itself: its Softmax outputs are made graph outputs here.
-    const exposure = exposeAttention(files.onnx);
-    const attentionOnnx = exposure.kind === 'exposed' ? exposure.model : files.onnx;
-    const attentionSource: AttentionSource = exposure.kind === 'exposed' ? { kind: 'blocks', blocks: exposure.blocks }
-      : exposure.kind === 'already' ? { kind: 'named' } : { kind: 'none' };
-    if (exposure.kind === 'not-found') throw new ModelFormatError(attentionFile, 'no attention block (MatMul → Softmax → MatMul) was found in its graph');
-    let tokenizer: TextTokenizer;
-    try {
-      tokenizer = new TextTokenizer(files.tokenizerJson, files.tokenizerConfig);
-    } catch (error) {
-      throw new ModelFormatError('tokenizer.json', (error as Error).message);
-    }
-    const summary = readArchSummary(files.config);
+    const { files, tokenizer } = await fetchModel(this.source, folderUrl, () => {}, { onnxFile: attentionFile });
+    const config = readDecoderConfig(files.config, files.generationConfig, files.tokenizerConfig);
+    const { opened, backend, fallbackReason } = await openOnBackends(plan, files, attentionFile, request.wasmThreads, async (ort, backend) => {
+      // The backend's graph as every panel gets it (4-bit unpacked on WASM), unfused; the maps come from
+      // the standard export itself: its Softmax outputs are made graph outputs here.
+      const graph = graphFor('lesson', backend, files, config.contextLength);
+      const exposure = exposeAttention(graph.onnx);
+      if (exposure.kind === 'not-found') throw new ModelFormatError(attentionFile, 'no attention block (MatMul → Softmax → MatMul) was found in its graph');
+      const onnx = exposure.kind === 'exposed' ? exposure.model : graph.onnx;
+      const source: AttentionSource = exposure.kind === 'exposed' ? { kind: 'blocks', blocks: exposure.blocks } : exposure.kind === 'already' ? { kind: 'named' } : { kind: 'none' };
+      const session = request.slot === 'decoder'
+        ? await openLessonDecoder(ort, onnx, graph.externalData, backend, attentionFile, source, config)
+        : await AttentionRunner.create(ort, onnx, graph.externalData, backend, attentionFile, source).then((runner) => ({ runner, decoder: undefined, release: () => runner.release() }));
+      // An fp16 graph (fp16, q4f16), decoder or encoder, on a GPU without shader-f16 would compute
+      // garbage: Auto goes to WASM. (The lesson's decoder and its runner share one session.)
+      return { ...session, exposure, usesFloat16: session.runner.usesFloat16 };
+    });
     const maskText = typeof files.tokenizerConfig.mask_token === 'string' ? files.tokenizerConfig.mask_token : null;
-    let fallbackReason = plan.skipReason;
-    for (const backend of plan.order) {
-      try {
-        const ort = ortFor(backend, request.wasmThreads);
-        const opened = isDecoder
-          ? await openLessonDecoder(ort, attentionOnnx, files.externalData, backend, attentionFile, attentionSource, readDecoderConfig(files.config, files.generationConfig, files.tokenizerConfig))
-          : await AttentionRunner.create(ort, attentionOnnx, files.externalData, backend, attentionFile, attentionSource).then((runner) => ({ runner, decoder: undefined, release: () => runner.release() }));
-        try {
-          // An fp16 graph (fp16, q4f16), decoder or encoder, on a GPU without shader-f16 would compute
-          // garbage: Auto goes to WASM. (The lesson's decoder and its runner share one session.)
-          checkFloat16Support(backend, opened.runner.usesFloat16, probe);
-        } catch (error) {
-          await opened.release();
-          throw error;
-        }
-        const info: AnalysisModelInfo = {
-          slot: request.slot,
-          name: modelNameFromUrl(folderUrl),
-          backend,
-          fallbackReason,
-          summary,
-          parameters: countOnnxWeights(files.onnx).parameters,
-          modelBytes: files.totalBytes,
-          attentionUnavailable: exposure.kind === 'fused' ? { fusedOp: exposure.op } : null,
-          headInside: exposure.kind === 'exposed',
-          maskTokenId: maskText ? (tokenizer.tokenId(maskText) ?? null) : null,
-          vocabulary: Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.tokenToString(id).replaceAll(WORD_MARK, ' ')),
-        };
-        await this.unload(request.slot);
-        this.models.set(request.slot, { info, tokenizer, ...opened });
-        return info;
-      } catch (error) {
-        const wrapped = error instanceof EngineError ? error : classifyRuntimeError(backend, error, attentionFile);
-        if (backend === plan.order[plan.order.length - 1]) throw wrapped;
-        fallbackReason = sessionBuildFailure(error);
-      }
-    }
-    throw new ModelFormatError(attentionFile, 'no backend could run it');
+    const info: AnalysisModelInfo = {
+      slot: request.slot,
+      name: modelNameFromUrl(folderUrl),
+      backend,
+      fallbackReason,
+      summary: readArchSummary(files.config),
+      parameters: countOnnxWeights(files.onnx).parameters,
+      modelBytes: files.totalBytes,
+      attentionUnavailable: opened.exposure.kind === 'fused' ? { fusedOp: opened.exposure.op } : null,
+      headInside: opened.exposure.kind === 'exposed',
+      maskTokenId: maskText ? (tokenizer.tokenId(maskText) ?? null) : null,
+      vocabulary: Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.tokenToString(id).replaceAll(WORD_MARK, ' ')),
+    };
+    await this.unload(request.slot);
+    this.models.set(request.slot, { info, tokenizer, runner: opened.runner, decoder: opened.decoder, release: opened.release });
+    return info;
   }
 
   private get(slot: ModelSlot): Loaded {

@@ -20,12 +20,14 @@ export interface BackendGraph {
 export interface BackendGraphOptions {
   /** The model's context length: rows of the rotary tables a fused graph carries. */
   contextLength: number;
+  /** Fuse the exporters' chains (default); the lesson's graph is not fused: its maps need the spelled-out Softmax. */
+  fuse?: boolean;
 }
 
 export function graphForBackend(backend: Backend, model: { onnx: Uint8Array; externalData: ExternalFile[] }, options: BackendGraphOptions): BackendGraph {
   const rewritten = backend === 'wasm' ? rewriteMatMulNBits(model.onnx, model.externalData) : null;
   const base = rewritten ?? model;
-  const fused = fuseDecoderGraph(base.onnx, base.externalData, { maxPositions: options.contextLength });
+  const fused = options.fuse === false ? null : fuseDecoderGraph(base.onnx, base.externalData, { maxPositions: options.contextLength });
   return {
     onnx: fused?.onnx ?? base.onnx,
     externalData: base.externalData,
