@@ -11,6 +11,8 @@ export interface ModelFiles {
   tokenizerJson: object;
   tokenizerConfig: Record<string, unknown>;
   onnx: Uint8Array;
+  /** The graph's file in the folder: the one asked for, or, with none asked for, the first dtype the folder has. */
+  onnxFile?: string;
   /** External weights (`model.onnx_data`), when the export keeps them apart. */
   externalData: { path: string; data: Uint8Array }[];
   /** Bytes of the model's files: the size every panel shows (the analysis fetches no extra graph). */

@@ -61,7 +61,6 @@ export class Engine {
   async load(request: LoadRequest, onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<ModelInfo> {
     const folderUrl = resolveFolderUrl(request.modelUrl, request.baseUrl);
     const plan = await planLoad(request.backend);
-    const onnxFile = request.onnxFile ?? DEFAULT_ONNX_FILE;
     const { files, tokenizer } = await fetchModel(
       this.source,
       folderUrl,
@@ -69,6 +68,7 @@ export class Engine {
         onProgress({ file, loadedBytes, totalBytes, overallLoadedBytes, phase: 'download', overallTotalBytes, fromCache: source === 'cache' }),
       { onnxFile: request.onnxFile, signal },
     );
+    const onnxFile = files.onnxFile ?? request.onnxFile ?? DEFAULT_ONNX_FILE;
     const config = readDecoderConfig(files.config, files.generationConfig, files.tokenizerConfig);
     onProgress({ file: onnxFile, loadedBytes: files.totalBytes, totalBytes: files.totalBytes, overallLoadedBytes: files.totalBytes, phase: 'session' });
 

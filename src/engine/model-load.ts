@@ -15,6 +15,7 @@ import { checkFloat16Support, checkWebGpuKernels, planBackends, probeWebGpu, ses
 import { TextTokenizer } from './tokenizer';
 import { DecoderSession } from './decoder-session';
 import { graphForBackend, type BackendGraph } from './graph/for-backend';
+import { GraphFormatError } from './graph/onnx-graph';
 import { classifyRuntimeError, DownloadCancelledError, EngineError, ModelFormatError } from '../core/errors';
 import type { DecoderConfig } from '../core/model-config';
 import type { ModelFiles, ModelSource, ProgressCallback } from '../core/model-files';
@@ -116,7 +117,8 @@ export async function openOnBackends<T extends Opened>(
       }
       return { opened, backend, ort, fallbackReason, sessionBuildMs: performance.now() - started };
     } catch (error) {
-      const wrapped = error instanceof EngineError ? error : classifyRuntimeError(backend, error, onnxFile);
+      const wrapped = error instanceof EngineError ? error
+        : error instanceof GraphFormatError ? new ModelFormatError(onnxFile, error.message) : classifyRuntimeError(backend, error, onnxFile);
       const isLast = backend === plan.order[plan.order.length - 1];
       if (isLast && wrapped instanceof ModelFormatError) await onUnreadable();
       if (isLast) throw wrapped;

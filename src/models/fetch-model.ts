@@ -6,6 +6,9 @@ import { ModelFetchError, ModelFileMissingError, ModelFormatError, OfflineSaveEr
 import type { CacheReport, ModelFiles, ProgressCallback } from '../core/model-files';
 import { isQuotaError, sha256FromHeaders, sha256Hex, type ModelCache } from './cache';
 import type { PartialStore } from './partial-download';
+import { DTYPES, onnxFileForDtype } from './hub';
+
+const DEFAULT_ONNX_FILE = onnxFileForDtype('fp32');
 
 /** How often the bytes of a file in progress are saved, so an interrupted download can continue. */
 const PARTIAL_SAVE_MS = 1000;
@@ -27,6 +30,15 @@ class Downloader {
     // In parallel: on a slow link, sequential HEADs would delay the first byte by several round trips.
     const sizes = await Promise.all(files.map((file) => this.sizeOf(new URL(file, this.folderUrl).href)));
     this.overallTotal = sizes.includes(null) ? null : sizes.reduce<number>((sum, size) => sum + (size ?? 0), this.overall);
+  }
+
+  /**
+   * The first of `files` the folder has (cached, or not answered 404 to a HEAD; one whose size the
+   * server does not say counts as there), or null when it has none of them.
+   */
+  async firstPresent(files: readonly string[]): Promise<string | null> {
+    for (const file of files) if ((await this.sizeOf(new URL(file, this.folderUrl).href)) !== 0) return file;
+    return null;
   }
 
   /** Bytes of one file (0 when the server says it does not exist), or null when unknown. */
@@ -235,7 +247,9 @@ export async function fetchModelFiles(
 ): Promise<ModelFiles> {
   const download = new Downloader(folderUrl, onProgress, options.signal, options.cache ?? null, options.partials ?? null);
   const config = (await download.json('config.json'))!;
-  const onnxFile = options.onnxFile ?? 'onnx/model.onnx';
+  // No dtype chosen (a folder URL, a shared link): the first weights file the folder has, in the order
+  // the Hub's dtypes are offered, so a folder with only onnx/model_q4.onnx loads as a Hub id does.
+  const onnxFile = options.onnxFile ?? (await download.firstPresent(DTYPES.map(onnxFileForDtype))) ?? DEFAULT_ONNX_FILE;
   const dataFiles = externalDataFiles(config, onnxFile);
   await download.planTotal([
     'generation_config.json',
@@ -253,5 +267,5 @@ export async function fetchModelFiles(
     const data = (await download.bytes(dataFile))!;
     externalData.push({ path: dataFile.split('/').pop()!, data });
   }
-  return { folderUrl, config, generationConfig, tokenizerJson, tokenizerConfig, onnx, externalData, totalBytes: download.overall, cacheReport: download.report };
+  return { folderUrl, config, generationConfig, tokenizerJson, tokenizerConfig, onnx, onnxFile, externalData, totalBytes: download.overall, cacheReport: download.report };
 }

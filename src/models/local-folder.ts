@@ -4,6 +4,7 @@
  * like a cached download, the storage view lists them, and they work offline.
  */
 import type { ModelCache } from './cache';
+import { DTYPES, onnxFileForDtype } from './hub';
 import { externalDataFiles } from './fetch-model';
 import { LocalFolderError } from '../core/errors';
 
@@ -15,8 +16,8 @@ export interface LocalFile {
 
 const ROOT_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'];
 const OPTIONAL = ['generation_config.json', 'tokenizer_config.json'];
-// Lowest-precision-first is not what a picked folder means: take the full model when it is there.
-const ONNX_PREFERENCE = ['onnx/model.onnx', 'onnx/model_fp16.onnx', 'onnx/model_q4f16.onnx', 'onnx/model_q4.onnx'];
+// As a folder URL does: the first dtype in the Hub's order (the full model when it is there).
+const ONNX_PREFERENCE = DTYPES.map(onnxFileForDtype);
 
 export function localFolderUrl(name: string): string {
   return `https://local-folder.invalid/${encodeURIComponent(name)}/`;

@@ -13,6 +13,10 @@ import { readGraph } from '../../src/engine/graph/onnx-graph';
 import type { ModelFiles, ModelSource } from '../../src/core/model-files';
 import { buildOptimumDecoder } from '../support/export-fixtures/graphs';
 import { randomDecoderWeights, type DecoderSpec } from '../support/export-fixtures/weights';
+import { rejection } from '../support/rejection';
+import { ModelFormatError } from '../../src/core/errors';
+import { buildGptDecoder } from '../../src/bench/synthetic/gpt-graph';
+import { SYNTHETIC_SHAPES } from '../../src/bench/synthetic/shapes';
 
 interface Handed {
   onnx: Uint8Array;
@@ -75,5 +79,15 @@ describe('one load flow for the chat, the lesson and the benchmark', () => {
     expect(chat.graphRewrite).toMatchObject({ nodes: 15, kept: 0 });
     expect(opsOf(fromLesson.onnx).filter((op) => op === 'Softmax')).toHaveLength(spec.layers);
     expect(lesson).toMatchObject({ backend: 'wasm', headInside: true, attentionUnavailable: null });
+  });
+
+  it('names the file it loaded when that graph cannot be read (here: its external weights are missing)', async () => {
+    const withoutData: ModelSource = { fetch: async () => ({ ...files, onnx: buildGptDecoder(SYNTHETIC_SHAPES[0], 'q4').model, onnxFile: 'onnx/model_q4.onnx' }), forget: async () => undefined };
+    for (const load of [() => new Engine(withoutData).load(request, () => undefined), () => new AnalysisEngine(withoutData).load({ ...request, slot: 'decoder' })]) {
+      const error = await rejection(load());
+      expect(error).toBeInstanceOf(ModelFormatError);
+      expect(error.message).toContain('onnx/model_q4.onnx');
+      expect(error.message).toContain('model.onnx_data');
+    }
   });
 });

@@ -46,9 +46,9 @@ export class AnalysisEngine {
   async load(request: AnalysisLoadRequest): Promise<AnalysisModelInfo> {
     const folderUrl = resolveFolderUrl(request.modelUrl, request.baseUrl);
     const plan = await planLoad(request.backend);
-    const attentionFile = request.onnxFile ?? DEFAULT_ONNX_FILE;
     // A folder off this origin (a Hub model) is kept in Cache Storage by the source: a lesson prepared online runs offline.
-    const { files, tokenizer } = await fetchModel(this.source, folderUrl, () => {}, { onnxFile: attentionFile });
+    const { files, tokenizer } = await fetchModel(this.source, folderUrl, () => {}, { onnxFile: request.onnxFile });
+    const attentionFile = files.onnxFile ?? request.onnxFile ?? DEFAULT_ONNX_FILE;
     const config = readDecoderConfig(files.config, files.generationConfig, files.tokenizerConfig);
     const { opened, backend, fallbackReason } = await openOnBackends(plan, files, attentionFile, request.wasmThreads, async (ort, backend) => {
       // The backend's graph as every panel gets it (4-bit unpacked on WASM), unfused; the maps come from

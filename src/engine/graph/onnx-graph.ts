@@ -3,11 +3,18 @@
  * lie, nothing copied), and written back with some nodes replaced, some initializers dropped and new
  * ones appended: every other byte of the model is copied as it was, in its order.
  */
-import { ModelFormatError } from '../../core/errors';
 import { ProtoReader, ProtoWriter } from './protobuf';
 import { DataType, Field, readNode, readTensor, readValueInfo, writeNode, writeValueInfo, writeTensor, type ElemType, type NodeSpec, type ParsedNode, type ParsedTensor, type TensorData } from './onnx-proto';
 
 /** A file of external data (`model.onnx_data`), by the name the graph's tensors give as their location. */
+/**
+ * A graph this code cannot read. The graph passes do not know the file's name in its folder: the
+ * load flow (model-load.ts) reports it as a ModelFormatError naming the file it loaded.
+ */
+export class GraphFormatError extends Error {
+  override name = 'GraphFormatError';
+}
+
 export interface ExternalFile {
   path: string;
   data: Uint8Array;
@@ -48,7 +55,7 @@ export function readGraph(model: Uint8Array): GraphIndex {
     graph = { start, end: top.pos, bodyStart: reader.pos, bodyEnd: reader.end };
     return true;
   });
-  if (!graph || !body) throw new ModelFormatError('onnx/model.onnx', 'it has no graph');
+  if (!graph || !body) throw new GraphFormatError('it has no graph');
   const g: ProtoReader = body;
   g.fields((field, wire, start) => {
     if (wire !== 2) return false;
@@ -115,7 +122,7 @@ export function writeGraph(index: GraphIndex, edit: GraphEdit): Uint8Array {
 /** An initializer's bytes: a view into the model or its external data (typed fields are re-encoded). */
 export function tensorBytes(t: ParsedTensor, external: ExternalFile[]): Uint8Array {
   const data = t.data;
-  if (!data) throw new ModelFormatError('onnx/model.onnx', `initializer ${t.name} has no data`);
+  if (!data) throw new GraphFormatError(`initializer ${t.name} has no data`);
   if ('inline' in data) return data.inline;
   if ('floats' in data) return new Uint8Array(Float32Array.from(data.floats).buffer);
   if ('int32s' in data) {
@@ -127,8 +134,8 @@ export function tensorBytes(t: ParsedTensor, external: ExternalFile[]): Uint8Arr
   const { location, offset, length } = data.external;
   const name = location.split('/').pop();
   const file = external.find((f) => f.path === location || f.path.split('/').pop() === name);
-  if (!file) throw new ModelFormatError('onnx/model.onnx', `initializer ${t.name} lives in "${location}", which was not loaded with the model`);
+  if (!file) throw new GraphFormatError(`initializer ${t.name} lives in "${location}", which was not loaded with the model`);
   const end = length >= 0 ? offset + length : file.data.length;
-  if (end > file.data.length) throw new ModelFormatError('onnx/model.onnx', `initializer ${t.name} reaches past the end of "${location}"`);
+  if (end > file.data.length) throw new GraphFormatError(`initializer ${t.name} reaches past the end of "${location}"`);
   return file.data.subarray(offset, end);
 }

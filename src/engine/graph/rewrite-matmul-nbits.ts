@@ -14,11 +14,10 @@
  * new weights go to external-data buffers of their own (no giant protobuf), each weight decoded once
  * straight into its final place: the packed weights are read, never copied.
  */
-import { ModelFormatError } from '../../core/errors';
 import type { GraphRewriteNote } from '../../core/protocol';
 import { fromFloat16Bits } from './float16';
 import { DataType, type NodeSpec, type ParsedNode, type ParsedTensor } from './onnx-proto';
-import { initializerField, nodeField, readGraph, tensorBytes, writeGraph, type ExternalFile, type Located } from './onnx-graph';
+import { GraphFormatError, initializerField, nodeField, readGraph, tensorBytes, writeGraph, type ExternalFile, type Located } from './onnx-graph';
 import { dequantizeTransposed, requantizeInt8Transposed, type NBitsLayout, type NBitsWeights } from './matmul-nbits';
 
 export type { ExternalFile };
@@ -62,13 +61,13 @@ function tensorNumbers(t: ParsedTensor, external: ExternalFile[]): Float32Array 
   if (t.dataType === DataType.float) return new Float32Array(bytes.buffer);
   if (t.dataType === DataType.float16) return Float32Array.from(new Uint16Array(bytes.buffer), fromFloat16Bits);
   if (t.dataType === DataType.int32) return new Int32Array(bytes.buffer);
-  throw new ModelFormatError('onnx/model.onnx', `initializer ${t.name} has data type ${t.dataType}, where float, float16 or int32 was expected`);
+  throw new GraphFormatError(`initializer ${t.name} has data type ${t.dataType}, where float, float16 or int32 was expected`);
 }
 
 function layoutOf(node: ParsedNode): NBitsLayout {
   const { K, N, bits, block_size: blockSize } = node.intAttrs;
   if (!(K > 0 && N > 0 && bits >= 2 && bits <= 8 && blockSize >= 16)) {
-    throw new ModelFormatError('onnx/model.onnx', `MatMulNBits node ${node.name} has attributes this app cannot read (K ${K}, N ${N}, bits ${bits}, block_size ${blockSize})`);
+    throw new GraphFormatError(`MatMulNBits node ${node.name} has attributes this app cannot read (K ${K}, N ${N}, bits ${bits}, block_size ${blockSize})`);
   }
   return { K, N, bits, blockSize };
 }
@@ -160,7 +159,7 @@ export function rewriteMatMulNBits(onnx: Uint8Array, externalData: ExternalFile[
     const [a, bName, scalesName, zpName, gIdxName, biasName] = [0, 1, 2, 3, 4, 5].map((i) => n.inputs[i] ?? '');
     const tensor = (name: string) => {
       const t = inits.get(name);
-      if (!t) throw new ModelFormatError('onnx/model.onnx', `MatMulNBits node ${n.name} reads ${name}, which is not an initializer`);
+      if (!t) throw new GraphFormatError(`MatMulNBits node ${n.name} reads ${name}, which is not an initializer`);
       return t.value;
     };
     const zp = zpName ? tensor(zpName) : null;
