@@ -9,7 +9,10 @@
  * installs it once, and engines measured one after another are told apart by snapshots.
  */
 import type { Contender } from './runner';
-import type { BackendResult, BenchSettings } from './types';
+import type { BackendResult, BenchSettings, GpuWorkPerToken } from './types';
+
+// The data shape lives with the other results (no import circle types ↔ gpu-counters); kept importable from here.
+export type { GpuWorkPerToken };
 
 /** Cumulative counts since `installGpuCounters`. */
 export interface GpuCounts {
@@ -21,15 +24,6 @@ export interface GpuCounts {
   bytesRead: number;
 }
 
-/** The same counts per generated token (for prefill: per prompt pass, which makes the first token). */
-export interface GpuWorkPerToken {
-  dispatchesPerToken: number;
-  submitsPerToken: number;
-  buffersCreatedPerToken: number;
-  bytesAllocatedPerToken: number;
-  readsPerToken: number;
-  bytesReadPerToken: number;
-}
 
 export interface GpuCounters {
   /** A copy of the counts so far. */

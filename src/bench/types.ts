@@ -1,7 +1,16 @@
 /** What a benchmark is asked to do and what it measured, shared by the panel, the worker and the CLI. */
 import type { Backend, GraphFusionNote, GraphRewriteNote } from '../core/protocol';
 import type { Spread } from './stats';
-import type { GpuWorkPerToken } from './gpu-counters';
+
+/** WebGPU work counted by gpu-counters.ts per generated token (for prefill: per prompt pass, which makes the first token). */
+export interface GpuWorkPerToken {
+  dispatchesPerToken: number;
+  submitsPerToken: number;
+  buffersCreatedPerToken: number;
+  bytesAllocatedPerToken: number;
+  readsPerToken: number;
+  bytesReadPerToken: number;
+}
 
 export type ModelSource =
   | { kind: 'folder'; url: string }

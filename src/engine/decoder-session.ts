@@ -19,7 +19,6 @@ type TensorType = Ort.Tensor.Type;
 const PAST_PREFIX = 'past_key_values.';
 const PRESENT_PREFIX = 'present.';
 
-
 /** Integer buffers that grow in large steps and are handed to tensors as views, so a step allocates none. */
 class IntBuffer {
   private data: Int32Array | BigInt64Array;
