@@ -111,6 +111,9 @@ describe('config summaries', () => {
     expect(gpt).toMatchObject({ architecture: 'decoder', layers: 4, kvHeads: 2, norm: 'RMSNorm', positions: 'rotary', masking: null });
     const bert = readArchSummary({ model_type: 'bert', architectures: ['BertForMaskedLM'], num_hidden_layers: 3, num_attention_heads: 4, hidden_size: 96, masking: 'ernie-phrase-entity' });
     expect(bert).toMatchObject({ architecture: 'encoder', layers: 3, kvHeads: 4, norm: 'LayerNorm', positions: 'learned', masking: 'ernie-phrase-entity' });
+    // Positions come from the config's settings, not from the model's name.
+    expect(readArchSummary({ model_type: 'llama', num_hidden_layers: 1 }).positions).toBe('learned');
+    expect(readArchSummary({ model_type: 'my-rotary-gpt', rotary_dim: 16 }).positions).toBe('rotary');
   });
 });
 

@@ -14,6 +14,9 @@ function num(config: Record<string, unknown>, keys: string[], fallback: number):
 
 const ENCODER_TYPES = new Set(['bert', 'ernie', 'roberta', 'distilbert', 'albert', 'electra', 'xlm-roberta']);
 
+/** Config keys only a model with rotary positions has (transformers writes rope_theta for every such model). */
+const ROTARY_KEYS = ['rope_theta', 'rope_scaling', 'rotary_dim', 'rotary_emb_base', 'partial_rotary_factor'];
+
 export function readArchSummary(config: Record<string, unknown>): ArchSummary {
   const modelType = typeof config.model_type === 'string' ? config.model_type : 'unknown';
   const architectures = Array.isArray(config.architectures) ? config.architectures.join(' ') : '';
@@ -31,7 +34,8 @@ export function readArchSummary(config: Record<string, unknown>): ArchSummary {
     vocab: num(config, ['vocab_size'], 0),
     contextLength: num(config, ['max_position_embeddings', 'n_positions', 'n_ctx'], 0),
     norm: 'rms_norm_eps' in config ? 'RMSNorm' : 'LayerNorm',
-    positions: 'rope_theta' in config || modelType === 'llama' ? 'rotary' : 'learned',
+    // Read from the config's own rotary settings, whatever the model is called.
+    positions: ROTARY_KEYS.some((key) => key in config) || config.position_embedding_type === 'rotary' ? 'rotary' : 'learned',
     activation: typeof config.hidden_act === 'string' ? config.hidden_act : typeof config.activation_function === 'string' ? config.activation_function : '?',
     tiedEmbeddings: config.tie_word_embeddings !== false,
     masking: architecture === 'encoder' ? (typeof config.masking === 'string' ? config.masking : null) : null,
