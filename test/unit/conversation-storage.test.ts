@@ -233,3 +233,19 @@ describe('imports tell the truth', () => {
     expect(importReportText(report)).toContain(`Imported ${report.kept.length} of 20000 conversations`);
   });
 });
+
+describe('a tab\'s new chat', () => {
+  it('an empty new chat is not stored, but the tab reopens it (and its draft) after a reload', () => {
+    const page = new MemoryStorage();
+    const tab = new MemoryStorage();
+    const c = new ConversationsController(page, tab);
+    c.append(c.activeId, [user('stored')]);
+    const fresh = c.create().id;
+    saveDraft(fresh, 'typing in a new chat', { tab, page });
+    expect(page.getItem(`${CONVERSATION_PREFIX}${fresh}`)).toBeNull();
+    const reloaded = new ConversationsController(page, tab);
+    expect(reloaded.activeId).toBe(fresh);
+    expect(loadDraft(fresh, { tab, page })).toBe('typing in a new chat');
+    expect(reloaded.conversations).toHaveLength(2);
+  });
+});

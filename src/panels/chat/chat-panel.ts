@@ -128,7 +128,7 @@ export class ChatPanel extends LitElement {
     if (this.store.saveRefused) this.conversationsNote = refused;
     else if (this.conversationsNote === refused) this.conversationsNote = null;
     if (switched) this.showActiveConversation();
-    else if (!this.generating) this.syncTurns();
+    else if (!this.inFlight) this.syncTurns();
   }
 
   /** The stored turns of the open conversation, keeping each shown turn (and its stats) that is unchanged. */
@@ -201,9 +201,10 @@ export class ChatPanel extends LitElement {
     const shown = () => this.store.activeId === conversationId;
     this.turns = [...this.turns, { ...question }, reply];
     this.draft = '';
-    // Stored before the request leaves: a reload or crash mid-reply keeps the message in the conversation.
-    const flight: InFlight = { conversationId, question, index: this.store.append(conversationId, [question]), reply, saved: false };
+    const flight: InFlight = { conversationId, question, index: -1, reply, saved: false };
     this.inFlight = flight;
+    // Stored before the request leaves: a reload or crash mid-reply keeps the message in the conversation.
+    flight.index = this.store.append(conversationId, [question]);
     const handle = this.client.generate(messages, this.settings, (token) => {
       reply.content += token.text;
       reply.tokenIds!.push(token.tokenId);

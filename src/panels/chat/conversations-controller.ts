@@ -25,7 +25,10 @@ export class ConversationsController {
   constructor(private readonly store: ListableStore | null = pageStorage(), private readonly tab: ListableStore | null = tabStorage()) {
     const { conversations, legacyActiveId } = readStoredConversations(store);
     for (const c of conversations) this.byId.set(c.id, c);
-    const wanted = [readSetting(ACTIVE_KEY, tab), legacyActiveId].find((id) => id && this.byId.has(id));
+    const own = readSetting(ACTIVE_KEY, tab);
+    // The tab had a new chat open, not stored while empty: it comes back (with its draft) after a reload.
+    if (own && !this.byId.has(own) && /^[\w-]{1,64}$/.test(own)) this.byId.set(own, { ...newConversation(), id: own });
+    const wanted = [own, legacyActiveId].find((id) => id && this.byId.has(id));
     this.activeId = wanted ?? this.conversations[0]?.id ?? this.create().id;
   }
 
