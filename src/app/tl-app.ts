@@ -4,14 +4,14 @@
  */
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { localized, msg } from '@lit/localize';
+import { localized, msg, str } from '@lit/localize';
 import { tabLabel } from '../i18n/app-strings';
 import '../i18n/locale-switch';
 import { EngineClient } from '../clients/engine-client';
 import { isErrorNamed, toErrorInfo, type EngineErrorName } from '../core/errors';
 import type { GenerationSettings, LoadProgress, ModelInfo } from '../core/protocol';
 import { resolveModelParam } from '../models/catalog';
-import { parseUrlState, serializeUrlState, type UrlState } from './url-state';
+import { keepStopStrings, parseUrlState, serializeUrlState, stopQueryChars, stopStringsFitLink, type UrlState } from './url-state';
 import type { LoadModelDetail, LoadState } from '../panels/model-bar/model-bar';
 import '../panels/model-bar/model-bar';
 import '../panels/chat/chat-panel';
@@ -47,6 +47,8 @@ export class TransformerLabApp extends LitElement {
   @state() lastDownload: LoadProgress | null = null;
   /** The model was reloaded on WASM because the GPU ran out of memory; said next to the model until another load. */
   @state() private wasmAfterGpuOom = false;
+  /** Stop strings too long for the address were refused by storage too: they last as long as this tab. */
+  @state() private stopStringsUnkept = false;
 
   /** Every panel of the app; a new panel adds one entry here. */
   private readonly panels: PanelTab[] = [
@@ -65,6 +67,7 @@ export class TransformerLabApp extends LitElement {
           ? html`<p class="fallback-note" role="status" data-testid="gpu-oom-fallback">${msg('The GPU ran out of memory, so the model was reloaded on WASM, which uses main memory and runs slower. Your conversation is kept. To try WebGPU again, choose it under Backend and press Load.')}</p>`
           : nothing}
         <tl-model-notes .loadState=${app.loadState} .lastDownload=${app.lastDownload} .pendingModel=${app.pendingModel} .backend=${app.url.backend}></tl-model-notes>
+        ${stopStringsFitLink(app.url.settings.stopStrings) ? nothing : html`<p class="fallback-note" role="status" data-testid="link-note">${app.linkNote()}</p>`}
         <tl-chat-panel
           .client=${app.client}
           .model=${app.model}
@@ -214,7 +217,16 @@ export class TransformerLabApp extends LitElement {
     void this.load(event.detail.modelUrl || null, event.detail.backend);
   }
 
+  /** Why the address does not carry the stop strings, and where they are kept instead. */
+  private linkNote(): string {
+    const kb = (stopQueryChars(this.url.settings.stopStrings) / 1024).toFixed(1);
+    return this.stopStringsUnkept
+      ? msg(str`Your stop strings (${kb} KB) are too long for the page's address, and the browser refused to keep them, so they last until this tab is closed; a link you share does not carry them.`)
+      : msg(str`Your stop strings (${kb} KB) are too long for the page's address (servers refuse long addresses), so they are kept in this browser instead; a link you share does not carry them.`);
+  }
+
   private onSettings(event: CustomEvent<GenerationSettings>): void {
+    if (!stopStringsFitLink(event.detail.stopStrings)) this.stopStringsUnkept = !keepStopStrings(event.detail.stopStrings);
     this.url = { ...this.url, settings: event.detail };
     this.writeUrl();
   }

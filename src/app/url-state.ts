@@ -3,6 +3,16 @@
  * `?model=<folder URL>&backend=wasm&temperature=0&max_new_tokens=40`.
  */
 import type { BackendPreference, GenerationSettings } from '../core/protocol';
+import { readJsonSetting, writeSetting, type KeyValueStore, browserStorage } from '../core/safe-storage';
+
+/**
+ * The most the stop strings may add to the address. Servers refuse request lines past about 8 KB
+ * (HTTP 414/431: a browser error page instead of the app), and a link is pasted into chats and mails;
+ * longer stop strings are kept in this browser instead, and the address says so (`stop_kept=local`).
+ */
+export const MAX_STOP_QUERY_CHARS = 2048;
+const STOP_STRINGS_KEY = 'tl.stop-strings.v1';
+const STOPS_KEPT_PARAM = 'stop_kept';
 
 export interface UrlState {
   /** Which panel is open (`?panel=`); the app falls back to chat for an unknown one. */
@@ -42,9 +52,10 @@ function clampNumber(raw: string | null, min: number, max: number, integer: bool
   return integer ? Math.round(clamped) : clamped;
 }
 
-export function parseUrlState(search: string): UrlState {
+export function parseUrlState(search: string, store: KeyValueStore | null = browserStorage()): UrlState {
   const params = new URLSearchParams(search);
-  const settings: GenerationSettings = { ...DEFAULT_SETTINGS, stopStrings: params.getAll('stop').filter(Boolean) };
+  const stopStrings = params.get(STOPS_KEPT_PARAM) === 'local' ? keptStopStrings(store) : params.getAll('stop').filter(Boolean);
+  const settings: GenerationSettings = { ...DEFAULT_SETTINGS, stopStrings };
   for (const { key, param, min, max, integer } of NUMERIC) {
     const value = clampNumber(params.get(param), min, max, integer);
     if (value !== undefined) (settings[key] as number) = value;
@@ -73,7 +84,27 @@ export function serializeUrlState(state: UrlState): string {
     if (state.settings[key] !== DEFAULT_SETTINGS[key]) params.set(param, String(state.settings[key]));
   }
   if (state.settings.seed !== null) params.set('seed', String(state.settings.seed));
-  for (const stop of state.settings.stopStrings) params.append('stop', stop);
+  if (stopStringsFitLink(state.settings.stopStrings)) for (const stop of state.settings.stopStrings) params.append('stop', stop);
+  else params.set(STOPS_KEPT_PARAM, 'local');
   const query = params.toString();
   return query ? `?${query}` : '';
+}
+
+/** The characters the stop strings would add to the address. */
+export function stopQueryChars(stopStrings: readonly string[]): number {
+  return stopStrings.reduce((n, stop) => n + new URLSearchParams({ stop }).toString().length + 1, 0);
+}
+
+export function stopStringsFitLink(stopStrings: readonly string[]): boolean {
+  return stopQueryChars(stopStrings) <= MAX_STOP_QUERY_CHARS;
+}
+
+/** Keeps stop strings too long for the address in this browser; false when storage refused them. */
+export function keepStopStrings(stopStrings: readonly string[], store: KeyValueStore | null = browserStorage()): boolean {
+  return writeSetting(STOP_STRINGS_KEY, JSON.stringify({ stopStrings }), store);
+}
+
+function keptStopStrings(store: KeyValueStore | null): string[] {
+  const { stopStrings } = readJsonSetting<{ stopStrings?: unknown }>(STOP_STRINGS_KEY, {}, store);
+  return Array.isArray(stopStrings) ? stopStrings.filter((s): s is string => typeof s === 'string' && s !== '') : [];
 }

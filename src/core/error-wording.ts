@@ -14,6 +14,8 @@ import type { ErrorParams, WebGpuUnavailable } from './protocol';
 export type FetchFailure =
   /** `origin: 'other'`: the request went to another site and got no answer at all, which is what a CORS refusal looks like. */
   | { kind: 'unreachable'; cause: string; origin?: 'same' | 'other' }
+  /** The browser says it is offline (navigator.onLine) and the request failed. */
+  | { kind: 'offline' }
   | { kind: 'http-status'; status: number; statusText: string }
   | { kind: 'hash-mismatch' }
   | { kind: 'interrupted'; loaded: number; total: number | null; cause: string }
@@ -25,6 +27,7 @@ export type ProbeFailure =
   | { kind: 'no-model'; folderUrl: string }
   | { kind: 'http-status'; url: string; status: number; statusText: string }
   | { kind: 'offline-uncached'; host: string; cause: string }
+  | { kind: 'browser-offline'; host: string }
   | { kind: 'no-weights'; folderUrl: string }
   | { kind: 'html-page'; url: string; file: string };
 
@@ -52,6 +55,8 @@ function describeFetchFailure(failure: FetchFailure): string {
   switch (failure.kind) {
     case 'unreachable':
       return msg(str`the server could not be reached (${failure.cause})`);
+    case 'offline':
+      return msg('the browser is offline');
     case 'http-status':
       return msg(str`the server answered ${failure.status} ${failure.statusText}`);
     case 'hash-mismatch':
@@ -70,6 +75,8 @@ function describeFetchFailure(failure: FetchFailure): string {
 /** What to do about a failed download; the CORS hint only where the failure looks like CORS. */
 function fetchFailureRemedy(failure: FetchFailure): string {
   switch (failure.kind) {
+    case 'offline':
+      return msg('Connect to the network and press Load again; models already downloaded load without one.');
     case 'unreachable':
       return failure.origin === 'other'
         ? msg('Check the address and your connection; if the model is on another site, it must allow cross-origin requests (CORS).')
@@ -93,6 +100,8 @@ function describeProbeFailure(failure: ProbeFailure): string {
       return msg(str`${failure.url} answered ${failure.status} ${failure.statusText}.`);
     case 'offline-uncached':
       return msg(str`Could not reach ${failure.host} (${failure.cause}), and the model is not in the browser's cache.`);
+    case 'browser-offline':
+      return msg(str`The browser is offline, and this model is not in its cache. Connect to the network to download it from ${failure.host}.`);
     case 'no-weights':
       return msg(str`${failure.folderUrl} has no ONNX weights in the transformers.js layout (onnx/model.onnx, model_fp16, model_quantized, model_int8, model_uint8, model_q4, model_bnb4 or model_q4f16).`);
     case 'html-page':

@@ -45,3 +45,49 @@ export function readJsonSetting<T extends object>(key: string, fallback: T, stor
     return fallback;
   }
 }
+
+/** A store whose keys can be listed and removed: conversations keep one key each. */
+export type ListableStore = KeyValueStore & Pick<Storage, 'removeItem' | 'key' | 'length'>;
+
+/** The page's localStorage with listing and removal, or null where touching it throws or it is missing. */
+export function pageStorage(): ListableStore | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The tab's sessionStorage (one per tab, kept across its reloads), or null where it throws or is missing. */
+export function tabStorage(): ListableStore | null {
+  try {
+    return globalThis.sessionStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** False when the key could not be removed (no storage, refusal). */
+export function removeSetting(key: string, store: Pick<Storage, 'removeItem'> | null = pageStorage()): boolean {
+  if (!store) return false;
+  try {
+    store.removeItem(key);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every key that starts with `prefix`, or [] where storage refuses to be listed. */
+export function keysWithPrefix(prefix: string, store: Pick<Storage, 'key' | 'length'> | null): string[] {
+  const keys: string[] = [];
+  try {
+    for (let i = 0; store && i < store.length; i++) {
+      const key = store.key(i);
+      if (key?.startsWith(prefix)) keys.push(key);
+    }
+  } catch {
+    // A listing that throws counts as empty: what is on screen stays.
+  }
+  return keys;
+}

@@ -97,6 +97,8 @@ class Downloader {
       response = await fetch(url, { signal: this.signal, headers });
     } catch (error) {
       if (this.signal?.aborted) throw error;
+      // Offline is said as such: a failed fetch while offline would otherwise read as a CORS refusal.
+      if (globalThis.navigator?.onLine === false) throw new ModelFetchError(url, { kind: 'offline' });
       throw new ModelFetchError(url, { kind: 'unreachable', cause: (error as Error).message, origin: originOf(url) === globalThis.location?.origin ? 'same' : 'other' });
     }
     if (response.status === 404 || response.status === 410) {

@@ -54,7 +54,10 @@ export async function probeModel(folderUrl: string, cache: ModelCache | null): P
     if (error instanceof ModelProbeError) throw error;
     // Offline: a cached model can still be described from its cached config.
     const cached = cache ? await cache.read(new URL('config.json', folderUrl).href) : null;
-    if (cached?.status !== 'hit') throw new ModelProbeError({ kind: 'offline-uncached', host: new URL(folderUrl).host, cause: (error as Error).message });
+    if (cached?.status !== 'hit') {
+      const host = new URL(folderUrl).host;
+      throw new ModelProbeError(globalThis.navigator?.onLine === false ? { kind: 'browser-offline', host } : { kind: 'offline-uncached', host, cause: (error as Error).message });
+    }
     config = JSON.parse(new TextDecoder().decode(cached.data)) as Record<string, unknown>;
   }
   const dtypes: DtypeOption[] = [];

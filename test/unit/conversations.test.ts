@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ConversationsFormatError, conversationTitle, exportConversations, importConversations, loadConversations, loadDraft, messagesForModel,
-  newConversation, saveConversations, saveDraft,
-} from '../../src/panels/chat/conversations-store';
-
-function memoryStorage() {
-  const data = new Map<string, string>();
-  return { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v), data };
-}
+import { ConversationsFormatError, conversationTitle, exportConversations, messagesForModel, newConversation, planImport } from '../../src/panels/chat/conversations-store';
 
 const chat = { ...newConversation(1), system: 'Be brief.', messages: [{ role: 'user' as const, content: 'Hi there' }, { role: 'assistant' as const, content: 'Hello.' }] };
 
@@ -22,38 +14,30 @@ describe('conversations', () => {
     expect(messagesForModel({ system: '  ', messages: [] })).toEqual([]);
   });
 
-  it('survive a save and load, with the active one and the draft', () => {
-    const storage = memoryStorage();
-    const other = newConversation(2);
-    expect(saveConversations({ activeId: chat.id, conversations: [other, chat] }, storage)).toBe(true);
-    expect(loadConversations(storage)).toEqual({ activeId: chat.id, conversations: [other, chat] });
-    saveDraft('half a thought', storage);
-    expect(loadDraft(storage)).toBe('half a thought');
-  });
-
-  it('start fresh from damaged storage and report a refused save', () => {
-    const storage = memoryStorage();
-    storage.setItem('tl.conversations.v1', '{not json');
-    const state = loadConversations(storage);
-    expect(state.conversations).toHaveLength(1);
-    expect(state.conversations[0].messages).toEqual([]);
-    const full = { getItem: () => null, setItem: () => { throw new DOMException('full', 'QuotaExceededError'); } };
-    expect(saveConversations(state, full)).toBe(false);
-  });
-
-  it('export and import as JSON without overwriting what is there', () => {
+  it('export and plan an import without taking an id that is there', () => {
     const json = exportConversations([chat]);
     expect(JSON.parse(json)).toMatchObject({ format: 'transformer-lab.conversations', version: 1 });
-    const merged = importConversations([chat], json);
-    expect(merged).toHaveLength(2);
-    expect(merged[0].id).not.toBe(chat.id);
-    expect(merged[0].messages).toEqual(chat.messages);
+    const plan = planImport(new Set([chat.id]), json);
+    expect(plan.conversations).toHaveLength(1);
+    expect(plan.conversations[0].id).not.toBe(chat.id);
+    expect(plan.conversations[0].messages).toEqual(chat.messages);
   });
 
-  it('reject files that are not conversation exports, saying why', () => {
-    expect(() => importConversations([], 'nope')).toThrow(ConversationsFormatError);
-    expect(() => importConversations([], '{"conversations": [{"messages": [{"role": "robot", "content": 1}]}]}')).toThrow(/conversation 1/);
-    expect(() => importConversations([], '{"x": 1}')).toThrow(/no "conversations" list/);
+  it('reject files that are not conversation exports, saying why, and refuse a malformed conversation alone', () => {
+    expect(() => planImport(new Set(), 'nope')).toThrow(ConversationsFormatError);
+    expect(() => planImport(new Set(), '{"x": 1}')).toThrow(/no "conversations" list/);
+    const plan = planImport(new Set(), JSON.stringify({ conversations: [{ messages: [{ role: 'robot', content: 1 }] }, chat] }));
+    expect(plan.conversations.map((c) => c.messages)).toEqual([chat.messages]);
+    expect(plan.malformed).toEqual([{ position: 1, reason: expect.stringMatching(/conversation 1 has no valid "messages"/) }]);
+  });
+
+  it('keep why a reply was cut short, and never send it to the model', () => {
+    const stopped = { ...chat, messages: [chat.messages[0], { role: 'assistant' as const, content: 'Hel', interruptedBy: 'new-chat' as const }] };
+    const plan = planImport(new Set(), exportConversations([stopped]));
+    expect(plan.conversations[0].messages[1]).toEqual({ role: 'assistant', content: 'Hel', interruptedBy: 'new-chat' });
+    expect(messagesForModel(plan.conversations[0])[2]).toEqual({ role: 'assistant', content: 'Hel' });
+    const odd = planImport(new Set(), JSON.stringify({ conversations: [{ messages: [{ role: 'user', content: 'x', interruptedBy: '<script>' }] }] }));
+    expect(odd.conversations[0].messages[0]).toEqual({ role: 'user', content: 'x' });
   });
 
   it('title a conversation by its first message', () => {

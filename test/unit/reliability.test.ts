@@ -19,7 +19,7 @@ import { TextTokenizer } from '../../src/engine/tokenizer';
 import { fetchModelFiles } from '../../src/models/fetch-model';
 import { probeModel } from '../../src/models/probe';
 import type { ModelFiles, ModelSource } from '../../src/core/model-files';
-import { loadDraft, saveDraft } from '../../src/panels/chat/conversations-store';
+import { loadDraft, saveDraft } from '../../src/panels/chat/chat-drafts';
 import { FIXTURE_MODEL_DIR, GPT2_TOKENIZER_DIR } from '../support/paths';
 import { rejection } from '../support/rejection';
 
@@ -47,8 +47,9 @@ describe('storage is never trusted', () => {
     expect(writeSetting('k', 'v', null)).toBe(false);
     expect(readJsonSetting('k', { a: 1 }, { getItem: () => '{not json', setItem: () => undefined })).toEqual({ a: 1 });
     expect(readJsonSetting('k', {}, { getItem: () => '"a string"', setItem: () => undefined })).toEqual({});
-    expect(saveDraft('unsent', throwingStore)).toBe(false);
-    expect(loadDraft(throwingStore)).toBe('');
+    const refusing = { ...throwingStore, removeItem: throwingStore.setItem, key: () => null, length: 0 };
+    expect(saveDraft('c1', 'unsent', { tab: refusing, page: refusing })).toBe(false);
+    expect(loadDraft('c1', { tab: refusing, page: null })).toBe('');
   });
 
   it('Cache Storage that is missing or rejects gives null or the fallback', async () => {

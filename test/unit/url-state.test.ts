@@ -138,3 +138,28 @@ describe('model parameter (catalog)', () => {
     expect(resolveModelParam('https://example.org/m/')).toBe('https://example.org/m/');
   });
 });
+
+describe('addresses that servers accept', () => {
+  const memory = () => {
+    const data = new Map<string, string>();
+    return { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) };
+  };
+
+  it('a few stop strings travel in the link; thousands are kept in storage and the address stays short', async () => {
+    const { keepStopStrings, stopStringsFitLink, MAX_STOP_QUERY_CHARS } = await import('../../src/app/url-state');
+    const few = parseUrlState('?stop=END&stop=%0AUser');
+    expect(parseUrlState(serializeUrlState(few)).settings.stopStrings).toEqual(['END', '\nUser']);
+    const many = Array.from({ length: 3000 }, (_, i) => `stop-${i}`);
+    expect(stopStringsFitLink(many)).toBe(false);
+    const state = { ...parseUrlState(''), settings: { ...DEFAULT_SETTINGS, stopStrings: many, temperature: 0 } };
+    const query = serializeUrlState(state);
+    expect(query.length).toBeLessThan(MAX_STOP_QUERY_CHARS);
+    expect(query).toContain('stop_kept=local');
+    expect(query).toContain('temperature=0');
+    const store = memory();
+    expect(keepStopStrings(many, store)).toBe(true);
+    expect(parseUrlState(query, store).settings.stopStrings).toEqual(many);
+    // Without storage the link still opens, without the stop strings it could not carry.
+    expect(parseUrlState(query, null).settings.stopStrings).toEqual([]);
+  });
+});

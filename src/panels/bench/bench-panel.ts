@@ -7,7 +7,8 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { Backend } from '../../core/protocol';
-import { BenchClient } from '../../clients/bench-client';
+import type { BenchClient } from '../../clients/bench-client';
+import { benchRun, inBenchRun } from './bench-run-store';
 import { describeError } from '../../i18n/engine-text';
 import type { BenchProgress, ModelDescription } from '../../bench/protocol';
 import type { BackendResult, ModelSource, SkippedContender } from '../../bench/types';
@@ -88,23 +89,23 @@ export function modelSourceFor(model: string): ModelSource {
 export class BenchPanel extends LitElement {
   @state() private config: BenchUrlState = parseBenchUrl(location.search);
   @state() private environment: BenchEnvironment | null = null;
-  @state() private progress: BenchProgress | null = null;
-  @state() private running = false;
-  @state() private results: BackendResult[] = [];
-  @state() private skipped: SkippedContender[] = [];
-  @state() private model: ModelDescription | null = null;
-  @state() private report: BenchReport | null = null;
-  @state() private error: string | null = null;
-  @state() private cancelled = false;
+  // The run's state belongs to the page (bench-run-store.ts): it outlives this element, rebuilt on each visit.
+  @inBenchRun() private progress!: BenchProgress | null;
+  @inBenchRun() private running!: boolean;
+  @inBenchRun() private results!: BackendResult[];
+  @inBenchRun() private skipped!: SkippedContender[];
+  @inBenchRun() private model!: ModelDescription | null;
+  @inBenchRun() private report!: BenchReport | null;
+  @inBenchRun() private error!: string | null;
+  @inBenchRun() private cancelled!: boolean;
   /** Memory of the page and its workers after the run, where the browser measures it (cross-origin isolated Chrome). */
-  @state() private pageMemoryBytes: number | null = null;
-  private benchClient: BenchClient | null = null;
-  private runId: number | null = null;
+  @inBenchRun() private pageMemoryBytes!: number | null;
+  @inBenchRun() private runId!: number | null;
+  private unsubscribe: (() => void) | null = null;
 
   /** The worker's client, started with the first run (public for the ?debug=1 crash hook of the tests). */
   get client(): BenchClient {
-    this.benchClient ??= new BenchClient();
-    return this.benchClient;
+    return benchRun.client;
   }
 
   /** The last finished run with every sample, for `npm run bench` (the JSON export keeps summaries only). */
@@ -134,13 +135,14 @@ export class BenchPanel extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.unsubscribe = benchRun.subscribe(() => this.requestUpdate());
     void readEnvironment(undefined).then((env) => (this.environment = env));
-    if (this.config.autorun) void this.updateComplete.then(() => this.run());
+    if (this.config.autorun && benchRun.takeAutorun()) void this.updateComplete.then(() => this.run());
   }
 
   override disconnectedCallback(): void {
-    this.benchClient?.dispose();
-    this.benchClient = null;
+    // The worker and the run go on (they belong to the page); only this element stops listening.
+    this.unsubscribe?.();
     super.disconnectedCallback();
   }
 
@@ -236,7 +238,7 @@ export class BenchPanel extends LitElement {
   }
 
   private cancel(): void {
-    if (this.runId !== null) this.benchClient?.cancel(this.runId);
+    if (this.runId !== null) benchRun.client.cancel(this.runId);
   }
 
   private download(kind: 'json' | 'csv' | 'md'): void {

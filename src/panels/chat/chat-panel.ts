@@ -3,8 +3,9 @@
  * Replies are shown as sanitized Markdown (markdown-view.ts: no HTML, no script, no remote request),
  * or as plain text when the user prefers; what the user types is always bound as text.
  */
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { buttonStyles } from '../../styles/buttons';
+import { chatStyles } from './chat-styles';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { EngineClient } from '../../clients/engine-client';
@@ -17,10 +18,11 @@ import './conversations-bar';
 import './markdown-view';
 import { DEFAULT_MODEL_PARAMETERS, formatParameters, isDefaultModel } from './embedded-model';
 import { loadPlainTextReplies, savePlainTextReplies } from './reply-format';
-import {
-  exportConversations, importConversations, loadConversations, loadDraft, messagesForModel, newConversation, saveConversations, saveDraft,
-  type ConversationsState,
-} from './conversations-store';
+import { exportConversations, messagesForModel, type ConversationsState, type Interruption, type StoredMessage } from './conversations-store';
+import { pageConversations } from './conversations-controller';
+import { importReportText } from './conversation-import';
+import { loadDraft, saveDraft } from './chat-drafts';
+import { interruptionNote } from './interruption-note';
 
 interface Turn extends ChatMessage {
   tokenIds?: number[];
@@ -32,7 +34,20 @@ interface Turn extends ChatMessage {
   streaming?: boolean;
   /** Steps whose logits the engine picked on the GPU (shown to tests as data-gpu-picks). */
   gpuPickedSteps?: number;
+  interruptedBy?: Interruption;
 }
+
+/** The reply being written: where its question was stored, so the reply lands next to it. */
+interface InFlight {
+  conversationId: string;
+  question: StoredMessage;
+  index: number;
+  reply: Turn;
+  /** Written already when the page was hidden for good (closed or reloaded). */
+  saved: boolean;
+}
+
+const sameMessage = (a: ChatMessage | undefined, b: ChatMessage) => a?.role === b.role && a.content === b.content;
 
 @localized()
 @customElement('tl-chat-panel')
@@ -48,51 +63,21 @@ export class ChatPanel extends LitElement {
   @state() private stats: GenerationStats | null = null;
   @state() private error: EngineErrorInfo | null = null;
   @state() private lastSeed: number | null = null;
+  /** The page's conversations (shared by every visit to the tab, synced with other tabs). */
+  private readonly store = pageConversations();
   /** Saved conversations; the active one is what `turns` shows. */
-  @state() private conversations: ConversationsState = loadConversations();
+  @state() private conversations: ConversationsState = this.store.state;
   @state() private conversationsNote: string | null = null;
   /** Replies as the model's plain text instead of rendered Markdown (a remembered choice). */
   @state() private plainText = loadPlainTextReplies();
+  private inFlight: InFlight | null = null;
+  /** Why the reply in flight is being stopped, for the note under it. */
+  private interruption: Interruption | null = null;
+  private unsubscribe: (() => void) | null = null;
   @query('textarea') private input!: HTMLTextAreaElement;
   @query('.log') private log!: HTMLElement;
 
-  static override styles = [buttonStyles, css`
-    :host { display: flex; flex-direction: column; gap: 0.75rem; }
-    .log { min-height: 14rem; max-height: 55vh; overflow-y: auto; border: 1px solid var(--border); border-radius: 8px; padding: 0.75rem; background: var(--panel); }
-    .empty { color: var(--muted); }
-    .turn { margin: 0 0 0.75rem; }
-    .role { font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); }
-    .content { white-space: pre-wrap; word-break: break-word; margin: 0.15rem 0 0; }
-    tl-markdown.content { display: block; white-space: normal; }
-    tl-markdown .md-block > :first-child { margin-top: 0; }
-    tl-markdown .md-block > :last-child { margin-bottom: 0.4rem; }
-    tl-markdown p, tl-markdown li { white-space: pre-wrap; }
-    tl-markdown h1, tl-markdown h2, tl-markdown h3, tl-markdown h4 { font-size: 1.05rem; margin: 0.6rem 0 0.3rem; }
-    tl-markdown h1 { font-size: 1.2rem; }
-    tl-markdown pre { margin: 0; padding: 0.5rem 0.6rem; overflow-x: auto; background: var(--field); border: 1px solid var(--border); border-radius: 6px; }
-    tl-markdown code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; }
-    tl-markdown :not(pre) > code { background: var(--field); padding: 0 0.25em; border-radius: 4px; }
-    tl-markdown .code-block { position: relative; margin: 0.4rem 0; }
-    tl-markdown button.copy { position: absolute; top: 0.3rem; right: 0.3rem; font-size: 0.75rem; padding: 0.1rem 0.5rem; }
-    tl-markdown .copy-status { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
-    tl-markdown table { border-collapse: collapse; margin: 0.4rem 0; display: block; overflow-x: auto; }
-    tl-markdown th, tl-markdown td { border: 1px solid var(--border); padding: 0.2rem 0.5rem; }
-    tl-markdown blockquote { margin: 0.4rem 0; padding-left: 0.75rem; border-left: 3px solid var(--border); color: var(--muted); }
-    tl-markdown a { color: var(--accent); }
-    .model-note { font-size: 0.85rem; color: var(--muted); margin: 0; }
-    button.link { padding: 0; border: none; background: none; color: var(--accent); text-decoration: underline; font-size: inherit; }
-    .display { font-size: 0.8rem; color: var(--muted); display: flex; align-items: center; gap: 0.3rem; }
-    .user .content { color: var(--user); }
-    .stop-note { font-size: 0.8rem; color: var(--muted); }
-    .composer { display: flex; gap: 0.5rem; align-items: stretch; }
-    textarea { flex: 1; font: inherit; padding: 0.5rem; border-radius: 8px; border: 1px solid var(--border); background: var(--field); color: inherit; resize: vertical; min-height: 3rem; }
-    .buttons { display: flex; flex-direction: column; gap: 0.4rem; }
-    :host { --button-padding: 0.4rem 0.9rem; }
-    .stats { display: flex; flex-wrap: wrap; gap: 1rem; font-size: 0.85rem; color: var(--muted); font-variant-numeric: tabular-nums; }
-    .stats strong { color: var(--fg); }
-    .error { color: var(--error); border: 1px solid var(--error); border-radius: 6px; padding: 0.5rem 0.75rem; }
-    .hint { font-size: 0.8rem; color: var(--muted); }
-  `];
+  static override styles = [buttonStyles, chatStyles];
 
   private readonly onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape' && this.generationId !== null) {
@@ -101,60 +86,74 @@ export class ChatPanel extends LitElement {
     }
   };
 
+  /** A language switch re-renders every string: the reply in flight ends first, kept with its note. */
+  private readonly onLocale = (event: Event) => {
+    if ((event as CustomEvent<{ status: string }>).detail?.status === 'loading') this.interrupt('language');
+  };
+
+  /** Closing or reloading the tab: the partial reply is written now, with its note, as Stop would. */
+  private readonly onPageHide = (event: PageTransitionEvent) => {
+    const flight = this.inFlight;
+    if (!flight || flight.saved || event.persisted) return;
+    flight.saved = true;
+    this.store.answer(flight.conversationId, flight.question, flight.index, { role: 'assistant', content: flight.reply.content, interruptedBy: 'page-closed' });
+  };
+
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('keydown', this.onKeyDown);
+    window.addEventListener('lit-localize-status', this.onLocale);
+    window.addEventListener('pagehide', this.onPageHide);
+    this.unsubscribe = this.store.subscribe(() => this.onConversationsChanged());
+    this.conversations = this.store.state;
     this.showActiveConversation();
-    this.draft = loadDraft();
   }
 
   private get activeConversation() {
-    return this.conversations.conversations.find((c) => c.id === this.conversations.activeId) ?? this.conversations.conversations[0];
+    return this.store.active;
   }
 
   private showActiveConversation(): void {
     this.turns = this.activeConversation.messages.map((m) => ({ ...m }));
+    this.draft = loadDraft(this.store.activeId);
     this.stats = null;
     this.error = null;
   }
 
-  /**
-   * Keeps the conversation and the draft across reloads. A streaming reply is saved when it ends;
-   * the message it answers was saved when it was sent (see `send`), so a reload loses neither.
-   */
+  /** Another tab (or this one) changed the conversations: the list follows, and so do the turns shown. */
+  private onConversationsChanged(): void {
+    const switched = this.store.activeId !== this.conversations.activeId;
+    this.conversations = this.store.state;
+    const refused = msg('The browser refused to save conversations (storage full or disabled); export them to keep them.');
+    if (this.store.saveRefused) this.conversationsNote = refused;
+    else if (this.conversationsNote === refused) this.conversationsNote = null;
+    if (switched) this.showActiveConversation();
+    else if (!this.inFlight) this.syncTurns();
+  }
+
+  /** The stored turns of the open conversation, keeping each shown turn (and its stats) that is unchanged. */
+  private syncTurns(): void {
+    const stored = this.activeConversation.messages;
+    if (stored.length === this.turns.length && stored.every((m, i) => sameMessage(this.turns[i], m))) return;
+    this.turns = stored.map((m, i) => (sameMessage(this.turns[i], m) ? this.turns[i] : { ...m }));
+  }
+
+  /** Keeps the draft of this tab and conversation across reloads. */
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('draft' as keyof ChatPanel)) saveDraft(this.draft);
-    if (!changed.has('turns' as keyof ChatPanel) || this.turns.at(-1)?.streaming === true) return;
-    this.saveTurns(this.turns);
-  }
-
-  private saveTurns(turns: readonly Turn[]): void {
-    const messages: ChatMessage[] = turns.map(({ role, content }) => ({ role, content }));
-    const active = this.activeConversation;
-    if (JSON.stringify(active.messages) === JSON.stringify(messages)) return;
-    this.updateConversations({ ...active, messages, updatedAt: Date.now() });
-  }
-
-  private updateConversations(changedConversation: ConversationsState['conversations'][number]): void {
-    const conversations = this.conversations.conversations.map((c) => (c.id === changedConversation.id ? changedConversation : c));
-    this.conversations = { ...this.conversations, conversations };
-    this.conversationsNote = saveConversations(this.conversations) ? null : msg('The browser refused to save conversations (storage full or disabled); export them to keep them.');
+    if (changed.has('draft' as keyof ChatPanel)) saveDraft(this.store.activeId, this.draft);
+    // Loading a model (or switching the backend) ends the reply in flight, kept with its note.
+    if (changed.has('busy') && this.busy) this.interrupt('model-load');
   }
 
   private selectConversation(id: string): void {
-    if (this.generating) return;
-    this.conversations = { ...this.conversations, activeId: id };
-    saveConversations(this.conversations);
-    this.showActiveConversation();
+    if (id === this.store.activeId) return;
+    this.interrupt('switch-conversation');
+    this.store.select(id);
   }
 
   private deleteConversation(): void {
     if (this.generating) return;
-    const rest = this.conversations.conversations.filter((c) => c.id !== this.conversations.activeId);
-    const list = rest.length ? rest : [newConversation()];
-    this.conversations = { activeId: list[0].id, conversations: list };
-    saveConversations(this.conversations);
-    this.showActiveConversation();
+    this.store.delete(this.store.activeId);
   }
 
   private exportConversations(): void {
@@ -167,20 +166,21 @@ export class ChatPanel extends LitElement {
   }
 
   private importConversations(json: string): void {
+    if (this.generating) return;
     try {
-      const conversations = importConversations(this.conversations.conversations, json);
-      const added = conversations.length - this.conversations.conversations.length;
-      this.conversations = { activeId: conversations[0].id, conversations };
-      saveConversations(this.conversations);
-      this.showActiveConversation();
-      this.conversationsNote = added === 1 ? msg('Imported 1 conversation.') : msg(str`Imported ${added} conversations.`);
+      this.conversationsNote = importReportText(this.store.import(json));
     } catch (error) {
       this.conversationsNote = (error as Error).message;
     }
   }
 
   override disconnectedCallback(): void {
+    // The app builds the panel anew on each visit: a reply in flight ends here, kept with its note.
+    this.interrupt('left-chat');
     document.removeEventListener('keydown', this.onKeyDown);
+    window.removeEventListener('lit-localize-status', this.onLocale);
+    window.removeEventListener('pagehide', this.onPageHide);
+    this.unsubscribe?.();
     super.disconnectedCallback();
   }
 
@@ -196,52 +196,68 @@ export class ChatPanel extends LitElement {
     // The system prompt goes first; the chat template decides how (or whether) the model sees it.
     const messages: ChatMessage[] = messagesForModel({ system: this.activeConversation.system, messages: history }, [{ role: 'user', content: text }]);
     const reply: Turn = { role: 'assistant', content: '', streaming: true, tokenIds: [], maxNewTokens: this.settings.maxNewTokens };
-    this.turns = [...this.turns, { role: 'user', content: text }, reply];
-    // Saved before the request leaves: a reload or crash mid-reply keeps the message in the conversation.
-    this.saveTurns(this.turns.slice(0, -1));
+    const question: StoredMessage = { role: 'user', content: text };
+    const conversationId = this.store.activeId;
+    const shown = () => this.store.activeId === conversationId;
+    this.turns = [...this.turns, { ...question }, reply];
     this.draft = '';
+    const flight: InFlight = { conversationId, question, index: -1, reply, saved: false };
+    this.inFlight = flight;
+    // Stored before the request leaves: a reload or crash mid-reply keeps the message in the conversation.
+    flight.index = this.store.append(conversationId, [question]);
     const handle = this.client.generate(messages, this.settings, (token) => {
       reply.content += token.text;
       reply.tokenIds!.push(token.tokenId);
+      if (!shown()) return;
       this.stats = token.stats;
       this.turns = [...this.turns];
     });
     this.generationId = handle.id;
     try {
       const result = await handle.done;
-      Object.assign(reply, { content: result.text, tokenIds: result.tokenIds, reason: result.reason, contextLength: this.model?.contextLength, streaming: false, gpuPickedSteps: result.gpuPickedSteps });
-      this.stats = result.stats;
+      const interruptedBy = result.reason === 'aborted' ? (this.interruption ?? 'stop') : undefined;
+      Object.assign(reply, { content: result.text, tokenIds: result.tokenIds, reason: result.reason, contextLength: this.model?.contextLength, streaming: false, gpuPickedSteps: result.gpuPickedSteps, interruptedBy });
+      if (!flight.saved) this.store.answer(conversationId, question, flight.index, { role: 'assistant', content: result.text, ...(interruptedBy ? { interruptedBy } : {}) });
+      if (shown()) this.stats = result.stats;
       this.lastSeed = result.seed;
     } catch (error) {
       // The prompt is given back, so nothing typed is lost.
-      this.turns = this.turns.slice(0, -2);
-      this.draft = text;
+      this.store.withdraw(conversationId, question, flight.index);
+      if (shown()) this.draft = text;
+      else saveDraft(conversationId, text);
       this.error = toErrorInfo(error);
       // The app restarts the engine after a GPU loss or a crash; the conversation stays here.
       this.dispatchEvent(new CustomEvent('engine-error', { detail: { name: this.error.name }, bubbles: true, composed: true }));
     } finally {
       this.generationId = null;
+      this.inFlight = null;
+      this.interruption = null;
+      this.syncTurns();
       this.turns = [...this.turns];
       await this.updateComplete;
       this.input?.focus();
     }
   }
 
+  /** Ends the reply in flight as Stop does; the note under it says `cause`. */
+  private interrupt(cause: Interruption): void {
+    if (this.generationId === null) return;
+    this.interruption ??= cause;
+    this.client?.abort(this.generationId);
+  }
+
   private stop(): void {
-    if (this.generationId !== null) this.client?.abort(this.generationId);
+    this.interrupt('stop');
   }
 
   private newChat(): void {
-    this.stop();
+    this.interrupt('new-chat');
     // The finished conversation stays in the list; an empty one is reused.
-    if (this.activeConversation.messages.length) {
-      const fresh = newConversation();
-      this.conversations = { activeId: fresh.id, conversations: [fresh, ...this.conversations.conversations] };
-      saveConversations(this.conversations);
+    if (this.activeConversation.messages.length || this.generating) this.store.create();
+    else {
+      this.stats = null;
+      this.error = null;
     }
-    this.turns = [];
-    this.stats = null;
-    this.error = null;
     this.input?.focus();
   }
 
@@ -282,10 +298,10 @@ export class ChatPanel extends LitElement {
 
   private renderTurn(turn: Turn) {
     const empty = !turn.streaming && turn.content.trim() === '';
-    const stopNote = stopNoteText(turn.reason, turn.contextLength, { empty, maxNewTokens: turn.maxNewTokens });
+    const stopNote = turn.interruptedBy ? interruptionNote(turn.interruptedBy) : stopNoteText(turn.reason, turn.contextLength, { empty, maxNewTokens: turn.maxNewTokens });
     const markdown = turn.role === 'assistant' && !this.plainText;
     return html`<div class="turn ${turn.role}" data-role=${turn.role} data-token-ids=${turn.tokenIds ? JSON.stringify(turn.tokenIds) : nothing}
-        data-stop-reason=${turn.reason ?? nothing} data-gpu-picks=${turn.gpuPickedSteps ?? nothing} data-streaming=${turn.streaming ? 'true' : 'false'} data-text=${turn.content}>
+        data-stop-reason=${turn.reason ?? nothing} data-interrupted-by=${turn.interruptedBy ?? nothing} data-gpu-picks=${turn.gpuPickedSteps ?? nothing} data-streaming=${turn.streaming ? 'true' : 'false'} data-text=${turn.content}>
       <div class="role">${turn.role === 'user' ? msg('You') : (this.model?.name ?? msg('Model'))}</div>
       ${markdown ? html`<tl-markdown class="content" .text=${turn.content}></tl-markdown>` : html`<p class="content">${turn.content}</p>`}
       ${stopNote ? html`<div class="stop-note" data-testid="stop-note">${stopNote}</div>` : nothing}
@@ -311,12 +327,12 @@ export class ChatPanel extends LitElement {
     const ready = !!this.model && !this.busy;
     const mode = this.model?.hasChatTemplate ? msg('chat template') : msg('plain continuation (the model continues your text)');
     return html`
-      <tl-conversations-bar .state=${this.conversations} .note=${this.conversationsNote} ?disabled=${this.generating}
+      <tl-conversations-bar .state=${this.conversations} .note=${this.conversationsNote} ?busy=${this.generating}
         @conversation-select=${(e: CustomEvent<string>) => this.selectConversation(e.detail)}
         @conversation-delete=${this.deleteConversation}
         @conversations-export=${this.exportConversations}
         @conversations-import=${(e: CustomEvent<string>) => this.importConversations(e.detail)}
-        @system-change=${(e: CustomEvent<string>) => this.updateConversations({ ...this.activeConversation, system: e.detail, updatedAt: Date.now() })}
+        @system-change=${(e: CustomEvent<string>) => this.store.setSystem(this.store.activeId, e.detail)}
       ></tl-conversations-bar>
       ${this.renderDefaultModelNote()}
       <div class="log" role="log" aria-label=${msg('Conversation')} aria-live="polite" @markdown-rendered=${this.scrollToEnd}>

@@ -14,7 +14,8 @@ import { conversationTitle, type ConversationsState } from './conversations-stor
 @localized()
 export class ConversationsBar extends LitElement {
   @property({ attribute: false }) state!: ConversationsState;
-  @property({ type: Boolean }) disabled = false;
+  /** A reply is being written: switching ends it (kept, with a note); deleting and importing wait. */
+  @property({ type: Boolean }) busy = false;
   @property() note: string | null = null;
   @state() private showSystem = false;
 
@@ -46,14 +47,14 @@ export class ConversationsBar extends LitElement {
     return html`
       <div class="row">
         <label>${msg('Conversation')}
-          <select aria-label=${msg('Conversation')} data-testid="conversation-select" ?disabled=${this.disabled}
+          <select aria-label=${msg('Conversation')} data-testid="conversation-select"
             @change=${(e: Event) => this.emit('conversation-select', (e.target as HTMLSelectElement).value)}>
             ${this.state.conversations.map((c) => html`<option value=${c.id} ?selected=${c.id === this.state.activeId}>${conversationTitle(c)}</option>`)}
           </select>
         </label>
-        <button ?disabled=${this.disabled} @click=${() => this.emit('conversation-delete')}>${msg('Delete')}</button>
+        <button ?disabled=${this.busy} @click=${() => this.emit('conversation-delete')}>${msg('Delete')}</button>
         <button @click=${() => this.emit('conversations-export')}>${msg('Export JSON')}</button>
-        <button @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click()} ?disabled=${this.disabled}>${msg('Import JSON')}</button>
+        <button @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click()} ?disabled=${this.busy}>${msg('Import JSON')}</button>
         <input type="file" accept="application/json,.json" data-testid="conversations-import" @change=${this.onImport} />
         <button aria-expanded=${this.showSystem ? 'true' : 'false'} @click=${() => (this.showSystem = !this.showSystem)}>
           ${msg('System prompt')}${active?.system ? ' ✓' : ''}
@@ -61,7 +62,7 @@ export class ConversationsBar extends LitElement {
       </div>
       ${this.showSystem
         ? html`<textarea aria-label=${msg('System prompt')} placeholder=${msg('Optional instructions sent before the conversation (models with a chat template)')}
-            .value=${active?.system ?? ''} ?disabled=${this.disabled}
+            .value=${active?.system ?? ''} ?disabled=${this.busy}
             @change=${(e: Event) => this.emit('system-change', (e.target as HTMLTextAreaElement).value)}></textarea>`
         : nothing}
       ${this.note ? html`<div class="note" role="status" data-testid="conversations-note">${this.note}</div>` : nothing}

@@ -1,17 +1,28 @@
 /**
- * Conversations kept across reloads (localStorage), with a system prompt each, plus the unsent
- * draft; exported and imported as JSON. Storage failures never lose the conversation on screen.
+ * What a conversation is, and its JSON: the checks every stored or imported conversation passes, the
+ * export, and the plan of an import. Where conversations are kept is conversation-storage.ts.
  */
 import type { ChatMessage } from '../../core/protocol';
 import { msg, str } from '@lit/localize';
-import { browserStorage, readSetting, writeSetting, type KeyValueStore } from '../../core/safe-storage';
+
+/**
+ * Why a reply ended before the model finished it; kept with the reply so its note survives a reload.
+ * 'stop' is the Stop button or Esc; the others are actions the user took while it streamed.
+ */
+export type Interruption = 'stop' | 'new-chat' | 'switch-conversation' | 'model-load' | 'language' | 'left-chat' | 'page-closed';
+const INTERRUPTIONS: readonly Interruption[] = ['stop', 'new-chat', 'switch-conversation', 'model-load', 'language', 'left-chat', 'page-closed'];
+
+/** A turn as kept: what the model saw, plus why it was cut short (never sent to the model). */
+export interface StoredMessage extends ChatMessage {
+  interruptedBy?: Interruption;
+}
 
 export interface Conversation {
   id: string;
   title: string;
   /** Empty: no system message is sent. */
   system: string;
-  messages: ChatMessage[];
+  messages: StoredMessage[];
   updatedAt: number;
 }
 
@@ -21,10 +32,6 @@ export interface ConversationsState {
 }
 
 export const EXPORT_FORMAT = 'transformer-lab.conversations';
-const STORAGE_KEY = 'tl.conversations.v1';
-const DRAFT_KEY = 'tl.draft.v1';
-
-const defaultStore = browserStorage;
 
 export function newConversation(now = Date.now()): Conversation {
   return { id: `c${now.toString(36)}${Math.random().toString(36).slice(2, 8)}`, title: '', system: '', messages: [], updatedAt: now };
@@ -40,7 +47,7 @@ export function conversationTitle(conversation: Conversation): string {
 /** What the model is sent: the system prompt (when set) and then the turns. */
 export function messagesForModel(conversation: Pick<Conversation, 'system' | 'messages'>, next: ChatMessage[] = []): ChatMessage[] {
   const system: ChatMessage[] = conversation.system.trim() ? [{ role: 'system', content: conversation.system }] : [];
-  return [...system, ...conversation.messages, ...next];
+  return [...system, ...conversation.messages.map(({ role, content }) => ({ role, content })), ...next];
 }
 
 function isMessage(value: unknown): value is ChatMessage {
@@ -48,77 +55,68 @@ function isMessage(value: unknown): value is ChatMessage {
   return !!m && typeof m === 'object' && (m.role === 'user' || m.role === 'assistant' || m.role === 'system') && typeof m.content === 'string';
 }
 
-/** Checks untrusted JSON (storage or an imported file) and keeps only well-formed conversations. */
-export function parseConversations(value: unknown): Conversation[] {
-  const list = Array.isArray(value) ? value : (value as { conversations?: unknown })?.conversations;
-  if (!Array.isArray(list)) throw new ConversationsFormatError(msg('it has no "conversations" list'));
-  return list.map((raw, index) => {
-    const c = raw as Partial<Conversation>;
-    if (!c || typeof c !== 'object' || !Array.isArray(c.messages) || !c.messages.every(isMessage)) {
-      throw new ConversationsFormatError(msg(str`conversation ${index + 1} has no valid "messages" (each needs a role user/assistant/system and a text content)`));
-    }
-    return {
-      id: typeof c.id === 'string' && c.id ? c.id : newConversation().id,
-      title: typeof c.title === 'string' ? c.title : '',
-      system: typeof c.system === 'string' ? c.system : '',
-      messages: c.messages.map(({ role, content }) => ({ role, content })),
-      updatedAt: typeof c.updatedAt === 'number' ? c.updatedAt : Date.now(),
-    };
-  });
+function storedMessage({ role, content, interruptedBy }: StoredMessage): StoredMessage {
+  return INTERRUPTIONS.includes(interruptedBy!) ? { role, content, interruptedBy } : { role, content };
+}
+
+/** One conversation from untrusted JSON, or a format error saying what is wrong with it. */
+export function parseConversation(raw: unknown, index = 0): Conversation {
+  const c = raw as Partial<Conversation>;
+  if (!c || typeof c !== 'object' || !Array.isArray(c.messages) || !c.messages.every(isMessage)) {
+    throw new ConversationsFormatError(msg(str`conversation ${index + 1} has no valid "messages" (each needs a role user/assistant/system and a text content)`));
+  }
+  return {
+    id: typeof c.id === 'string' && /^[\w-]{1,64}$/.test(c.id) ? c.id : newConversation().id,
+    title: typeof c.title === 'string' ? c.title : '',
+    system: typeof c.system === 'string' ? c.system : '',
+    messages: c.messages.map(storedMessage),
+    updatedAt: typeof c.updatedAt === 'number' && Number.isFinite(c.updatedAt) ? c.updatedAt : Date.now(),
+  };
 }
 
 export class ConversationsFormatError extends Error {
   override name = 'ConversationsFormatError';
-  constructor(detail: string) {
+  /** What is wrong, without the sentence around it (for one refused conversation of a partial import). */
+  constructor(readonly detail: string) {
     super(msg(str`This file is not a Transformer Lab conversations export: ${detail}.`));
   }
-}
-
-export function loadConversations(store: KeyValueStore | null = defaultStore()): ConversationsState {
-  try {
-    const raw = readSetting(STORAGE_KEY, store);
-    if (raw) {
-      const parsed = JSON.parse(raw) as { activeId?: string };
-      const conversations = parseConversations(parsed);
-      if (conversations.length) {
-        const activeId = conversations.some((c) => c.id === parsed.activeId) ? parsed.activeId! : conversations[0].id;
-        return { activeId, conversations };
-      }
-    }
-  } catch {
-    // Damaged storage: start fresh rather than failing the chat.
-  }
-  const first = newConversation();
-  return { activeId: first.id, conversations: [first] };
-}
-
-/** False when the browser refused (quota, privacy mode): the caller can tell the user. */
-export function saveConversations(state: ConversationsState, store: KeyValueStore | null = defaultStore()): boolean {
-  return writeSetting(STORAGE_KEY, JSON.stringify(state), store);
-}
-
-export function loadDraft(store: KeyValueStore | null = defaultStore()): string {
-  return readSetting(DRAFT_KEY, store) ?? '';
-}
-
-/** False when refused: the draft stays in the input; only its copy across reloads is lost. */
-export function saveDraft(text: string, store: KeyValueStore | null = defaultStore()): boolean {
-  return writeSetting(DRAFT_KEY, text, store);
 }
 
 export function exportConversations(conversations: Conversation[]): string {
   return JSON.stringify({ format: EXPORT_FORMAT, version: 1, exportedAt: new Date().toISOString(), conversations }, null, 2);
 }
 
-/** Imported conversations are added; an id already present gets a new one so nothing is overwritten. */
-export function importConversations(existing: Conversation[], json: string): Conversation[] {
+/** An import file read: the well-formed conversations, and why each other one was refused. */
+export interface ImportPlan {
+  conversations: Conversation[];
+  /** 1-based positions in the file, with the reason in the user's language. */
+  malformed: { position: number; reason: string }[];
+}
+
+/**
+ * The conversations of an import file, each with an id not already taken, so nothing is overwritten.
+ * A file that is not an export at all throws; a malformed conversation inside one is refused alone.
+ */
+export function planImport(takenIds: ReadonlySet<string>, json: string): ImportPlan {
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch (error) {
     throw new ConversationsFormatError(msg(str`it is not JSON (${(error as Error).message})`));
   }
-  const ids = new Set(existing.map((c) => c.id));
-  const imported = parseConversations(value).map((c) => (ids.has(c.id) ? { ...c, id: newConversation().id } : c));
-  return [...imported, ...existing];
+  const list = Array.isArray(value) ? value : (value as { conversations?: unknown })?.conversations;
+  if (!Array.isArray(list)) throw new ConversationsFormatError(msg('it has no "conversations" list'));
+  const ids = new Set(takenIds);
+  const plan: ImportPlan = { conversations: [], malformed: [] };
+  list.forEach((raw, index) => {
+    try {
+      const c = parseConversation(raw, index);
+      const id = ids.has(c.id) ? newConversation().id : c.id;
+      ids.add(id);
+      plan.conversations.push({ ...c, id });
+    } catch (error) {
+      plan.malformed.push({ position: index + 1, reason: (error as ConversationsFormatError).detail });
+    }
+  });
+  return plan;
 }

@@ -2,7 +2,7 @@
  * Which model runs, on which backend, and how its loading goes: URL field, embedded models,
  * backend choice, byte progress, the backend badge with the reason for a fallback, and load errors.
  */
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { buttonStyles } from '../../styles/buttons';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
@@ -54,12 +54,33 @@ export class ModelBar extends LitElement {
     return this.draftUrl ?? this.modelUrl;
   }
 
+  /** What was asked for by the last Load, shown (with the backend chosen) until it is ready. */
+  @state() private requested: LoadModelDetail | null = null;
+
   private submit(event: Event): void {
     event.preventDefault();
     const detail: LoadModelDetail = { modelUrl: this.urlValue.trim(), backend: this.draftBackend ?? this.backend };
+    this.requested = detail;
     this.dispatchEvent(new CustomEvent<LoadModelDetail>('load-model', { detail, bubbles: true, composed: true }));
-    this.draftUrl = null;
-    this.draftBackend = null;
+  }
+
+  /** The choices stay as the user left them while the load runs; once it is ready, the bar shows what runs. */
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('loadState') && this.loadState.status === 'ready') {
+      this.draftUrl = null;
+      this.draftBackend = null;
+      this.requested = null;
+    }
+  }
+
+  /** While another load replaces the running model: which model, what happens to it, and to the reply. */
+  private renderSwitch(current: ModelInfo, requested: LoadModelDetail) {
+    const target = requested.backend === 'auto' ? msg('Auto') : requested.backend === 'webgpu' ? 'WebGPU' : 'WASM';
+    const from = current.backend === 'webgpu' ? 'WebGPU' : 'WASM';
+    const sameModel = !requested.modelUrl || requested.modelUrl === current.url || requested.modelUrl === this.modelUrl;
+    return html`<span class="note" data-testid="load-switch">${sameModel
+      ? msg(str`Switching ${current.name} from ${from} to ${target}: a reply in progress is ended and kept, then the model loads again.`)
+      : msg(str`Replacing ${current.name} (${from}) with ${requested.modelUrl} on ${target}: a reply in progress is ended and kept first.`)}</span>`;
   }
 
   private renderProgress(progress: LoadProgress | null) {
@@ -120,6 +141,7 @@ export class ModelBar extends LitElement {
         <button type="submit" class="primary" ?disabled=${loading}>${msg('Load')}</button>
       </form>
       <div class="status">
+        ${loading && this.current && this.requested ? this.renderSwitch(this.current, this.requested) : nothing}
         ${loading ? this.renderProgress((this.loadState as { progress: LoadProgress | null }).progress) : nothing}
         ${this.current && !loading ? this.renderModel(this.current) : nothing}
       </div>
