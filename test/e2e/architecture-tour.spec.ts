@@ -36,6 +36,7 @@ for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
   for (const lang of ['en', 'zh'] as const) {
     test(`the guided tour at ${width}×${height} in ${lang}: every step on screen, pointing at its element, axe-clean`, async ({ page, backend }) => {
       test.skip(backend === 'webgpu', 'layout only: one backend is enough');
+      test.setTimeout(480_000);
       await page.setViewportSize({ width, height });
       await page.goto('./?panel=architecture&backend=wasm');
       if (lang === 'zh') await page.getByRole('button', { name: '中文' }).click();
@@ -51,7 +52,8 @@ for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
         const id = await page.getByTestId('tour').getAttribute('data-step');
         await expect.poll(() => layout(page), { message: `step ${k} (${id}) fits`, timeout: 20_000 })
           .toEqual({ cardOnScreen: true, targetStartsAboveCard: true, sideways: false });
-        const axe = await new AxeBuilder({ page }).analyze();
+        // The whole page once (the card over the lesson), then what each step changes: the card.
+        const axe = await (k === 1 ? new AxeBuilder({ page }) : new AxeBuilder({ page }).include({ fromShadowDom: ['tl-app', 'tl-architecture-panel', 'tl-lesson-tour'] })).analyze();
         expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `step ${k} (${id})`).toEqual([]);
         // The arrow key and the button both move it.
         if (k % 2) await page.keyboard.press('ArrowRight');

@@ -11,6 +11,9 @@ import { customElement, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import { findTarget, TOUR_PARAM, TOUR_STEPS, type TourStep } from './tour-steps';
 
+/** Pixels left above a step's element when it is scrolled to: its outline and the heading just above it. */
+const TOP_ROOM = 56;
+
 export type TourStepDetail = Pick<TourStep, 'section' | 'part'>;
 
 @localized()
@@ -122,8 +125,8 @@ export class LessonTour extends LitElement {
     if (this.scrolled !== this.step) {
       this.scrolled = this.step;
       target.scrollIntoView({ block: 'start', behavior: 'instant' });
-      // A little room above it for the outline.
-      if (target.getBoundingClientRect().top < 12) window.scrollBy({ top: -12, behavior: 'instant' });
+      // Room above it for the outline and the heading that names it (a slide fits and does not scroll).
+      if (target.getBoundingClientRect().top < TOP_ROOM) window.scrollBy({ top: target.getBoundingClientRect().top - TOP_ROOM, behavior: 'instant' });
     }
     const box = target.getBoundingClientRect();
     const spot = { left: box.left - 6, top: box.top - 6, width: box.width + 12, height: box.height + 12 };
