@@ -125,3 +125,12 @@ test('the sampling playground greys what top-k and top-p remove, shows the kept 
   await playground.getByTestId('playground-sample').click();
   await expect.poll(async () => (await playground.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-count') ?? 0)))).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
 });
+
+test('the chat’s sampling settings link to the playground, which opens on its tour step', async ({ page, backend }) => {
+  test.skip(backend === 'webgpu', 'navigation only: one backend is enough');
+  await page.goto('./?backend=wasm');
+  await page.getByTestId('sampling-help').getByRole('link', { name: /sampling playground/ }).click();
+  await expect(page).toHaveURL(/panel=architecture/);
+  await expect(page.getByTestId('tour')).toHaveAttribute('data-step', 'sampling');
+  await expect(page.locator('tl-sampling-playground').getByTestId('kept-mass')).toBeVisible({ timeout: 180_000 });
+});

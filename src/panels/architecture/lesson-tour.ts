@@ -69,6 +69,11 @@ export class LessonTour extends LitElement {
   override disconnectedCallback(): void {
     document.removeEventListener('keydown', this.onKey);
     clearInterval(this.follow);
+    // Leaving the lesson (another tab) ends the tour: the URL no longer names a step.
+    if (this.step !== null) {
+      this.step = null;
+      this.writeUrl();
+    }
     super.disconnectedCallback();
   }
 
