@@ -57,9 +57,10 @@ export class SamplingPlayground extends LitElement {
 
   static override styles = [buttonStyles, css`
     :host { display: block; }
-    .controls { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: 0.3rem 1.2rem; margin-bottom: 0.4rem; }
-    label { display: grid; grid-template-columns: 9.5em 1fr 3.2em; gap: 0.4rem; align-items: center; }
-    input[type='range'] { width: 100%; min-width: 5rem; }
+    /* In em, not rem: a projector's larger type widens the labels, and the columns with them. */
+    .controls { display: grid; grid-template-columns: repeat(auto-fill, minmax(18em, 1fr)); gap: 0.3rem 1.2rem; margin-bottom: 0.4rem; }
+    label { display: grid; grid-template-columns: 9.5em minmax(4em, 1fr) 3.2em; gap: 0.4rem; align-items: center; }
+    input[type='range'] { width: 100%; min-width: 0; }
     output { font-variant-numeric: tabular-nums; text-align: right; }
     .actions { display: flex; gap: 0.8rem; align-items: center; flex-wrap: wrap; margin-bottom: 0.4rem; }
     :host { --button-padding: 0.25rem 0.7rem; }
