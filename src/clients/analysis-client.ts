@@ -2,7 +2,7 @@
  * The page's side of the analysis worker: typed requests in, promises out, over the shared worker RPC.
  * A crashed worker is replaced on the next request, and every pending call gets a clear error.
  */
-import type { AnalysisEvent, AnalysisLoadRequest, AnalysisReplies, AnalysisRequest, ModelSlot } from '../core/analysis-protocol';
+import type { AnalysisEvent, AnalysisLoadRequest, AnalysisReplies, AnalysisRequest, ModelSlot, SamplingPreviewPayload } from '../core/analysis-protocol';
 import { WorkerRpc } from './rpc';
 
 export class AnalysisClient {
@@ -35,6 +35,11 @@ export class AnalysisClient {
 
   headInside(slot: ModelSlot, ids: number[], layer: number, head: number, token: number) {
     return this.rpc.call('head-inside', { slot, ids, layer, head, token }).done;
+  }
+
+  /** The chat's sampler on these logits: what the settings keep, and where `draws` draws land. */
+  samplingPreview(payload: SamplingPreviewPayload) {
+    return this.rpc.call('sampling-preview', payload).done;
   }
 
   /** Test hook for ?debug=1 pages: makes the worker die of an uncaught error. */

@@ -123,6 +123,37 @@ export interface DecoderStepResult {
   stepMs: number;
 }
 
+/** Sampling settings as the chat's sampler takes them (same names as the chat's `GenerationSettings`). */
+export interface PreviewSettings {
+  temperature: number;
+  topK: number;
+  topP: number;
+  repetitionPenalty: number;
+}
+
+/** The playground's question: these logits, through the chat's sampler with these settings. */
+export interface SamplingPreviewPayload {
+  logits: Float32Array;
+  settings: PreviewSettings;
+  /** The sentence so far, for the repetition penalty. */
+  context: number[];
+  draws: number;
+  seed: number;
+  shown: number;
+}
+
+/** The answer: the most likely tokens, what the settings keep of them, and where real draws landed. */
+export interface SamplingPreviewResult {
+  ids: number[];
+  probs: number[];
+  keptProbs: number[];
+  keptCount: number;
+  keptMass: number;
+  drawCounts: number[];
+  drawsElsewhere: number;
+  draws: number;
+}
+
 /** How much appending one token changes the outputs at the positions before it. */
 export interface PrefixChange {
   /** Largest absolute change of any earlier position's logits. */
@@ -138,6 +169,7 @@ export type AnalysisRequest =
   | { kind: 'decoder-step'; id: number; payload: { ids: number[]; reset: boolean } }
   | { kind: 'prefix-change'; id: number; payload: { slot: ModelSlot; ids: number[] } }
   | { kind: 'head-inside'; id: number; payload: { slot: ModelSlot; ids: number[]; layer: number; head: number; token: number } }
+  | { kind: 'sampling-preview'; id: number; payload: SamplingPreviewPayload }
   | DebugCrashRequest;
 
 export interface AnalysisReplies {
@@ -148,6 +180,7 @@ export interface AnalysisReplies {
   'decoder-step': DecoderStepResult;
   'prefix-change': PrefixChange;
   'head-inside': HeadInside;
+  'sampling-preview': SamplingPreviewResult;
 }
 
 export type AnalysisEvent =

@@ -48,6 +48,8 @@ export function describeWebGpuUnavailable({ code, detail }: WebGpuUnavailable): 
       return msg('this runtime computes 8-bit (MatMulInteger) models wrongly on WebGPU; choose the q4 or fp32 dtype to use the GPU');
     case 'no-shader-f16':
       return msg('the model computes in fp16 and this GPU has no shader-f16 support (its replies would be garbage); choose an fp32 or q4 dtype for WebGPU');
+    case 'software-adapter':
+      return msg(str`the only WebGPU adapter is a software one (${detail ?? ''}), which emulates a GPU on the CPU and runs far slower than WASM; choose WebGPU to use it anyway`);
   }
 }
 

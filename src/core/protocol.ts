@@ -195,7 +195,7 @@ export interface DebugCrashRequest {
 
 /** Why WebGPU is not used: a code the page words, with the browser's own text where there is one. */
 export interface WebGpuUnavailable {
-  code: 'no-webgpu-api' | 'no-adapter' | 'adapter-request-failed' | 'session-build-failed' | 'no-shader-f16' | 'wrong-8bit-kernels';
+  code: 'no-webgpu-api' | 'no-adapter' | 'adapter-request-failed' | 'session-build-failed' | 'no-shader-f16' | 'wrong-8bit-kernels' | 'software-adapter';
   detail: string | null;
 }
 

@@ -5,6 +5,7 @@
  */
 import { AnalysisEngine } from '../engine/analysis/analysis-engine';
 import type { AnalysisEvent, AnalysisReplies, AnalysisRequest } from '../core/analysis-protocol';
+import { previewSampling } from '../engine/sampling-preview';
 import { browserModelSource } from '../models/model-source';
 import { postToPage, serve } from './serve';
 
@@ -26,6 +27,8 @@ async function answer(request: Exclude<AnalysisRequest, { kind: 'debug-crash' }>
       return engine.prefixChange(request.payload.slot, request.payload.ids);
     case 'head-inside':
       return engine.headInside(request.payload.slot, request.payload.ids, request.payload.layer, request.payload.head, request.payload.token);
+    case 'sampling-preview':
+      return previewSampling(request.payload);
   }
 }
 

@@ -157,10 +157,7 @@ const NAMES = [/Transformer Lab/g, /Hugging Face/g, /Llama [\d.]+ Community Lice
  * the test says so. The architecture panel's sentence is the lecturer's text, but its default should
  * follow the language (issue 14).
  */
-const LEFT_ELSEWHERE: { text: RegExp; where: string }[] = [
-  { text: /^New chat$/, where: 'src/panels/chat/conversations-store.ts: conversationTitle() of an empty conversation' },
-  { text: /^TL-GPT \(embedded decoder\)$/, where: 'src/models/catalog.ts: EMBEDDED_MODELS labels, shown in the model and benchmark suggestions' },
-];
+const LEFT_ELSEWHERE: { text: RegExp; where: string }[] = [];
 // Model output, what the user typed, the tokens of the sentence under study, the machine's own description and citations (authors' names) are data.
 const USER_DATA = '.content, [data-tokens], .tok, .token, tl-token-picker, tl-mask-grid, [data-testid=bench-environment] dd, cite';
 

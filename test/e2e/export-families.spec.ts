@@ -34,10 +34,16 @@ for (const { id, family, dtype, file } of FIXTURE_CASES) {
     // the prefill token is right, every decode step after it repeats it (a bare InferenceSession loop
     // does the same; the WASM EP matches native). So the engine refuses it there and Auto uses WASM.
     const wrongOnWebGpu = dtype === 'q8';
-    const preference = backend === 'webgpu' ? 'auto' : 'wasm';
+    // A model WebGPU may refuse goes through Auto, which falls back to WASM and says why. SwiftShader is a
+    // software adapter, which Auto never chooses (it says so): the other models force WebGPU to run there.
+    const preference = backend === 'wasm' ? 'wasm' : needsF16 || wrongOnWebGpu ? 'auto' : 'webgpu';
     await page.goto(`./?model=${id}&hub=${encodeURIComponent(hub.origin)}&backend=${preference}&temperature=0&max_new_tokens=${NEW_TOKENS}`);
-    const adapterF16 = backend === 'webgpu' && (await page.evaluate(async () => !!(await navigator.gpu?.requestAdapter())?.features.has('shader-f16')));
-    const expectedBackend = backend === 'webgpu' && ((needsF16 && !adapterF16) || wrongOnWebGpu) ? 'wasm' : backend;
+    const adapter = backend === 'webgpu' ? await page.evaluate(async () => {
+      const found = await navigator.gpu?.requestAdapter();
+      const info = found?.info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined;
+      return { f16: !!found?.features.has('shader-f16'), software: !!info?.isFallbackAdapter || /swiftshader|llvmpipe/i.test(`${info?.architecture} ${info?.description}`) };
+    }) : { f16: false, software: false };
+    const expectedBackend = backend === 'webgpu' && preference === 'auto' && (adapter.software || (needsF16 && !adapter.f16) || wrongOnWebGpu) ? 'wasm' : backend;
     const confirm = page.getByTestId('model-confirm');
     // The repo's dtypes and nothing else are offered.
     await expect(confirm.locator('[data-testid^=dtype-size-]')).toHaveCount(repo.files.length);
@@ -47,7 +53,8 @@ for (const { id, family, dtype, file } of FIXTURE_CASES) {
     await expect(page.getByTestId('load-error')).toHaveCount(0);
     await expect(page.getByTestId('backend-badge')).toHaveText(expectedBackend);
     if (expectedBackend !== backend) {
-      await expect(page.getByTestId('fallback-reason')).toContainText(wrongOnWebGpu ? 'computes 8-bit (MatMulInteger) models wrongly on WebGPU' : 'no shader-f16 support');
+      await expect(page.getByTestId('fallback-reason')).toContainText(adapter.software ? 'software one'
+        : wrongOnWebGpu ? 'computes 8-bit (MatMulInteger) models wrongly on WebGPU' : 'no shader-f16 support');
     }
     expect(hub.requests.filter((r) => r.repo === id && r.method === 'GET' && r.file.startsWith('onnx/')).map((r) => r.file)).toEqual(
       file === 'onnx/model.onnx' ? [file, `${file}_data`] : [file],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFloat16Support, checkWebGpuKernels, planBackends, probeWebGpu, sessionBuildFailure } from '../../src/engine/backend';
+import { checkFloat16Support, checkWebGpuKernels, planBackends, probeWebGpu, sessionBuildFailure, softwareAdapterName } from '../../src/engine/backend';
 import { WebGpuUnavailableError, describeWebGpuUnavailable } from '../../src/core/errors';
 import { OnnxGraph } from '../../src/bench/synthetic/onnx-builder';
 
@@ -71,7 +71,7 @@ describe('probeWebGpu', () => {
         return { features: new Set(), limits: {} } as unknown as GPUAdapter;
       }),
     );
-    expect(probe).toEqual({ unavailable: null, shaderF16: false });
+    expect(probe).toEqual({ unavailable: null, shaderF16: false, softwareAdapter: null });
     expect(requests).toEqual([{ powerPreference: 'high-performance' }]);
   });
 
@@ -141,5 +141,34 @@ describe('8-bit (MatMulInteger) graphs on WebGPU', () => {
   it('run on WASM, and other graphs run on WebGPU', () => {
     expect(() => checkWebGpuKernels('wasm', graph(true))).not.toThrow();
     expect(() => checkWebGpuKernels('webgpu', graph(false))).not.toThrow();
+  });
+});
+
+describe('a software WebGPU adapter', () => {
+  const adapter = (info: Partial<GPUAdapterInfo>) => fakeGpu(async () => ({ features: new Set(), limits: {}, info }) as unknown as GPUAdapter);
+
+  it('is recognised by the browser’s flag or by a software renderer’s name, and a real GPU is not', () => {
+    expect(softwareAdapterName({ vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader Device (Subzero)' })).toMatch(/SwiftShader/);
+    expect(softwareAdapterName({ vendor: 'mesa', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' })).toMatch(/llvmpipe/);
+    expect(softwareAdapterName({ vendor: 'microsoft', description: 'Microsoft Basic Render Driver' })).toMatch(/Basic Render/);
+    expect(softwareAdapterName({ vendor: 'intel', description: '', isFallbackAdapter: true } as Partial<GPUAdapterInfo>)).toBe('intel');
+    expect(softwareAdapterName({ vendor: 'nvidia', architecture: 'ampere', description: 'NVIDIA GeForce RTX 3080' })).toBeNull();
+    expect(softwareAdapterName({ vendor: 'apple', architecture: 'metal-3', description: '' })).toBeNull();
+    expect(softwareAdapterName(undefined)).toBeNull();
+  });
+
+  it('makes Auto choose WASM and say why; forcing WebGPU still uses it', async () => {
+    const probe = await probeWebGpu(adapter({ vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader Device (Subzero)' }));
+    expect(probe.unavailable).toBeNull();
+    const auto = planBackends('auto', probe);
+    expect(auto.order).toEqual(['wasm']);
+    expect(auto.skipReason?.code).toBe('software-adapter');
+    expect(describeWebGpuUnavailable(auto.skipReason!)).toMatch(/software one \(SwiftShader Device \(Subzero\).*\).*slower than WASM.*choose WebGPU/);
+    expect(planBackends('webgpu', probe)).toEqual({ order: ['webgpu'], skipReason: null });
+  });
+
+  it('leaves Auto on WebGPU for a real GPU', async () => {
+    const probe = await probeWebGpu(adapter({ vendor: 'nvidia', architecture: 'ampere', description: 'NVIDIA GeForce RTX 3080' }));
+    expect(planBackends('auto', probe)).toEqual({ order: ['webgpu', 'wasm'], skipReason: null });
   });
 });

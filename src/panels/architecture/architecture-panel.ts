@@ -13,7 +13,7 @@ import type { AnalysisModelInfo, AttentionMaps, ModelSlot, TokenizedText } from 
 import type { BackendPreference } from '../../core/protocol';
 import { describeError } from '../../i18n/engine-text';
 import { analysisClient, chooseSlotModel, loadSlot, onAnalysisCrash, slotModel } from './analysis-session';
-import type { CacheSample } from './next-token';
+import type { CacheSample, NextLogits } from './next-token';
 import type { EmbeddedPoint } from './scale-view';
 import type { RunningModel } from './compute-calculator';
 import { benchRate } from './bench-rate';
@@ -26,6 +26,10 @@ import './head-inside';
 import './lesson-models';
 import type { LessonModelDetail } from './lesson-models';
 import './next-token';
+import './sampling-playground';
+import './lesson-tour';
+import type { LessonTour, TourStepDetail } from './lesson-tour';
+import { tourStepFromUrl } from './tour-steps';
 import './masked-lm';
 import './kv-cache-view';
 import './ernie-bert';
@@ -70,6 +74,7 @@ export class ArchitecturePanel extends LitElement {
   @state() private decoderAttention: AttentionMaps | null = null;
   @state() private encoderAttention: AttentionMaps | null = null;
   @state() private cacheHistory: CacheSample[] = [];
+  @state() private nextLogits: NextLogits | null = null;
   @state() private prefixChange: { decoder: number | null; encoder: number | null } = { decoder: null, encoder: null };
   @state() private presenting = false;
   @state() private slide = 0;
@@ -90,6 +95,8 @@ export class ArchitecturePanel extends LitElement {
     nav.toc a { color: var(--accent); font-size: 0.85em; }
     section { border-top: 1px solid var(--border); padding: 0.75rem 0 1.25rem; }
     h2 { font-size: 1.15em; margin: 0 0 0.6rem; }
+    /* Titles take focus so a screen reader reads the slide; they are not controls, so no focus ring. */
+    h2[tabindex='-1']:focus { outline: none; }
     .two { display: grid; grid-template-columns: 1fr 1fr; gap: 1.25rem; }
     .two > div { min-width: 0; }
     h3 { font-size: 1em; margin: 0 0 0.4rem; }
@@ -103,6 +110,8 @@ export class ArchitecturePanel extends LitElement {
     :host([presenting]) { position: fixed; inset: 0; z-index: 10; overflow: auto; padding: 1rem 2.5rem; font-size: clamp(20px, 1.6vw, 40px);
       --label-min: ${unsafeCSS(PROJECTOR_MIN_LABEL_PX)}px;
       --fg: #ffffff; --bg: #000000; --panel: #000000; --field: #111111; --border: #bfbfbf; --muted: #e0e0e0; --accent: #ffd60a; --on-accent: #000000; --badge: #333333; --error: #ff8a80;
+      /* A right guess, 13:1 on black: bright enough for a projector. */
+      --correct: #7ee2a0;
       background: #000; color: #fff; }
     :host([presenting]) .toolbar, :host([presenting]) tl-lesson-models, :host([presenting]) nav.toc { display: none; }
     :host([presenting]) section { display: none; border: none; }
@@ -126,6 +135,19 @@ export class ArchitecturePanel extends LitElement {
       void this.loadModels();
     });
     void this.loadModels();
+    const tourStep = tourStepFromUrl(location.search);
+    if (tourStep !== null) void this.updateComplete.then(() => this.tour?.start(tourStep));
+  }
+
+  private get tour(): LessonTour | null {
+    return this.renderRoot.querySelector('tl-lesson-tour');
+  }
+
+  /** In presentation mode the tour's step shows on its own slide. */
+  private showTourSlide(step: TourStepDetail | null): void {
+    if (!this.presenting || !step) return;
+    const index = this.slides.findIndex((s) => s.section === step.section && (!step.part || s.part === step.part));
+    if (index >= 0) this.slide = index;
   }
 
   override disconnectedCallback(): void {
@@ -254,7 +276,7 @@ export class ArchitecturePanel extends LitElement {
     if (!this.presenting || !section) return;
     const style = getComputedStyle(this);
     const nav = this.renderRoot.querySelector<HTMLElement>('.slide-nav');
-    const height = this.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom) - (nav?.offsetHeight ?? 0) - 8;
+    const height = this.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom) - (nav?.offsetHeight ?? 0) - 8 - (this.tour?.reservedHeight ?? 0);
     section.style.zoom = '';
     const origin = section.getBoundingClientRect();
     let right = origin.right;
@@ -286,6 +308,7 @@ export class ArchitecturePanel extends LitElement {
     if (on) {
       // Full screen where allowed; the fixed overlay alone works everywhere else.
       void this.requestFullscreen?.().catch(() => undefined);
+      this.showTourSlide(this.tour?.currentSlide ?? null);
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('section.current h2')?.focus());
     } else if (document.fullscreenElement) {
       void document.exitFullscreen().catch(() => undefined);
@@ -315,7 +338,8 @@ export class ArchitecturePanel extends LitElement {
   }
 
   private readonly onKey = (event: KeyboardEvent) => {
-    if (!this.presenting) return;
+    // The tour, while open, moves with the arrow keys itself.
+    if (!this.presenting || this.tour?.active) return;
     const target = event.composedPath()[0] as HTMLElement | undefined;
     if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
     if (event.key === 'ArrowRight' || event.key === 'PageDown') this.go(1);
@@ -401,7 +425,9 @@ export class ArchitecturePanel extends LitElement {
             <option value="ernie" ?selected=${this.encoderSlot === 'ernie'}>tl-ernie</option>
           </select></label>
         <button type="button" data-testid="present" @click=${() => this.setPresenting(true)}>${msg('Present (full screen)')}</button>
+        <button type="button" data-testid="tour-start" @click=${() => this.tour?.start()}>${msg('Guided tour')}</button>
       </form>
+      <tl-lesson-tour @tour-step=${(e: CustomEvent<TourStepDetail>) => this.showTourSlide(e.detail)}></tl-lesson-tour>
       <tl-lesson-models .backend=${this.backend} @lesson-model=${this.onLessonModel}></tl-lesson-models>
       <nav class="toc" aria-label=${msg('Sections')}>${SECTIONS.map((id) => html`<a href="#sec-${id}" @click=${(e: Event) => { e.preventDefault(); this.renderRoot.querySelector(`#sec-${id}`)?.scrollIntoView(); }}>${sectionTitle(id)}</a>`)}</nav>
       <div class="slide-nav" role="navigation" aria-label=${msg('Presentation')}>
@@ -409,6 +435,7 @@ export class ArchitecturePanel extends LitElement {
         <span aria-live="polite" data-testid="slide-position">${msg(str`${this.slide + 1} of ${this.slides.length}`)}</span>
         <button @click=${() => this.go(1)} ?disabled=${this.slide >= this.slides.length - 1}>${msg('Next')} →</button>
         <button @click=${() => this.setPresenting(false)}>${msg('Exit (Esc)')}</button>
+        <button @click=${() => this.tour?.start()}>${msg('Guided tour')}</button>
       </div>
       ${this.loadErrors.map((e) => html`<p class="error" role="alert" data-testid="arch-load-error">${e.slot}: ${describeError(e.error)}</p>`)}
       ${this.runError ? html`<p class="error" role="alert">${this.runError}</p>` : nothing}
@@ -422,12 +449,15 @@ export class ArchitecturePanel extends LitElement {
         ${this.slidePart('tasks', 'decoder', html`<h3>${msg(str`${decoder?.name ?? 'decoder'}: next token`)}</h3>
           <p class="note">${msg('Trained to predict the next token from the ones before it, so it can write text one token at a time.')}</p>
           <tl-next-token .client=${decoder ? analysisClient() : null} .promptIds=${this.decoderText?.ids ?? []} .tokenText=${vocabText(decoder)}
-            @cache-step=${this.onCacheStep}></tl-next-token>`)}
+            @cache-step=${this.onCacheStep} @next-logits=${(e: CustomEvent<NextLogits>) => (this.nextLogits = e.detail)}></tl-next-token>`)}
         ${this.slidePart('tasks', 'encoder', html`<h3>${msg(str`${encoder?.name ?? 'encoder'}: fill in the blanks`)}</h3>
           <p class="note">${msg('Trained to recover [MASK]ed tokens from both sides: it understands a sentence, but has no next-token task to generate with.')}</p>
           <tl-masked-lm .client=${encoder ? analysisClient() : null} .info=${encoder} .ids=${this.encoderText?.ids ?? []} .special=${this.encoderText?.special ?? []}
             .preset=${this.demo()?.maskPositions ?? []}></tl-masked-lm>`)}
-      </div>`)}
+      </div>
+      ${this.slidePart('tasks', 'sampling', html`<h3 id="sampling-playground">${msg('Sampling playground: what the chat’s settings do to the next token')}</h3>
+          <tl-sampling-playground .client=${decoder ? analysisClient() : null} .logits=${this.nextLogits?.logits ?? null} .context=${this.nextLogits?.context ?? []}
+            .tokenText=${vocabText(decoder)}></tl-sampling-playground>`)}`)}
 
       ${this.section('masks', html`<div class="two">
         ${this.slidePart('masks', 'decoder', html`<h3>${msg('Decoder: causal mask')}</h3><tl-mask-grid causal ?compact=${this.presenting} .tokens=${this.decoderText?.tokens ?? []}></tl-mask-grid>`)}

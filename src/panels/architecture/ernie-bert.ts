@@ -51,7 +51,7 @@ export class ErnieBert extends LitElement {
     table { border-collapse: collapse; margin-top: 0.5rem; }
     th, td { border: 1px solid var(--border); padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
     .tok { font-family: ui-monospace, monospace; white-space: pre; }
-    .ok { color: #1f7a3d; font-weight: 600; }
+    .ok { color: var(--correct, #1f7a3d); font-weight: 600; }
     .miss { color: var(--error); }
     small { font-size: ${labelSize(0.83)}; }
     .hint { color: var(--muted); font-size: ${labelSize(0.85)}; }

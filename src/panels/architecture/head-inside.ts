@@ -32,7 +32,7 @@ export class HeadInsideView extends LitElement {
   @property() show: 'all' | 'map' | 'inside' = 'all';
   @state() private layer = 0;
   @state() private head = 0;
-  /** Chosen query token; null = the last one. */
+  /** Chosen query token; null = the default (`chosenToken`). */
   @state() private token: number | null = null;
   @state() private inside: HeadInside | null = null;
   @state() private error: string | null = null;
@@ -78,8 +78,14 @@ export class HeadInsideView extends LitElement {
     super.disconnectedCallback();
   }
 
+  /**
+   * The chosen query, or by default: the last token of an encoder, and a middle one of a decoder,
+   * so that the view opens on the causal mask's −∞ keys (the last token's row has none).
+   */
   private get chosenToken(): number {
-    return this.token === null || this.token >= this.ids.length ? this.ids.length - 1 : this.token;
+    if (this.token !== null && this.token < this.ids.length) return this.token;
+    const causal = this.info?.summary.architecture === 'decoder';
+    return causal ? Math.floor((this.ids.length - 1) / 2) : this.ids.length - 1;
   }
 
   override updated(changed: PropertyValues): void {

@@ -23,8 +23,9 @@ export class MaskGrid extends LitElement {
     /* A long sentence's grid scrolls sideways: a keyboard can reach it (focusable region). */
     .scroll { overflow-x: auto; min-width: 0; }
     table { border-collapse: collapse; font-size: ${labelSize(0.75)}; }
-    th { font-weight: normal; font-family: ui-monospace, monospace; white-space: pre; padding: 0 0.2em; max-width: 5em; overflow: hidden; text-overflow: ellipsis; }
-    thead th { writing-mode: vertical-rl; transform: rotate(180deg); height: 4.5em; text-align: left; }
+    /* Room for a special token's whole name (<|endoftext|> is 13 characters); longer labels end in "…". */
+    th { font-weight: normal; font-family: ui-monospace, monospace; white-space: pre; padding: 0 0.2em; max-width: 8.5em; overflow: hidden; text-overflow: ellipsis; }
+    thead th { writing-mode: vertical-rl; transform: rotate(180deg); height: auto; max-height: 8.5em; text-align: left; }
     td { width: 1.3em; height: 1.3em; border: 1px solid var(--border); padding: 0; }
     td.on { background: var(--accent); }
     td.off { background: repeating-linear-gradient(45deg, transparent 0 3px, var(--border) 3px 4px); }
@@ -32,6 +33,7 @@ export class MaskGrid extends LitElement {
     :host([compact]) { display: flex; gap: 1.5rem; align-items: flex-start; }
     :host([compact]) td { width: 1em; height: 1em; }
     :host([compact]) th { line-height: 1; }
+    :host([compact]) th { max-width: 5em; }
     :host([compact]) thead th { height: 3.6em; }
     .side { color: var(--muted); margin: 0; max-width: 24em; }
     caption { caption-side: bottom; text-align: left; color: var(--muted); padding-top: 0.3em; }

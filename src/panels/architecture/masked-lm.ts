@@ -34,8 +34,10 @@ export class MaskedLm extends LitElement {
     th, td { border: 1px solid var(--border); padding: 0.15rem 0.45rem; text-align: left; }
     td.tok { font-family: ui-monospace, monospace; white-space: pre; }
     small { font-size: ${labelSize(0.83)}; }
+    /* The probability under its token: five guesses fit beside the decoder at 1280 px. */
+    td.tok small { display: block; }
     .hint { color: var(--muted); font-size: ${labelSize(0.85)}; }
-    .ok { color: #1f7a3d; font-weight: 600; }
+    .ok { color: var(--correct, #1f7a3d); font-weight: 600; }
     .error { color: var(--error); }
   `;
 

@@ -14,6 +14,12 @@ import { createRng } from '../../core/rng';
 import { visibleToken } from './visible-token';
 import { labelSize } from './projector';
 
+/** The distribution a step left, for the sampling playground: raw logits and the sentence they follow. */
+export interface NextLogits {
+  logits: Float32Array;
+  context: number[];
+}
+
 export interface CacheSample {
   tokens: number;
   bytes: number;
@@ -46,6 +52,9 @@ export class NextToken extends LitElement {
     :host { --button-padding: 0.3rem 0.8rem; }
     .text { font-family: ui-monospace, monospace; white-space: pre-wrap; background: var(--field); border: 1px solid var(--border); border-radius: 6px; padding: 0.3rem 0.5rem; margin: 0 0 0.5rem; }
     .text .new { background: color-mix(in srgb, var(--accent) 25%, transparent); }
+    /* Each token is its own box: where the tokenizer cut the sentence is visible. */
+    .text .t { border-bottom: 3px solid color-mix(in srgb, var(--accent) 70%, transparent); margin-right: 1px; }
+    .text .t:nth-child(even) { border-bottom-color: color-mix(in srgb, var(--fg) 45%, transparent); }
     ol { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: minmax(5rem, auto) 1fr 4rem; gap: 0.15rem 0.5rem; align-items: center; font-variant-numeric: tabular-nums; }
     li { display: contents; }
     .tok { font-family: ui-monospace, monospace; white-space: pre; text-align: right; }
@@ -75,6 +84,8 @@ export class NextToken extends LitElement {
       this.logits = result.logits;
       const sample: CacheSample = { tokens: result.cacheTokens, bytes: result.cacheBytes, stepMs: result.stepMs, fed: ids.length };
       this.dispatchEvent(new CustomEvent<{ sample: CacheSample; reset: boolean }>('cache-step', { detail: { sample, reset }, bubbles: true, composed: true }));
+      const context = [...this.promptIds, ...this.generated];
+      this.dispatchEvent(new CustomEvent<NextLogits>('next-logits', { detail: { logits: result.logits, context }, bubbles: true, composed: true }));
     } catch (error) {
       this.error = describeError(error);
     } finally {
@@ -131,8 +142,7 @@ export class NextToken extends LitElement {
       </div>
       <p class="text" role="group" aria-label=${msg('Text so far')} data-testid="generated-text"
         data-prompt-ids=${JSON.stringify(this.promptIds)} data-generated-ids=${JSON.stringify(this.generated)} data-busy=${this.busy ? 'true' : 'false'}>${this.promptIds
-        .map((id) => this.tokenText(id))
-        .join('')}<span class="new">${this.generated.map((id) => this.tokenText(id)).join('')}</span></p>
+        .map((id) => html`<span class="t">${this.tokenText(id)}</span>`)}<span class="new">${this.generated.map((id) => html`<span class="t">${this.tokenText(id)}</span>`)}</span></p>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <ol aria-label=${msg('Most likely next tokens')} data-testid="next-token-bars" data-top-id=${bars[0]?.id ?? ''}>
         ${bars.map(

@@ -10,7 +10,7 @@ export const SECTIONS: readonly SectionId[] = ['transformer', 'tasks', 'masks', 
 /** Parts of a section; a slide without a part shows the whole section. */
 export type SlidePart =
   | 'numbers' | 'path'
-  | 'decoder' | 'encoder'
+  | 'decoder' | 'encoder' | 'sampling'
   | 'decoder-map' | 'encoder-map' | 'decoder-inside' | 'encoder-inside'
   | 'compare' | 'why'
   | 'chart' | 'table' | 'calculator';
@@ -33,7 +33,7 @@ export function presentationSlides(tableRows: number): Slide[] {
   }
   return [
     { section: 'transformer', part: 'numbers' }, { section: 'transformer', part: 'path' },
-    { section: 'tasks', part: 'decoder' }, { section: 'tasks', part: 'encoder' },
+    { section: 'tasks', part: 'decoder' }, { section: 'tasks', part: 'sampling' }, { section: 'tasks', part: 'encoder' },
     { section: 'masks', part: 'decoder' }, { section: 'masks', part: 'encoder' },
     { section: 'attention', part: 'decoder-map' }, { section: 'attention', part: 'encoder-map' },
     { section: 'attention', part: 'decoder-inside' }, { section: 'attention', part: 'encoder-inside' },

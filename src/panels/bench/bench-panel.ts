@@ -18,6 +18,7 @@ import { BANDWIDTH_PRESETS, ceilingTokensPerSecond, type BandwidthPreset } from 
 import { parseBenchUrl, writeBenchUrl, type BenchUrlState } from '../../bench/url-settings';
 import { SYNTHETIC_DTYPES, SYNTHETIC_SHAPES, bytesPerDecodeToken, isHalfPrecision, parseSyntheticSpec, type SyntheticShape } from '../../bench/synthetic/shapes';
 import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
+import { embeddedModelLabel } from '../embedded-label';
 import { barChart, formatRate, latencyChart } from './charts';
 import { formatBytes } from '../format';
 import type { GpuWorkPerToken } from '../../bench/gpu-counters';
@@ -259,7 +260,7 @@ export class BenchPanel extends LitElement {
       <label>${msg('Model (embedded id, folder URL or synthetic:shape[:dtype])')}
         <input name="model" list="bench-models" .value=${c.model} @change=${(e: Event) => this.setConfig('model', (e.target as HTMLInputElement).value.trim())} />
         <datalist id="bench-models">
-          ${EMBEDDED_MODELS.filter((m) => m.kind === 'decoder').map((m) => html`<option value=${m.id}>${m.label}</option>`)}
+          ${EMBEDDED_MODELS.filter((m) => m.kind === 'decoder').map((m) => html`<option value=${m.id}>${embeddedModelLabel(m)}</option>`)}
           ${SYNTHETIC_SHAPES.map((shape) => html`<option value="synthetic:${shape.id}">${shapeLabel(shape)}, fp32</option>
             ${SYNTHETIC_DTYPES.filter((d) => d !== 'fp32').map((d) => html`<option value="synthetic:${shape.id}:${d}">${isHalfPrecision(d) ? msg(str`${shapeLabel(shape)}, ${d} (WebGPU needs shader-f16)`) : `${shapeLabel(shape)}, ${d}`}</option>`)}`)}
         </datalist>

@@ -3,6 +3,11 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { GenerationSettings } from '../../core/protocol';
+import { TOUR_PARAM, TOUR_STEPS } from '../architecture/tour-steps';
+
+/** The lesson's tour step that shows what the sampling settings do, as a link into the Architecture tab. */
+const PLAYGROUND_STEP = TOUR_STEPS.findIndex((step) => step.id === 'sampling') + 1;
+const PLAYGROUND_HREF = `?panel=architecture&${TOUR_PARAM}=${PLAYGROUND_STEP}`;
 
 interface Field {
   key: 'maxNewTokens' | 'temperature' | 'topK' | 'topP' | 'repetitionPenalty';
@@ -33,7 +38,9 @@ export class ChatSettings extends LitElement {
     legend { font-size: 0.85rem; color: var(--muted); }
     label { display: flex; flex-direction: column; gap: 0.2rem; font-size: 0.8rem; color: var(--muted); }
     input { font: inherit; padding: 0.3rem 0.4rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: var(--fg); }
-    .seed-note { grid-column: 1 / -1; font-size: 0.8rem; color: var(--muted); }
+    .seed-note, .help { grid-column: 1 / -1; font-size: 0.8rem; color: var(--muted); }
+    .help { margin: 0; }
+    .help a { color: var(--accent); }
   `;
 
   private emit(settings: GenerationSettings): void {
@@ -47,6 +54,15 @@ export class ChatSettings extends LitElement {
     const clamped = Math.min(field.max, Math.max(field.min, value));
     this.emit({ ...this.settings, [field.key]: field.step === 1 ? Math.round(clamped) : clamped });
   }
+
+  /** Opens the lesson on the playground's tour step, in this page (the model stays loaded). */
+  private readonly openPlayground = (event: Event) => {
+    event.preventDefault();
+    const url = new URL(location.href);
+    url.searchParams.set(TOUR_PARAM, String(PLAYGROUND_STEP));
+    history.replaceState(history.state, '', url);
+    this.dispatchEvent(new CustomEvent<string>('show-panel', { detail: 'architecture', bubbles: true, composed: true }));
+  };
 
   private onSeed(event: Event): void {
     const raw = (event.target as HTMLInputElement).value.trim();
@@ -68,7 +84,7 @@ export class ChatSettings extends LitElement {
         <legend>${msg('Generation settings')}</legend>
         ${FIELDS.map(
           (field) => html`<label title=${field.hint()}>${field.label()}
-            <input type="number" name=${field.key} min=${field.min} max=${field.max} step=${field.step} .value=${String(s[field.key])}
+            <input type="number" name=${field.key} title=${field.hint()} min=${field.min} max=${field.max} step=${field.step} .value=${String(s[field.key])}
               @change=${(e: Event) => this.onNumber(field, e)} /></label>`,
         )}
         <label title=${msg('Same seed and settings give the same reply; empty = random')}>${msg('Seed')}
@@ -77,6 +93,8 @@ export class ChatSettings extends LitElement {
         <label title=${msg('Stop before any of these strings; separate several with |')}>${msg('Stop strings')}
           <input type="text" name="stop" placeholder=${msg('e.g. \\n\\n|User:')} .value=${s.stopStrings.map((t) => t.replace(/\n/g, '\\n').replace(/\t/g, '\\t')).join('|')} @change=${this.onStops} />
         </label>
+        <p class="help" data-testid="sampling-help">${msg('Temperature, top-k, top-p and the repetition penalty reshape the next token’s probabilities:')}
+          <a href=${PLAYGROUND_HREF} @click=${this.openPlayground}>${msg('see and try each one in the sampling playground')}</a></p>
         ${s.seed === null && this.lastSeed !== null
           ? html`<span class="seed-note">${msg(str`Last reply used seed ${this.lastSeed}: enter it to reproduce that reply.`)}</span>`
           : ''}

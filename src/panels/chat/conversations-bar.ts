@@ -6,7 +6,13 @@ import { LitElement, css, html, nothing } from 'lit';
 import { buttonStyles } from '../../styles/buttons';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
-import { conversationTitle, type ConversationsState } from './conversations-store';
+import { conversationTitle, type Conversation, type ConversationsState } from './conversations-store';
+
+/** The list's name of a conversation; one not yet started is named in the interface's language. */
+function shownTitle(conversation: Conversation): string {
+  const started = conversation.title || conversation.messages.some((m) => m.role === 'user' && m.content.trim());
+  return started ? conversationTitle(conversation) : msg('New chat');
+}
 
 @localized()
 @customElement('tl-conversations-bar')
@@ -49,7 +55,7 @@ export class ConversationsBar extends LitElement {
         <label>${msg('Conversation')}
           <select aria-label=${msg('Conversation')} data-testid="conversation-select"
             @change=${(e: Event) => this.emit('conversation-select', (e.target as HTMLSelectElement).value)}>
-            ${this.state.conversations.map((c) => html`<option value=${c.id} ?selected=${c.id === this.state.activeId}>${conversationTitle(c)}</option>`)}
+            ${this.state.conversations.map((c) => html`<option value=${c.id} ?selected=${c.id === this.state.activeId}>${shownTitle(c)}</option>`)}
           </select>
         </label>
         <button ?disabled=${this.busy} @click=${() => this.emit('conversation-delete')}>${msg('Delete')}</button>

@@ -10,6 +10,7 @@ import type { BackendPreference, EngineErrorInfo, GraphFusionNote, GraphRewriteN
 import { errorText } from '../../i18n/engine-text';
 import { describeWebGpuUnavailable } from '../../core/error-wording';
 import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
+import { embeddedModelLabel } from '../embedded-label';
 import { formatBytes } from '../format';
 
 export type LoadState =
@@ -129,7 +130,7 @@ export class ModelBar extends LitElement {
             @input=${(e: Event) => (this.draftUrl = (e.target as HTMLInputElement).value)} />
         </label>
         <datalist id="embedded-models">
-          ${EMBEDDED_MODELS.filter((m) => m.kind === 'decoder').map((m) => html`<option value=${embeddedModelUrl(m)}>${m.label}</option>`)}
+          ${EMBEDDED_MODELS.filter((m) => m.kind === 'decoder').map((m) => html`<option value=${embeddedModelUrl(m)}>${embeddedModelLabel(m)}</option>`)}
         </datalist>
         <label>${msg('Backend')}
           <select name="backend" .value=${backend} @change=${(e: Event) => (this.draftBackend = (e.target as HTMLSelectElement).value as BackendPreference)}>
