@@ -23,6 +23,7 @@ export const DEFAULT_SETTINGS: GenerationSettings = {
   repetitionPenalty: 1,
   seed: null,
   stopStrings: [],
+  promptLookup: true,
 };
 
 /** Each setting: its URL name and the range a user can give it. */
@@ -51,6 +52,8 @@ export function parseUrlState(search: string): UrlState {
   }
   const seed = clampNumber(params.get('seed'), 0, 0x7fffffff, true);
   settings.seed = seed ?? null;
+  // On unless the link turns it off (prompt_lookup=0): it never changes a reply, only its speed.
+  settings.promptLookup = params.get('prompt_lookup') !== '0';
   const backendParam = params.get('backend');
   const backend: BackendPreference = backendParam === 'webgpu' || backendParam === 'wasm' ? backendParam : 'auto';
   return {
@@ -74,6 +77,7 @@ export function serializeUrlState(state: UrlState): string {
   }
   if (state.settings.seed !== null) params.set('seed', String(state.settings.seed));
   for (const stop of state.settings.stopStrings) params.append('stop', stop);
+  if (state.settings.promptLookup === false) params.set('prompt_lookup', '0');
   const query = params.toString();
   return query ? `?${query}` : '';
 }

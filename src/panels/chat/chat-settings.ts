@@ -33,6 +33,8 @@ export class ChatSettings extends LitElement {
     legend { font-size: 0.85rem; color: var(--muted); }
     label { display: flex; flex-direction: column; gap: 0.2rem; font-size: 0.8rem; color: var(--muted); }
     input { font: inherit; padding: 0.3rem 0.4rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: var(--fg); }
+    label.check { justify-content: flex-end; }
+    label.check span { display: flex; align-items: center; gap: 0.3rem; color: var(--fg); }
     .seed-note { grid-column: 1 / -1; font-size: 0.8rem; color: var(--muted); }
   `;
 
@@ -76,6 +78,10 @@ export class ChatSettings extends LitElement {
         </label>
         <label title=${msg('Stop before any of these strings; separate several with |')}>${msg('Stop strings')}
           <input type="text" name="stop" placeholder=${msg('e.g. \\n\\n|User:')} .value=${s.stopStrings.map((t) => t.replace(/\n/g, '\\n').replace(/\t/g, '\\t')).join('|')} @change=${this.onStops} />
+        </label>
+        <label class="check" title=${msg('Copies draft tokens from the conversation and checks several in one model call: the same reply, faster where it repeats text')}>
+          <span><input type="checkbox" name="prompt-lookup" .checked=${s.promptLookup !== false}
+            @change=${(e: Event) => this.emit({ ...this.settings, promptLookup: (e.target as HTMLInputElement).checked })} />${msg('Prompt lookup')}</span>
         </label>
         ${s.seed === null && this.lastSeed !== null
           ? html`<span class="seed-note">${msg(str`Last reply used seed ${this.lastSeed}: enter it to reproduce that reply.`)}</span>`
