@@ -2,6 +2,7 @@
 import type { Backend, GraphFusionNote, GraphRewriteNote } from '../core/protocol';
 import type { Spread } from './stats';
 import type { GpuWorkPerToken } from './gpu-counters';
+import type { PromptLookupResult } from './prompt-lookup-bench';
 
 export type ModelSource =
   | { kind: 'folder'; url: string }
@@ -31,9 +32,14 @@ export interface BenchSettings {
    * first token of turn 5 over turn 1's says whether a long conversation still answers at once.
    */
   turnHistoryTokens?: number;
+  /**
+   * Also measure prompt-lookup speculative decoding, apart from plain decode (src/bench/prompt-lookup-bench.ts):
+   * on unless turned off (--no-prompt-lookup, bench_prompt_lookup=0).
+   */
+  promptLookup?: boolean;
 }
 
-export const DEFAULT_BENCH_SETTINGS: BenchSettings = { promptTokens: 16, newTokens: 32, warmupRuns: 1, measuredRuns: 3 };
+export const DEFAULT_BENCH_SETTINGS: BenchSettings = { promptTokens: 16, newTokens: 32, warmupRuns: 1, measuredRuns: 3, promptLookup: true };
 
 /** One measured generation. Times in milliseconds from the start of the run. */
 export interface RunSample {
@@ -76,6 +82,8 @@ export interface BackendResult {
   longContext?: { tokens: number; decodeTokensPerSecond: Spread };
   /** Time to first token of each of five chat turns (cache kept), with `historyTokens` before turn 5; absent when not measured. */
   turns?: { historyTokens: number; timeToFirstTokenMs: Spread[] };
+  /** Prompt lookup off and on, on a copying and a non-copying prompt; absent where not measured. */
+  promptLookup?: PromptLookupResult[];
   /** The first measured run's greedy tokens, for the consistency check. */
   greedyTokenIds: number[];
   runs: RunSample[];
