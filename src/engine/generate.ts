@@ -131,7 +131,7 @@ export async function runGenerationLoop<Cache extends LoopCache>(
       }
       // A draft leaves room for the token after it, within max new tokens and within the context.
       const room = Math.min(options.maxNewTokens - tokenIds.length - 1, options.contextLength - cache.length - input.length);
-      const draft = speculate ? lookupDraft(context, Math.min(draftLength.current, room)) : [];
+      const draft = speculate ? lookupDraft(context, Math.min(draftLength.take(), room)) : [];
       let drawn: number[];
       lookup.calls++;
       if (draft.length > 0) {

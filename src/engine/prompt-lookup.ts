@@ -59,12 +59,36 @@ export function emptyPromptLookupStats(): PromptLookupStats {
   return { verifyCalls: 0, drafted: 0, accepted: 0, calls: 0 };
 }
 
-/** How many draft tokens to ask for next: more while drafts are accepted whole, fewer after a rejection. */
+/** Most plain steps in a row without a draft, after drafts rejected whole (the pause doubles up to this). */
+const MAX_PAUSE = 16;
+
+/**
+ * How many draft tokens to ask for next: more while drafts are accepted whole, fewer after a rejection,
+ * and none for a few steps after a draft rejected whole (a reply that does not copy pays for verifying
+ * drafts and cutting them from the cache: the pause doubles while that goes on, and ends at an acceptance).
+ */
 export class DraftLength {
-  current = 4;
+  private current = 4;
+  private pause = 0;
+  private nextPause = 1;
+
+  /** The draft length for this step: 0 while paused. */
+  take(): number {
+    if (this.pause > 0) {
+      this.pause--;
+      return 0;
+    }
+    return this.current;
+  }
 
   update(drafted: number, accepted: number): void {
     if (drafted === 0) return;
+    if (accepted === 0) {
+      this.pause = this.nextPause;
+      this.nextPause = Math.min(MAX_PAUSE, this.nextPause * 2);
+    } else {
+      this.nextPause = 1;
+    }
     this.current = accepted === drafted ? Math.min(MAX_DRAFT, this.current + 2) : Math.max(MIN_DRAFT, this.current - 1);
   }
 }

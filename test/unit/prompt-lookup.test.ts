@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lookupDraft } from '../../src/engine/prompt-lookup';
+import { DraftLength, lookupDraft } from '../../src/engine/prompt-lookup';
 import { runGenerationLoop, type LoopOptions, type StepModel } from '../../src/engine/generate';
 import { Sampler, type SamplingSettings } from '../../src/engine/sampling';
 import { createRng } from '../../src/core/rng';
@@ -119,6 +119,33 @@ describe('lookupDraft', () => {
     expect(lookupDraft([7, 1, 2, 7, 3], 5)).toEqual([]);
     expect(lookupDraft([1, 2, 3, 1, 2], 0)).toEqual([]);
     expect(lookupDraft([], 3)).toEqual([]);
+  });
+});
+
+describe('DraftLength', () => {
+  it('grows after drafts accepted whole, shrinks after a partial one, and pauses longer after each draft rejected whole', () => {
+    const length = new DraftLength();
+    expect(length.take()).toBe(4);
+    length.update(4, 4);
+    expect(length.take()).toBe(6);
+    length.update(6, 2);
+    expect(length.take()).toBe(5);
+    // Rejected whole: 1 step without a draft, then 2, then 4.
+    const paused = () => {
+      let steps = 0;
+      while (length.take() === 0) steps++;
+      return steps;
+    };
+    length.update(5, 0);
+    expect(paused()).toBe(1);
+    length.update(4, 0);
+    expect(paused()).toBe(2);
+    length.update(3, 0);
+    expect(paused()).toBe(4);
+    // An acceptance ends the backing off.
+    length.update(2, 1);
+    length.update(2, 0);
+    expect(paused()).toBe(1);
   });
 });
 
