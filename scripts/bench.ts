@@ -44,6 +44,7 @@ const { values: args } = parseArgs({
     app: { type: 'string', default: 'dist' },
     'no-native': { type: 'boolean', default: false },
     'no-transformersjs': { type: 'boolean', default: false },
+    'no-prompt-lookup': { type: 'boolean', default: false },
     'compare-rewrite': { type: 'boolean', default: false },
     'gpu-report': { type: 'boolean', default: false },
     bandwidth: { type: 'string' },
@@ -69,6 +70,8 @@ if (args.help) {
   --json FILE          write the report (docs/bench-schema.v1.json)
   --no-native          skip native onnxruntime-node (CPU)
   --no-transformersjs  skip transformers.js's generate (model folders only)
+  --no-prompt-lookup   skip the prompt-lookup measurement (plain vs speculative greedy on a copying and a
+                       non-copying prompt: prompt_lookup_over_plain_<backend>, measured by default)
   --compare-rewrite    on WASM, also measure 4-bit graphs as downloaded, interleaved with the rewrite the app runs
   --webgpu-ep          run our engine's WebGPU on onnxruntime-web's native WebGPU EP instead of JSEP
                        (the benchmark build only; the app runs JSEP)
@@ -94,6 +97,7 @@ const settings: BenchSettings = {
   measuredRuns: positiveInt('runs', args.runs),
   longContextTokens: gpuReport ? GPU_REPORT_CONTEXTS.long : positiveInt('long-context', args['long-context'], 0),
   turnHistoryTokens: positiveInt('turn-history', args['turn-history'], 0),
+  promptLookup: !args['no-prompt-lookup'] && !gpuReport,
 };
 // The GPU report measures our engine on WebGPU alone: against the roofline, not against other engines.
 const backends = gpuReport ? ['webgpu'] : args.backend.split(',').map((b) => b.trim());
@@ -195,6 +199,7 @@ async function main(): Promise<void> {
         bench_runs: String(settings.measuredRuns),
         bench_long: String(settings.longContextTokens),
         bench_turns: String(settings.turnHistoryTokens),
+        ...(settings.promptLookup ? {} : { bench_prompt_lookup: '0' }),
         bench_autorun: '1',
         ...(args['no-transformersjs'] || gpuReport ? {} : { bench_tjs: '1' }),
         ...(args['webgpu-ep'] ? { bench_webgpu_ep: '1' } : {}),

@@ -33,6 +33,7 @@ export const DEFAULT_SETTINGS: GenerationSettings = {
   repetitionPenalty: 1,
   seed: null,
   stopStrings: [],
+  promptLookup: true,
 };
 
 /** Each setting: its URL name and the range a user can give it. */
@@ -62,6 +63,8 @@ export function parseUrlState(search: string, store: KeyValueStore | null = brow
   }
   const seed = clampNumber(params.get('seed'), 0, 0x7fffffff, true);
   settings.seed = seed ?? null;
+  // On unless the link turns it off (prompt_lookup=0): it never changes a reply, only its speed.
+  settings.promptLookup = params.get('prompt_lookup') !== '0';
   const backendParam = params.get('backend');
   const backend: BackendPreference = backendParam === 'webgpu' || backendParam === 'wasm' ? backendParam : 'auto';
   return {
@@ -86,6 +89,8 @@ export function serializeUrlState(state: UrlState): string {
   if (state.settings.seed !== null) params.set('seed', String(state.settings.seed));
   if (stopStringsFitLink(state.settings.stopStrings)) for (const stop of state.settings.stopStrings) params.append('stop', stop);
   else params.set(STOPS_KEPT_PARAM, 'local');
+  for (const stop of state.settings.stopStrings) params.append('stop', stop);
+  if (state.settings.promptLookup === false) params.set('prompt_lookup', '0');
   const query = params.toString();
   return query ? `?${query}` : '';
 }

@@ -7,7 +7,7 @@
 import type { AdapterFacts } from './environment';
 import { BANDWIDTH_PRESETS, ceilingTokensPerSecond } from './ceiling';
 import { markdownTable, type BenchReport } from './report';
-import type { GpuWorkPerToken } from './gpu-counters';
+import type { GpuWorkPerToken } from './types';
 import { parseSyntheticSpec } from './synthetic/shapes';
 
 /**

@@ -7,7 +7,7 @@ import type { ModelDescription } from './protocol';
 import type { BackendResult, BenchSettings } from './types';
 import type { GraphFusionNote, GraphRewriteNote } from '../core/protocol';
 import { parseSyntheticSpec } from './synthetic/shapes';
-import type { GpuWorkPerToken } from './gpu-counters';
+import type { GpuWorkPerToken } from './types';
 
 export const BENCH_SCHEMA_ID = 'transformer-lab-bench';
 export const BENCH_SCHEMA_VERSION = 1;
@@ -145,6 +145,12 @@ export function ratiosFor(model: string, results: BackendResult[]): Ratio[] {
     }
     if (r.longContext && r.decodeTokensPerSecond.median > 0) {
       ratios.push({ model, name: `long_context_over_short_${r.engine}_${r.backend}`, value: r.longContext.decodeTokensPerSecond.median / r.decodeTokensPerSecond.median });
+    }
+  }
+  // Prompt lookup over plain decode, the same greedy reply (goal ≥ 1.8 copying, ≥ 0.95 not copying).
+  for (const r of results) {
+    for (const p of r.promptLookup ?? []) {
+      ratios.push({ model, name: p.prompt === 'copying' ? `prompt_lookup_over_plain_${r.backend}` : `prompt_lookup_noncopying_over_plain_${r.backend}`, value: p.speedup });
     }
   }
   const original = results.find((r) => r.engine === 'ours' && r.backend === 'wasm' && r.graphRewrite === null);
@@ -310,6 +316,11 @@ export function toMarkdown(report: BenchReport): string {
   ];
   for (const c of report.consistency) {
     lines.push('', `Consistency ${c.model}: ${c.backend} vs ${c.reference}: top-1 agreement ${(c.top1Agreement * 100).toFixed(0)}% over ${c.tokensCompared} tokens, identical for the first ${c.identicalPrefix}.`);
+  }
+  for (const r of report.records) {
+    for (const p of r.promptLookup ?? []) {
+      lines.push('', `Prompt lookup ${r.model} ${r.engine} ${r.backend}, ${p.prompt} prompt (${p.promptTokens} tokens): ${p.speedup.toFixed(2)}× plain, ${(p.acceptance * 100).toFixed(0)}% of draft tokens accepted, ${p.tokensPerCall.toFixed(2)} tokens per call, tokens ${p.identicalTokens ? 'identical' : 'DIFFERENT'}.`);
+    }
   }
   const runtimes = [...new Set(report.records.filter((r) => r.runtime).map((r) => `${r.engine} ${r.backend}: ${r.runtime}`))];
   if (runtimes.length) lines.push('', `Runtimes: ${runtimes.join(' · ')}.`);

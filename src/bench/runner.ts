@@ -10,6 +10,7 @@ import { createRng } from '../core/rng';
 import { tokenRates } from '../core/token-rate';
 import { intervals, spread } from './stats';
 import type { BackendResult, BenchSettings, RunSample } from './types';
+import { measurePromptLookup, type TimedReply } from './prompt-lookup-bench';
 
 const GREEDY = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 };
 
@@ -52,9 +53,11 @@ export interface Contender {
    * user message to the history and gets a greedy reply of `replyTokens`. Times to first token, per turn.
    */
   chatTurns?(userMessages: number[][], replyTokens: number): Promise<number[]>;
+  /** A greedy reply of exactly `newTokens`, prompt lookup off or on, timed whole (the app's loop only). */
+  timedReply?(promptIds: number[], newTokens: number, promptLookup: boolean): Promise<TimedReply>;
 }
 
-type Decoder = Pick<DecoderSession, 'newCache' | 'forward' | 'deviceReads'>;
+type Decoder = Pick<DecoderSession, 'newCache' | 'forward' | 'forwardRows' | 'deviceReads'>;
 
 /** The app's own generation loop on a decoder session, as a contender. */
 export function loopContender(decoder: Decoder, backend: Contender['backend'], engine: Contender['engine'], sessionBuildMs: number, contextLength: number, hooks: Pick<RunnerHooks, 'isCancelled' | 'yieldToEvents'>): Contender {
@@ -83,6 +86,23 @@ export function loopContender(decoder: Decoder, backend: Contender['backend'], e
       });
       if (result.reason === 'aborted') throw new BenchCancelled('cancelled');
       return sampleFromTimes(started, times, promptIds.length, result.tokenIds);
+    },
+    async timedReply(promptIds, newTokens, promptLookup) {
+      const started = performance.now();
+      let last = started;
+      const result = await runGenerationLoop(decoder, promptIds, {
+        sampling: GREEDY,
+        maxNewTokens: Math.min(newTokens, contextLength - promptIds.length),
+        contextLength,
+        eosIds: [],
+        rng: createRng(0),
+        isAborted: hooks.isCancelled,
+        yieldToEvents: hooks.yieldToEvents,
+        onToken: (_id, timing) => ((last = timing.at), false),
+        promptLookup,
+      });
+      if (result.reason === 'aborted') throw new BenchCancelled('cancelled');
+      return { tokenIds: result.tokenIds, totalMs: last - started, promptLookup: result.promptLookup };
     },
     async chatTurns(userMessages, replyTokens) {
       const ttft: number[] = [];
@@ -161,7 +181,14 @@ export async function benchmarkSideBySide(contenders: Contender[], model: ModelF
     const reads = c.deviceReads ? c.deviceReads() - readsBefore[i] : null;
     const longContext = c.measuresLongContext ? await measureLongContext(c, model, settings, hooks) : null;
     const turns = await measureTurns(c, model, settings, hooks);
-    results.push({ ...summarize(c, runs[i], promptIds.length, model, settings, reads === null ? null : tokens ? reads / tokens : 0, longContext), ...(turns ? { turns } : {}) });
+    const lookup = settings.promptLookup && c.timedReply
+      ? await measurePromptLookup(c.timedReply.bind(c), promptIds, model.contextLength, settings, () => throwIfCancelled(hooks))
+      : null;
+    results.push({
+      ...summarize(c, runs[i], promptIds.length, model, settings, reads === null ? null : tokens ? reads / tokens : 0, longContext),
+      ...(turns ? { turns } : {}),
+      ...(lookup?.length ? { promptLookup: lookup } : {}),
+    });
   }
   return results;
 }

@@ -12,6 +12,22 @@ export interface GpuWorkPerToken {
   bytesReadPerToken: number;
 }
 
+/** Prompt lookup against plain decoding on one prompt (prompt-lookup-bench.ts). */
+export interface PromptLookupResult {
+  prompt: 'copying' | 'non-copying';
+  promptTokens: number;
+  /** Whole-reply time, prompt lookup off and on. */
+  plainMs: Spread;
+  lookupMs: Spread;
+  /** Median plain time ÷ median time with prompt lookup (above 1: faster). */
+  speedup: number;
+  /** Draft tokens accepted ÷ proposed, over the measured runs. */
+  acceptance: number;
+  tokensPerCall: number;
+  /** Every run with prompt lookup gave the plain reply's tokens. */
+  identicalTokens: boolean;
+}
+
 export type ModelSource =
   | { kind: 'folder'; url: string }
   /** `synthetic:<shape>[:fp16]`, see synthetic/shapes.ts. */
@@ -40,9 +56,14 @@ export interface BenchSettings {
    * first token of turn 5 over turn 1's says whether a long conversation still answers at once.
    */
   turnHistoryTokens?: number;
+  /**
+   * Also measure prompt-lookup speculative decoding, apart from plain decode (src/bench/prompt-lookup-bench.ts):
+   * on unless turned off (--no-prompt-lookup, bench_prompt_lookup=0).
+   */
+  promptLookup?: boolean;
 }
 
-export const DEFAULT_BENCH_SETTINGS: BenchSettings = { promptTokens: 16, newTokens: 32, warmupRuns: 1, measuredRuns: 3 };
+export const DEFAULT_BENCH_SETTINGS: BenchSettings = { promptTokens: 16, newTokens: 32, warmupRuns: 1, measuredRuns: 3, promptLookup: true };
 
 /** One measured generation. Times in milliseconds from the start of the run. */
 export interface RunSample {
@@ -85,6 +106,8 @@ export interface BackendResult {
   longContext?: { tokens: number; decodeTokensPerSecond: Spread };
   /** Time to first token of each of five chat turns (cache kept), with `historyTokens` before turn 5; absent when not measured. */
   turns?: { historyTokens: number; timeToFirstTokenMs: Spread[] };
+  /** Prompt lookup off and on, on a copying and a non-copying prompt; absent where not measured. */
+  promptLookup?: PromptLookupResult[];
   /** The first measured run's greedy tokens, for the consistency check. */
   greedyTokenIds: number[];
   runs: RunSample[];

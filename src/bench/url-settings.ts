@@ -32,7 +32,7 @@ export const DEFAULT_BENCH_URL_STATE: BenchUrlState = {
   autorun: false,
 };
 
-const NUMBERS: { key: keyof BenchSettings; param: string; min: number; max: number }[] = [
+const NUMBERS: { key: Exclude<keyof BenchSettings, 'promptLookup'>; param: string; min: number; max: number }[] = [
   { key: 'promptTokens', param: 'bench_prompt', min: 1, max: 8192 },
   { key: 'newTokens', param: 'bench_new', min: 2, max: 4096 },
   { key: 'warmupRuns', param: 'bench_warmup', min: 0, max: 20 },
@@ -54,6 +54,8 @@ export function parseBenchUrl(search: string): BenchUrlState {
     const value = integer(params.get(param), min, max) ?? settings[key];
     if (value !== undefined) settings[key] = value;
   }
+  // Prompt lookup is measured unless turned off.
+  if (params.get('bench_prompt_lookup') === '0') settings.promptLookup = false;
   const backends = (params.get('bench_backends') ?? '')
     .split(',')
     .map((b) => b.trim())
@@ -82,6 +84,8 @@ export function writeBenchUrl(search: string, state: BenchUrlState): string {
     else params.delete(param);
   }
   params.set('bench_bw', String(state.bandwidthGBps));
+  if (state.settings.promptLookup === false) params.set('bench_prompt_lookup', '0');
+  else params.delete('bench_prompt_lookup');
   if (state.transformersJs) params.set('bench_tjs', '1');
   else params.delete('bench_tjs');
   if (state.compareWasmRewrite) params.set('bench_compare_rewrite', '1');

@@ -21,6 +21,11 @@ export interface GenerationSettings {
   seed: number | null;
   /** Generation stops before any of these strings; they are not shown. */
   stopStrings: string[];
+  /**
+   * Prompt-lookup speculative decoding: the same reply (token for token, every setting), in fewer
+   * model calls where it repeats its context. Absent means off (the chat's default turns it on).
+   */
+  promptLookup?: boolean;
 }
 
 export interface ChatMessage {
@@ -139,6 +144,8 @@ export interface GenerationStats {
   prefillTokensPerSecond: number;
   /** Tokens after the first, over the time since the first. */
   decodeTokensPerSecond: number;
+  /** Model calls of the reply (prefill included) and draft tokens accepted, where prompt lookup was on. */
+  promptLookup?: { calls: number; accepted: number };
 }
 
 export type StopReason = 'eos' | 'stop-string' | 'max-tokens' | 'context' | 'aborted';

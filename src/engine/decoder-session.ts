@@ -195,7 +195,7 @@ export class DecoderSession {
       const headDim = typeof shape[3] === 'number' ? shape[3] : this.config.headDim;
       const type = this.inputTypes.get(input) === 'float16' ? 'float16' : 'float32';
       return new this.ort.Tensor(type, type === 'float16' ? new Uint16Array(0) : new Float32Array(0), [1, heads, 0, headDim]);
-    });
+    }, (type, data, dims) => new this.ort.Tensor(type, data as Float32Array, dims));
   }
 
   /** Steps whose logits were picked on the GPU, only the largest read back; the chat and the tests report it. */
@@ -215,6 +215,42 @@ export class DecoderSession {
   async forward(ids: readonly number[], cache: KvCache): Promise<Float32Array>;
   async forward(ids: readonly number[], cache: KvCache, top: number | null | undefined): Promise<StepLogits>;
   async forward(ids: readonly number[], cache: KvCache, top?: number | null): Promise<StepLogits> {
+    const outputs = await this.run(ids, cache, 1);
+    const logitsTensor = outputs[this.logitsName];
+    try {
+      // A tensor left on the GPU costs one device-to-host read (picked or whole); the benchmark reports the count.
+      if (logitsTensor.location !== 'cpu') this.deviceReads++;
+      const vocab = logitsTensor.dims[logitsTensor.dims.length - 1];
+      if (this.picker && top && kernelSize(top) !== null && top < vocab) {
+        const elements = logitsTensor.dims.reduce((a, b) => a * b, 1);
+        const picked = await this.picker.pick(logitsTensor, elements - vocab, vocab, top);
+        if (picked) return picked;
+      }
+      return (await this.lastRows(logitsTensor, 1))[0];
+    } finally {
+      logitsTensor.dispose();
+      cache.advance(outputs, ids.length);
+    }
+  }
+
+  /**
+   * Runs `ids` after what the cache holds, as `forward` does, and returns the whole-vocabulary logits of
+   * the last `rows` positions, in order: speculative decoding verifies its draft tokens in one call.
+   */
+  async forwardRows(ids: readonly number[], cache: KvCache, rows: number): Promise<Float32Array[]> {
+    const outputs = await this.run(ids, cache, rows);
+    const logitsTensor = outputs[this.logitsName];
+    try {
+      if (logitsTensor.location !== 'cpu') this.deviceReads++;
+      return await this.lastRows(logitsTensor, rows);
+    } finally {
+      logitsTensor.dispose();
+      cache.advance(outputs, ids.length);
+    }
+  }
+
+  /** Fills the feeds for `ids` after the cache (asking for the logits of `keep` positions) and runs the graph. */
+  private async run(ids: readonly number[], cache: KvCache, keep: number): Promise<Ort.InferenceSession.OnnxValueMapType> {
     const past = cache.length;
     const total = past + ids.length;
     const feeds = this.feeds;
@@ -236,34 +272,39 @@ export class DecoderSession {
       }
     }
     if (this.cacheBranch) feeds.use_cache_branch = past > 0 ? this.cacheBranch.filled : this.cacheBranch.empty;
-    const outputs = await this.session.run(feeds, this.fetches);
-    const logitsTensor = outputs[this.logitsName];
-    try {
-      // A tensor left on the GPU costs one device-to-host read here; the benchmark reports the count.
-      if (logitsTensor.location !== 'cpu') this.deviceReads++;
-      const vocab = logitsTensor.dims[logitsTensor.dims.length - 1];
-      if (this.picker && top && kernelSize(top) !== null && top < vocab) {
-        const elements = logitsTensor.dims.reduce((a, b) => a * b, 1);
-        const picked = await this.picker.pick(logitsTensor, elements - vocab, vocab, top);
-        if (picked) return picked;
+    for (const [name, tensor] of this.constants) {
+      // logits_to_keep is the one constant: 1 for a step, more to verify draft tokens.
+      feeds[name] = keep === 1 ? tensor : new this.ort.Tensor(tensor.type, tensor.type === 'int32' ? Int32Array.of(keep) : BigInt64Array.of(BigInt(keep)), tensor.dims);
+    }
+    return this.session.run(feeds, this.fetches);
+  }
+
+  /**
+   * The logits of the last `rows` positions, whatever logits_to_keep did. getData() hands over a copy
+   * out of the runtime's memory (CPU) or a fresh download (GPU): views of it are the caller's to change.
+   */
+  private async lastRows(logitsTensor: Ort.Tensor, rows: number): Promise<Float32Array[]> {
+    const vocab = logitsTensor.dims[logitsTensor.dims.length - 1];
+    const data = await logitsTensor.getData();
+    const start = data.length - rows * vocab;
+    const out: Float32Array[] = [];
+    for (let row = 0; row < rows; row++) {
+      const offset = start + row * vocab;
+      if (data instanceof Float32Array) {
+        out.push(data.subarray(offset, offset + vocab));
+        continue;
       }
-      const data = await logitsTensor.getData();
-      const offset = data.length - vocab; // last position, whatever logits_to_keep did
-      // getData() hands over a copy out of the runtime's memory (CPU) or a fresh download (GPU): a view is safe.
-      if (data instanceof Float32Array) return data.subarray(offset, offset + vocab);
-      const last = new Float32Array(vocab);
+      const values = new Float32Array(vocab);
       if (data instanceof Uint16Array) {
         // fp16 logits arrive as raw bits where the browser has no Float16Array.
-        for (let i = 0; i < vocab; i++) last[i] = float16ToFloat32(data[offset + i]);
+        for (let i = 0; i < vocab; i++) values[i] = float16ToFloat32(data[offset + i]);
       } else {
-        const values = data as unknown as ArrayLike<number>;
-        for (let i = 0; i < vocab; i++) last[i] = Number(values[offset + i]);
+        const numbers = data as unknown as ArrayLike<number>;
+        for (let i = 0; i < vocab; i++) values[i] = Number(numbers[offset + i]);
       }
-      return last;
-    } finally {
-      logitsTensor.dispose();
-      cache.advance(outputs, ids.length);
+      out.push(values);
     }
+    return out;
   }
 
   async release(): Promise<void> {

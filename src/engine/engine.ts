@@ -15,6 +15,7 @@ import { modelNameFromUrl, resolveFolderUrl } from '../core/model-url';
 import type { ModelSource } from '../core/model-files';
 import type { ChatMessage, GenerationResult, GenerationSettings, GenerationStats, LoadProgress, LoadRequest, ModelInfo, TokenPayload } from '../core/protocol';
 import type { StepModel, StepTiming } from './generate';
+import type { PromptLookupStats } from './prompt-lookup';
 import type { KvCache } from './kv-cache';
 import { DEFAULT_ONNX_FILE, fetchModel, openDecoder, openOnBackends, planLoad } from './model-load';
 
@@ -38,13 +39,15 @@ export interface GenerateHooks {
   yieldToEvents: () => Promise<void>;
 }
 
-function statsFrom(promptTokens: number, reusedPromptTokens: number, timing: StepTiming | null): GenerationStats {
-  if (!timing) return { promptTokens, reusedPromptTokens, generatedTokens: 0, timeToFirstTokenMs: 0, prefillTokensPerSecond: 0, decodeTokensPerSecond: 0 };
+function statsFrom(promptTokens: number, reusedPromptTokens: number, timing: StepTiming | null, promptLookup?: PromptLookupStats): GenerationStats {
+  const lookup = promptLookup ? { promptLookup: { calls: promptLookup.calls, accepted: promptLookup.accepted } } : {};
+  if (!timing) return { promptTokens, reusedPromptTokens, generatedTokens: 0, timeToFirstTokenMs: 0, prefillTokensPerSecond: 0, decodeTokensPerSecond: 0, ...lookup };
   return {
     promptTokens,
     reusedPromptTokens,
     generatedTokens: timing.count,
     ...tokenRates(promptTokens - reusedPromptTokens, timing.startedAt, timing.firstTokenAt, timing.at, timing.count),
+    ...lookup,
   };
 }
 
@@ -131,6 +134,7 @@ export class Engine {
         isAborted: hooks.isAborted,
         yieldToEvents: hooks.yieldToEvents,
         keepCache: true,
+        promptLookup: settings.promptLookup === true,
         onToken: (tokenId, timing) => {
           // Time to first token counts from the request, tokenization included.
           lastTiming = { ...timing, startedAt: receivedAt };
@@ -156,7 +160,8 @@ export class Engine {
     if (!stops.hasStopped) text += stops.push(stream.flush()) + stops.flush();
     const timing = result.timing ? { ...result.timing, startedAt: receivedAt } : null;
     const gpuPickedSteps = model.decoder.gpuPicks - picksBefore;
-    return { text, tokenIds: result.tokenIds, promptIds, reason: result.reason, seed, stats: statsFrom(promptIds.length, result.reusedTokens, timing), gpuPickedSteps };
+    const lookup = settings.promptLookup === true ? result.promptLookup : undefined;
+    return { text, tokenIds: result.tokenIds, promptIds, reason: result.reason, seed, stats: statsFrom(promptIds.length, result.reusedTokens, timing, lookup), gpuPickedSteps };
   }
 
   /** Notes a GPU device loss the moment the browser reports it, whatever call was running. */

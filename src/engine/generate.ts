@@ -3,20 +3,34 @@
  * The loop yields to the worker's event loop between steps so an abort arrives at once.
  * A chat keeps the cache of the previous turn: when the new prompt starts with exactly the tokens that
  * cache holds, only the rest is prefilled.
+ * With prompt lookup (src/engine/prompt-lookup.ts) a call may also carry draft tokens copied from the
+ * context; the tokens it yields go through the same checks one by one, so every reply ends exactly
+ * where plain decoding ends it, and the cache is cut back to the tokens plain decoding would have fed.
  */
 import type { StopReason } from '../core/protocol';
 import { PromptTooLongError } from '../core/errors';
 import { Sampler, type SamplingSettings, type StepLogits } from './sampling';
 import type { Rng } from '../core/rng';
+import { DraftLength, drawThroughDraft, emptyPromptLookupStats, lookupDraft, type PromptLookupStats } from './prompt-lookup';
+
+/** What the loop needs of a cache: `KvCache` in the app. */
+export interface LoopCache {
+  length: number;
+  dispose(): void;
+  /** Drops every position from `length` on (rejected draft tokens); prompt lookup needs it. */
+  truncate?(length: number): Promise<void>;
+}
 
 /** What the loop needs of a model: `DecoderSession` in the app, a scripted fake in unit tests. */
-export interface StepModel<Cache extends { length: number; dispose(): void }> {
+export interface StepModel<Cache extends LoopCache> {
   newCache(): Cache;
   /**
    * Runs `ids` after what the cache holds and returns the last position's logits. `top`: the sampler
    * needs only that many of the largest (`Sampler.topNeeded`), so the model may give just those.
    */
   forward(ids: number[], cache: Cache, top?: number | null): Promise<StepLogits>;
+  /** As `forward`, returning the whole-vocabulary logits of the last `rows` positions; prompt lookup needs it. */
+  forwardRows?(ids: number[], cache: Cache, rows: number): Promise<StepLogits[]>;
 }
 
 /** A cache and exactly the tokens it holds (`cache.length === ids.length`), kept from an earlier generation. */
@@ -39,6 +53,8 @@ export interface LoopOptions {
   now?: () => number;
   /** Return the cache (with the tokens fed through it) instead of disposing it, for the next turn. */
   keepCache?: boolean;
+  /** Prompt-lookup speculative decoding (the same tokens, fewer calls); used where the model and cache allow it. */
+  promptLookup?: boolean;
 }
 
 export interface StepTiming {
@@ -62,6 +78,8 @@ export interface LoopResult<Cache = unknown> {
   reusedTokens: number;
   /** With `keepCache`: the cache and the tokens fed through it (the last sampled token never is). */
   context: CachedContext<Cache> | null;
+  /** Model calls and draft tokens; `calls` counts every call, with prompt lookup on or off. */
+  promptLookup: PromptLookupStats;
 }
 
 /** True when `ids` starts with the whole of `prefix` and goes on past it (something new to feed). */
@@ -76,7 +94,7 @@ function extends_(ids: readonly number[], prefix: readonly number[]): boolean {
  * the tokens it holds (edited history, a changed system prompt or a template that rewrites earlier
  * turns do not), and disposed otherwise.
  */
-export async function runGenerationLoop<Cache extends { length: number; dispose(): void }>(
+export async function runGenerationLoop<Cache extends LoopCache>(
   decoder: StepModel<Cache>,
   promptIds: readonly number[], options: LoopOptions, previous: CachedContext<Cache> | null = null): Promise<LoopResult<Cache>> {
   const now = options.now ?? (() => performance.now());
@@ -99,41 +117,76 @@ export async function runGenerationLoop<Cache extends { length: number; dispose(
   let firstTokenAt: number | null = null;
   let reason: StopReason = 'max-tokens';
   let keep = false;
+  const lookup = emptyPromptLookupStats();
+  const speculate = options.promptLookup === true && decoder.forwardRows !== undefined && cache.truncate !== undefined;
+  const draftLength = new DraftLength();
+  /** The prompt and the reply so far: where drafts are looked up. */
+  const context = [...promptIds];
   try {
     let input: number[] = promptIds.slice(reusedTokens);
-    while (tokenIds.length < options.maxNewTokens) {
+    generating: while (tokenIds.length < options.maxNewTokens) {
       if (options.isAborted()) {
         reason = 'aborted';
         break;
       }
-      const logits = await decoder.forward(input, cache, sampler.topNeeded);
+      // A draft leaves room for the token after it, within max new tokens and within the context.
+      const room = Math.min(options.maxNewTokens - tokenIds.length - 1, options.contextLength - cache.length - input.length);
+      const draft = speculate ? lookupDraft(context, Math.min(draftLength.take(), room)) : [];
+      let drawn: number[];
+      lookup.calls++;
+      if (draft.length > 0) {
+        const rows = await decoder.forwardRows!([...input, ...draft], cache, draft.length + 1);
+        drawn = drawThroughDraft(rows, draft, sampler, options.rng, (id) => eos.has(id));
+        lookup.verifyCalls++;
+        lookup.drafted += draft.length;
+        lookup.accepted += drawn.length - 1;
+        draftLength.update(draft.length, drawn.length - 1);
+      } else {
+        const logits = await decoder.forward(input, cache, sampler.topNeeded);
+        drawn = [sampler.next(logits, options.rng)];
+        sampler.observe(drawn[0]);
+      }
       for (const id of input) fed.push(id);
-      const id = sampler.next(logits, options.rng);
-      const at = now();
-      tokenIds.push(id);
-      sampler.observe(id);
-      firstTokenAt ??= at;
-      timing = { startedAt, firstTokenAt, at, count: tokenIds.length, reusedTokens };
-      if (eos.has(id)) {
-        reason = 'eos';
-        break;
+      // Each drawn token in turn, with plain decoding's checks; the one before it was fed as a draft.
+      for (let i = 0; i < drawn.length; i++) {
+        if (i > 0) {
+          fed.push(drawn[i - 1]);
+          if (options.isAborted()) {
+            reason = 'aborted';
+            break generating;
+          }
+        }
+        const id = drawn[i];
+        const at = now();
+        tokenIds.push(id);
+        context.push(id);
+        firstTokenAt ??= at;
+        timing = { startedAt, firstTokenAt, at, count: tokenIds.length, reusedTokens };
+        if (eos.has(id)) {
+          reason = 'eos';
+          break generating;
+        }
+        if (options.onToken(id, timing)) {
+          reason = 'stop-string';
+          break generating;
+        }
+        if (tokenIds.length >= options.maxNewTokens) break generating;
+        if (fed.length + 1 > options.contextLength) {
+          reason = 'context';
+          break generating;
+        }
       }
-      if (options.onToken(id, timing)) {
-        reason = 'stop-string';
-        break;
-      }
-      if (tokenIds.length >= options.maxNewTokens) break;
-      if (cache.length + 1 > options.contextLength) {
-        reason = 'context';
-        break;
-      }
-      input = [id];
+      input = [drawn[drawn.length - 1]];
+      // Rejected draft tokens leave the cache: it holds exactly the tokens fed.
+      if (cache.length > fed.length) await cache.truncate!(fed.length);
       await options.yieldToEvents();
     }
+    // A reply that ended among drawn tokens leaves their drafts in the cache: cut it back to what was fed.
+    if (options.keepCache && cache.length > fed.length) await cache.truncate!(fed.length);
     keep = options.keepCache === true;
   } finally {
     // On any error the cache may hold a half-fed step: never keep it.
     if (!keep) cache.dispose();
   }
-  return { tokenIds, reason, timing, reusedTokens, context: keep ? { cache, ids: fed } : null };
+  return { tokenIds, reason, timing, reusedTokens, context: keep ? { cache, ids: fed } : null, promptLookup: lookup };
 }

@@ -21,6 +21,8 @@ export class KvCache {
   constructor(
     private readonly slots: readonly PastSlot[],
     emptyTensor: (input: string) => Tensor,
+    /** Makes a CPU tensor (`truncate` builds the kept part of each tensor with it). */
+    private readonly tensorOf: (type: Tensor.Type, data: Tensor.DataType, dims: readonly number[]) => Tensor,
   ) {
     for (const slot of slots) this.tensors.set(slot.input, emptyTensor(slot.input));
   }
@@ -38,6 +40,29 @@ export class KvCache {
       this.tensors.set(slot.input, next);
     }
     this.length += newTokens;
+  }
+
+  /**
+   * Drops every position from `length` on: the draft tokens speculative decoding rejected. Exact: the
+   * kept positions are copied unchanged, per head, out of the [batch, heads, positions, headDim] tensors.
+   * A tensor on the GPU is read back first and the slice goes in as a CPU tensor, which the next step
+   * uploads: simple and exact, at the cost of one read of the cache per rejected draft on WebGPU.
+   */
+  async truncate(length: number): Promise<void> {
+    if (length >= this.length) return;
+    for (const [input, tensor] of this.tensors) {
+      const [batch, heads, positions, headDim] = tensor.dims;
+      const data = (tensor.location === 'cpu' ? tensor.data : await tensor.getData()) as Float32Array | Uint16Array;
+      const rows = batch * heads;
+      const kept = new (data.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(rows * length * headDim);
+      for (let row = 0; row < rows; row++) {
+        const from = row * positions * headDim;
+        kept.set(data.subarray(from, from + length * headDim), row * length * headDim);
+      }
+      tensor.dispose();
+      this.tensors.set(input, this.tensorOf(tensor.type, kept, [batch, heads, length, headDim]));
+    }
+    this.length = length;
   }
 
   /** Bytes the cache holds now (what the architecture panel shows growing). */

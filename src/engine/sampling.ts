@@ -10,8 +10,11 @@
  * `Sampler` per generation holds every buffer it needs, temperature and penalty are applied to the logits
  * in place, and only the few tokens that can matter are ever sorted. Draws walk the candidates largest
  * first, as a full sort would, so a seed gives the same tokens as the plain full-sort sampler did.
+ * With top-k off the whole vocabulary's softmax is walked through src/engine/softmax-buckets.ts: one
+ * pass over the logits, then a sort of the one bucket a draw lands in.
  */
 import { topKInto } from '../core/top-k';
+import { SoftmaxBuckets } from './softmax-buckets';
 import type { Rng } from '../core/rng';
 
 export interface SamplingSettings {
@@ -55,44 +58,19 @@ export interface Candidates {
   probs: number[];
 }
 
-/**
- * Tokens are grouped into this many buckets by how far below the maximum they are. One pass sums each
- * bucket's probability; a draw or a top-p cut then sorts only the bucket it lands in.
- */
-const BUCKETS = 4096;
-/**
- * Buckets span at most this many nats below the maximum. A token further down has p < e^-64 < 2e-28:
- * even millions of them move the softmax denominator by less than 1e-21 of itself, so they are left out
- * of it (they still sort last, in the last bucket, and can still be drawn with what they hold).
- */
-const SPAN_NATS = 64;
-
-/** Where a walk over the tokens, largest first, stopped. */
-interface Landing {
-  /** The token, or -1 when the walk ran out of tokens (rounding at the very end). */
-  id: number;
-  /** Probability mass from the first token up to and including this one. */
-  mass: number;
-}
-
 export class Sampler {
   /** seenFlags[id] = 1 once `id` is in the context; seenIds lists each such id once, for the penalty. */
   private seenFlags = new Uint8Array(0);
   private readonly seenIds: number[] = [];
-  /** Candidate indices (the top-k heap, or the tokens of some buckets), sized to the vocabulary once. */
+  /** The top-k candidates' ids, largest first (a heap while they are picked); sized to k once. */
   private order = new Int32Array(0);
-  /** Probability of each bucket (tokens within a band of nats below the maximum). */
-  private readonly bucketMass = new Float64Array(BUCKETS);
-  /** The distribution of the current step: largest scaled logit, softmax denominator, buckets per nat. */
-  private max = 0;
-  private sum = 1;
-  private scale = 0;
-  /** Each token's bucket this step, so that gathering a bucket's tokens is a pass over small integers. */
-  private tokenBucket = new Uint16Array(0);
-  /** Buckets in use this step (fewer for a small vocabulary). */
-  private buckets = BUCKETS;
   /** The top-k candidates' logits, in the order of their ids in `order`; temperature applied in place. */
   private candidateValues = new Float32Array(0);
+  /** The top-k candidates' largest scaled logit and softmax denominator. */
+  private max = 0;
+  private sum = 1;
+  /** The whole vocabulary's softmax, for draws with top-k off. */
+  private readonly buckets = new SoftmaxBuckets();
 
   constructor(private readonly settings: SamplingSettings) {}
 
@@ -128,19 +106,20 @@ export class Sampler {
       this.selectTopK(logits, this.settings.topK);
       return this.drawCandidate(this.cutCandidates(this.settings.topK, nucleus), rng);
     }
-    this.prepareBuckets(logits);
+    const buckets = this.buckets;
+    buckets.prepare(logits, this.settings.temperature);
     if (nucleus === null) {
-      const landing = this.walk(logits, rng(), 1);
-      return landing.id >= 0 ? landing.id : this.lastDrawable(logits);
+      const landing = buckets.walk(logits, rng(), 1);
+      return landing.id >= 0 ? landing.id : buckets.lastDrawable(logits);
     }
     // Top-p: the smallest prefix reaching topP, then a draw within it, renormalised.
-    const cut = this.walk(logits, nucleus, 1, true);
+    const cut = buckets.walk(logits, nucleus, 1, true);
     if (cut.id < 0) {
       // Rounding kept the running mass a hair under topP: the nucleus is everything.
-      const landing = this.walk(logits, rng(), 1);
-      return landing.id >= 0 ? landing.id : this.lastDrawable(logits);
+      const landing = buckets.walk(logits, rng(), 1);
+      return landing.id >= 0 ? landing.id : buckets.lastDrawable(logits);
     }
-    const landing = this.walk(logits, rng(), cut.mass, false, cut.id);
+    const landing = buckets.walk(logits, rng(), cut.mass, false, cut.id);
     return landing.id >= 0 ? landing.id : cut.id;
   }
 
@@ -188,17 +167,13 @@ export class Sampler {
       const ids = Array.from(this.order.subarray(0, keep));
       return { ids, probs: ids.map((_, i) => this.candidateProbability(i) / mass) };
     }
-    this.prepareBuckets(scaled);
-    const cut = nucleus === null ? null : this.walk(scaled, nucleus, 1, true);
+    const buckets = this.buckets;
+    buckets.prepare(scaled, this.settings.temperature);
+    const cut = nucleus === null ? null : buckets.walk(scaled, nucleus, 1, true);
     const cutId = cut && cut.id >= 0 ? cut.id : -1;
     const mass = cutId >= 0 ? cut!.mass : 1;
-    const count = this.collect(scaled, 0, cutId >= 0 ? this.tokenBucket[cutId] : this.buckets - 1);
-    const ids: number[] = [];
-    for (let i = 0; i < count; i++) {
-      ids.push(this.order[i]);
-      if (this.order[i] === cutId) break;
-    }
-    return { ids, probs: ids.map((id) => this.probability(scaled, id) / mass) };
+    const ids = buckets.tokensThrough(scaled, cutId);
+    return { ids, probs: ids.map((id) => buckets.probability(scaled, id) / mass) };
   }
 
   /** Top-p's mass, or null where the setting leaves the nucleus off. */
@@ -226,10 +201,6 @@ export class Sampler {
   private buffer(size: number): Int32Array {
     if (this.order.length < size) this.order = new Int32Array(size);
     return this.order;
-  }
-
-  private probability(logits: Float32Array, id: number): number {
-    return Math.exp(logits[id] - this.max) / this.sum;
   }
 
   private candidateBuffer(size: number): Float32Array {
@@ -280,139 +251,5 @@ export class Sampler {
       if (r < 0) return this.order[i];
     }
     return this.order[keep - 1];
-  }
-
-  /**
-   * Temperature in place, then one pass for the maximum and the spread, one for each bucket's mass.
-   * Bucket b holds the tokens between b and b+1 bucket widths below the maximum, so buckets in order,
-   * each sorted, are the whole vocabulary largest first.
-   *
-   * The masses need no Math.exp per token (which would cost ~20 ns each, 5+ ms at 262k tokens): within
-   * a bucket, exp(-d) = exp(-edge) · exp(x) with x = edge - d in (-width, 0], and exp(x) is its Taylor
-   * series to the 5th power, off by less than width^6 / 720 < 2e-14 of itself (width ≤ 64/4096 nats).
-   * So the softmax denominator matches a plain sum of exponentials to ~1e-14: a draw could differ from
-   * the full-sort sampler's only where it lands within that of a boundary between two tokens.
-   */
-  private prepareBuckets(logits: Float32Array): void {
-    const t = this.settings.temperature;
-    let max = -Infinity;
-    let min = Infinity;
-    for (let i = 0; i < logits.length; i++) {
-      // Rounded to float32 as the array stores it: the stored value is the one every later pass sees.
-      const v = t === 1 ? logits[i] : Math.fround(logits[i] / t);
-      logits[i] = v;
-      if (v > max) max = v;
-      if (v < min) min = v;
-    }
-    const span = Math.min(max - min, SPAN_NATS);
-    // A small vocabulary gets fewer buckets, so a step costs what its vocabulary does.
-    const buckets = (this.buckets = Math.min(BUCKETS, Math.max(16, logits.length >> 2)));
-    this.max = max;
-    this.scale = span > 0 ? buckets / span : 0;
-    const width = span / buckets;
-    // Buckets wider than 1/64 nat (small vocabularies) take Math.exp per token: the series would be off.
-    const exact = width > 1 / 64;
-    const masses = this.bucketMass.fill(0, 0, buckets);
-    const scale = this.scale;
-    const n = logits.length;
-    if (this.tokenBucket.length < n) this.tokenBucket = new Uint16Array(n);
-    const tokenBucket = this.tokenBucket;
-    // Locals only: this loop is the step's main cost.
-    for (let i = 0; i < n; i++) {
-      const d = max - logits[i];
-      const q = d * scale;
-      // d ≥ 0, so truncation is floor; NaN and anything past the span go to the last bucket.
-      const b = q < buckets ? q | 0 : buckets - 1;
-      tokenBucket[i] = b;
-      if (!(d <= SPAN_NATS)) continue;
-      if (exact) {
-        masses[b] += Math.exp(-d);
-      } else {
-        const x = b * width - d;
-        masses[b] += 1 + x * (1 + x * (0.5 + x * (1 / 6 + x * (1 / 24 + x / 120))));
-      }
-    }
-    let sum = 0;
-    for (let b = 0; b < buckets; b++) {
-      if (!exact) masses[b] *= Math.exp(-b * width);
-      sum += masses[b];
-    }
-    for (let b = 0; b < buckets; b++) masses[b] /= sum;
-    this.sum = sum;
-    this.collected = null;
-  }
-
-  /**
-   * Where a draw ends if rounding leaves it a hair short of the last token: the smallest token that can
-   * still be drawn (ties: the highest index, where a stable full sort ends). Almost never needed.
-   */
-  private lastDrawable(logits: Float32Array): number {
-    let last = 0;
-    let lastValue = Infinity;
-    for (let i = 0; i < logits.length; i++) {
-      if (Math.exp(logits[i] - this.max) > 0 && logits[i] <= lastValue) {
-        lastValue = logits[i];
-        last = i;
-      }
-    }
-    return last;
-  }
-
-  /** Which buckets `order` holds now, so that a cut and a draw landing in the same bucket sort it once. */
-  private collected: { first: number; last: number; count: number } | null = null;
-
-  /** The tokens of buckets first..lastBucket into `order`, largest first (ties by index, as a stable sort). */
-  private collect(logits: Float32Array, first: number, lastBucket: number): number {
-    const done = this.collected;
-    if (done && done.first === first && done.last === lastBucket) return done.count;
-    const order = this.buffer(logits.length);
-    const tokenBucket = this.tokenBucket;
-    let count = 0;
-    for (let i = 0; i < logits.length; i++) {
-      const b = tokenBucket[i];
-      if (b >= first && b <= lastBucket) order[count++] = i;
-    }
-    order.subarray(0, count).sort((a, b) => logits[b] - logits[a] || a - b);
-    this.collected = { first, last: lastBucket, count };
-    return count;
-  }
-
-  /**
-   * Walks the tokens largest first, spending `target` on their probabilities divided by `mass`, and
-   * returns the token where it runs out: in a draw (`inclusive` false) where the rest drops below 0, as
-   * `r -= p` does over a full sort; for the top-p cut (`inclusive`) where the running mass reaches the
-   * target. Buckets it passes whole cost one subtraction each; only the bucket it lands in is sorted.
-   * The walk ends after `stopAt` (the last token of a nucleus); `id` is -1 if it ends without landing.
-   */
-  private walk(logits: Float32Array, target: number, mass: number, inclusive = false, stopAt = -1): Landing {
-    const stopBucket = stopAt >= 0 ? this.tokenBucket[stopAt] : this.buckets;
-    // Both running sums are kept exactly as the full-sort sampler kept them (`mass += p`, `r -= p`).
-    let spent = 0;
-    let remaining = target;
-    const tolerance = 1e-9 * target;
-    const end = Math.min(stopBucket, this.buckets - 1);
-    for (let b = 0; b <= end; b++) {
-      const bucket = this.bucketMass[b] / mass;
-      // Pass a bucket whole only where it certainly does not hold the landing point (room for rounding).
-      if (b !== stopBucket && remaining - bucket > tolerance) {
-        spent += bucket;
-        remaining -= bucket;
-        continue;
-      }
-      if (bucket === 0 && b !== stopBucket) continue;
-      // Within rounding of the end, every later bucket may hold it: sort them all at once (rare).
-      const last = remaining > tolerance ? b : end;
-      const count = this.collect(logits, b, last);
-      for (let i = 0; i < count; i++) {
-        const id = this.order[i];
-        const p = this.probability(logits, id) / mass;
-        spent += p;
-        remaining -= p;
-        if (inclusive ? spent >= target : remaining < 0) return { id, mass: spent * mass };
-        if (id === stopAt) return { id: -1, mass: spent * mass };
-      }
-      b = last;
-    }
-    return { id: -1, mass: spent * mass };
   }
 }

@@ -11,7 +11,8 @@ interface GreedyCase {
 const expected = JSON.parse(readFileSync(path.join(FIXTURE_MODEL_DIR, 'expected.json'), 'utf8')) as { greedy: GreedyCase[] };
 
 test('greedy chat through the UI reproduces the fixture reference ids exactly', async ({ page, backend, modelServer }) => {
-  await openApp(page, { model: modelServer.fixtureUrl, backend, temperature: 0, max_new_tokens: 60 });
+  // Prompt lookup off: every step is one position, picked on the GPU (the next test has it on).
+  await openApp(page, { model: modelServer.fixtureUrl, backend, temperature: 0, max_new_tokens: 60, prompt_lookup: 0 });
   await expect(page.getByTestId('backend-badge')).toHaveText(backend);
   await expect(page.getByTestId('model-name')).toContainText('stories260k');
   // The ids come from the graph fused at load time (fuse-decoder.ts), on both backends.
@@ -26,6 +27,33 @@ test('greedy chat through the UI reproduces the fixture reference ids exactly', 
     expect(reply.gpuPicks, 'steps picked on the GPU').toBe(backend === 'webgpu' ? reference.new_ids.length : 0);
   }
   await expect(page.getByTestId('decode-rate')).toHaveText(/^\d+(\.\d)? tok\/s$/);
+});
+
+test('with prompt lookup (the default) greedy replies are the reference ids, in fewer model calls, and the stats say so', async ({ page, backend, modelServer }) => {
+  await openApp(page, { model: modelServer.fixtureUrl, backend, temperature: 0, max_new_tokens: 60 });
+  await expect(page.getByTestId('backend-badge')).toHaveText(backend);
+  await expect(page.getByLabel('Prompt lookup')).toBeChecked();
+  let accepted = 0;
+  for (const reference of expected.greedy) {
+    await page.getByRole('button', { name: 'New chat' }).click();
+    const reply = await chat(page, reference.prompt);
+    expect(reply.tokenIds, `ids for "${reference.prompt}"`).toEqual(reference.new_ids);
+    expect(reply.text).toBe(reference.new_text);
+    const stat = page.getByTestId('prompt-lookup-stat');
+    await expect(stat).toBeVisible();
+    const calls = Number(await stat.getAttribute('data-calls'));
+    accepted += Number(await stat.getAttribute('data-accepted'));
+    expect(calls + Number(await stat.getAttribute('data-accepted'))).toBe(reference.new_ids.length);
+  }
+  // The fixture's greedy stories repeat themselves: some draft tokens are accepted.
+  expect(accepted).toBeGreaterThan(0);
+  // Turned off, the same reply comes one call per token and the stat is gone.
+  await page.getByLabel('Prompt lookup').uncheck();
+  await page.getByRole('button', { name: 'New chat' }).click();
+  const plain = await chat(page, expected.greedy[0].prompt);
+  expect(plain.tokenIds).toEqual(expected.greedy[0].new_ids);
+  await expect(page.getByTestId('prompt-lookup-stat')).toHaveCount(0);
+  await expect(page).toHaveURL(/prompt_lookup=0/);
 });
 
 test('turn 2 prefills only the new message after the kept cache, with the greedy ids a fresh full prefill gives', async ({ page, backend, modelServer }) => {

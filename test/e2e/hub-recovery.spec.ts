@@ -8,7 +8,7 @@ import { test, expect, openApp, chat, waitForLoad } from './fixtures';
 
 test('a lost GPU device is recovered from with the conversation and the message intact', async ({ page, backend, modelServer }) => {
   test.skip(backend !== 'webgpu', 'only WebGPU has a device to lose');
-  await openApp(page, { model: modelServer.fixtureUrl, backend, temperature: 0, max_new_tokens: 12, debug: 1 });
+  await openApp(page, { model: modelServer.fixtureUrl, backend, temperature: 0, max_new_tokens: 12, debug: 1, prompt_lookup: 0 });
   await expect(page.getByTestId('backend-badge')).toHaveText('webgpu');
   const first = await chat(page, 'Once upon a time');
 

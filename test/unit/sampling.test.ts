@@ -394,6 +394,25 @@ describe('the sampler gives the tokens the full-sort reference sampler gave', ()
     }
   });
 
+  it('a favourite far above every other logit, and logits that are mostly -Infinity, draw as the reference does', () => {
+    // The favourite sits where an evenly spread sample of the logits does not look (index 3,001 of 5,000).
+    const outlier = randomLogits(5_000, 21, 3);
+    outlier[3_001] = 150;
+    outlier[777] = 149;
+    // Only a few finite logits, none of them where the sample looks: everything it reads is -Infinity.
+    const sparse = new Float32Array(5_000).fill(-Infinity);
+    for (const [id, value] of [[5, -300], [3_001, -301.5], [4_999, -299]]) sparse[id] = value;
+    for (const logits of [outlier, sparse]) {
+      for (const settings of [{ ...PLAIN, temperature: 0.5 }, { ...PLAIN, temperature: 2, topP: 0.9 }, PLAIN]) {
+        const rng = createRng(5);
+        const reference = createRng(5);
+        for (let step = 0; step < 8; step++) {
+          expect(new Sampler(settings).next(Float32Array.from(logits), rng)).toBe(referenceSample(Float32Array.from(logits), settings, reference, []));
+        }
+      }
+    }
+  });
+
   it('a draw within rounding of 1 lands in the far tail, as the full sort does (which token there is rounding noise)', () => {
     const logits = randomLogits(20_000, 12, 3);
     const order = referenceDistribution(Float32Array.from(logits), PLAIN).ids;

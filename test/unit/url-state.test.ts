@@ -23,7 +23,7 @@ describe('parseUrlState', () => {
   });
 
   it('reads every setting', () => {
-    const state = parseUrlState('?backend=webgpu&threads=4&temperature=1.2&top_k=5&top_p=0.5&repetition_penalty=1.3&seed=42&stop=%0AUser&stop=END');
+    const state = parseUrlState('?backend=webgpu&threads=4&temperature=1.2&top_k=5&top_p=0.5&repetition_penalty=1.3&seed=42&stop=%0AUser&stop=END&prompt_lookup=0');
     expect(state.backend).toBe('webgpu');
     expect(state.threads).toBe(4);
     expect(state.settings).toEqual({
@@ -34,7 +34,17 @@ describe('parseUrlState', () => {
       repetitionPenalty: 1.3,
       seed: 42,
       stopStrings: ['\nUser', 'END'],
+      promptLookup: false,
     });
+  });
+
+  it('prompt lookup is on unless the link turns it off, and only "off" is written', () => {
+    expect(parseUrlState('?prompt_lookup=1').settings.promptLookup).toBe(true);
+    expect(parseUrlState('?prompt_lookup=yes').settings.promptLookup).toBe(true);
+    const off = parseUrlState('?prompt_lookup=0');
+    expect(off.settings.promptLookup).toBe(false);
+    expect(serializeUrlState(off)).toBe('?prompt_lookup=0');
+    expect(serializeUrlState(parseUrlState('?prompt_lookup=1'))).toBe('');
   });
 
   it('clamps out-of-range values into the allowed range', () => {
@@ -109,6 +119,7 @@ describe('serializeUrlState', () => {
         repetitionPenalty: 1.1,
         seed: 1234,
         stopStrings: ['\n\nUser:', 'a&b=c', '你好'],
+        promptLookup: false,
       },
     };
     expect(parseUrlState(serializeUrlState(state))).toEqual(state);

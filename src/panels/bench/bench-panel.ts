@@ -21,7 +21,7 @@ import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
 import { embeddedModelLabel } from '../embedded-label';
 import { barChart, formatRate, latencyChart } from './charts';
 import { formatBytes } from '../format';
-import type { GpuWorkPerToken } from '../../bench/gpu-counters';
+import type { GpuWorkPerToken } from '../../bench/types';
 
 const COLORS: Record<string, string> = { webgpu: '#2b7de9', wasm: '#d9822b', 'transformersjs webgpu': '#7fb2f0', 'transformersjs wasm': '#f0b27f' };
 /** "wasm", or "transformersjs wasm" for the comparison's rows. */

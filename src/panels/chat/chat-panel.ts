@@ -318,6 +318,9 @@ export class ChatPanel extends LitElement {
       <span>${msg('prompt')} <strong>${s.promptTokens}</strong>${s.reusedPromptTokens
         ? html` (<span data-testid="reused-tokens" data-count=${s.reusedPromptTokens}>${msg(str`${s.reusedPromptTokens} kept from the previous turn`)}</span>)`
         : nothing} · ${msg('generated')} <strong data-testid="generated-count">${s.generatedTokens}</strong> ${msg('tokens')}</span>
+      ${s.promptLookup && s.promptLookup.calls > 0
+        ? html`<span data-testid="prompt-lookup-stat" data-calls=${s.promptLookup.calls} data-accepted=${s.promptLookup.accepted}>${msg('prompt lookup')} <strong>${(s.generatedTokens / s.promptLookup.calls).toFixed(2)}</strong> ${msg(str`tokens per model call (${s.promptLookup.accepted} draft tokens accepted)`)}</span>`
+        : nothing}
       ${this.model ? html`<span>${msg('on')} <strong>${this.model.backend}</strong></span>` : nothing}
       <span>${msg('Timed on this reply as it streamed (sampling, text and a cold start included); the Benchmark times warmed-up greedy runs.')}</span>
     </div>`;

@@ -41,6 +41,8 @@ export class ChatSettings extends LitElement {
     .seed-note, .help { grid-column: 1 / -1; font-size: 0.8rem; color: var(--muted); }
     .help { margin: 0; }
     .help a { color: var(--accent); }
+    label.check { justify-content: flex-end; }
+    label.check span { display: flex; align-items: center; gap: 0.3rem; color: var(--fg); }
   `;
 
   private emit(settings: GenerationSettings): void {
@@ -95,6 +97,10 @@ export class ChatSettings extends LitElement {
         </label>
         <p class="help" data-testid="sampling-help">${msg('Temperature, top-k, top-p and the repetition penalty reshape the next token’s probabilities:')}
           <a href=${PLAYGROUND_HREF} @click=${this.openPlayground}>${msg('see and try each one in the sampling playground')}</a></p>
+        <label class="check" title=${msg('Copies draft tokens from the conversation and checks several in one model call: the same reply, faster where it repeats text')}>
+          <span><input type="checkbox" name="prompt-lookup" .checked=${s.promptLookup !== false}
+            @change=${(e: Event) => this.emit({ ...this.settings, promptLookup: (e.target as HTMLInputElement).checked })} />${msg('Prompt lookup')}</span>
+        </label>
         ${s.seed === null && this.lastSeed !== null
           ? html`<span class="seed-note">${msg(str`Last reply used seed ${this.lastSeed}: enter it to reproduce that reply.`)}</span>`
           : ''}
