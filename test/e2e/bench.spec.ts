@@ -11,7 +11,7 @@ import { test, expect } from './fixtures';
 import { FIXTURE_MODEL_DIR, REPO_ROOT } from '../support/paths';
 import type { BenchReport } from '../../src/bench/report';
 
-const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs/bench-schema.v1.json'), 'utf8')) as object;
+const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs/bench-schema.v2.json'), 'utf8')) as object;
 const validate = new Ajv({ strict: false }).compile(schema);
 
 async function runFromUrl(page: Page, params: Record<string, string | number>): Promise<BenchReport> {
