@@ -337,7 +337,7 @@ export class BenchPanel extends LitElement {
       <div role="tabpanel">${this.view === 'compare'
         ? html`<tl-bench-compare .current=${report}></tl-bench-compare>`
         : report ? html`<tl-bench-results .report=${report}></tl-bench-results>${this.renderExport(report)}` : html`<p class="note">${msg('Run the benchmark to see results here.')}</p>`}</div>
-      <div data-testid="bench-state" data-state=${this.running ? 'running' : report?.records.length ? (report.cancelled ? 'cancelled' : 'done') : this.error || report ? 'error' : 'idle'} hidden></div>`;
+      <div data-testid="bench-state" data-state=${this.running ? 'running' : report?.cancelled ? 'cancelled' : report?.records.length ? 'done' : this.error || report ? 'error' : 'idle'} hidden></div>`;
   }
 }
 
