@@ -7,6 +7,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+import type { BenchReport } from '../../src/bench/report';
 
 async function runFromUrl(page: Page, params: Record<string, string | number>): Promise<void> {
   const query = new URLSearchParams(Object.entries({ bench_autorun: 1, bench_prompt: 8, bench_new: 6, bench_warmup: 0, bench_runs: 2, ...params }).map(([k, v]) => [k, String(v)]));
@@ -109,4 +110,34 @@ test('the correctness probe passes on this device, and flags a fault planted in 
   expect(report.probe.map((p) => p.verdict)).toEqual(['differ']);
   await page.getByRole('tab', { name: 'Compare' }).click();
   await expect(page.getByTestId('bench-compare').locator('label.pick[data-origin=this-run]').filter({ hasText: 'webgpu' })).toContainText('failed the correctness probe');
+});
+
+test('speed against context length: curves for decode and prefill, and the memory the model took', async ({ page, backend, modelServer }) => {
+  const started = Date.now();
+  await runFromUrl(page, { bench_model: modelServer.fixtureUrl, bench_backends: backend, bench_runs: 1, bench_new: 4, bench_curve: 1 });
+  const seconds = (Date.now() - started) / 1000;
+  const report = JSON.parse((await page.getByTestId('bench-json').textContent()) ?? '{}') as BenchReport;
+  const record = report.records[0];
+  // The fixture's context is 512 tokens: 16, 128, then its limit less the 8 new tokens.
+  expect(record.contextCurve?.map((p) => p.contextTokens)).toEqual([16, 128, 504]);
+  expect(record.contextCurve?.every((p) => p.decodeTokensPerSecond > 0 && p.prefillTokensPerSecond > 0)).toBe(true);
+  await expect(page.getByTestId('decode-curve')).toBeVisible();
+  await expect(page.getByTestId('prefill-curve')).toBeVisible();
+  expect(record.memory.modelBytes).toBeGreaterThan(0);
+  expect(record.memory.longestContextTokens).toBe(512);
+  expect(record.memory.kvCacheBytesAtLongest).toBe(report.models[0].kvBytesPerToken * 512);
+  if (backend === 'webgpu') expect(record.memory.peakGpuBytes).toBeGreaterThan(0);
+  else expect(record.memory.peakGpuBytes).toBeNull();
+  await expect(page.getByTestId('bench-memory-table')).toContainText('512');
+  test.info().annotations.push({ type: 'seconds', description: `${backend}: whole run with the curve ${seconds.toFixed(0)} s` });
+});
+
+test('a model that cannot be downloaded fails as "download failed", in the page and the JSON', async ({ page, backend, modelServer }) => {
+  await page.goto(`./bench.html?bench_autorun=1&bench_backends=${backend}&bench_runs=1&bench_model=${encodeURIComponent(`${modelServer.origin}/scratch/no-such-model/`)}`);
+  await expect(page.getByTestId('bench-state')).toHaveAttribute('data-state', 'error', { timeout: 60_000 });
+  await expect(page.getByTestId('bench-failures').locator('li[data-category=download-failed]')).toContainText('download failed');
+  const report = JSON.parse((await page.getByTestId('bench-json').textContent()) ?? '{}') as BenchReport;
+  expect(report.failures.map((f) => f.category)).toEqual(['download-failed']);
+  // The failure travels in a share link too.
+  await expect(page.getByTestId('bench-share-link')).toHaveValue(/#result=2\./);
 });
