@@ -12,7 +12,7 @@ import type { BenchReport } from '../../src/bench/report';
 async function runFromUrl(page: Page, params: Record<string, string | number>): Promise<void> {
   const query = new URLSearchParams(Object.entries({ bench_autorun: 1, bench_prompt: 8, bench_new: 6, bench_warmup: 0, bench_runs: 2, ...params }).map(([k, v]) => [k, String(v)]));
   await page.goto(`./bench.html?${query}`);
-  await expect(page.getByTestId('bench-state')).toHaveAttribute('data-state', 'done', { timeout: 200_000 });
+  await expect(page.getByTestId('bench-state')).toHaveAttribute('data-state', 'done', { timeout: 400_000 });
 }
 
 /** The figures a reader compares: each results row's cells, and the date. */
@@ -93,6 +93,8 @@ test('three results compare side by side at 1280×720, with no overflow and noth
 
 test('the correctness probe passes on this device, and flags a fault planted in one WebGPU logit', async ({ page, backend, modelServer }) => {
   test.skip(backend !== 'webgpu', 'needs both backends; runs once, in the webgpu project');
+  // Two runs on both backends, WebGPU on SwiftShader (a CPU emulation, minutes on a loaded 2-core machine).
+  test.setTimeout(600_000);
   const settings = { bench_model: modelServer.fixtureUrl, bench_backends: 'webgpu,wasm', bench_runs: 1, bench_new: 3 };
   await runFromUrl(page, settings);
   const probe = page.getByTestId('bench-probe');
@@ -113,6 +115,8 @@ test('the correctness probe passes on this device, and flags a fault planted in 
 });
 
 test('speed against context length: curves for decode and prefill, and the memory the model took', async ({ page, backend, modelServer }) => {
+  // A 504-token prompt on SwiftShader takes minutes; WASM takes seconds.
+  test.setTimeout(backend === 'webgpu' ? 600_000 : 120_000);
   const started = Date.now();
   await runFromUrl(page, { bench_model: modelServer.fixtureUrl, bench_backends: backend, bench_runs: 1, bench_new: 4, bench_curve: 1 });
   const seconds = (Date.now() - started) / 1000;
