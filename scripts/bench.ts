@@ -6,7 +6,7 @@
  * Serves the built app (bench.html) with cross-origin isolation, drives headless Chromium through the
  * benchmark panel for each model (ours, then transformers.js's generate on the same backend, for model
  * folders), measures the same model with the same loop on native
- * onnxruntime-node (CPU), and prints a Markdown table. The JSON follows docs/bench-schema.v1.json.
+ * onnxruntime-node (CPU), and prints a Markdown table. The JSON follows docs/bench-schema.v2.json.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -23,7 +23,8 @@ import { chromiumLaunchOptions } from '../test/support/chromium.mjs';
 import { DecoderSession } from '../src/engine/decoder-session';
 import { loadBenchModel } from '../src/bench/load-model';
 import { benchmarkSideBySide, loopContender } from '../src/bench/runner';
-import { buildReport, toMarkdown, type BenchReport } from '../src/bench/report';
+import { buildReport, type BenchReport } from '../src/bench/report';
+import { toMarkdown } from '../src/bench/report-text';
 import { DEFAULT_BENCH_SETTINGS, type BackendResult, type BenchSettings } from '../src/bench/types';
 import type { ModelDescription } from '../src/bench/protocol';
 import { SYNTHETIC_DTYPES, parseSyntheticSpec } from '../src/bench/synthetic/shapes';
@@ -67,7 +68,7 @@ if (args.help) {
   --long-context N     also measure decode with N tokens of context (flatness ratio); 0 = off
   --turn-history N     also measure 5 chat turns with the KV cache kept, N tokens of history before the 5th
                        (ttft_turn5_over_turn1: e.g. 1000 on synthetic:gpt-25m, whose context holds it); 0 = off
-  --json FILE          write the report (docs/bench-schema.v1.json)
+  --json FILE          write the report (docs/bench-schema.v2.json)
   --no-native          skip native onnxruntime-node (CPU)
   --no-transformersjs  skip transformers.js's generate (model folders only)
   --no-prompt-lookup   skip the prompt-lookup measurement (plain vs speculative greedy on a copying and a
@@ -178,6 +179,8 @@ async function main(): Promise<void> {
   const launchOptions = chromiumLaunchOptions({ webgpu: gpuReport ? 'any' : true });
   const browser = await chromium.launch({ headless: true, ...launchOptions, args: [...(launchOptions.args ?? []), marker] });
   const runs: { model: ModelDescription; results: BackendResult[] }[] = [];
+  const probes: BenchReport['probe'] = [];
+  const failures: BenchReport['failures'] = [];
   let environment: BenchReport['environment'] | null = null;
   let plan: Awaited<ReturnType<typeof planGpuReport>> | null = null;
   try {
@@ -214,6 +217,8 @@ async function main(): Promise<void> {
       const outcome = await page.evaluate(() => document.querySelector('tl-bench-panel')?.outcome ?? null);
       if (!outcome) throw new Error(`${model}: the page finished without results`);
       environment = report.environment;
+      probes.push(...report.probe);
+      failures.push(...report.failures);
       // Read before the page closes: its renderer (page, workers, WASM memory) exits with it.
       const peakMemoryBytes = peakRendererBytes(marker);
       await page.close();
@@ -231,10 +236,10 @@ async function main(): Promise<void> {
     for (const s of servers) await s.close();
   }
   const cpu = os.cpus()[0];
-  const report = buildReport('cli', { ...environment!, nodeCpu: `${cpu?.model ?? 'unknown'} × ${os.cpus().length}` }, settings, runs);
-  const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs/bench-schema.v1.json'), 'utf8')) as object;
+  const report = buildReport('cli', { ...environment!, nodeCpu: `${cpu?.model ?? 'unknown'} × ${os.cpus().length}` }, settings, runs, new Date(), { probe: probes, failures });
+  const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs/bench-schema.v2.json'), 'utf8')) as object;
   const validate = new Ajv({ strict: false }).compile(schema);
-  if (!validate(report)) throw new Error(`the report does not match docs/bench-schema.v1.json: ${JSON.stringify(validate.errors)}`);
+  if (!validate(report)) throw new Error(`the report does not match docs/bench-schema.v2.json: ${JSON.stringify(validate.errors)}`);
   if (plan) {
     const bandwidth = adapterBandwidth(report.environment.adapter, args.bandwidth ? Number(args.bandwidth) : null);
     const gpu = buildGpuReport(report, plan.software, bandwidth, plan.notes);

@@ -7,6 +7,8 @@ export interface AdapterFacts {
   description: string;
   shaderF16: boolean;
   limits: Record<string, number>;
+  /** Every feature the adapter offers (v2), sorted. */
+  features?: string[];
 }
 
 export interface BenchEnvironment {
@@ -44,6 +46,7 @@ export async function readAdapterFacts(gpu: GPU | undefined = (globalThis.naviga
         description: info?.description ?? '',
         shaderF16: adapter.features.has('shader-f16'),
         limits,
+        features: [...adapter.features].map(String).sort(),
       },
       error: null,
     };

@@ -28,6 +28,12 @@ export interface GpuCounts {
 export interface GpuCounters {
   /** A copy of the counts so far. */
   snapshot(): GpuCounts;
+  /**
+   * Bytes of GPU buffers alive now, and the most alive at once since the last `resetPeak`: created minus
+   * destroyed. A buffer dropped without `destroy()` stays counted until the end, so this is an upper bound.
+   */
+  memory(): { liveBytes: number; peakBytes: number };
+  resetPeak(): void;
 }
 
 const ZERO: GpuCounts = { dispatches: 0, submits: 0, buffersCreated: 0, bytesAllocated: 0, reads: 0, bytesRead: 0 };
@@ -66,6 +72,27 @@ export function installGpuCounters(scope: typeof globalThis = globalThis): GpuCo
     counts.buffersCreated++;
     counts.bytesAllocated += Number(descriptor?.size ?? 0);
   });
+  const live = { bytes: 0, peak: 0 };
+  const alive = new WeakSet<object>();
+  // After the counting wrapper: the buffer it returns is the one to remember.
+  const create = (g.GPUDevice.prototype as { createBuffer?: (d: GPUBufferDescriptor) => GPUBuffer }).createBuffer;
+  if (create) {
+    Object.defineProperty(g.GPUDevice.prototype, 'createBuffer', {
+      configurable: true,
+      writable: true,
+      value: function (this: GPUDevice, descriptor: GPUBufferDescriptor) {
+        const buffer = create.call(this, descriptor);
+        alive.add(buffer);
+        live.bytes += Number(descriptor?.size ?? 0);
+        live.peak = Math.max(live.peak, live.bytes);
+        return buffer;
+      },
+    });
+  }
+  wrap(g.GPUBuffer.prototype, 'destroy', (self: GPUBuffer) => {
+    if (!alive.delete(self)) return;
+    live.bytes -= Number(self.size);
+  });
   // Only maps for reading bring data back to the CPU; a map for writing is an upload.
   const READ = (scope as unknown as { GPUMapMode?: { READ: number } }).GPUMapMode?.READ ?? 1;
   wrap(g.GPUBuffer.prototype, 'mapAsync', (self: GPUBuffer, [mode, offset, size]: [number, number?, number?]) => {
@@ -73,7 +100,11 @@ export function installGpuCounters(scope: typeof globalThis = globalThis): GpuCo
     counts.reads++;
     counts.bytesRead += size ?? Number(self.size) - (offset ?? 0);
   });
-  installed = { snapshot: () => ({ ...counts }) };
+  installed = {
+    snapshot: () => ({ ...counts }),
+    memory: () => ({ liveBytes: live.bytes, peakBytes: live.peak }),
+    resetPeak: () => void (live.peak = live.bytes),
+  };
   return installed;
 }
 

@@ -6,7 +6,8 @@
  */
 import type { AdapterFacts } from './environment';
 import { BANDWIDTH_PRESETS, ceilingTokensPerSecond } from './ceiling';
-import { markdownTable, type BenchReport } from './report';
+import type { BenchReport } from './report';
+import { markdownTable } from './report-text';
 import type { GpuWorkPerToken } from './types';
 import { parseSyntheticSpec } from './synthetic/shapes';
 

@@ -4,6 +4,8 @@
  */
 import type { Backend, DebugCrashRequest, ErrorReply } from '../core/protocol';
 import type { BackendResult, BenchSettings, ModelSource, SkippedContender } from './types';
+import type { ProbeResult } from './probe';
+import type { BenchFailure } from './failure';
 
 export interface BenchRequestPayload {
   source: ModelSource;
@@ -18,11 +20,13 @@ export interface BenchRequestPayload {
   compareWasmRewrite?: boolean;
   /** Run our engine's WebGPU backend on the native WebGPU execution provider instead of JSEP (benchmark build only). */
   webGpuEp?: boolean;
+  /** Test builds: perturb one WebGPU logit in the correctness probe, which must then flag it. */
+  plantFault?: boolean;
 }
 
 export interface BenchProgress {
   backend: Backend | null;
-  phase: 'download' | 'build-model' | 'session' | 'warmup' | 'measure';
+  phase: 'download' | 'build-model' | 'session' | 'warmup' | 'measure' | 'curve' | 'probe';
   /** Run index within the phase (0-based), and how many there are. */
   run: number;
   runs: number;
@@ -53,6 +57,10 @@ export interface BenchOutcome {
   /** Comparisons that could not run; the results of the others stand. */
   skipped: SkippedContender[];
   cancelled: boolean;
+  /** WebGPU against WASM, when both ran; null otherwise. */
+  probe: ProbeResult | null;
+  /** Backends that failed (the others' results stand), by category. */
+  failures: BenchFailure[];
 }
 
 export interface BenchReplies {

@@ -1,6 +1,7 @@
 /**
- * The benchmark's portable result: a versioned JSON document (docs/bench-schema.v1.json) with one
- * record per model × engine × backend, plus CSV and a Markdown table to paste into an issue.
+ * The benchmark's portable result: a versioned JSON document (docs/bench-schema.v2.json) with one
+ * record per model × engine × backend, plus CSV and a Markdown table to paste into an issue. Version 1
+ * documents are read through migrate.ts.
  */
 import type { BenchEnvironment } from './environment';
 import type { ModelDescription } from './protocol';
@@ -8,9 +9,14 @@ import type { BackendResult, BenchSettings } from './types';
 import type { GraphFusionNote, GraphRewriteNote } from '../core/protocol';
 import { parseSyntheticSpec } from './synthetic/shapes';
 import type { GpuWorkPerToken } from './types';
+import type { ProbeResult } from './probe';
+import type { BenchFailure } from './failure';
 
 export const BENCH_SCHEMA_ID = 'transformer-lab-bench';
-export const BENCH_SCHEMA_VERSION = 1;
+export const BENCH_SCHEMA_VERSION = 2;
+
+/** Per-token latencies a record keeps for its chart (the first ones of the measured runs), rounded to 0.01 ms. */
+export const LATENCIES_KEPT = 256;
 
 /** What a record leaves out of a result: the raw runs and tokens stay in the consistency check. */
 type RawMeasurements = 'greedyTokenIds' | 'runs';
@@ -19,7 +25,7 @@ type RawMeasurements = 'greedyTokenIds' | 'runs';
  * One model × engine × backend: a BackendResult's figures without its raw runs, with the model's name
  * and size, and JSON's null where the result leaves an optional figure out.
  */
-export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext' | 'peakMemoryBytes' | 'graphRewrite' | 'graphFusion' | 'gpu' | 'gpuPrefill' | 'runtime' | 'turns'> & {
+export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext' | 'peakMemoryBytes' | 'graphRewrite' | 'graphFusion' | 'gpu' | 'gpuPrefill' | 'runtime' | 'turns' | 'stable' | 'peakGpuBytes' | 'peakJsHeapBytes' | 'contextCurve'> & {
   model: string;
   /** The onnxruntime build the engine ran on; null where not known (the CLI's native run). */
   runtime: string | null;
@@ -42,7 +48,35 @@ export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs'
   graphFusion: GraphFusionNote | null;
   /** Time to first token of five chat turns with the cache kept; null when not measured. */
   turns: NonNullable<BackendResult['turns']> | null;
+  /** v2: whether the runs stopped on a stable median (false: at the cap); null for a fixed number of runs. */
+  stable: boolean | null;
+  /** v2: the per-token latencies the chart draws (at most LATENCIES_KEPT, ms). */
+  tokenLatenciesMs: number[];
+  /** v2: what the model took. */
+  memory: RecordMemory;
+  /** v2: decode and prefill tok/s against context length; null when not measured. */
+  contextCurve: NonNullable<BackendResult['contextCurve']> | null;
 };
+
+export interface RecordMemory {
+  /** The model's graph and weights as loaded. */
+  modelBytes: number;
+  /** Most bytes of GPU buffers alive at once (WebGPU); null elsewhere. */
+  peakGpuBytes: number | null;
+  /** Largest JS heap of the worker seen after a run; null where the browser does not report it. */
+  peakJsHeapBytes: number | null;
+  /** K and V of every layer at the longest context this record measured. */
+  kvCacheBytesAtLongest: number;
+  /** That context, in tokens. */
+  longestContextTokens: number;
+}
+
+/** The memory bandwidth the ceiling was drawn with, and where that number came from. */
+export interface BandwidthChoice {
+  gbps: number;
+  /** 'user': typed or picked; 'detected': a preset matched the adapter's name; 'guess': neither (say so). */
+  source: 'user' | 'detected' | 'guess';
+}
 
 export interface Consistency {
   model: string;
@@ -81,13 +115,42 @@ export interface BenchReport {
   records: BenchRecord[];
   consistency: Consistency[];
   ratios: Ratio[];
+  /** v2: WebGPU against WASM, logit by logit, per model; empty when both backends did not run. */
+  probe: ProbeResult[];
+  /** v2: what could not run, by category. */
+  failures: BenchFailure[];
+  /** v2: the bandwidth of the ceiling; null where none was drawn (the CLI). */
+  bandwidth: BandwidthChoice | null;
+  /** v2: the user cancelled the run: the records are what finished before. */
+  cancelled: boolean;
+}
+
+/** What a run adds to its records beyond the measurements: the v2 parts, all optional for the CLI. */
+export interface ReportExtras {
+  probe?: ProbeResult[];
+  failures?: BenchFailure[];
+  bandwidth?: BandwidthChoice | null;
+  cancelled?: boolean;
 }
 
 export function toRecord(
   model: ModelDescription,
-  { greedyTokenIds: _tokens, runs: _runs, runtimeStartMs, longContext, peakMemoryBytes, graphRewrite, graphFusion, gpu, gpuPrefill, runtime, turns, ...figures }: BackendResult,
+  { greedyTokenIds: _tokens, runs, runtimeStartMs, longContext, peakMemoryBytes, graphRewrite, graphFusion, gpu, gpuPrefill, runtime, turns, stable, peakGpuBytes, peakJsHeapBytes, contextCurve, ...figures }: BackendResult,
+  settings?: BenchSettings,
 ): BenchRecord {
+  const contexts = [(settings?.promptTokens ?? 0) + (settings?.newTokens ?? 0), longContext?.tokens ?? 0, ...(contextCurve ?? []).map((p) => p.contextTokens + 8)];
+  const longest = Math.min(model.contextLength || Infinity, Math.max(...contexts));
   return {
+    stable: stable ?? null,
+    tokenLatenciesMs: runs.flatMap((r) => r.tokenLatenciesMs).slice(0, LATENCIES_KEPT).map((ms) => Math.round(ms * 100) / 100),
+    memory: {
+      modelBytes: model.weightBytes ?? 0,
+      peakGpuBytes: peakGpuBytes ?? null,
+      peakJsHeapBytes: peakJsHeapBytes ?? figures.memoryBytes ?? null,
+      kvCacheBytesAtLongest: model.kvBytesPerToken * longest,
+      longestContextTokens: longest,
+    },
+    contextCurve: contextCurve ?? null,
     model: model.name,
     parameters: model.parameters,
     ...figures,
@@ -193,6 +256,7 @@ export function buildReport(
   settings: BenchSettings,
   runs: { model: ModelDescription; results: BackendResult[] }[],
   now = new Date(),
+  extras: ReportExtras = {},
 ): BenchReport {
   const consistency: Consistency[] = [];
   for (const { model, results } of runs) {
@@ -215,115 +279,12 @@ export function buildReport(
     environment,
     settings,
     models: runs.map((r) => r.model),
-    records: runs.flatMap(({ model, results }) => results.map((r) => toRecord(model, r))),
+    records: runs.flatMap(({ model, results }) => results.map((r) => toRecord(model, r, settings))),
     consistency,
     ratios: [...runs.flatMap(({ model, results }) => ratiosFor(model.name, results)), ...dtypeRatios(runs)],
+    probe: extras.probe ?? [],
+    failures: extras.failures ?? [],
+    bandwidth: extras.bandwidth ?? null,
+    cancelled: extras.cancelled ?? false,
   };
-}
-
-const fixed = (value: number | null, digits = 1) => (value === null || !Number.isFinite(value) ? '' : value.toFixed(digits));
-
-/** Each WebGPU counter: its CSV name, its field, and its decimals. */
-const GPU_WORK_COLUMNS: [string, keyof GpuWorkPerToken, number][] = [
-  ['dispatches', 'dispatchesPerToken', 1],
-  ['submits', 'submitsPerToken', 2],
-  ['buffers_created', 'buffersCreatedPerToken', 2],
-  ['bytes_allocated', 'bytesAllocatedPerToken', 0],
-  ['reads', 'readsPerToken', 2],
-  ['bytes_read', 'bytesReadPerToken', 0],
-];
-
-const COLUMNS: [string, (r: BenchRecord) => string][] = [
-  ['model', (r) => r.model],
-  ['engine', (r) => r.engine],
-  ['backend', (r) => r.backend],
-  ['runtime_start_ms', (r) => fixed(r.runtimeStartMs, 0)],
-  ['session_build_ms', (r) => fixed(r.sessionBuildMs, 0)],
-  ['ttft_ms_median', (r) => fixed(r.timeToFirstTokenMs.median)],
-  ['prefill_tok_s_median', (r) => fixed(r.prefillTokensPerSecond.median)],
-  ['decode_tok_s_median', (r) => fixed(r.decodeTokensPerSecond.median)],
-  ['decode_tok_s_p10', (r) => fixed(r.decodeTokensPerSecond.p10)],
-  ['decode_tok_s_p90', (r) => fixed(r.decodeTokensPerSecond.p90)],
-  ['token_latency_ms_median', (r) => fixed(r.tokenLatencyMs.median, 2)],
-  ['gpu_reads_per_token', (r) => fixed(r.gpuReadsPerToken, 2)],
-  ['achieved_gb_s', (r) => fixed(r.achievedGBps, 3)],
-  // Added later: at the end, so existing readers of the columns above keep working.
-  ['dtype', (r) => r.dtype ?? ''],
-  ['graph_rewrite', (r) => rewriteCell(r.graphRewrite)],
-  ['weight_bytes', (r) => String(r.weightBytes)],
-  ['peak_memory_bytes', (r) => (r.peakMemoryBytes === null ? '' : String(r.peakMemoryBytes))],
-  ...GPU_WORK_COLUMNS.flatMap(([name, key, digits]): [string, (r: BenchRecord) => string][] => [
-    [`decode_${name}_per_token`, (r) => fixed(r.gpu?.[key] ?? null, digits)],
-    [`prefill_${name}`, (r) => fixed(r.gpuPrefill?.[key] ?? null, digits)],
-  ]),
-];
-
-/** `24 → f32 + 1 → i8`, or empty when the graph ran as downloaded. */
-function rewriteCell(note: GraphRewriteNote | null): string {
-  if (!note) return '';
-  return [note.toFloat32 ? `${note.toFloat32} → f32` : '', note.toInt8 ? `${note.toInt8} → i8` : ''].filter(Boolean).join(' + ');
-}
-
-function csvCell(text: string): string {
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function toCsv(report: BenchReport): string {
-  const lines = [COLUMNS.map(([name]) => name).join(',')];
-  for (const record of report.records) lines.push(COLUMNS.map(([, get]) => csvCell(get(record))).join(','));
-  return lines.join('\n') + '\n';
-}
-
-/** A GitHub Markdown table. */
-export function markdownTable(head: string[], rows: string[][]): string {
-  return [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
-}
-
-export function toMarkdown(report: BenchReport): string {
-  const env = report.environment;
-  const adapter = env.adapter ? `${env.adapter.vendor} ${env.adapter.architecture} ${env.adapter.description}`.trim() || 'unnamed adapter' : `none (${env.adapterError ?? 'unknown'})`;
-  const head = ['Model', 'Engine', 'Backend', '4-bit rewrite', 'Peak MB', 'Build ms', 'TTFT ms', 'Prefill tok/s', 'Decode tok/s (p10–p90)', 'GB/s', 'GPU reads/token'];
-  const rows = report.records.map((r) => [
-    r.model,
-    r.engine,
-    r.backend,
-    rewriteCell(r.graphRewrite) || (r.backend === 'wasm' && r.engine === 'ours' && /q4/.test(r.dtype ?? '') ? 'none (as downloaded)' : ''),
-    r.peakMemoryBytes === null ? '' : fixed(r.peakMemoryBytes / 1e6, 0),
-    fixed(r.sessionBuildMs, 0),
-    fixed(r.timeToFirstTokenMs.median),
-    fixed(r.prefillTokensPerSecond.median),
-    `${fixed(r.decodeTokensPerSecond.median)} (${fixed(r.decodeTokensPerSecond.p10)}–${fixed(r.decodeTokensPerSecond.p90)})`,
-    fixed(r.achievedGBps, 3),
-    fixed(r.gpuReadsPerToken, 2),
-  ]);
-  const table = markdownTable(head, rows);
-  const counted = report.records.filter((r) => r.gpu);
-  const gpuHead = ['Model', 'Engine', 'Phase', 'Dispatches', 'Submits', 'Buffers created', 'Bytes allocated', 'Reads', 'Bytes read'];
-  const gpuRows = counted.flatMap((r) => [['decode, per token', r.gpu], ['prefill, per prompt', r.gpuPrefill]].map(([phase, w]) => {
-    const work = w as GpuWorkPerToken | null;
-    return [r.model, r.engine, phase as string, ...GPU_WORK_COLUMNS.map(([, key, digits]) => fixed(work?.[key] ?? null, digits))];
-  }));
-  const gpuTable = markdownTable(gpuHead, gpuRows);
-  const s = report.settings;
-  const lines = [
-    `**Transformer Lab benchmark** (${report.source}, ${report.createdAt})`,
-    '',
-    `Browser: ${env.userAgent || 'n/a'} · threads: ${env.wasmThreads} of ${env.hardwareConcurrency ?? '?'} cores · adapter: ${adapter}${env.adapter ? ` · shader-f16: ${env.adapter.shaderF16 ? 'yes' : 'no'}` : ''}`,
-    `Prompt ${s.promptTokens} tokens, ${s.newTokens} new, ${s.warmupRuns} warm-up + ${s.measuredRuns} measured runs.`,
-    '',
-    table,
-    ...(counted.length ? ['', 'WebGPU work (counted in the worker: compute dispatches, queue submits, buffers created, GPU→CPU reads):', '', gpuTable] : []),
-  ];
-  for (const c of report.consistency) {
-    lines.push('', `Consistency ${c.model}: ${c.backend} vs ${c.reference}: top-1 agreement ${(c.top1Agreement * 100).toFixed(0)}% over ${c.tokensCompared} tokens, identical for the first ${c.identicalPrefix}.`);
-  }
-  for (const r of report.records) {
-    for (const p of r.promptLookup ?? []) {
-      lines.push('', `Prompt lookup ${r.model} ${r.engine} ${r.backend}, ${p.prompt} prompt (${p.promptTokens} tokens): ${p.speedup.toFixed(2)}× plain, ${(p.acceptance * 100).toFixed(0)}% of draft tokens accepted, ${p.tokensPerCall.toFixed(2)} tokens per call, tokens ${p.identicalTokens ? 'identical' : 'DIFFERENT'}.`);
-    }
-  }
-  const runtimes = [...new Set(report.records.filter((r) => r.runtime).map((r) => `${r.engine} ${r.backend}: ${r.runtime}`))];
-  if (runtimes.length) lines.push('', `Runtimes: ${runtimes.join(' · ')}.`);
-  if (report.ratios.length) lines.push('', report.ratios.map((r) => `${r.model} ${r.name}: ${r.value.toFixed(2)}×`).join(' · '));
-  return lines.join('\n') + '\n';
 }

@@ -8,7 +8,8 @@ import type { KvCache } from '../engine/kv-cache';
 import type { DecoderSession } from '../engine/decoder-session';
 import { createRng } from '../core/rng';
 import { tokenRates } from '../core/token-rate';
-import { intervals, spread } from './stats';
+import { intervals, medianIsStable, spread } from './stats';
+import { measureContextCurve } from './context-curve';
 import type { BackendResult, BenchSettings, RunSample } from './types';
 import { measurePromptLookup, type TimedReply } from './prompt-lookup-bench';
 
@@ -25,14 +26,14 @@ export function benchPromptIds(length: number, vocab: number): number[] {
 export interface RunnerHooks {
   isCancelled: () => boolean;
   yieldToEvents: () => Promise<void>;
-  onProgress: (phase: 'warmup' | 'measure', run: number, runs: number, tokens: number, engine: BackendResult['engine']) => void;
+  onProgress: (phase: 'warmup' | 'measure' | 'curve', run: number, runs: number, tokens: number, engine: BackendResult['engine']) => void;
 }
 
 export class BenchCancelled extends Error {
   override name = 'BenchCancelled';
 }
 
-function throwIfCancelled(hooks: Pick<RunnerHooks, 'isCancelled'>): void {
+export function throwIfCancelled(hooks: Pick<RunnerHooks, 'isCancelled'>): void {
   if (hooks.isCancelled()) throw new BenchCancelled('cancelled');
 }
 
@@ -144,7 +145,7 @@ export function sampleFromTimes(started: number, times: number[], promptTokens: 
   };
 }
 
-interface ModelFacts {
+export interface ModelFacts {
   vocab: number;
   contextLength: number;
   weightBytesPerToken: number;
@@ -166,15 +167,23 @@ export async function benchmarkSideBySide(contenders: Contender[], model: ModelF
   }
   const readsBefore = contenders.map((c) => c.deviceReads?.() ?? 0);
   const runs: RunSample[][] = contenders.map(() => []);
-  for (let run = 0; run < settings.measuredRuns; run++) {
+  const heap = new HeapPeak();
+  const adaptive = (settings.maxRuns ?? 0) > settings.measuredRuns && (settings.stableWithin ?? 0) > 0;
+  const cap = adaptive ? settings.maxRuns! : settings.measuredRuns;
+  const stable = () => runs.every((r) => medianIsStable(r.map((x) => x.decodeTokensPerSecond), settings.stableWithin!));
+  for (let run = 0; run < cap; run++) {
+    // Past the minimum, a run is added only while some contender's median is still unsettled.
+    if (adaptive && run >= settings.measuredRuns && stable()) break;
     const order = contenders.map((_, i) => i);
     if (run % 2) order.reverse();
     for (const i of order) {
       throwIfCancelled(hooks);
       const c = contenders[i];
-      runs[i].push(await c.generate(promptIds, settings.newTokens, (t) => hooks.onProgress('measure', run, settings.measuredRuns, t, c.engine)));
+      runs[i].push(await c.generate(promptIds, settings.newTokens, (t) => hooks.onProgress('measure', run, cap, t, c.engine)));
+      heap.sample();
     }
   }
+  const settled = adaptive ? stable() : null;
   const results: BackendResult[] = [];
   for (const [i, c] of contenders.entries()) {
     const tokens = runs[i].reduce((a, r) => a + r.tokenIds.length, 0);
@@ -184,13 +193,28 @@ export async function benchmarkSideBySide(contenders: Contender[], model: ModelF
     const lookup = settings.promptLookup && c.timedReply
       ? await measurePromptLookup(c.timedReply.bind(c), promptIds, model.contextLength, settings, () => throwIfCancelled(hooks))
       : null;
+    const curve = c.measuresLongContext ? await measureContextCurve(c, model, settings, hooks) : null;
+    heap.sample();
     results.push({
       ...summarize(c, runs[i], promptIds.length, model, settings, reads === null ? null : tokens ? reads / tokens : 0, longContext),
       ...(turns ? { turns } : {}),
       ...(lookup?.length ? { promptLookup: lookup } : {}),
+      ...(settled === null ? {} : { stable: settled }),
+      ...(curve?.length ? { contextCurve: curve } : {}),
+      ...(heap.peak === null ? {} : { peakJsHeapBytes: heap.peak }),
     });
   }
   return results;
+}
+
+/** The largest JS heap seen after any run, where the browser reports its heap (Chrome's performance.memory). */
+class HeapPeak {
+  peak: number | null = null;
+
+  sample(): void {
+    const used = (globalThis.performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
+    if (typeof used === 'number') this.peak = Math.max(this.peak ?? 0, used);
+  }
 }
 
 /** The same decode, but after a prompt that fills the context to `longContextTokens`. */

@@ -34,3 +34,27 @@ export function spread(values: readonly number[]): Spread {
 export function intervals(times: readonly number[]): number[] {
   return times.slice(1).map((t, i) => t - times[i]);
 }
+
+/**
+ * A distribution-free 95 % interval of the median: the order statistics whose ranks lie 1.96·√n/2 either
+ * side of the middle (the binomial rule, no assumption about the shape of the spread). With few runs it
+ * is the whole range, so it only narrows as runs accumulate.
+ */
+export function medianInterval95(values: readonly number[]): { low: number; high: number } {
+  if (!values.length) return { low: NaN, high: NaN };
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  const half = (1.96 * Math.sqrt(n)) / 2;
+  const lowRank = Math.max(1, Math.floor(n / 2 - half));
+  const highRank = Math.min(n, Math.ceil(1 + n / 2 + half));
+  return { low: sorted[lowRank - 1], high: sorted[highRank - 1] };
+}
+
+/** Whether the 95 % interval of the median lies within ±`tolerance` (a fraction) of the median. */
+export function medianIsStable(values: readonly number[], tolerance: number): boolean {
+  if (values.length < 2) return false;
+  const median = quantile(values, 0.5);
+  if (!(median > 0)) return false;
+  const { low, high } = medianInterval95(values);
+  return low >= median * (1 - tolerance) && high <= median * (1 + tolerance);
+}

@@ -61,9 +61,32 @@ export interface BenchSettings {
    * on unless turned off (--no-prompt-lookup, bench_prompt_lookup=0).
    */
   promptLookup?: boolean;
+  /**
+   * Measure until the median is stable: after `measuredRuns` runs, keep going while the 95 % interval of
+   * each contender's median decode speed is wider than ±`stableWithin` (a fraction), up to `maxRuns` runs.
+   * Absent, or `maxRuns` ≤ `measuredRuns`: exactly `measuredRuns` runs.
+   */
+  maxRuns?: number;
+  stableWithin?: number;
+  /**
+   * Decode tok/s measured again at each of these context lengths (prompt length + the new tokens), and
+   * prefill tok/s at each prompt length: the speed-against-context curve. Absent or empty: not measured.
+   */
+  contextLadder?: number[];
 }
 
 export const DEFAULT_BENCH_SETTINGS: BenchSettings = { promptTokens: 16, newTokens: 32, warmupRuns: 1, measuredRuns: 3, promptLookup: true };
+
+/** The page's default: at least 5 runs, then until the median is within ±5 %, at most 30. */
+export const STABLE_RUNS = { measuredRuns: 5, maxRuns: 30, stableWithin: 0.05 } as const;
+
+/** Decode and prefill speed at one context length (one point of the curve). */
+export interface ContextPoint {
+  /** Tokens in the cache when decode starts (the prompt), and tokens decoded after it. */
+  contextTokens: number;
+  decodeTokensPerSecond: number;
+  prefillTokensPerSecond: number;
+}
 
 /** One measured generation. Times in milliseconds from the start of the run. */
 export interface RunSample {
@@ -122,4 +145,12 @@ export interface BackendResult {
   graphFusion?: GraphFusionNote | null;
   /** Peak resident memory of the browser's renderer over this model's run (CLI on Linux); null where not measured. */
   peakMemoryBytes?: number | null;
+  /** Whether the measured runs stopped because the median was stable (false: the cap was reached); absent with a fixed count. */
+  stable?: boolean;
+  /** Peak bytes of GPU buffers alive at once during this backend's runs, counted from the buffers created and destroyed; absent off WebGPU. */
+  peakGpuBytes?: number;
+  /** Largest JS heap of the worker seen after any run (Chrome); absent where the browser does not say. */
+  peakJsHeapBytes?: number;
+  /** Speed against context length, one point per length of the ladder that fits the model. */
+  contextCurve?: ContextPoint[];
 }

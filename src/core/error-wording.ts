@@ -22,6 +22,13 @@ export type FetchFailure =
   /** The server answered, but with a web page (a login wall, a single-page app's index.html). */
   | { kind: 'html-page'; file: string };
 
+/** Why a shared benchmark result cannot be shown. */
+export type BenchLinkProblem =
+  | { kind: 'truncated' }
+  | { kind: 'tampered' }
+  | { kind: 'future'; version: number; readable: number }
+  | { kind: 'invalid'; detail: string };
+
 /** Why a model could not be described before download (shared links, the catalog). */
 export type ProbeFailure =
   | { kind: 'no-model'; folderUrl: string }
@@ -153,6 +160,14 @@ export const ERROR_WORDING = {
       : msg(str`The folder "${p.name}" is not a model folder: it has no ${p.missing}. Pick the folder that holds config.json, tokenizer.json and onnx/ (the transformers.js layout).`),
   DownloadCancelledError: () =>
     msg('Download cancelled. The files completed so far are kept in the browser; load the model again to continue.'),
+  BenchLinkError: (p: BenchLinkProblem) => {
+    switch (p.kind) {
+      case 'truncated': return msg('This result link is incomplete: it was cut off when it was copied. Ask for the whole link (it ends with a checksum after the last dot) or for the JSON file.');
+      case 'tampered': return msg("This result link was changed after it was made: its checksum does not match its contents. Ask its author for the link again or for the JSON file.");
+      case 'future': return msg(str`This result was made by a newer version of Transformer Lab (results version ${p.version}; this page reads up to ${p.readable}). Open it in the newest version of the app.`);
+      case 'invalid': return msg(str`This does not hold a benchmark result (${p.detail}). Ask its author for the link again or for the JSON file.`);
+    }
+  },
   GpuDeviceLostError: (p: { detail: string }) =>
     msg(str`The GPU device was lost (${p.detail}). The engine is restarting the model; your conversation and your message are kept, send it again once the model is back.`),
 };

@@ -5,7 +5,7 @@
  * it in the user's language with the same wording (src/i18n/engine-text.ts).
  */
 import type { EngineErrorInfo, ErrorParams, WebGpuUnavailable } from './protocol';
-import { ERROR_WORDING, type FetchFailure, type LocalFolderFailure, type ProbeFailure } from './error-wording';
+import { ERROR_WORDING, type BenchLinkProblem, type FetchFailure, type LocalFolderFailure, type ProbeFailure } from './error-wording';
 
 export { describeWebGpuUnavailable, type FetchFailure, type ProbeFailure } from './error-wording';
 
@@ -151,6 +151,14 @@ export class GpuDeviceLostError extends EngineError {
   }
 }
 
+/** A shared benchmark result (link or file) that cannot be shown: cut off, altered, from a newer app, or not a result. */
+export class BenchLinkError extends EngineError {
+  override name = 'BenchLinkError';
+  constructor(problem: BenchLinkProblem) {
+    super(ERROR_WORDING.BenchLinkError(problem), { ...problem });
+  }
+}
+
 const OOM_PATTERN = /out of memory|\boom\b|failed to allocate|allocation failed|memory access out of bounds|Aborted\(\)/i;
 // What WebGPU calls throw once the device is gone: a read-back (mapAsync) aborted, a destroyed
 // device or buffer. On a lost device these come before (or instead of) the `lost` promise settling.
@@ -195,6 +203,7 @@ export const NAMED_ERRORS = {
   LocalFolderError,
   DownloadCancelledError,
   GpuDeviceLostError,
+  BenchLinkError,
 } as const;
 
 export type EngineErrorName = keyof typeof NAMED_ERRORS;

@@ -20,6 +20,9 @@ import { createEventYielder } from '../engine/yield';
 import { postToPage, serve } from './serve';
 import { openDecoder } from '../engine/model-load';
 import { GpuWorkLedger, installGpuCounters } from '../bench/gpu-counters';
+import { PROBE_STEPS, compareTraces, traceGreedy, type ProbeResult, type ProbeTrace } from '../bench/probe';
+import { benchPromptIds } from '../bench/runner';
+import { classifyFailure, type BenchFailure } from '../bench/failure';
 
 // Before any engine opens a GPU device: every WebGPU call of this worker is counted from here on.
 const gpuCounters = installGpuCounters();
@@ -71,7 +74,13 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
       : { kind: 'memory', files: syntheticFolder(model.onnx, model.externalData[0].data, model.config) };
   const results: BackendResult[] = [];
   const skipped: SkippedContender[] = [];
+  const failures: BenchFailure[] = [];
   const isCancelled = () => cancelled.has(id);
+  // The correctness probe: WASM's trace is the reference WebGPU is held against (WASM runs first).
+  const probeBoth = request.backends.includes('wasm') && request.backends.includes('webgpu');
+  const probePrompt = benchPromptIds(Math.min(request.settings.promptTokens, model.config.contextLength - PROBE_STEPS - 1), model.description.vocab);
+  let reference: ProbeTrace | null = null;
+  let probe: ProbeResult | null = null;
   try {
     // WASM first: once a WebGPU device exists, a software adapter (SwiftShader) keeps threads busy that
     // WASM then competes with (measured: WASM decode halved on 2 cores); a real GPU does not, and the
@@ -79,62 +88,85 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
     const order = [...request.backends].sort((a, b) => Number(a !== 'wasm') - Number(b !== 'wasm'));
     for (const backend of order) {
       if (isCancelled()) throw new BenchCancelled('cancelled');
-      progress({ backend, phase: 'session', step: { kind: 'start-runtime' } });
-      const { ort, runtime } = await benchRuntimeFor(backend, request.wasmThreads, request.webGpuEp ?? false);
-      const runtimeStartMs = await startRuntime(ort, backend);
-      progress({ backend, phase: 'session', step: { kind: 'build-session' } });
-      const started = performance.now();
-      // The chat's graph and session (4-bit weights unpacked for WASM, fusions), whose rewrite counts in
-      // the session build time, as it does in the chat.
-      const { decoder, graph } = await openDecoder(ort, backend, model, model.config);
-      const ledger = new GpuWorkLedger(gpuCounters, backend);
-      const contenders = [ledger.count(loopContender(decoder, backend, 'ours', performance.now() - started, model.config.contextLength, { isCancelled, yieldToEvents }))];
-      const rewrites = [graph.graphRewrite ?? null];
-      // The graph as downloaded, measured interleaved with its rewrite: the rewrite's speed-up in one run.
-      // (Only on WASM, where the GPU work ledger counts nothing, so two 'ours' contenders cannot mix there.)
-      let original: DecoderSession | null = null;
-      if (request.compareWasmRewrite && graph.graphRewrite) {
-        const t0 = performance.now();
-        original = await DecoderSession.create(ort, model.onnx, model.externalData, backend, model.config);
-        contenders.push(loopContender(original, backend, 'ours', performance.now() - t0, model.config.contextLength, { isCancelled, yieldToEvents }));
-        rewrites.push(null);
-      }
-      let theirs: Awaited<ReturnType<typeof loadTransformersJs>> | null = null;
       try {
-        if (tjsSource) {
-          progress({ backend, phase: 'session', step: { kind: 'load-transformersjs' } });
-          try {
-            theirs = await loadTransformersJs(tjsSource, backend, request.wasmThreads);
-            contenders.push(ledger.count(theirs));
-          } catch (error) {
-            // Our engine reads any graph in the transformers.js layout; transformers.js also needs to know
-            // the architecture (config.json's model_type). Its failure must not cost the user our numbers.
-            skipped.push({ engine: 'transformersjs', backend, reason: (error as Error).message });
-          }
-        }
-        const measured = await benchmarkSideBySide(contenders, { ...model.description, contextLength: model.config.contextLength }, request.settings, {
-          isCancelled,
-          yieldToEvents,
-          onProgress: (phase, run, runs, tokens, engine) => progress({ backend, phase, run, runs, tokens, step: { kind: 'run', engine } }),
-        });
-        for (const [index, result] of measured.entries()) {
-          const ours = result.engine === 'ours';
-          const withStart = ledger.attach(ours ? { ...result, runtimeStartMs, runtime, graphRewrite: rewrites[index], graphFusion: graph.graphFusion ?? null } : { ...result, runtime: theirs?.runtime }, request.settings);
-          results.push(withStart);
-          post({ kind: 'backend-done', id, payload: withStart });
-        }
-      } finally {
-        await decoder.release();
-        await original?.release();
-        await theirs?.dispose();
+        await benchBackend(backend);
+      } catch (error) {
+        if (error instanceof BenchCancelled) throw error;
+        // One backend failing (no adapter, out of memory, a shader the device rejects) costs its own
+        // figures only: the failure is reported by category and the other backend still runs.
+        failures.push(classifyFailure(error, backend));
       }
     }
     // Reported in the order the user asked for, whatever order they were measured in.
     results.sort((a, b) => request.backends.indexOf(a.backend as Backend) - request.backends.indexOf(b.backend as Backend));
-    post({ kind: 'done', id, payload: { model: model.description, results, skipped, cancelled: false } });
+    post({ kind: 'done', id, payload: { model: model.description, results, skipped, cancelled: false, probe, failures } });
   } catch (error) {
     if (!(error instanceof BenchCancelled)) throw error;
-    post({ kind: 'done', id, payload: { model: model.description, results, skipped, cancelled: true } });
+    post({ kind: 'done', id, payload: { model: model.description, results, skipped, cancelled: true, probe, failures } });
+  }
+
+  async function benchBackend(backend: Backend): Promise<void> {
+    progress({ backend, phase: 'session', step: { kind: 'start-runtime' } });
+    const { ort, runtime } = await benchRuntimeFor(backend, request.wasmThreads, request.webGpuEp ?? false);
+    const runtimeStartMs = await startRuntime(ort, backend);
+    progress({ backend, phase: 'session', step: { kind: 'build-session' } });
+    const started = performance.now();
+    // Peak GPU memory counts from here: this model's session, its runs and its cache.
+    gpuCounters?.resetPeak();
+    // The chat's graph and session (4-bit weights unpacked for WASM, fusions), whose rewrite counts in
+    // the session build time, as it does in the chat.
+    const { decoder, graph } = await openDecoder(ort, backend, model, model.config);
+    const ledger = new GpuWorkLedger(gpuCounters, backend);
+    const contenders = [ledger.count(loopContender(decoder, backend, 'ours', performance.now() - started, model.config.contextLength, { isCancelled, yieldToEvents }))];
+    const rewrites = [graph.graphRewrite ?? null];
+    // The graph as downloaded, measured interleaved with its rewrite: the rewrite's speed-up in one run.
+    // (Only on WASM, where the GPU work ledger counts nothing, so two 'ours' contenders cannot mix there.)
+    let original: DecoderSession | null = null;
+    if (request.compareWasmRewrite && graph.graphRewrite) {
+      const t0 = performance.now();
+      original = await DecoderSession.create(ort, model.onnx, model.externalData, backend, model.config);
+      contenders.push(loopContender(original, backend, 'ours', performance.now() - t0, model.config.contextLength, { isCancelled, yieldToEvents }));
+      rewrites.push(null);
+    }
+    let theirs: Awaited<ReturnType<typeof loadTransformersJs>> | null = null;
+    try {
+      if (tjsSource) {
+        progress({ backend, phase: 'session', step: { kind: 'load-transformersjs' } });
+        try {
+          theirs = await loadTransformersJs(tjsSource, backend, request.wasmThreads);
+          contenders.push(ledger.count(theirs));
+        } catch (error) {
+          // Our engine reads any graph in the transformers.js layout; transformers.js also needs to know
+          // the architecture (config.json's model_type). Its failure must not cost the user our numbers.
+          skipped.push({ engine: 'transformersjs', backend, reason: (error as Error).message });
+        }
+      }
+      const measured = await benchmarkSideBySide(contenders, { ...model.description, contextLength: model.config.contextLength }, request.settings, {
+        isCancelled,
+        yieldToEvents,
+        onProgress: (phase, run, runs, tokens, engine) => progress({ backend, phase, run, runs, tokens, step: { kind: 'run', engine } }),
+      });
+      const peakGpuBytes = backend === 'webgpu' && gpuCounters ? gpuCounters.memory().peakBytes : undefined;
+      for (const [index, result] of measured.entries()) {
+        const ours = result.engine === 'ours';
+        const withStart = ledger.attach(ours ? { ...result, runtimeStartMs, runtime, graphRewrite: rewrites[index], graphFusion: graph.graphFusion ?? null, ...(peakGpuBytes === undefined ? {} : { peakGpuBytes }) } : { ...result, runtime: theirs?.runtime }, request.settings);
+        results.push(withStart);
+        post({ kind: 'backend-done', id, payload: withStart });
+      }
+      if (probeBoth) {
+        progress({ backend, phase: 'probe', step: { kind: 'run', engine: 'ours' } });
+        if (backend === 'wasm') reference = await traceGreedy(decoder, probePrompt, PROBE_STEPS);
+        else if (reference) {
+          const fault = request.plantFault ? { step: 2 } : undefined;
+          const checked = await traceGreedy(decoder, probePrompt, PROBE_STEPS, reference.tokenIds, fault);
+          probe = compareTraces(model.description.name, checked, reference, Boolean(fault));
+        }
+      }
+    } finally {
+      await decoder.release();
+      await original?.release();
+      await theirs?.dispose();
+    }
   }
 }
 

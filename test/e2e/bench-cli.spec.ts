@@ -26,7 +26,7 @@ test('the CLI measures the fixture and a synthetic model and writes schema-valid
     { cwd: REPO_ROOT, timeout: 200_000 },
   );
   const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
-  const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs/bench-schema.v1.json'), 'utf8')) as object;
+  const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs/bench-schema.v2.json'), 'utf8')) as object;
   const validate = new Ajv({ strict: false }).compile(schema);
   expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
   expect(report.source).toBe('cli');

@@ -11,7 +11,7 @@ import { test, expect } from './fixtures';
 import { FIXTURE_MODEL_DIR, REPO_ROOT } from '../support/paths';
 import type { BenchReport } from '../../src/bench/report';
 
-const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs/bench-schema.v1.json'), 'utf8')) as object;
+const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs/bench-schema.v2.json'), 'utf8')) as object;
 const validate = new Ajv({ strict: false }).compile(schema);
 
 async function runFromUrl(page: Page, params: Record<string, string | number>): Promise<BenchReport> {
@@ -77,7 +77,11 @@ test('a long run shows progress and can be cancelled', async ({ page, backend })
   await page.locator('input[name=runs]').dispatchEvent('change');
   await page.getByRole('button', { name: 'Run benchmark' }).click();
   await expect(page.getByTestId('bench-progress')).toContainText('measured run', { timeout: 60_000 });
+  // A long run says how long it has left.
+  await expect(page.getByTestId('bench-time-left')).toContainText(/≈ \d+ (s|min) left/, { timeout: 60_000 });
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('bench-state')).toHaveAttribute('data-state', 'cancelled');
+  // It says it was cancelled, not that a backend is missing.
+  await expect(page.getByTestId('bench-cancelled')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Run benchmark' })).toBeEnabled();
 });

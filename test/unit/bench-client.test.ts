@@ -40,6 +40,8 @@ const OUTCOME: BenchOutcome = {
   results: [RESULT],
   skipped: [],
   cancelled: false,
+  probe: null,
+  failures: [],
 };
 
 function setup() {

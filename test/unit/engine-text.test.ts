@@ -44,6 +44,10 @@ const CASES: { error: errors.EngineError; keeps: string[] }[] = [
   { error: new errors.ModelProbeError({ kind: 'offline-uncached', host: 'huggingface.co', cause: 'Failed to fetch' }), keeps: ['huggingface.co', 'Failed to fetch'] },
   { error: new errors.ModelProbeError({ kind: 'no-weights', folderUrl: 'http://h/m/' }), keeps: ['http://h/m/', 'model_q4f16'] },
   { error: new errors.GpuDeviceLostError('destroyed'), keeps: ['destroyed'] },
+  { error: new errors.BenchLinkError({ kind: 'truncated' }), keeps: ['JSON'] },
+  { error: new errors.BenchLinkError({ kind: 'tampered' }), keeps: ['JSON'] },
+  { error: new errors.BenchLinkError({ kind: 'future', version: 3, readable: 2 }), keeps: ['3', '2'] },
+  { error: new errors.BenchLinkError({ kind: 'invalid', detail: 'no records' }), keeps: ['no records'] },
 ];
 const UNAVAILABLE: WebGpuUnavailable[] = [
   { code: 'no-webgpu-api', detail: null },

@@ -6,26 +6,28 @@
  * reload.
  */
 import { BenchClient } from '../../clients/bench-client';
-import type { BenchProgress, ModelDescription } from '../../bench/protocol';
-import type { BackendResult, SkippedContender } from '../../bench/types';
+import type { BenchOutcome, BenchProgress } from '../../bench/protocol';
+import type { SkippedContender } from '../../bench/types';
 import type { BenchReport } from '../../bench/report';
 
 export interface BenchRunState {
   running: boolean;
   runId: number | null;
   progress: BenchProgress | null;
-  results: BackendResult[];
+  /** Estimated seconds left in the run's current phase. */
+  secondsLeft: number | null;
   skipped: SkippedContender[];
-  model: ModelDescription | null;
   report: BenchReport | null;
   error: string | null;
-  cancelled: boolean;
-  pageMemoryBytes: number | null;
+  /** Whether the last result could be kept for the compare view (storage may refuse). */
+  historyNote: string | null;
+  /** The last finished run with every sample. */
+  lastOutcome: BenchOutcome | null;
 }
 
 class BenchRunStore {
   state: BenchRunState = {
-    running: false, runId: null, progress: null, results: [], skipped: [], model: null, report: null, error: null, cancelled: false, pageMemoryBytes: null,
+    running: false, runId: null, progress: null, secondsLeft: null, skipped: [], report: null, error: null, historyNote: null, lastOutcome: null,
   };
   private benchClient: BenchClient | null = null;
   private readonly listeners = new Set<() => void>();

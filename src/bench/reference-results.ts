@@ -1,0 +1,11 @@
+/**
+ * Results shipped with the app for the compare view: every device the project has measured, each a
+ * real report of the benchmark (its date, browser and runtime inside), read through the same checks as a
+ * link. docs/bench-results.md says how each was measured.
+ */
+import type { BenchReport } from './report';
+import { readReport } from './read-report';
+// The development VM (2 vCPUs shared with other jobs, no GPU), tl-gpt on WASM, measured while loaded.
+import devVmWasm from './reference/dev-vm-wasm-2026-12-07.json';
+
+export const REFERENCE_RESULTS: BenchReport[] = [readReport(devVmWasm)];
