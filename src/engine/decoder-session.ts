@@ -6,7 +6,9 @@
 import type * as Ort from 'onnxruntime-web';
 import type { Backend } from '../core/protocol';
 import type { DecoderConfig } from '../core/model-config';
-import { KvCache, type PastSlot } from './kv-cache';
+import { KvCache, type DecoderCache, type PastSlot } from './kv-cache';
+import { AppendKvCache } from './append-kv-cache';
+import { NEW_KV_PREFIX } from './graph/emit-new-kv';
 import { GpuTopPicker } from './gpu-pick';
 import { kernelSize } from './gpu-pick-kernel';
 import type { StepLogits } from './sampling';
@@ -99,6 +101,12 @@ export function decoderSessionOptions(
 export class DecoderSession {
   private readonly inputTypes = new Map<string, TensorType>();
   private readonly pastSlots: PastSlot[];
+  /**
+   * How the past reaches the next step: 'append' where the graph outputs only its new keys and values
+   * (`new_kv.*`, graph/emit-new-kv.ts) and the engine keeps the cache; 'present' where the runtime's
+   * `present.*` outputs are fed back as they are. The benchmark records it.
+   */
+  readonly kvPath: 'append' | 'present';
   private readonly logitsName: string;
   private readonly fetches: string[];
   /** The non-cache inputs in graph order, with a buffer each. */
@@ -124,15 +132,16 @@ export class DecoderSession {
     for (const meta of session.inputMetadata) {
       if (meta.isTensor) this.inputTypes.set(meta.name, meta.type);
     }
-    this.pastSlots = session.inputNames
-      .filter((name) => name.startsWith(PAST_PREFIX))
-      .map((input) => ({ input, output: PRESENT_PREFIX + input.slice(PAST_PREFIX.length) }));
+    const pastInputs = session.inputNames.filter((name) => name.startsWith(PAST_PREFIX));
+    const appendOutput = (input: string) => NEW_KV_PREFIX + input.slice(PAST_PREFIX.length);
+    this.kvPath = pastInputs.length > 0 && pastInputs.every((input) => session.outputNames.includes(appendOutput(input))) ? 'append' : 'present';
+    this.pastSlots = pastInputs.map((input) => ({ input, output: this.kvPath === 'append' ? appendOutput(input) : PRESENT_PREFIX + input.slice(PAST_PREFIX.length) }));
     for (const slot of this.pastSlots) {
       if (!session.outputNames.includes(slot.output)) {
         throw new ModelFormatError(onnxFile, `it has the input ${slot.input} but no output ${slot.output} to feed it`);
       }
     }
-    const logits = session.outputNames.find((name) => name === 'logits') ?? session.outputNames.find((n) => !n.startsWith(PRESENT_PREFIX));
+    const logits = session.outputNames.find((name) => name === 'logits') ?? session.outputNames.find((n) => !n.startsWith(PRESENT_PREFIX) && !n.startsWith(NEW_KV_PREFIX));
     if (!logits) throw new ModelFormatError(onnxFile, 'it has no logits output');
     this.logitsName = logits;
     // Only what the loop uses is fetched: exports with extra outputs (attentions) cost nothing.
@@ -195,13 +204,20 @@ export class DecoderSession {
     return sessionUsesFloat16(this.session);
   }
 
-  newCache(): KvCache {
-    return new KvCache(this.pastSlots, (input) => {
+  newCache(): DecoderCache {
+    const layout = (input: string) => {
       const meta = this.session.inputMetadata.find((m) => m.name === input);
       const shape = meta?.isTensor ? meta.shape : [];
       const heads = typeof shape[1] === 'number' ? shape[1] : this.config.numKvHeads;
       const headDim = typeof shape[3] === 'number' ? shape[3] : this.config.headDim;
-      const type = this.inputTypes.get(input) === 'float16' ? 'float16' : 'float32';
+      const type: 'float32' | 'float16' = this.inputTypes.get(input) === 'float16' ? 'float16' : 'float32';
+      return { heads, headDim, type };
+    };
+    if (this.kvPath === 'append' && this.pastSlots.length) {
+      return new AppendKvCache(this.pastSlots, { ...layout(this.pastSlots[0].input), tensor: (type, data, dims) => new this.ort.Tensor(type, data, dims) });
+    }
+    return new KvCache(this.pastSlots, (input) => {
+      const { heads, headDim, type } = layout(input);
       return new this.ort.Tensor(type, type === 'float16' ? new Uint16Array(0) : new Float32Array(0), [1, heads, 0, headDim]);
     });
   }
@@ -220,9 +236,9 @@ export class DecoderSession {
    * picked on the GPU and only they come back. Everything else reads the whole vocabulary: WASM,
    * top-k off with a temperature, top-k above 64, and a repetition penalty (`topNeeded` is null then).
    */
-  async forward(ids: readonly number[], cache: KvCache): Promise<Float32Array>;
-  async forward(ids: readonly number[], cache: KvCache, top: number | null | undefined): Promise<StepLogits>;
-  async forward(ids: readonly number[], cache: KvCache, top?: number | null): Promise<StepLogits> {
+  async forward(ids: readonly number[], cache: DecoderCache): Promise<Float32Array>;
+  async forward(ids: readonly number[], cache: DecoderCache, top: number | null | undefined): Promise<StepLogits>;
+  async forward(ids: readonly number[], cache: DecoderCache, top?: number | null): Promise<StepLogits> {
     const past = cache.length;
     const total = past + ids.length;
     const feeds = this.feeds;

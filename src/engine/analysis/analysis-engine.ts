@@ -6,7 +6,7 @@
 import { ortFor } from '../ort-setup';
 import { checkFloat16Support, planBackends, probeWebGpu, sessionBuildFailure } from '../backend';
 import type { DecoderSession } from '../decoder-session';
-import type { KvCache } from '../kv-cache';
+import type { DecoderCache } from '../kv-cache';
 import { readDecoderConfig } from '../../core/model-config';
 import { TextTokenizer } from '../tokenizer';
 import { topKIndices } from '../../core/top-k';
@@ -32,7 +32,7 @@ interface Loaded {
   runner: AttentionRunner;
   /** Only for the decoder: its KV-cache steps, on the runner's session, and their cache. */
   decoder?: DecoderSession;
-  cache?: KvCache;
+  cache?: DecoderCache;
   /** Releases the session(s), once. */
   release: () => Promise<void>;
 }
