@@ -19,7 +19,7 @@ type RawMeasurements = 'greedyTokenIds' | 'runs';
  * One model × engine × backend: a BackendResult's figures without its raw runs, with the model's name
  * and size, and JSON's null where the result leaves an optional figure out.
  */
-export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext' | 'peakMemoryBytes' | 'graphRewrite' | 'graphFusion' | 'gpu' | 'gpuPrefill' | 'runtime' | 'turns'> & {
+export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext' | 'peakMemoryBytes' | 'graphRewrite' | 'graphFusion' | 'kvCache' | 'gpu' | 'gpuPrefill' | 'runtime' | 'turns'> & {
   model: string;
   /** The onnxruntime build the engine ran on; null where not known (the CLI's native run). */
   runtime: string | null;
@@ -40,6 +40,8 @@ export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs'
   graphRewrite: GraphRewriteNote | null;
   /** What the load fused into contrib ops; null when the graph ran unfused. */
   graphFusion: GraphFusionNote | null;
+  /** How the KV cache went from step to step ('append' or 'present'); null where not known. */
+  kvCache: 'append' | 'present' | null;
   /** Time to first token of five chat turns with the cache kept; null when not measured. */
   turns: NonNullable<BackendResult['turns']> | null;
 };
@@ -85,7 +87,7 @@ export interface BenchReport {
 
 export function toRecord(
   model: ModelDescription,
-  { greedyTokenIds: _tokens, runs: _runs, runtimeStartMs, longContext, peakMemoryBytes, graphRewrite, graphFusion, gpu, gpuPrefill, runtime, turns, ...figures }: BackendResult,
+  { greedyTokenIds: _tokens, runs: _runs, runtimeStartMs, longContext, peakMemoryBytes, graphRewrite, graphFusion, kvCache, gpu, gpuPrefill, runtime, turns, ...figures }: BackendResult,
 ): BenchRecord {
   return {
     model: model.name,
@@ -99,6 +101,7 @@ export function toRecord(
     peakMemoryBytes: peakMemoryBytes ?? null,
     graphRewrite: graphRewrite ?? null,
     graphFusion: graphFusion ?? null,
+    kvCache: kvCache ?? null,
     gpu: gpu ?? null,
     gpuPrefill: gpuPrefill ?? null,
     turns: turns ?? null,
@@ -313,6 +316,8 @@ export function toMarkdown(report: BenchReport): string {
   }
   const runtimes = [...new Set(report.records.filter((r) => r.runtime).map((r) => `${r.engine} ${r.backend}: ${r.runtime}`))];
   if (runtimes.length) lines.push('', `Runtimes: ${runtimes.join(' · ')}.`);
+  const kvPaths = [...new Set(report.records.filter((r) => r.kvCache).map((r) => `${r.model} ${r.engine} ${r.backend}: ${r.kvCache}`))];
+  if (kvPaths.length) lines.push('', `KV cache (append: only new keys and values leave the runtime; present: the whole cache each step): ${kvPaths.join(' · ')}.`);
   if (report.ratios.length) lines.push('', report.ratios.map((r) => `${r.model} ${r.name}: ${r.value.toFixed(2)}×`).join(' · '));
   return lines.join('\n') + '\n';
 }

@@ -119,7 +119,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
         });
         for (const [index, result] of measured.entries()) {
           const ours = result.engine === 'ours';
-          const withStart = ledger.attach(ours ? { ...result, runtimeStartMs, runtime, graphRewrite: rewrites[index], graphFusion: graph.graphFusion ?? null } : { ...result, runtime: theirs?.runtime }, request.settings);
+          const withStart = ledger.attach(ours ? { ...result, runtimeStartMs, runtime, graphRewrite: rewrites[index], graphFusion: graph.graphFusion ?? null, kvCache: (original && index === 1 ? original : decoder).kvPath } : { ...result, runtime: theirs?.runtime }, request.settings);
           results.push(withStart);
           post({ kind: 'backend-done', id, payload: withStart });
         }
