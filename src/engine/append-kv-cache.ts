@@ -7,8 +7,9 @@
  * buffers and the tensors over them are made again only when the capacity grows.
  *
  * The runtime still copies each input into its own memory before a run (onnxruntime-web's WASM
- * build has no other path for CPU data), so the capacity grows in steps of an eighth (at least 64
- * rows) rather than doubling: the past copied in is at most about 12 % larger than the cache.
+ * build has no other path for CPU data), so the capacity grows in steps of a sixteenth (at least 16
+ * rows) rather than doubling: the past copied in is at most about 6 % larger than the cache, and a
+ * growth (one copy of the held rows) comes every capacity/16 tokens.
  *
  * `truncate` rolls the cache back to an earlier length (speculative decoding's rejected draft).
  */
@@ -26,8 +27,8 @@ export interface AppendLayout {
   tensor: (type: 'float32' | 'float16', data: Rows, dims: number[]) => Tensor;
 }
 
-/** Rows added when the buffers grow: an eighth of the capacity, at least this many. */
-const MIN_GROWTH_ROWS = 64;
+/** Rows added when the buffers grow: a sixteenth of the capacity, at least this many. */
+const MIN_GROWTH_ROWS = 16;
 
 export class AppendKvCache implements DecoderCache {
   /** Tokens held in the cache. */
@@ -99,7 +100,7 @@ export class AppendKvCache implements DecoderCache {
 
   /** New buffers of a larger capacity, the held rows copied into them (each head's rows move). */
   private grow(needed: number): void {
-    const step = Math.max(MIN_GROWTH_ROWS, this.capacity >> 3);
+    const step = Math.max(MIN_GROWTH_ROWS, this.capacity >> 4);
     const capacity = Math.ceil(needed / step) * step;
     const { heads, headDim } = this.layout;
     const used = this.length * headDim;

@@ -31,6 +31,9 @@ function load(dir: string, name: string) {
   return { name, onnx: new Uint8Array(readFileSync(path.join(dir, 'onnx/model.onnx'))), config: readDecoderConfig(raw, {}, {}) };
 }
 
+/** Sessions on a shared, loaded machine: generous, so a slow CPU is not mistaken for a failure. */
+const SESSION_TIMEOUT_MS = 60_000;
+
 const MODELS = [load(FIXTURE_MODEL_DIR, 'stories260k'), load(path.join(REPO_ROOT, 'models/tl-gpt'), 'tl-gpt')];
 
 const greedy = (config: DecoderConfig, tokens: number): LoopOptions => ({
@@ -81,7 +84,7 @@ describe.each(MODELS)('$name on the fused graph', (model) => {
     expect(actual.reused).toBe(expected.reused);
     // The lesson's KV-cache view reads the same bytes either way.
     expect(actual.bytes).toBe(expected.bytes);
-  });
+  }, SESSION_TIMEOUT_MS);
 
   it('is what graphForBackend gives WASM, and not WebGPU', () => {
     const wasm = graphForBackend('wasm', { onnx: model.onnx, externalData: [] }, { contextLength: model.config.contextLength });
@@ -100,12 +103,12 @@ describe('the benchmark’s synthetic shapes (packed q/k/v inside the attention)
       const fused = fuseDecoderGraph(built.model, externalData, { maxPositions: shape.contextLength })!;
       const appended = emitNewKv(fused.onnx)!;
       expect(appended).not.toBeNull();
-      // A prompt of 70 tokens: the first capacity (64 rows) is outgrown at once, then again while decoding.
+      // A prompt of 70 tokens (80 rows of room), then 40 steps: the buffers grow twice while decoding.
       const prompt = Array.from({ length: 70 }, (_, i) => (i * 37 + 5) % 300);
       const expected = await nativeGreedy(built.model, externalData, built.config, prompt, 40);
       expect(new Set(expected).size, 'a reference that wanders over the vocabulary').toBeGreaterThanOrEqual(5);
       expect(await nativeGreedy(appended.onnx, externalData, built.config, prompt, 40)).toEqual(expected);
-    });
+    }, SESSION_TIMEOUT_MS);
   }
 });
 
@@ -119,7 +122,7 @@ describe('an onnxruntime-genai-style export (its own GroupQueryAttention, fp16 c
     const config = { numLayers: 2, numKvHeads: 1, headDim: 16, vocabSize: 300, contextLength: 64, eosIds: [] };
     const prompt = [3, 17, 250, 99, 4];
     expect(await nativeGreedy(appended.onnx, [], config, prompt, 30)).toEqual(await nativeGreedy(graph, [], config, prompt, 30));
-  });
+  }, SESSION_TIMEOUT_MS);
 });
 
 describe('what it leaves as exported', () => {
