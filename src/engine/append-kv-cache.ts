@@ -38,6 +38,8 @@ export class AppendKvCache implements DecoderCache {
   private tensors: Tensor[];
   /** For each slot: true for a key (`….key`), whose rows sit before the value's in a packed q/k/v output. */
   private readonly isKey: boolean[];
+  /** The outputs read each step, each once (a packed `new_kv.N.qkv` feeds both of a layer's slots). */
+  private readonly outputNames: string[];
 
   constructor(
     /** `output` is the graph's `new_kv.*` output that feeds the slot's `past_key_values.*` input. */
@@ -45,6 +47,7 @@ export class AppendKvCache implements DecoderCache {
     private readonly layout: AppendLayout,
   ) {
     this.isKey = slots.map((s) => s.input.endsWith('.key'));
+    this.outputNames = [...new Set(slots.map((s) => s.output))];
     this.buffers = slots.map(() => this.allocate(0));
     this.tensors = this.buffers.map((data) => this.tensorOver(data, 0));
   }
@@ -93,8 +96,8 @@ export class AppendKvCache implements DecoderCache {
           for (let j = 0; j < headDim; j++) buffer[dst + j] = rows[src + j];
         }
       }
-      output.dispose();
     }
+    for (const name of this.outputNames) outputs[name].dispose();
     this.length = total;
   }
 

@@ -8,7 +8,7 @@ import type { Backend } from '../core/protocol';
 import type { DecoderConfig } from '../core/model-config';
 import { KvCache, type DecoderCache, type PastSlot } from './kv-cache';
 import { AppendKvCache } from './append-kv-cache';
-import { NEW_KV_PREFIX } from './graph/emit-new-kv';
+import { NEW_KV_PREFIX, newKvOutputFor } from './graph/emit-new-kv';
 import { GpuTopPicker } from './gpu-pick';
 import { kernelSize } from './gpu-pick-kernel';
 import type { StepLogits } from './sampling';
@@ -133,9 +133,9 @@ export class DecoderSession {
       if (meta.isTensor) this.inputTypes.set(meta.name, meta.type);
     }
     const pastInputs = session.inputNames.filter((name) => name.startsWith(PAST_PREFIX));
-    const appendOutput = (input: string) => NEW_KV_PREFIX + input.slice(PAST_PREFIX.length);
-    this.kvPath = pastInputs.length > 0 && pastInputs.every((input) => session.outputNames.includes(appendOutput(input))) ? 'append' : 'present';
-    this.pastSlots = pastInputs.map((input) => ({ input, output: this.kvPath === 'append' ? appendOutput(input) : PRESENT_PREFIX + input.slice(PAST_PREFIX.length) }));
+    const appendOutputs = pastInputs.map((input) => newKvOutputFor(input, session.outputNames));
+    this.kvPath = pastInputs.length > 0 && appendOutputs.every((name) => name !== null) ? 'append' : 'present';
+    this.pastSlots = pastInputs.map((input, i) => ({ input, output: this.kvPath === 'append' ? appendOutputs[i]! : PRESENT_PREFIX + input.slice(PAST_PREFIX.length) }));
     for (const slot of this.pastSlots) {
       if (!session.outputNames.includes(slot.output)) {
         throw new ModelFormatError(onnxFile, `it has the input ${slot.input} but no output ${slot.output} to feed it`);
@@ -145,7 +145,7 @@ export class DecoderSession {
     if (!logits) throw new ModelFormatError(onnxFile, 'it has no logits output');
     this.logitsName = logits;
     // Only what the loop uses is fetched: exports with extra outputs (attentions) cost nothing.
-    this.fetches = [logits, ...this.pastSlots.map((s) => s.output)];
+    this.fetches = [logits, ...new Set(this.pastSlots.map((s) => s.output))];
     const unknown = session.inputNames.filter((name) => !(name in FEED_KINDS) && !name.startsWith(PAST_PREFIX));
     if (unknown.length) throw new ModelFormatError(onnxFile, `it needs inputs this engine cannot fill: ${unknown.join(', ')}`);
     if (!session.inputNames.includes('input_ids')) throw new ModelFormatError(onnxFile, 'it has no input_ids input; is it a text decoder?');

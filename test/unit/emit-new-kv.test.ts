@@ -72,6 +72,8 @@ describe.each(MODELS)('$name on the fused graph', (model) => {
     const { outputs } = readGraph(appended.onnx);
     expect(outputs.filter((o) => o.startsWith('present.'))).toEqual([]);
     expect(outputs.filter((o) => o.startsWith('new_kv.')).length).toBe(2 * model.config.numLayers);
+    // The attention's own key and value tensors, renamed: no node is added.
+    expect(readGraph(appended.onnx).nodes.length).toBe(readGraph(fused.onnx).nodes.length);
   });
 
   it('chooses the same greedy tokens as the exported graph, through a second turn on the kept cache', async () => {
@@ -103,6 +105,7 @@ describe('the benchmark’s synthetic shapes (packed q/k/v inside the attention)
       const fused = fuseDecoderGraph(built.model, externalData, { maxPositions: shape.contextLength })!;
       const appended = emitNewKv(fused.onnx)!;
       expect(appended).not.toBeNull();
+      if (dtype === 'fp32') expect(readGraph(appended.onnx).outputs.filter((o) => o.startsWith('new_kv.'))).toEqual(['new_kv.0.qkv', 'new_kv.1.qkv']);
       // A prompt of 70 tokens (80 rows of room), then 40 steps: the buffers grow twice while decoding.
       const prompt = Array.from({ length: 70 }, (_, i) => (i * 37 + 5) % 300);
       const expected = await nativeGreedy(built.model, externalData, built.config, prompt, 40);
@@ -167,10 +170,13 @@ describe('AppendKvCache', () => {
   });
 
   it('reads keys and values from the tail of a packed q/k/v output', () => {
-    const cache = new AppendKvCache(slots, { type: 'float32', heads: 1, headDim: 2, tensor: fakeTensor });
-    // [q (4 wide: 2 query heads) | k | v] for one position.
-    const packed = Float32Array.from([0, 0, 0, 0, 7, 8, 9, 10]);
-    cache.advance({ 'new_kv.0.key': fakeTensor('float32', packed, [1, 1, 8]), 'new_kv.0.value': fakeTensor('float32', packed, [1, 1, 8]) }, 1);
+    let disposed = 0;
+    const packedSlots = slots.map((s) => ({ ...s, output: 'new_kv.0.qkv' }));
+    const cache = new AppendKvCache(packedSlots, { type: 'float32', heads: 1, headDim: 2, tensor: fakeTensor });
+    // [q (4 wide: 2 query heads) | k | v] for one position, one output for both slots, released once.
+    const packed = { type: 'float32', data: Float32Array.from([0, 0, 0, 0, 7, 8, 9, 10]), dims: [1, 1, 8], dispose: () => disposed++ };
+    cache.advance({ 'new_kv.0.qkv': packed as never }, 1);
+    expect(disposed).toBe(1);
     const feeds: Record<string, { data: Float32Array }> = {};
     cache.writeFeeds(feeds as never);
     expect([...feeds['past_key_values.0.key'].data.subarray(0, 2)]).toEqual([7, 8]);
