@@ -134,7 +134,7 @@ async function measureNative(model: string): Promise<{ description: ModelDescrip
     const hooks = { isCancelled: () => false, yieldToEvents: async () => {}, onProgress: () => {} };
     const contender = loopContender(decoder, 'cpu', 'native', buildMs, loaded.config.contextLength, hooks);
     const [result] = await benchmarkSideBySide([contender], { ...loaded.description, contextLength: loaded.config.contextLength }, settings, hooks);
-    return { description: loaded.description, result: { ...result, memoryBytes: process.memoryUsage().rss } };
+    return { description: loaded.description, result: { ...result, memoryBytes: process.memoryUsage().rss, kvCache: decoder.kvPath } };
   } finally {
     await decoder.release();
   }

@@ -110,6 +110,8 @@ export function toMarkdown(report: BenchReport): string {
   if (report.cancelled) lines.push('', 'Cancelled: the figures are of the runs that finished.');
   const runtimes = [...new Set(report.records.filter((r) => r.runtime).map((r) => `${r.engine} ${r.backend}: ${r.runtime}`))];
   if (runtimes.length) lines.push('', `Runtimes: ${runtimes.join(' · ')}.`);
+  const kvPaths = [...new Set(report.records.filter((r) => r.kvCache).map((r) => `${r.model} ${r.engine} ${r.backend}: ${r.kvCache}`))];
+  if (kvPaths.length) lines.push('', `KV cache (append: only new keys and values leave the runtime; present: the whole cache each step): ${kvPaths.join(' · ')}.`);
   if (report.ratios.length) lines.push('', report.ratios.map((r) => `${r.model} ${r.name}: ${r.value.toFixed(2)}×`).join(' · '));
   return lines.join('\n') + '\n';
 }

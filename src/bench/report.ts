@@ -25,7 +25,7 @@ type RawMeasurements = 'greedyTokenIds' | 'runs';
  * One model × engine × backend: a BackendResult's figures without its raw runs, with the model's name
  * and size, and JSON's null where the result leaves an optional figure out.
  */
-export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext' | 'peakMemoryBytes' | 'graphRewrite' | 'graphFusion' | 'gpu' | 'gpuPrefill' | 'runtime' | 'turns' | 'stable' | 'peakGpuBytes' | 'peakJsHeapBytes' | 'contextCurve'> & {
+export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs' | 'longContext' | 'peakMemoryBytes' | 'graphRewrite' | 'graphFusion' | 'kvCache' | 'gpu' | 'gpuPrefill' | 'runtime' | 'turns' | 'stable' | 'peakGpuBytes' | 'peakJsHeapBytes' | 'contextCurve'> & {
   model: string;
   /** The onnxruntime build the engine ran on; null where not known (the CLI's native run). */
   runtime: string | null;
@@ -46,6 +46,8 @@ export type BenchRecord = Omit<BackendResult, RawMeasurements | 'runtimeStartMs'
   graphRewrite: GraphRewriteNote | null;
   /** What the load fused into contrib ops; null when the graph ran unfused. */
   graphFusion: GraphFusionNote | null;
+  /** How the KV cache went from step to step ('append' or 'present'); null where not known. */
+  kvCache: 'append' | 'present' | null;
   /** Time to first token of five chat turns with the cache kept; null when not measured. */
   turns: NonNullable<BackendResult['turns']> | null;
   /** v2: whether the runs stopped on a stable median (false: at the cap); null for a fixed number of runs. */
@@ -135,7 +137,7 @@ export interface ReportExtras {
 
 export function toRecord(
   model: ModelDescription,
-  { greedyTokenIds: _tokens, runs, runtimeStartMs, longContext, peakMemoryBytes, graphRewrite, graphFusion, gpu, gpuPrefill, runtime, turns, stable, peakGpuBytes, peakJsHeapBytes, contextCurve, ...figures }: BackendResult,
+  { greedyTokenIds: _tokens, runs, runtimeStartMs, longContext, peakMemoryBytes, graphRewrite, graphFusion, kvCache, gpu, gpuPrefill, runtime, turns, stable, peakGpuBytes, peakJsHeapBytes, contextCurve, ...figures }: BackendResult,
   settings?: BenchSettings,
 ): BenchRecord {
   const contexts = [(settings?.promptTokens ?? 0) + (settings?.newTokens ?? 0), longContext?.tokens ?? 0, ...(contextCurve ?? []).map((p) => p.contextTokens + 8)];
@@ -162,6 +164,7 @@ export function toRecord(
     peakMemoryBytes: peakMemoryBytes ?? null,
     graphRewrite: graphRewrite ?? null,
     graphFusion: graphFusion ?? null,
+    kvCache: kvCache ?? null,
     gpu: gpu ?? null,
     gpuPrefill: gpuPrefill ?? null,
     turns: turns ?? null,

@@ -4,7 +4,7 @@
  * No DOM and no ORT import: the worker runs it on onnxruntime-web, the CLI on onnxruntime-node.
  */
 import { runGenerationLoop, type CachedContext, type LoopResult } from '../engine/generate';
-import type { KvCache } from '../engine/kv-cache';
+import type { DecoderCache } from '../engine/kv-cache';
 import type { DecoderSession } from '../engine/decoder-session';
 import { createRng } from '../core/rng';
 import { tokenRates } from '../core/token-rate';
@@ -108,11 +108,11 @@ export function loopContender(decoder: Decoder, backend: Contender['backend'], e
     async chatTurns(userMessages, replyTokens) {
       const ttft: number[] = [];
       let history: number[] = [];
-      let kept: CachedContext<KvCache> | null = null;
+      let kept: CachedContext<DecoderCache> | null = null;
       try {
         for (const message of userMessages) {
           const prompt = [...history, ...message];
-          const result: LoopResult<KvCache> = await runGenerationLoop(decoder, prompt, {
+          const result: LoopResult<DecoderCache> = await runGenerationLoop(decoder, prompt, {
             sampling: GREEDY,
             maxNewTokens: replyTokens,
             contextLength,

@@ -143,6 +143,11 @@ export interface BackendResult {
   graphRewrite?: GraphRewriteNote | null;
   /** The load-time fusions into contrib ops; null when the graph ran unfused. */
   graphFusion?: GraphFusionNote | null;
+  /**
+   * How the KV cache went from step to step: 'append' (the step output only its new keys and values,
+   * kept in the engine's buffers; WASM), 'present' (the runtime's present.* fed back); null where not known.
+   */
+  kvCache?: 'append' | 'present' | null;
   /** Peak resident memory of the browser's renderer over this model's run (CLI on Linux); null where not measured. */
   peakMemoryBytes?: number | null;
   /** Whether the measured runs stopped because the median was stable (false: the cap was reached); absent with a fixed count. */

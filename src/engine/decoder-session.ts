@@ -6,7 +6,9 @@
 import type * as Ort from 'onnxruntime-web';
 import type { Backend } from '../core/protocol';
 import type { DecoderConfig } from '../core/model-config';
-import { KvCache, type PastSlot } from './kv-cache';
+import { KvCache, type DecoderCache, type PastSlot } from './kv-cache';
+import { AppendKvCache } from './append-kv-cache';
+import { NEW_KV_PREFIX, newKvOutputFor } from './graph/emit-new-kv';
 import { GpuTopPicker } from './gpu-pick';
 import { kernelSize } from './gpu-pick-kernel';
 import type { StepLogits } from './sampling';
@@ -91,6 +93,12 @@ export function decoderSessionOptions(
 export class DecoderSession {
   private readonly inputTypes = new Map<string, TensorType>();
   private readonly pastSlots: PastSlot[];
+  /**
+   * How the past reaches the next step: 'append' where the graph outputs only its new keys and values
+   * (`new_kv.*`, graph/emit-new-kv.ts) and the engine keeps the cache; 'present' where the runtime's
+   * `present.*` outputs are fed back as they are. The benchmark records it.
+   */
+  readonly kvPath: 'append' | 'present';
   private readonly logitsName: string;
   private readonly fetches: string[];
   /** The non-cache inputs in graph order, with a buffer each. */
@@ -116,19 +124,20 @@ export class DecoderSession {
     for (const meta of session.inputMetadata) {
       if (meta.isTensor) this.inputTypes.set(meta.name, meta.type);
     }
-    this.pastSlots = session.inputNames
-      .filter((name) => name.startsWith(PAST_PREFIX))
-      .map((input) => ({ input, output: PRESENT_PREFIX + input.slice(PAST_PREFIX.length) }));
+    const pastInputs = session.inputNames.filter((name) => name.startsWith(PAST_PREFIX));
+    const appendOutputs = pastInputs.map((input) => newKvOutputFor(input, session.outputNames));
+    this.kvPath = pastInputs.length > 0 && appendOutputs.every((name) => name !== null) ? 'append' : 'present';
+    this.pastSlots = pastInputs.map((input, i) => ({ input, output: this.kvPath === 'append' ? appendOutputs[i]! : PRESENT_PREFIX + input.slice(PAST_PREFIX.length) }));
     for (const slot of this.pastSlots) {
       if (!session.outputNames.includes(slot.output)) {
         throw new ModelFormatError(onnxFile, `it has the input ${slot.input} but no output ${slot.output} to feed it`);
       }
     }
-    const logits = session.outputNames.find((name) => name === 'logits') ?? session.outputNames.find((n) => !n.startsWith(PRESENT_PREFIX));
+    const logits = session.outputNames.find((name) => name === 'logits') ?? session.outputNames.find((n) => !n.startsWith(PRESENT_PREFIX) && !n.startsWith(NEW_KV_PREFIX));
     if (!logits) throw new ModelFormatError(onnxFile, 'it has no logits output');
     this.logitsName = logits;
     // Only what the loop uses is fetched: exports with extra outputs (attentions) cost nothing.
-    this.fetches = [logits, ...this.pastSlots.map((s) => s.output)];
+    this.fetches = [logits, ...new Set(this.pastSlots.map((s) => s.output))];
     const unknown = session.inputNames.filter((name) => !(name in FEED_KINDS) && !name.startsWith(PAST_PREFIX));
     if (unknown.length) throw new ModelFormatError(onnxFile, `it needs inputs this engine cannot fill: ${unknown.join(', ')}`);
     if (!session.inputNames.includes('input_ids')) throw new ModelFormatError(onnxFile, 'it has no input_ids input; is it a text decoder?');
@@ -187,13 +196,20 @@ export class DecoderSession {
     return sessionUsesFloat16(this.session);
   }
 
-  newCache(): KvCache {
-    return new KvCache(this.pastSlots, (input) => {
+  newCache(): DecoderCache {
+    const layout = (input: string) => {
       const meta = this.session.inputMetadata.find((m) => m.name === input);
       const shape = meta?.isTensor ? meta.shape : [];
       const heads = typeof shape[1] === 'number' ? shape[1] : this.config.numKvHeads;
       const headDim = typeof shape[3] === 'number' ? shape[3] : this.config.headDim;
-      const type = this.inputTypes.get(input) === 'float16' ? 'float16' : 'float32';
+      const type: 'float32' | 'float16' = this.inputTypes.get(input) === 'float16' ? 'float16' : 'float32';
+      return { heads, headDim, type };
+    };
+    if (this.kvPath === 'append' && this.pastSlots.length) {
+      return new AppendKvCache(this.pastSlots, { ...layout(this.pastSlots[0].input), tensor: (type, data, dims) => new this.ort.Tensor(type, data, dims) });
+    }
+    return new KvCache(this.pastSlots, (input) => {
+      const { heads, headDim, type } = layout(input);
       return new this.ort.Tensor(type, type === 'float16' ? new Uint16Array(0) : new Float32Array(0), [1, heads, 0, headDim]);
     }, (type, data, dims) => new this.ort.Tensor(type, data as Float32Array, dims));
   }
@@ -212,9 +228,9 @@ export class DecoderSession {
    * picked on the GPU and only they come back. Everything else reads the whole vocabulary: WASM,
    * top-k off with a temperature, top-k above 64, and a repetition penalty (`topNeeded` is null then).
    */
-  async forward(ids: readonly number[], cache: KvCache): Promise<Float32Array>;
-  async forward(ids: readonly number[], cache: KvCache, top: number | null | undefined): Promise<StepLogits>;
-  async forward(ids: readonly number[], cache: KvCache, top?: number | null): Promise<StepLogits> {
+  async forward(ids: readonly number[], cache: DecoderCache): Promise<Float32Array>;
+  async forward(ids: readonly number[], cache: DecoderCache, top: number | null | undefined): Promise<StepLogits>;
+  async forward(ids: readonly number[], cache: DecoderCache, top?: number | null): Promise<StepLogits> {
     const outputs = await this.run(ids, cache, 1);
     const logitsTensor = outputs[this.logitsName];
     try {
@@ -237,7 +253,7 @@ export class DecoderSession {
    * Runs `ids` after what the cache holds, as `forward` does, and returns the whole-vocabulary logits of
    * the last `rows` positions, in order: speculative decoding verifies its draft tokens in one call.
    */
-  async forwardRows(ids: readonly number[], cache: KvCache, rows: number): Promise<Float32Array[]> {
+  async forwardRows(ids: readonly number[], cache: DecoderCache, rows: number): Promise<Float32Array[]> {
     const outputs = await this.run(ids, cache, rows);
     const logitsTensor = outputs[this.logitsName];
     try {
@@ -250,7 +266,7 @@ export class DecoderSession {
   }
 
   /** Fills the feeds for `ids` after the cache (asking for the logits of `keep` positions) and runs the graph. */
-  private async run(ids: readonly number[], cache: KvCache, keep: number): Promise<Ort.InferenceSession.OnnxValueMapType> {
+  private async run(ids: readonly number[], cache: DecoderCache, keep: number): Promise<Ort.InferenceSession.OnnxValueMapType> {
     const past = cache.length;
     const total = past + ids.length;
     const feeds = this.feeds;

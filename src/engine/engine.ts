@@ -16,7 +16,7 @@ import type { ModelSource } from '../core/model-files';
 import type { ChatMessage, GenerationResult, GenerationSettings, GenerationStats, LoadProgress, LoadRequest, ModelInfo, TokenPayload } from '../core/protocol';
 import type { StepModel, StepTiming } from './generate';
 import type { PromptLookupStats } from './prompt-lookup';
-import type { KvCache } from './kv-cache';
+import type { DecoderCache } from './kv-cache';
 import { DEFAULT_ONNX_FILE, fetchModel, openDecoder, openOnBackends, planLoad } from './model-load';
 
 interface LoadedModel {
@@ -30,7 +30,7 @@ interface LoadedModel {
    * The KV cache of the last reply and the tokens in it, kept for the next turn: a prompt that starts with
    * exactly these tokens prefills only the rest. Disposed when not reused, on any error and on unload.
    */
-  kept: CachedContext<KvCache> | null;
+  kept: CachedContext<DecoderCache> | null;
 }
 
 export interface GenerateHooks {
@@ -182,7 +182,7 @@ export class Engine {
     this.debugStepFailure = message;
   }
 
-  private takeDebugStepFailure(decoder: DecoderSession): StepModel<KvCache> {
+  private takeDebugStepFailure(decoder: DecoderSession): StepModel<DecoderCache> {
     const failure = this.debugStepFailure;
     if (failure === null) return decoder;
     this.debugStepFailure = null;

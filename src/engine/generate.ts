@@ -18,7 +18,7 @@ export interface LoopCache {
   length: number;
   dispose(): void;
   /** Drops every position from `length` on (rejected draft tokens); prompt lookup needs it. */
-  truncate?(length: number): Promise<void>;
+  truncate?(length: number): void | Promise<void>;
 }
 
 /** What the loop needs of a model: `DecoderSession` in the app, a scripted fake in unit tests. */

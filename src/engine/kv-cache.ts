@@ -13,7 +13,25 @@ export interface PastSlot {
   output: string;
 }
 
-export class KvCache {
+/**
+ * What the decoder needs of a cache, however it holds the past: this class (the runtime's `present.*`
+ * tensors), or the WASM append cache (append-kv-cache.ts) for graphs that output only new rows.
+ */
+export interface DecoderCache {
+  /** Tokens held in the cache. */
+  length: number;
+  /** Puts the past into the step's feeds. */
+  writeFeeds(feeds: Record<string, Tensor>): void;
+  /** Takes what the step output for `newTokens` new positions. */
+  advance(outputs: Record<string, Tensor>, newTokens: number): void;
+  /** Bytes of the tokens held (the architecture panel's KV-cache view). */
+  readonly byteSize: number;
+  /** Drops every position from `length` on (prompt lookup's rejected draft tokens). */
+  truncate(length: number): void | Promise<void>;
+  dispose(): void;
+}
+
+export class KvCache implements DecoderCache {
   private tensors = new Map<string, Tensor>();
   /** Tokens held in the cache. */
   length = 0;

@@ -149,7 +149,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
       const peakGpuBytes = backend === 'webgpu' && gpuCounters ? gpuCounters.memory().peakBytes : undefined;
       for (const [index, result] of measured.entries()) {
         const ours = result.engine === 'ours';
-        const withStart = ledger.attach(ours ? { ...result, runtimeStartMs, runtime, graphRewrite: rewrites[index], graphFusion: graph.graphFusion ?? null, ...(peakGpuBytes === undefined ? {} : { peakGpuBytes }) } : { ...result, runtime: theirs?.runtime }, request.settings);
+        const withStart = ledger.attach(ours ? { ...result, runtimeStartMs, runtime, graphRewrite: rewrites[index], graphFusion: graph.graphFusion ?? null, kvCache: (original && index === 1 ? original : decoder).kvPath, ...(peakGpuBytes === undefined ? {} : { peakGpuBytes }) } : { ...result, runtime: theirs?.runtime }, request.settings);
         results.push(withStart);
         post({ kind: 'backend-done', id, payload: withStart });
       }

@@ -209,3 +209,19 @@ describe('transformers.js model address', () => {
     expect(splitFolderUrl('http://127.0.0.1:9/tl-gpt/')).toEqual({ host: 'http://127.0.0.1:9/', model: 'tl-gpt' });
   });
 });
+
+describe('the KV cache path in the report', () => {
+  const results = [
+    { ...result('wasm', 'ours', [400, 500, 450], [5, 6]), kvCache: 'append' as const },
+    { ...result('webgpu', 'ours', [100, 120, 110], [5, 6]), kvCache: 'present' as const },
+    result('wasm', 'transformersjs', [300, 320, 310], [5, 6]),
+  ];
+  const report = buildReport('page', ENV, { promptTokens: 8, newTokens: 4, warmupRuns: 1, measuredRuns: 3 }, [{ model: MODEL, results }], new Date('2026-11-23T13:00:00Z'));
+
+  it('says which path each record used (null where not known), valid against the schema, and in Markdown', () => {
+    expect(report.records.map((r) => r.kvCache)).toEqual(['append', 'present', null]);
+    const validate = new Ajv({ strict: false }).compile(schema);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(toMarkdown(report)).toContain('stories260k ours wasm: append · stories260k ours webgpu: present');
+  });
+});

@@ -10,7 +10,8 @@ import { nativeSession } from '../support/native-greedy';
 import { FIXTURE_MODEL_DIR, REPO_ROOT } from '../support/paths';
 import { readDecoderConfig } from '../../src/core/model-config';
 import { graphForBackend } from '../../src/engine/graph/for-backend';
-import { runGenerationLoop, type LoopOptions } from '../../src/engine/generate';
+import { runGenerationLoop, type CachedContext, type LoopOptions } from '../../src/engine/generate';
+import type { DecoderCache } from '../../src/engine/kv-cache';
 import { createRng } from '../../src/core/rng';
 import { TextTokenizer } from '../../src/engine/tokenizer';
 
@@ -79,7 +80,7 @@ describe.each(MODELS)('prompt lookup on $name (onnxruntime-node)', ({ dir, passa
     const prompt = await copyingPrompt(fused, model, passage);
     const decoder = await nativeSession(fused, [], model.config);
     try {
-      const run = (ids: number[], promptLookup: boolean, previous: Parameters<typeof runGenerationLoop>[3] = null) =>
+      const run = (ids: number[], promptLookup: boolean, previous: CachedContext<DecoderCache> | null = null) =>
         runGenerationLoop(decoder, ids, {
           sampling: { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 },
           maxNewTokens: 24,

@@ -4,7 +4,7 @@
  * asks of them. No messaging here; `analysis-worker.ts` adapts it to messages.
  */
 import type { DecoderSession } from '../decoder-session';
-import type { KvCache } from '../kv-cache';
+import type { DecoderCache } from '../kv-cache';
 import { readDecoderConfig } from '../../core/model-config';
 import { TextTokenizer } from '../tokenizer';
 import { topKIndices } from '../../core/top-k';
@@ -31,7 +31,7 @@ interface Loaded {
   runner: AttentionRunner;
   /** Only for the decoder: its KV-cache steps, on the runner's session, and their cache. */
   decoder?: DecoderSession;
-  cache?: KvCache;
+  cache?: DecoderCache;
   /** Releases the session(s), once. */
   release: () => Promise<void>;
 }
