@@ -85,14 +85,15 @@ async function checkReference(file: string, baseUrl: string, backend: Backend): 
   try {
     for (const item of reference.greedy) {
       const sample = await contender.generate(item.prompt_ids, reference.n_new_tokens, () => {});
-      results.push({ prompt: item.prompt, identical: JSON.stringify(sample.tokenIds) === JSON.stringify(item.new_ids), ours: sample.tokenIds, expected: item.new_ids });
+      const result = { prompt: item.prompt, identical: JSON.stringify(sample.tokenIds) === JSON.stringify(item.new_ids), ours: sample.tokenIds, expected: item.new_ids };
+      console.log(`${result.identical ? 'same' : 'DIFFERENT'}: ${JSON.stringify(result.prompt)} (${result.ours.length} tokens)`);
+      results.push(result);
     }
   } finally {
     await decoder.release();
   }
   const identical = results.every((r) => r.identical);
   const report = { schema: 'transformer-lab-node-reference-check', version: 1, model: spec, backend, runtime, node: process.version, identical, results };
-  for (const r of results) console.log(`${r.identical ? 'same' : 'DIFFERENT'}: ${JSON.stringify(r.prompt)} (${r.ours.length} tokens)`);
   if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2));
   return identical;
 }

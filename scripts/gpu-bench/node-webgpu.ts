@@ -28,6 +28,29 @@ function vulkanHint(): string {
 }
 
 /**
+ * Browsers accept views of a SharedArrayBuffer in `GPUQueue.writeBuffer`; dawn.node (webgpu 0.6.2) does
+ * not (a plain script segfaults, onnxruntime-web gets "Invalid argument"), and onnxruntime-web's WASM
+ * memory is always shared, so every upload it makes is one. Such a view is copied to a plain buffer
+ * first: an extra copy of what is uploaded (token ids, positions, small uniforms; the KV cache never
+ * leaves the GPU), in the harness only.
+ */
+function acceptSharedUploads(queue: { prototype: GPUQueue }): void {
+  const writeBuffer = queue.prototype.writeBuffer;
+  queue.prototype.writeBuffer = function (this: GPUQueue, buffer: GPUBuffer, bufferOffset: number, data: BufferSource | SharedArrayBuffer, dataOffset = 0, size?: number) {
+    const shared = ArrayBuffer.isView(data) ? data.buffer instanceof SharedArrayBuffer : data instanceof SharedArrayBuffer;
+    if (!shared) return writeBuffer.call(this, buffer, bufferOffset, data as BufferSource, dataOffset, size);
+    // Offset and size count elements of a typed array, bytes of a buffer.
+    const unit = ArrayBuffer.isView(data) ? ((data as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1) : 1;
+    const start = (ArrayBuffer.isView(data) ? data.byteOffset : 0) + dataOffset * unit;
+    const length = size !== undefined ? size * unit : (ArrayBuffer.isView(data) ? data.byteLength : data.byteLength) - dataOffset * unit;
+    const source = ArrayBuffer.isView(data) ? data.buffer : data;
+    const copy = new Uint8Array(length);
+    copy.set(new Uint8Array(source, start, length));
+    return writeBuffer.call(this, buffer, bufferOffset, copy, 0, length);
+  };
+}
+
+/**
  * Loads `dawn.node`, installs `navigator.gpu` and the GPU* classes, and returns the adapter's facts.
  * Must run before any engine module touches WebGPU, and before the GPU counters wrap its prototypes.
  */
@@ -40,6 +63,7 @@ export async function installNodeWebGpu(dawnPath: string, flags: string[] = []):
     throw new NoWebGpuAdapterError(`no WebGPU adapter: Dawn's binding did not load (${(error as Error).message})`);
   }
   Object.assign(globalThis, dawn.globals);
+  acceptSharedUploads(dawn.globals.GPUQueue as { prototype: GPUQueue });
   const gpu = dawn.create(flags);
   // Node ≥ 21 has a navigator without gpu; Node 20 has none.
   if (typeof globalThis.navigator === 'undefined') Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
