@@ -6,6 +6,7 @@
  *   node harness.mjs [--backend webgpu|wasm] [--models tl-gpt,synthetic:gpt-25m:fp32] [--models-dir DIR]
  *                    [--dawn PATH] [--new-tokens 32] [--runs 3] [--warmup 1] [--long 1024]
  *                    [--engines ours,transformersjs] [--bandwidth GBps] [--json FILE] [--reference FILE]
+ *                    [--time-limit 540]
  *
  * `--reference models/tl-gpt/reference.json` instead checks our greedy tokens against the model's
  * reference (the ids the browser tests also expect) and exits 1 on any difference.
@@ -47,6 +48,7 @@ const { values: args } = parseArgs({
     bandwidth: { type: 'string' },
     json: { type: 'string' },
     reference: { type: 'string' },
+    'time-limit': { type: 'string', default: '540' },
   },
 });
 
@@ -219,6 +221,13 @@ async function main(): Promise<number> {
     await server.close();
   }
 }
+
+// A runtime that fails inside its WASM can leave a promise unsettled for ever: a limit turns that into a
+// message and an exit, below the 600 s a device-machine call may run.
+setTimeout(() => {
+  console.error(`gpu-bench: no result after --time-limit ${args['time-limit']} s; the last progress line above says where it stopped`);
+  process.exit(3);
+}, (Number(args['time-limit']) > 0 ? Number(args['time-limit']) : 540) * 1000).unref();
 
 main().then(
   (code) => process.exit(code),
