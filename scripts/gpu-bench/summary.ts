@@ -5,7 +5,7 @@
  */
 import { BANDWIDTH_PRESETS, ceilingTokensPerSecond } from '../../src/bench/ceiling';
 import { adapterBandwidth } from '../../src/bench/gpu-report';
-import { markdownTable } from '../../src/bench/report';
+import { markdownTable } from '../../src/bench/report-text';
 import type { AdapterFacts } from '../../src/bench/environment';
 
 export interface Bandwidth {
