@@ -4,6 +4,7 @@
  */
 import type { Backend, DebugCrashRequest, ErrorReply } from '../core/protocol';
 import type { BackendResult, BenchSettings, ModelSource, SkippedContender } from './types';
+import type { WebGpuBuild } from './url-settings';
 
 export interface BenchRequestPayload {
   source: ModelSource;
@@ -16,8 +17,8 @@ export interface BenchRequestPayload {
   transformersJs?: boolean;
   /** On WASM, also measure a 4-bit (`MatMulNBits`) graph as downloaded, interleaved with its rewrite. */
   compareWasmRewrite?: boolean;
-  /** Run our engine's WebGPU backend on the native WebGPU execution provider instead of JSEP (benchmark build only). */
-  webGpuEp?: boolean;
+  /** The onnxruntime-web build our engine's WebGPU runs on; absent: the app's choice (JSPI where the browser has it). */
+  webGpuBuild?: WebGpuBuild;
 }
 
 export interface BenchProgress {

@@ -1,5 +1,5 @@
 /** What a benchmark is asked to do and what it measured, shared by the panel, the worker and the CLI. */
-import type { Backend, GraphFusionNote, GraphRewriteNote } from '../core/protocol';
+import type { Backend, GraphFusionNote, GraphRewriteNote, WebGpuEngineNote } from '../core/protocol';
 import type { Spread } from './stats';
 import type { GpuWorkPerToken } from './gpu-counters';
 
@@ -88,6 +88,8 @@ export interface BackendResult {
   graphRewrite?: GraphRewriteNote | null;
   /** The load-time fusions into contrib ops; null when the graph ran unfused. */
   graphFusion?: GraphFusionNote | null;
+  /** Our engine on WebGPU: which of its levers these runs used; absent elsewhere. */
+  webgpuEngine?: WebGpuEngineNote;
   /** Peak resident memory of the browser's renderer over this model's run (CLI on Linux); null where not measured. */
   peakMemoryBytes?: number | null;
 }

@@ -2,7 +2,13 @@
  * The benchmark's settings in the page address, so a result can be shared with the exact setup:
  * `?panel=bench&bench_model=synthetic:gpt2-small&bench_backends=webgpu,wasm&bench_runs=5`.
  */
-import type { Backend } from '../core/protocol';
+import type { Backend, OrtBuild } from '../core/protocol';
+
+export type WebGpuBuild = Exclude<OrtBuild, 'wasm'>;
+
+function readWebGpuBuild(value: string | null): WebGpuBuild | null {
+  return value === 'jspi' || value === 'asyncify' ? value : null;
+}
 import { DEFAULT_BENCH_SETTINGS, type BenchSettings } from './types';
 
 export interface BenchUrlState {
@@ -15,8 +21,8 @@ export interface BenchUrlState {
   transformersJs: boolean;
   /** On WASM, also measure a 4-bit graph as downloaded, next to its rewrite (see engine/graph). */
   compareWasmRewrite: boolean;
-  /** Our engine's WebGPU on the native WebGPU EP instead of JSEP (`bench_webgpu_ep=1`; benchmark build only). */
-  webGpuEp: boolean;
+  /** The onnxruntime-web build our engine's WebGPU runs on (`bench_webgpu_build=jspi|asyncify`); null: the app's choice. */
+  webGpuBuild: WebGpuBuild | null;
   /** Start at once (the CLI and shared links use it). */
   autorun: boolean;
 }
@@ -28,7 +34,7 @@ export const DEFAULT_BENCH_URL_STATE: BenchUrlState = {
   bandwidthGBps: 100,
   transformersJs: false,
   compareWasmRewrite: false,
-  webGpuEp: false,
+  webGpuBuild: null,
   autorun: false,
 };
 
@@ -66,7 +72,7 @@ export function parseBenchUrl(search: string): BenchUrlState {
     bandwidthGBps: Number.isFinite(bandwidth) && bandwidth > 0 ? bandwidth : DEFAULT_BENCH_URL_STATE.bandwidthGBps,
     transformersJs: params.get('bench_tjs') === '1',
     compareWasmRewrite: params.get('bench_compare_rewrite') === '1',
-    webGpuEp: params.get('bench_webgpu_ep') === '1',
+    webGpuBuild: readWebGpuBuild(params.get('bench_webgpu_build')),
     autorun: params.get('bench_autorun') === '1',
   };
 }
@@ -86,8 +92,8 @@ export function writeBenchUrl(search: string, state: BenchUrlState): string {
   else params.delete('bench_tjs');
   if (state.compareWasmRewrite) params.set('bench_compare_rewrite', '1');
   else params.delete('bench_compare_rewrite');
-  if (state.webGpuEp) params.set('bench_webgpu_ep', '1');
-  else params.delete('bench_webgpu_ep');
+  if (state.webGpuBuild) params.set('bench_webgpu_build', state.webGpuBuild);
+  else params.delete('bench_webgpu_build');
   params.delete('bench_autorun');
   return `?${params}`;
 }

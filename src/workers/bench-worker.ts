@@ -80,7 +80,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
     for (const backend of order) {
       if (isCancelled()) throw new BenchCancelled('cancelled');
       progress({ backend, phase: 'session', step: { kind: 'start-runtime' } });
-      const { ort, runtime } = await benchRuntimeFor(backend, request.wasmThreads, request.webGpuEp ?? false);
+      const { ort, runtime } = await benchRuntimeFor(backend, request.wasmThreads, request.webGpuBuild);
       const runtimeStartMs = await startRuntime(ort, backend);
       progress({ backend, phase: 'session', step: { kind: 'build-session' } });
       const started = performance.now();
@@ -88,7 +88,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
       const graph = graphForBackend(backend, model, { contextLength: model.config.contextLength });
       const decoder = await DecoderSession.create(ort, graph.onnx, graph.externalData, backend, model.config);
       const ledger = new GpuWorkLedger(gpuCounters, backend);
-      const contenders = [ledger.count(loopContender(decoder, backend, 'ours', performance.now() - started, model.config.contextLength, { isCancelled, yieldToEvents }))];
+      const contenders = [ledger.count(loopContender(decoder, backend, 'ours', performance.now() - started, decoder.contextLength, { isCancelled, yieldToEvents }))];
       const rewrites = [graph.graphRewrite ?? null];
       // The graph as downloaded, measured interleaved with its rewrite: the rewrite's speed-up in one run.
       // (Only on WASM, where the GPU work ledger counts nothing, so two 'ours' contenders cannot mix there.)
@@ -119,7 +119,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
         });
         for (const [index, result] of measured.entries()) {
           const ours = result.engine === 'ours';
-          const withStart = ledger.attach(ours ? { ...result, runtimeStartMs, runtime, graphRewrite: rewrites[index], graphFusion: graph.graphFusion ?? null } : { ...result, runtime: theirs?.runtime }, request.settings);
+          const withStart = ledger.attach(ours ? { ...result, runtimeStartMs, runtime, graphRewrite: rewrites[index], graphFusion: graph.graphFusion ?? null, webgpuEngine: decoder.webgpuEngine } : { ...result, runtime: theirs?.runtime }, request.settings);
           results.push(withStart);
           post({ kind: 'backend-done', id, payload: withStart });
         }

@@ -185,7 +185,7 @@ export class BenchPanel extends LitElement {
     this.model = null;
     try {
       const handle = this.client.run(
-        { source: modelSourceFor(model), backends, settings, baseUrl: location.href, transformersJs: this.config.transformersJs, compareWasmRewrite: this.config.compareWasmRewrite, webGpuEp: this.config.webGpuEp },
+        { source: modelSourceFor(model), backends, settings, baseUrl: location.href, transformersJs: this.config.transformersJs, compareWasmRewrite: this.config.compareWasmRewrite, webGpuBuild: this.config.webGpuBuild ?? undefined },
         (p) => (this.progress = p),
         (r) => (this.results = [...this.results, r]),
       );
