@@ -87,12 +87,18 @@ interface PlannedFeed {
   buffer: IntBuffer;
 }
 
+/**
+ * The native WebGPU EP creates a new upload buffer for every CPU input of every run unless told to
+ * keep them (its default cache mode is 'disabled'): 'bucket' reuses them, as it does storage buffers.
+ */
+const WEBGPU_EP_OPTIONS = { name: 'webgpu', defaultBufferCacheMode: 'bucket', uniformBufferCacheMode: 'bucket' } as const;
+
 /** How a decoder's session is built (`DecoderSession.create`, and the lesson's one shared session). */
 export function decoderSessionOptions(
   backend: Backend, externalData: { path: string; data: Uint8Array }[], executionProvider?: string,
 ): Ort.InferenceSession.SessionOptions {
   return {
-    executionProviders: [executionProvider ?? backend],
+    executionProviders: [executionProvider ?? (backend === 'webgpu' ? WEBGPU_EP_OPTIONS : backend)],
     graphOptimizationLevel: 'all',
     externalData: externalData.length ? externalData : undefined,
     // Keep every output on the GPU: the KV cache goes straight back in, and only logits are read.
