@@ -48,6 +48,7 @@ const { values: args } = parseArgs({
     'gpu-report': { type: 'boolean', default: false },
     bandwidth: { type: 'string' },
     'webgpu-build': { type: 'string' },
+    'static-kv': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '900' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -72,6 +73,7 @@ if (args.help) {
   --compare-rewrite    on WASM, also measure 4-bit graphs as downloaded, interleaved with the rewrite the app runs
   --webgpu-build B     run our engine's WebGPU on onnxruntime-web's jspi or asyncify build (default: the
                        app's choice, JSPI where the browser has it), to measure one against the other
+  --static-kv          our engine's WebGPU with the fixed-capacity KV cache (off in the app: slower on 1.31.1)
   --app DIR            the built app to serve (npm run bench builds dist-bench)
   --gpu-report         our WebGPU decode at ${GPU_REPORT_CONTEXTS.short} and ${GPU_REPORT_CONTEXTS.long} tokens of context for ${GPU_REPORT_MODELS.join(', ')}
                        against the adapter's bandwidth roofline, with the WebGPU work per token; uses the machine's GPU,
@@ -198,6 +200,7 @@ async function main(): Promise<void> {
         bench_autorun: '1',
         ...(args['no-transformersjs'] || gpuReport ? {} : { bench_tjs: '1' }),
         ...(args['webgpu-build'] ? { bench_webgpu_build: args['webgpu-build'] } : {}),
+        ...(args['static-kv'] ? { bench_static_kv: '1' } : {}),
         ...(args['compare-rewrite'] ? { bench_compare_rewrite: '1' } : {}),
       });
       console.error(`· ${model}: ${backends.join(', ')} in Chromium…`);

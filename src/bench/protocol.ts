@@ -19,6 +19,8 @@ export interface BenchRequestPayload {
   compareWasmRewrite?: boolean;
   /** The onnxruntime-web build our engine's WebGPU runs on; absent: the app's choice (JSPI where the browser has it). */
   webGpuBuild?: WebGpuBuild;
+  /** Our engine's WebGPU with the fixed-capacity KV cache (off by default, see decoder-session.ts). */
+  staticKvCache?: boolean;
 }
 
 export interface BenchProgress {

@@ -23,6 +23,8 @@ export interface BenchUrlState {
   compareWasmRewrite: boolean;
   /** The onnxruntime-web build our engine's WebGPU runs on (`bench_webgpu_build=jspi|asyncify`); null: the app's choice. */
   webGpuBuild: WebGpuBuild | null;
+  /** Our engine's WebGPU with the fixed-capacity KV cache (`bench_static_kv=1`). */
+  staticKvCache: boolean;
   /** Start at once (the CLI and shared links use it). */
   autorun: boolean;
 }
@@ -35,6 +37,7 @@ export const DEFAULT_BENCH_URL_STATE: BenchUrlState = {
   transformersJs: false,
   compareWasmRewrite: false,
   webGpuBuild: null,
+  staticKvCache: false,
   autorun: false,
 };
 
@@ -73,6 +76,7 @@ export function parseBenchUrl(search: string): BenchUrlState {
     transformersJs: params.get('bench_tjs') === '1',
     compareWasmRewrite: params.get('bench_compare_rewrite') === '1',
     webGpuBuild: readWebGpuBuild(params.get('bench_webgpu_build')),
+    staticKvCache: params.get('bench_static_kv') === '1',
     autorun: params.get('bench_autorun') === '1',
   };
 }
@@ -94,6 +98,8 @@ export function writeBenchUrl(search: string, state: BenchUrlState): string {
   else params.delete('bench_compare_rewrite');
   if (state.webGpuBuild) params.set('bench_webgpu_build', state.webGpuBuild);
   else params.delete('bench_webgpu_build');
+  if (state.staticKvCache) params.set('bench_static_kv', '1');
+  else params.delete('bench_static_kv');
   params.delete('bench_autorun');
   return `?${params}`;
 }

@@ -18,6 +18,13 @@ type Ort = typeof Ort;
 type TensorType = Ort.Tensor.Type;
 
 const PAST_PREFIX = 'past_key_values.';
+/**
+ * The fixed-capacity KV cache is off unless asked for (the benchmark's `--static-kv`): on onnxruntime-web
+ * 1.31.1 it decoded the fixture at 0.55× transformers.js's speed where the growing cache ran at 1.06×
+ * (SwiftShader, docs/benchmarks.md): its attention's cost follows the capacity, not the tokens held, and
+ * without graph capture (not possible on 1.31.1) nothing pays that back.
+ */
+export const STATIC_KV_BY_DEFAULT = false;
 /** The most new tokens one step gives GroupQueryAttention on WebGPU (see `DecoderSession.forward`). */
 export const GQA_WEBGPU_PREFILL_CHUNK = 8;
 const PRESENT_PREFIX = 'present.';
@@ -197,7 +204,7 @@ export class DecoderSession {
         const graph = readGraph(model);
         if (graph.nodes.some((n) => n.value.op === 'GroupQueryAttention')) decoder.prefillChunk = GQA_WEBGPU_PREFILL_CHUNK;
         decoder.picker = await GpuTopPicker.create(ort);
-        decoder.kvCacheNote = device ? decoder.planStaticCache(graph, device, options.staticKvCache ?? true) : undefined;
+        decoder.kvCacheNote = device ? decoder.planStaticCache(graph, device, options.staticKvCache ?? STATIC_KV_BY_DEFAULT) : undefined;
       }
       return decoder;
     } catch (error) {

@@ -86,7 +86,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
       const started = performance.now();
       // The rewrite (4-bit weights unpacked for WASM) counts in the session build time, as it does in the chat.
       const graph = graphForBackend(backend, model, { contextLength: model.config.contextLength });
-      const decoder = await DecoderSession.create(ort, graph.onnx, graph.externalData, backend, model.config);
+      const decoder = await DecoderSession.create(ort, graph.onnx, graph.externalData, backend, model.config, { staticKvCache: request.staticKvCache });
       const ledger = new GpuWorkLedger(gpuCounters, backend);
       const contenders = [ledger.count(loopContender(decoder, backend, 'ours', performance.now() - started, decoder.contextLength, { isCancelled, yieldToEvents }))];
       const rewrites = [graph.graphRewrite ?? null];

@@ -21,9 +21,9 @@ const PROMPT = 8;
  */
 const KERNELS_OUTSIDE_ATTENTION = tiny.layers * 9 + 5;
 /**
- * onnxruntime-web 1.31.1's GroupQueryAttention on the native WebGPU EP, with the fixed-capacity cache
- * (past and present one buffer): 4 kernels a layer, for one query position and for the 8 of the prompt
- * alike. (JSEP 1.30's took 6 and 7, copying the whole past into a new present every step.)
+ * onnxruntime-web 1.31.1's GroupQueryAttention on the native WebGPU EP: 4 kernels a layer, for one query
+ * position and for the 8 of the prompt alike, with the growing cache the app runs and with the fixed one
+ * alike (measured). JSEP 1.30's took 6 and 7.
  */
 const ATTENTION_KERNELS = { decode: 4, prefill: 4 };
 /**
@@ -59,9 +59,9 @@ test('counts the WebGPU work per token of a graph counted by hand', async ({ pag
   expect(prefill.readsPerToken).toBe(1);
   expect(prefill.bytesReadPerToken).toBe(GREEDY_PICK_BYTES);
 
-  // Steady state creates no buffer of ours or for the KV cache (its buffers, and the pick's output,
-  // staging and parameter buffers, were made once, in the warm-up run); only the EP's uploads of the
-  // three small CPU inputs remain.
+  // Steady state creates no buffer of ours or for the KV cache (the EP's pool serves the present
+  // tensors; the pick's output, staging and parameter buffers were made once, in the warm-up run); only
+  // the EP's uploads of the three small CPU inputs remain.
   expect(decode.buffersCreatedPerToken).toBe(UPLOADS.buffers);
   expect(decode.bytesAllocatedPerToken).toBe(UPLOADS.decodeBytes);
 

@@ -185,7 +185,7 @@ export class BenchPanel extends LitElement {
     this.model = null;
     try {
       const handle = this.client.run(
-        { source: modelSourceFor(model), backends, settings, baseUrl: location.href, transformersJs: this.config.transformersJs, compareWasmRewrite: this.config.compareWasmRewrite, webGpuBuild: this.config.webGpuBuild ?? undefined },
+        { source: modelSourceFor(model), backends, settings, baseUrl: location.href, transformersJs: this.config.transformersJs, compareWasmRewrite: this.config.compareWasmRewrite, webGpuBuild: this.config.webGpuBuild ?? undefined, staticKvCache: this.config.staticKvCache },
         (p) => (this.progress = p),
         (r) => (this.results = [...this.results, r]),
       );

@@ -20,7 +20,7 @@ function describeCache(note: KvCacheNote): string {
     case 'adapter-limit':
       return msg('KV cache: growing (a fixed one does not fit this GPU adapter\'s buffer limits)');
     case 'off':
-      return msg('KV cache: growing (fixed cache switched off)');
+      return msg('KV cache: growing (a fixed one measured slower on this runtime)');
   }
 }
 
