@@ -62,9 +62,10 @@ export default defineConfig(({ mode }) => ({
   ],
   resolve: {
     alias: mode === 'bench' ? [] : [
-      // transformers.js (the benchmark's comparison, loaded lazily) imports its own onnxruntime-web build:
-      // bind it to the app's, so dist ships one ORT WASM binary and both share one runtime.
-      { find: /^onnxruntime-web\/webgpu$/, replacement: fileURLToPath(new URL('./node_modules/onnxruntime-web/dist/ort.bundle.min.mjs', import.meta.url)) },
+      // transformers.js (the benchmark's comparison, loaded lazily) imports its own onnxruntime-web build's
+      // `onnxruntime-web/webgpu`: bind it to the app's copy of that entry (the asyncify build), so dist
+      // ships no other ORT WASM binary.
+      { find: /^onnxruntime-web\/webgpu$/, replacement: fileURLToPath(new URL('./node_modules/onnxruntime-web/dist/ort.webgpu.bundle.min.mjs', import.meta.url)) },
     ],
   },
   server: { host: '127.0.0.1', headers: isolation },

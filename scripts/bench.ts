@@ -49,7 +49,8 @@ const { values: args } = parseArgs({
     'compare-rewrite': { type: 'boolean', default: false },
     'gpu-report': { type: 'boolean', default: false },
     bandwidth: { type: 'string' },
-    'webgpu-ep': { type: 'boolean', default: false },
+    'webgpu-build': { type: 'string' },
+    'static-kv': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '900' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -74,8 +75,9 @@ if (args.help) {
   --no-prompt-lookup   skip the prompt-lookup measurement (plain vs speculative greedy on a copying and a
                        non-copying prompt: prompt_lookup_over_plain_<backend>, measured by default)
   --compare-rewrite    on WASM, also measure 4-bit graphs as downloaded, interleaved with the rewrite the app runs
-  --webgpu-ep          run our engine's WebGPU on onnxruntime-web's native WebGPU EP instead of JSEP
-                       (the benchmark build only; the app runs JSEP)
+  --webgpu-build B     run our engine's WebGPU on onnxruntime-web's jspi or asyncify build (default: the
+                       app's choice, JSPI where the browser has it), to measure one against the other
+  --static-kv          our engine's WebGPU with the fixed-capacity KV cache (off in the app: slower on 1.31.1)
   --app DIR            the built app to serve (npm run bench builds dist-bench)
   --gpu-report         our WebGPU decode at ${GPU_REPORT_CONTEXTS.short} and ${GPU_REPORT_CONTEXTS.long} tokens of context for ${GPU_REPORT_MODELS.join(', ')}
                        against the adapter's bandwidth roofline, with the WebGPU work per token; uses the machine's GPU,
@@ -205,7 +207,8 @@ async function main(): Promise<void> {
         ...(settings.promptLookup ? {} : { bench_prompt_lookup: '0' }),
         bench_autorun: '1',
         ...(args['no-transformersjs'] || gpuReport ? {} : { bench_tjs: '1' }),
-        ...(args['webgpu-ep'] ? { bench_webgpu_ep: '1' } : {}),
+        ...(args['webgpu-build'] ? { bench_webgpu_build: args['webgpu-build'] } : {}),
+        ...(args['static-kv'] ? { bench_static_kv: '1' } : {}),
         ...(args['compare-rewrite'] ? { bench_compare_rewrite: '1' } : {}),
       });
       console.error(`· ${model}: ${backends.join(', ')} in Chromium…`);

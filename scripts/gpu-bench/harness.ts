@@ -70,7 +70,7 @@ function modelSource(spec: string): ModelSource {
 /** Our engine's session for this backend, as the benchmark worker builds it (load-time fusions included). */
 async function ourContender(model: BenchModel, backend: Backend): Promise<{ contender: Contender; decoder: DecoderSession; runtime: string }> {
   // The native WebGPU EP (`onnxruntime-web/webgpu`), as the app runs it; WASM: the app's plain SIMD build.
-  const { ort, runtime } = await benchRuntimeFor(backend, 1, true);
+  const { ort, runtime } = await benchRuntimeFor(backend, 1, 'asyncify');
   const started = performance.now();
   const graph = graphForBackend(backend, model, { contextLength: model.config.contextLength });
   const decoder = await DecoderSession.create(ort, graph.onnx, graph.externalData, backend, model.config);

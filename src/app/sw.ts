@@ -1,8 +1,8 @@
 /// <reference lib="webworker" />
 /**
  * The service worker (built by vite-plugin-pwa's injectManifest into dist/sw.js). It precaches only
- * the app shell (HTML, JS, CSS, icons), a few MB. The onnxruntime builds (14 MB plain WASM, 28 MB JSEP
- * for WebGPU) and the embedded models are cached the first time the app uses them: a visitor downloads
+ * the app shell (HTML, JS, CSS, icons), a few MB. The onnxruntime builds (14 MB plain WASM; for WebGPU
+ * 18 MB JSPI, or 29 MB asyncify where the browser has no JSPI) and the embedded models are cached the first time the app uses them: a visitor downloads
  * the runtime of their own backend and the models they open, and everything used once works offline.
  */
 import { clientsClaim } from 'workbox-core';

@@ -6,6 +6,7 @@ import type { Backend, DebugCrashRequest, ErrorReply } from '../core/protocol';
 import type { BackendResult, BenchSettings, ModelSource, SkippedContender } from './types';
 import type { ProbeResult } from './probe';
 import type { BenchFailure } from './failure';
+import type { WebGpuBuild } from './url-settings';
 
 export interface BenchRequestPayload {
   source: ModelSource;
@@ -18,10 +19,12 @@ export interface BenchRequestPayload {
   transformersJs?: boolean;
   /** On WASM, also measure a 4-bit (`MatMulNBits`) graph as downloaded, interleaved with its rewrite. */
   compareWasmRewrite?: boolean;
-  /** Run our engine's WebGPU backend on the native WebGPU execution provider instead of JSEP (benchmark build only). */
-  webGpuEp?: boolean;
   /** Test builds: perturb one WebGPU logit in the correctness probe, which must then flag it. */
   plantFault?: boolean;
+  /** The onnxruntime-web build our engine's WebGPU runs on; absent: the app's choice (JSPI where the browser has it). */
+  webGpuBuild?: WebGpuBuild;
+  /** Our engine's WebGPU with the fixed-capacity KV cache (off by default, see decoder-session.ts). */
+  staticKvCache?: boolean;
 }
 
 export interface BenchProgress {

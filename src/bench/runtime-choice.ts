@@ -1,25 +1,27 @@
 /**
- * Which onnxruntime-web build runs our engine in the benchmark: the app's (JSEP for WebGPU, plain SIMD
- * for WASM), or, in the benchmark build only, the native WebGPU execution provider, to measure it
- * against JSEP on the same models (issue 13, item 4). The app itself always runs JSEP.
+ * Which onnxruntime-web build runs our engine in the benchmark: the app's choice (WebGPU on the native
+ * WebGPU EP's JSPI build where the browser has JSPI, else its asyncify build; WASM on the plain SIMD
+ * build), or one WebGPU build by name, to measure JSPI against asyncify on the same models.
  */
-import { ortFor, type Ort } from '../engine/ort-setup';
-import { WebGpuEpUnavailableError } from '../core/errors';
-import type { Backend } from '../core/protocol';
+import { buildFor, hasJspi, ortBuild, type Ort } from '../engine/ort-setup';
+import { JspiUnavailableError } from '../core/errors';
+import type { Backend, OrtBuild } from '../core/protocol';
+import type { WebGpuBuild } from './url-settings';
 
-/** `onnxruntime-web 1.30.0 (JSEP)`: the version and the build, for the report. */
+const BUILD_NAMES: Record<OrtBuild, string> = {
+  jspi: 'native WebGPU EP, JSPI',
+  asyncify: 'native WebGPU EP, asyncify',
+  wasm: 'WASM SIMD',
+};
+
+/** `onnxruntime-web 1.31.1 (native WebGPU EP, JSPI)`: the version and the build, for the report. */
 export function describeRuntime(ort: Ort, build: string): string {
   return `onnxruntime-web ${ort.env.versions.web ?? '?'} (${build})`;
 }
 
-export async function benchRuntimeFor(backend: Backend, wasmThreads: number | undefined, webGpuEp: boolean): Promise<{ ort: Ort; runtime: string }> {
-  if (backend === 'webgpu' && webGpuEp) {
-    // Dead code outside `vite build --mode bench`: the app's dist ships neither build nor its WASM.
-    if (import.meta.env.MODE !== 'bench') throw new WebGpuEpUnavailableError();
-    const { webGpuEpOrt } = await import('./webgpu-runtimes');
-    const ort = webGpuEpOrt(wasmThreads);
-    return { ort, runtime: describeRuntime(ort, 'native WebGPU EP') };
-  }
-  const ort = ortFor(backend, wasmThreads);
-  return { ort, runtime: describeRuntime(ort, backend === 'webgpu' ? 'JSEP' : 'WASM SIMD') };
+export async function benchRuntimeFor(backend: Backend, wasmThreads: number | undefined, webGpuBuild?: WebGpuBuild): Promise<{ ort: Ort; runtime: string }> {
+  const build = backend === 'webgpu' && webGpuBuild ? webGpuBuild : buildFor(backend);
+  if (build === 'jspi' && !hasJspi()) throw new JspiUnavailableError();
+  const ort = ortBuild(build, wasmThreads);
+  return { ort, runtime: describeRuntime(ort, BUILD_NAMES[build]) };
 }

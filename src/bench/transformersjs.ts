@@ -1,12 +1,13 @@
 /**
  * The same model, prompt and backend through transformers.js's own `generate`, for the
  * "ours ÷ transformers.js" ratio. Loaded lazily (its JS is ~1 MB). In the app's build a Vite alias binds
- * it to the app's JSEP build of onnxruntime-web, so the app does not ship a third ORT WASM binary; the
+ * it to the app's asyncify build of onnxruntime-web (its own import, `onnxruntime-web/webgpu`), so the
+ * app does not ship another ORT WASM binary; the
  * benchmark build (`--mode bench`) leaves it its own (1.31, native WebGPU EP), as its users get it.
  */
 import type { Backend } from '../core/protocol';
 import type { DecoderConfig } from '../core/model-config';
-import { ortFor, type Ort } from '../engine/ort-setup';
+import { ortBuild, type Ort } from '../engine/ort-setup';
 import { describeRuntime } from './runtime-choice';
 import { sampleFromTimes, type Contender } from './runner';
 import { EXTERNAL_DATA_FILE } from './synthetic/onnx-builder';
@@ -61,8 +62,8 @@ export function splitFolderUrl(folderUrl: string): { host: string; model: string
 /** transformers.js's own `generate` on the same model and backend, as a benchmark contender. */
 export async function loadTransformersJs(source: TransformersJsSource, backend: Backend, wasmThreads: number | undefined): Promise<Contender & { dispose(): Promise<unknown>; runtime: string }> {
   const ownRuntime = import.meta.env.MODE === 'bench';
-  // In the app's build the alias makes its ORT the app's JSEP build: point that build at the files the app ships.
-  if (!ownRuntime) ortFor('webgpu', wasmThreads);
+  // In the app's build the alias makes its ORT the app's asyncify build: point that build at the files the app ships.
+  if (!ownRuntime) ortBuild('asyncify', wasmThreads);
   const tf = await import('@huggingface/transformers');
   const onnx = tf.env.backends.onnx as unknown as Ort['env'];
   if (ownRuntime) {
@@ -71,7 +72,7 @@ export async function loadTransformersJs(source: TransformersJsSource, backend: 
     onnx.wasm.wasmPaths = TRANSFORMERS_JS_WASM_PATHS;
     if (wasmThreads !== undefined) onnx.wasm.numThreads = wasmThreads;
   }
-  const runtime = describeRuntime({ env: onnx } as Ort, ownRuntime ? `its own build: ${backend === 'webgpu' ? 'native WebGPU EP' : 'asyncify WASM'}` : "the app's JSEP build");
+  const runtime = describeRuntime({ env: onnx } as Ort, ownRuntime ? `its own build: ${backend === 'webgpu' ? 'native WebGPU EP' : 'asyncify WASM'}` : "the app's asyncify build");
   // Full URLs are not accepted as model ids; a "remote host" that is our own server is.
   const { host, model: name } = source.kind === 'folder' ? splitFolderUrl(source.url) : { host: IN_MEMORY_HOST, model: IN_MEMORY_NAME };
   tf.env.allowLocalModels = false;

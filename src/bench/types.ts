@@ -1,5 +1,5 @@
 /** What a benchmark is asked to do and what it measured, shared by the panel, the worker and the CLI. */
-import type { Backend, GraphFusionNote, GraphRewriteNote } from '../core/protocol';
+import type { Backend, GraphFusionNote, GraphRewriteNote, WebGpuEngineNote } from '../core/protocol';
 import type { Spread } from './stats';
 
 /** WebGPU work counted by gpu-counters.ts per generated token (for prefill: per prompt pass, which makes the first token). */
@@ -148,6 +148,8 @@ export interface BackendResult {
    * kept in the engine's buffers; WASM), 'present' (the runtime's present.* fed back); null where not known.
    */
   kvCache?: 'append' | 'present' | null;
+  /** Our engine on WebGPU: which of its levers these runs used; absent elsewhere. */
+  webgpuEngine?: WebGpuEngineNote;
   /** Peak resident memory of the browser's renderer over this model's run (CLI on Linux); null where not measured. */
   peakMemoryBytes?: number | null;
   /** Whether the measured runs stopped because the median was stable (false: the cap was reached); absent with a fixed count. */

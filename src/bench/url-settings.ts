@@ -2,9 +2,15 @@
  * The benchmark's settings in the page address, so a result can be shared with the exact setup:
  * `?panel=bench&bench_model=synthetic:gpt2-small&bench_backends=webgpu,wasm&bench_runs=5`.
  */
-import type { Backend } from '../core/protocol';
+import type { Backend, OrtBuild } from '../core/protocol';
 import { DEFAULT_BENCH_SETTINGS, STABLE_RUNS, type BenchSettings } from './types';
 import { DEFAULT_CONTEXT_LADDER } from './context-curve';
+
+export type WebGpuBuild = Exclude<OrtBuild, 'wasm'>;
+
+function readWebGpuBuild(value: string | null): WebGpuBuild | null {
+  return value === 'jspi' || value === 'asyncify' ? value : null;
+}
 
 export interface BenchUrlState {
   /** An embedded id (`tl-gpt`), a folder URL, or `synthetic:<shape>[:fp16]`. */
@@ -17,8 +23,10 @@ export interface BenchUrlState {
   transformersJs: boolean;
   /** On WASM, also measure a 4-bit graph as downloaded, next to its rewrite (see engine/graph). */
   compareWasmRewrite: boolean;
-  /** Our engine's WebGPU on the native WebGPU EP instead of JSEP (`bench_webgpu_ep=1`; benchmark build only). */
-  webGpuEp: boolean;
+  /** The onnxruntime-web build our engine's WebGPU runs on (`bench_webgpu_build=jspi|asyncify`); null: the app's choice. */
+  webGpuBuild: WebGpuBuild | null;
+  /** Our engine's WebGPU with the fixed-capacity KV cache (`bench_static_kv=1`). */
+  staticKvCache: boolean;
   /** Start at once (the CLI and shared links use it). */
   autorun: boolean;
   /** Test builds only (`debug=1&bench_fault=logit`): perturb one WebGPU logit, which the probe must flag. */
@@ -33,7 +41,8 @@ export const DEFAULT_BENCH_URL_STATE: BenchUrlState = {
   bandwidthGBps: null,
   transformersJs: false,
   compareWasmRewrite: false,
-  webGpuEp: false,
+  webGpuBuild: null,
+  staticKvCache: false,
   autorun: false,
   plantFault: false,
 };
@@ -82,7 +91,8 @@ export function parseBenchUrl(search: string): BenchUrlState {
     bandwidthGBps: Number.isFinite(bandwidth) && bandwidth > 0 ? bandwidth : null,
     transformersJs: params.get('bench_tjs') === '1',
     compareWasmRewrite: params.get('bench_compare_rewrite') === '1',
-    webGpuEp: params.get('bench_webgpu_ep') === '1',
+    webGpuBuild: readWebGpuBuild(params.get('bench_webgpu_build')),
+    staticKvCache: params.get('bench_static_kv') === '1',
     autorun: params.get('bench_autorun') === '1',
     plantFault: params.get('debug') === '1' && params.get('bench_fault') === 'logit',
   };
@@ -110,8 +120,10 @@ export function writeBenchUrl(search: string, state: BenchUrlState): string {
   else params.delete('bench_tjs');
   if (state.compareWasmRewrite) params.set('bench_compare_rewrite', '1');
   else params.delete('bench_compare_rewrite');
-  if (state.webGpuEp) params.set('bench_webgpu_ep', '1');
-  else params.delete('bench_webgpu_ep');
+  if (state.webGpuBuild) params.set('bench_webgpu_build', state.webGpuBuild);
+  else params.delete('bench_webgpu_build');
+  if (state.staticKvCache) params.set('bench_static_kv', '1');
+  else params.delete('bench_static_kv');
   params.delete('bench_autorun');
   return `?${params}`;
 }

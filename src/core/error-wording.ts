@@ -137,8 +137,8 @@ export const ERROR_WORDING = {
     msg(str`The ${p.backend} backend ran out of memory (${p.detail}). Close other tabs, choose a smaller model, or switch backend.`),
   PromptTooLongError: (p: { promptTokens: number; contextLength: number }) =>
     msg(str`Your prompt is ${p.promptTokens} tokens, but this model's context holds ${p.contextLength}. Shorten the prompt or start a new chat.`),
-  WebGpuEpUnavailableError: () =>
-    msg('The native WebGPU execution provider is measured only in the benchmark build (npm run bench); this build runs the JSEP build. Remove bench_webgpu_ep from the address.'),
+  JspiUnavailableError: () =>
+    msg('This browser has no JSPI (WebAssembly.Suspending), which the JSPI build of onnxruntime-web needs. Remove bench_webgpu_build=jspi from the address to measure the asyncify build.'),
   NoModelLoadedError: () => msg('No model is loaded yet. Load a model first.'),
   WorkerUnavailableError: () =>
     msg('This browser cannot run Web Workers, which the engine needs to keep the page responsive. Use a current Chrome, Edge, Firefox or Safari.'),

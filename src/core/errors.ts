@@ -52,11 +52,11 @@ export class WebGpuUnavailableError extends EngineError {
   }
 }
 
-/** The native WebGPU execution provider was asked for in a build that does not carry it (the app's). */
-export class WebGpuEpUnavailableError extends EngineError {
-  override name = 'WebGpuEpUnavailableError';
+/** The benchmark was asked to run WebGPU on onnxruntime-web's JSPI build in a browser without JSPI. */
+export class JspiUnavailableError extends EngineError {
+  override name = 'JspiUnavailableError';
   constructor() {
-    super(ERROR_WORDING.WebGpuEpUnavailableError());
+    super(ERROR_WORDING.JspiUnavailableError());
   }
 }
 
@@ -189,7 +189,7 @@ export const NAMED_ERRORS = {
   ModelFileMissingError,
   ModelFormatError,
   WebGpuUnavailableError,
-  WebGpuEpUnavailableError,
+  JspiUnavailableError,
   OutOfMemoryError,
   PromptTooLongError,
   NoModelLoadedError,

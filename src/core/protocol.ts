@@ -4,6 +4,12 @@
  */
 
 export type Backend = 'webgpu' | 'wasm';
+
+/**
+ * The onnxruntime-web build a backend runs on: WebGPU's native execution provider suspends WASM through
+ * JSPI where the browser has it, through asyncify where it does not; WASM runs the plain SIMD build.
+ */
+export type OrtBuild = 'jspi' | 'asyncify' | 'wasm';
 export type BackendPreference = Backend | 'auto';
 
 export interface GenerationSettings {
@@ -94,7 +100,31 @@ export interface ModelInfo {
   graphFusion?: GraphFusionNote;
   /** Absent when the browser has no Cache Storage. */
   storage?: StorageReport;
+  /** The onnxruntime-web build the session runs on (absent from older workers). */
+  ortBuild?: OrtBuild;
+  /** WebGPU: how the KV cache is held between steps, and why where it is not the fixed-capacity one. */
+  kvCache?: KvCacheNote;
 }
+
+/**
+ * `static`: one GPU buffer per layer's keys and values at `capacity` tokens, written in place by
+ * GroupQueryAttention (nothing copied or allocated per token). `growing`: each step's present cache
+ * is a new tensor one position longer, for `reason`.
+ */
+/**
+ * Which of the engine's WebGPU levers a session uses: the KV cache (fixed or growing), the GPU pick
+ * (only the largest logits read back), and decode graph capture (not used: onnxruntime-web 1.31.1
+ * cannot capture a step whose inputs change shape, see docs/benchmarks.md).
+ */
+export interface WebGpuEngineNote {
+  kvCache: KvCacheNote;
+  gpuPick: boolean;
+  graphCapture: boolean;
+}
+
+export type KvCacheNote =
+  | { kind: 'static'; capacity: number }
+  | { kind: 'growing'; reason: 'no-group-query-attention' | 'adapter-limit' | 'off' };
 
 /**
  * Exporters' chains of small ops (RMSNorm, rotary + attention, SiLU) fused at load time into the

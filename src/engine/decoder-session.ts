@@ -4,12 +4,15 @@
  * each step then only fills reused buffers.
  */
 import type * as Ort from 'onnxruntime-web';
-import type { Backend } from '../core/protocol';
+import type { Backend, KvCacheNote, WebGpuEngineNote } from '../core/protocol';
 import type { DecoderConfig } from '../core/model-config';
 import { KvCache, type DecoderCache, type PastSlot } from './kv-cache';
 import { AppendKvCache } from './append-kv-cache';
 import { NEW_KV_PREFIX, newKvOutputFor } from './graph/emit-new-kv';
-import { GpuTopPicker } from './gpu-pick';
+import { GpuTopPicker, runtimeDevice } from './gpu-pick';
+import { STATIC_KV_MAX_CAPACITY, StaticKvCache, StaticKvPool, pastFeedsOnlyGroupQueryAttention, type SlotShape } from './static-kv-cache';
+import { readGraph, type GraphIndex } from './graph/onnx-graph';
+import { FEED_KINDS, IntBuffer, type PlannedFeed } from './decoder-feeds';
 import { kernelSize } from './gpu-pick-kernel';
 import type { StepLogits } from './sampling';
 import { ModelFormatError } from '../core/errors';
@@ -21,68 +24,28 @@ type TensorType = Ort.Tensor.Type;
 const PAST_PREFIX = 'past_key_values.';
 const PRESENT_PREFIX = 'present.';
 
-/** Integer buffers that grow in large steps and are handed to tensors as views, so a step allocates none. */
-class IntBuffer {
-  private data: Int32Array | BigInt64Array;
+/**
+ * The fixed-capacity KV cache is off unless asked for (the benchmark's `--static-kv`): on onnxruntime-web
+ * 1.31.1 it decoded the fixture at 0.55× transformers.js's speed where the growing cache ran at 1.06×
+ * (SwiftShader, docs/benchmarks.md): its attention's cost follows the capacity, not the tokens held, and
+ * without graph capture (not possible on 1.31.1) nothing pays that back.
+ */
+export const STATIC_KV_BY_DEFAULT = false;
+/** The most new tokens one step gives GroupQueryAttention on WebGPU (see `DecoderSession.run`). */
+export const GQA_WEBGPU_PREFILL_CHUNK = 8;
 
-  constructor(
-    private readonly type: 'int32' | 'int64',
-    /** Written into every new slot: the attention mask is all ones and never changes. */
-    private readonly fill: number | null = null,
-  ) {
-    this.data = this.allocate(0);
-  }
-
-  private allocate(size: number): Int32Array | BigInt64Array {
-    const data = this.type === 'int32' ? new Int32Array(size) : new BigInt64Array(size);
-    if (this.fill !== null) {
-      if (data instanceof Int32Array) data.fill(this.fill);
-      else data.fill(BigInt(this.fill));
-    }
-    return data;
-  }
-
-  /** A view of the first `size` slots, grown by doubling (at least 1,024) when it is too small. */
-  view(size: number): Int32Array | BigInt64Array {
-    if (this.data.length < size) this.data = this.allocate(Math.max(size, this.data.length * 2, 1024));
-    return this.data.subarray(0, size);
-  }
-
-  /** Writes `values(i)` for i < size into a view and returns it. */
-  write(size: number, values: (i: number) => number): Int32Array | BigInt64Array {
-    const view = this.view(size);
-    if (view instanceof Int32Array) for (let i = 0; i < size; i++) view[i] = values(i);
-    else for (let i = 0; i < size; i++) view[i] = BigInt(values(i));
-    return view;
-  }
-}
-
-/** How one graph input is filled each step, decided once per session. */
-type FeedKind = 'input_ids' | 'attention_mask' | 'position_ids' | 'token_type_ids' | 'logits_to_keep' | 'use_cache_branch';
-
-const FEED_KINDS: Readonly<Record<string, FeedKind>> = {
-  input_ids: 'input_ids',
-  attention_mask: 'attention_mask',
-  position_ids: 'position_ids',
-  token_type_ids: 'token_type_ids',
-  num_logits_to_keep: 'logits_to_keep',
-  logits_to_keep: 'logits_to_keep',
-  use_cache_branch: 'use_cache_branch',
-};
-
-interface PlannedFeed {
-  name: string;
-  kind: FeedKind;
-  type: 'int32' | 'int64';
-  buffer: IntBuffer;
-}
+/**
+ * The native WebGPU EP creates a new upload buffer for every CPU input of every run unless told to
+ * keep them (its default cache mode is 'disabled'): 'bucket' reuses them, as it does storage buffers.
+ */
+const WEBGPU_EP_OPTIONS = { name: 'webgpu', defaultBufferCacheMode: 'bucket', uniformBufferCacheMode: 'bucket' } as const;
 
 /** How a decoder's session is built (`DecoderSession.create`, and the lesson's one shared session). */
 export function decoderSessionOptions(
   backend: Backend, externalData: { path: string; data: Uint8Array }[], executionProvider?: string,
 ): Ort.InferenceSession.SessionOptions {
   return {
-    executionProviders: [executionProvider ?? backend],
+    executionProviders: [executionProvider ?? (backend === 'webgpu' ? WEBGPU_EP_OPTIONS : backend)],
     graphOptimizationLevel: 'all',
     externalData: externalData.length ? externalData : undefined,
     // Keep every output on the GPU: the KV cache goes straight back in, and only logits are read.
@@ -112,6 +75,14 @@ export class DecoderSession {
   deviceReads = 0;
   /** Picks the largest logits on the GPU and reads back only those (WebGPU; null on WASM). */
   private picker: GpuTopPicker | null = null;
+  /** WebGPU: the buffers of the fixed-capacity KV cache, where the graph and the adapter allow one. */
+  private staticKv: StaticKvPool | null = null;
+  /** How the KV cache is held (WebGPU); absent on WASM and where the session was built elsewhere. */
+  kvCacheNote: KvCacheNote | undefined;
+  /** WebGPU graphs with GroupQueryAttention take at most this many new tokens a step (see `run`); null: any number. */
+  private prefillChunk: number | null = null;
+  /** Each static cache's fetches: logits as the session prefers, present.* bound to the cache's buffers. */
+  private readonly staticFetches = new WeakMap<StaticKvCache, Record<string, Ort.Tensor | null>>();
 
   private constructor(
     private readonly ort: Ort,
@@ -170,12 +141,18 @@ export class DecoderSession {
      * `executionProvider` overrides the backend's: the benchmark runs this class on onnxruntime-node ('cpu').
      * `onnxFile`: the graph's path in the model folder (default onnx/model.onnx), for error messages.
      */
-    options: { executionProvider?: string; onnxFile?: string } = {},
+    options: { executionProvider?: string; onnxFile?: string; staticKvCache?: boolean } = {},
   ): Promise<DecoderSession> {
     const session = await ort.InferenceSession.create(model, decoderSessionOptions(backend, externalData, options.executionProvider));
     try {
       const decoder = new DecoderSession(ort, session, backend, config, options.onnxFile ?? 'onnx/model.onnx');
-      if (backend === 'webgpu' && !options.executionProvider) decoder.picker = await GpuTopPicker.create(ort);
+      if (backend === 'webgpu' && !options.executionProvider) {
+        const device = await runtimeDevice(ort);
+        const graph = readGraph(model);
+        if (graph.nodes.some((n) => n.value.op === 'GroupQueryAttention')) decoder.prefillChunk = GQA_WEBGPU_PREFILL_CHUNK;
+        decoder.picker = await GpuTopPicker.create(ort);
+        decoder.kvCacheNote = device ? decoder.planStaticCache(graph, device, options.staticKvCache ?? STATIC_KV_BY_DEFAULT) : undefined;
+      }
       return decoder;
     } catch (error) {
       await session.release();
@@ -191,20 +168,55 @@ export class DecoderSession {
     return new DecoderSession(ort, session, backend, config, onnxFile);
   }
 
+  /**
+   * Sets up the fixed-capacity cache where it can be used: the graph's past and present meet only in
+   * GroupQueryAttention, and one layer's buffer at the capacity fits the adapter's limits.
+   */
+  private planStaticCache(graph: GraphIndex, device: GPUDevice, wanted: boolean): KvCacheNote {
+    if (!wanted) return { kind: 'growing', reason: 'off' };
+    if (!pastFeedsOnlyGroupQueryAttention(graph, this.pastSlots)) return { kind: 'growing', reason: 'no-group-query-attention' };
+    const capacity = Math.min(this.config.contextLength, STATIC_KV_MAX_CAPACITY);
+    const shapes: SlotShape[] = this.pastSlots.map((slot) => ({ slot, ...this.pastLayout(slot.input) }));
+    const largest = Math.max(...shapes.map((shape) => StaticKvPool.slotBytes(shape, capacity)));
+    if (largest > device.limits.maxStorageBufferBindingSize || largest > device.limits.maxBufferSize) return { kind: 'growing', reason: 'adapter-limit' };
+    this.staticKv = new StaticKvPool(this.ort, device, shapes, capacity);
+    return { kind: 'static', capacity };
+  }
+
+  /** Which WebGPU levers this session uses (the benchmark records it); undefined off WebGPU. */
+  get webgpuEngine(): WebGpuEngineNote | undefined {
+    if (!this.kvCacheNote) return undefined;
+    return { kvCache: this.kvCacheNote, gpuPick: this.picker !== null && this.picker.disabledReason === null, graphCapture: false };
+  }
+
+  /** Tokens a conversation can hold: the model's context, or the static cache's capacity where that is smaller. */
+  get contextLength(): number {
+    return this.staticKv ? Math.min(this.staticKv.capacity, this.config.contextLength) : this.config.contextLength;
+  }
+
+  /** Heads, head size and element type of a past input, from the graph where it says, else from the config. */
+  private pastLayout(input: string): { heads: number; headDim: number; type: 'float32' | 'float16' } {
+    const meta = this.session.inputMetadata.find((m) => m.name === input);
+    const shape = meta?.isTensor ? meta.shape : [];
+    return {
+      heads: typeof shape[1] === 'number' ? shape[1] : this.config.numKvHeads,
+      headDim: typeof shape[3] === 'number' ? shape[3] : this.config.headDim,
+      type: this.inputTypes.get(input) === 'float16' ? 'float16' : 'float32',
+    };
+  }
+
   /** The graph takes or gives fp16 tensors (fp16 / q4f16 exports): WebGPU needs shader-f16 for it. */
   get usesFloat16(): boolean {
     return sessionUsesFloat16(this.session);
   }
 
   newCache(): DecoderCache {
-    const layout = (input: string) => {
-      const meta = this.session.inputMetadata.find((m) => m.name === input);
-      const shape = meta?.isTensor ? meta.shape : [];
-      const heads = typeof shape[1] === 'number' ? shape[1] : this.config.numKvHeads;
-      const headDim = typeof shape[3] === 'number' ? shape[3] : this.config.headDim;
-      const type: 'float32' | 'float16' = this.inputTypes.get(input) === 'float16' ? 'float16' : 'float32';
-      return { heads, headDim, type };
-    };
+    if (this.staticKv) {
+      const cache = this.staticKv.newCache();
+      this.staticFetches.set(cache, { [this.logitsName]: null, ...cache.presentOutputs });
+      return cache;
+    }
+    const layout = (input: string) => this.pastLayout(input);
     if (this.kvPath === 'append' && this.pastSlots.length) {
       return new AppendKvCache(this.pastSlots, { ...layout(this.pastSlots[0].input), tensor: (type, data, dims) => new this.ort.Tensor(type, data, dims) });
     }
@@ -231,7 +243,7 @@ export class DecoderSession {
   async forward(ids: readonly number[], cache: DecoderCache): Promise<Float32Array>;
   async forward(ids: readonly number[], cache: DecoderCache, top: number | null | undefined): Promise<StepLogits>;
   async forward(ids: readonly number[], cache: DecoderCache, top?: number | null): Promise<StepLogits> {
-    const outputs = await this.run(ids, cache, 1);
+    const { outputs, fed } = await this.run(ids, cache, 1);
     const logitsTensor = outputs[this.logitsName];
     try {
       // A tensor left on the GPU costs one device-to-host read (picked or whole); the benchmark reports the count.
@@ -245,7 +257,7 @@ export class DecoderSession {
       return (await this.lastRows(logitsTensor, 1))[0];
     } finally {
       logitsTensor.dispose();
-      cache.advance(outputs, ids.length);
+      cache.advance(outputs, fed);
     }
   }
 
@@ -254,19 +266,49 @@ export class DecoderSession {
    * the last `rows` positions, in order: speculative decoding verifies its draft tokens in one call.
    */
   async forwardRows(ids: readonly number[], cache: DecoderCache, rows: number): Promise<Float32Array[]> {
-    const outputs = await this.run(ids, cache, rows);
+    if (rows > this.maxRowsPerCall) throw new RangeError(`one call returns the logits of at most ${this.maxRowsPerCall} positions here; ${rows} were asked for`);
+    const { outputs, fed } = await this.run(ids, cache, rows);
     const logitsTensor = outputs[this.logitsName];
     try {
       if (logitsTensor.location !== 'cpu') this.deviceReads++;
       return await this.lastRows(logitsTensor, rows);
     } finally {
       logitsTensor.dispose();
-      cache.advance(outputs, ids.length);
+      cache.advance(outputs, fed);
     }
   }
 
-  /** Fills the feeds for `ids` after the cache (asking for the logits of `keep` positions) and runs the graph. */
-  private async run(ids: readonly number[], cache: DecoderCache, keep: number): Promise<Ort.InferenceSession.OnnxValueMapType> {
+  /**
+   * Runs `ids` after the cache, asking for the logits of the last `keep` positions; the outputs are the
+   * last step's. onnxruntime-web 1.31.1's WebGPU GroupQueryAttention gets a step of many new tokens
+   * wrong (a prompt of 40 on the fixture: other logits than WASM's from the first token on), while steps
+   * of up to GQA_WEBGPU_PREFILL_CHUNK tokens match WASM: longer runs go in such steps, the earlier ones'
+   * outputs dropped and the cache moved past them; `fed` is the last step's token count (callers keep
+   * `keep` within it: see `maxRowsPerCall`).
+   */
+  private async run(ids: readonly number[], cache: DecoderCache, keep: number): Promise<{ outputs: Ort.InferenceSession.OnnxValueMapType; fed: number }> {
+    const chunk = this.prefillChunk;
+    if (chunk !== null && ids.length > chunk) {
+      // The last step holds the `keep` positions asked for; the ones before it go in steps of `chunk`.
+      const head = ids.length - Math.max(keep, ((ids.length - 1) % chunk) + 1);
+      for (let i = 0; i < head; i += chunk) {
+        const step = ids.slice(i, Math.min(i + chunk, head));
+        const outputs = await this.runOnce(step, cache, 1);
+        outputs[this.logitsName].dispose();
+        cache.advance(outputs, step.length);
+      }
+      ids = ids.slice(head);
+    }
+    return { outputs: await this.runOnce(ids, cache, keep), fed: ids.length };
+  }
+
+  /** Most positions whose logits one call can return (prompt lookup sizes its drafts by it). */
+  get maxRowsPerCall(): number {
+    return this.prefillChunk ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Fills the feeds for `ids` after the cache (asking for the logits of `keep` positions) and runs the graph once. */
+  private async runOnce(ids: readonly number[], cache: DecoderCache, keep: number): Promise<Ort.InferenceSession.OnnxValueMapType> {
     const past = cache.length;
     const total = past + ids.length;
     const feeds = this.feeds;
@@ -292,7 +334,8 @@ export class DecoderSession {
       // logits_to_keep is the one constant: 1 for a step, more to verify draft tokens.
       feeds[name] = keep === 1 ? tensor : new this.ort.Tensor(tensor.type, tensor.type === 'int32' ? Int32Array.of(keep) : BigInt64Array.of(BigInt(keep)), tensor.dims);
     }
-    return this.session.run(feeds, this.fetches);
+    const fetches = cache instanceof StaticKvCache ? this.staticFetches.get(cache) : undefined;
+    return this.session.run(feeds, fetches ?? this.fetches);
   }
 
   /**
@@ -325,6 +368,7 @@ export class DecoderSession {
 
   async release(): Promise<void> {
     this.picker?.dispose();
+    this.staticKv?.destroy();
     await this.session.release();
   }
 }

@@ -2,7 +2,7 @@
  * The engine: one loaded model (tokenizer + decoder session) and what can be asked of it.
  * Pure of any messaging, so the worker stays a thin adapter.
  */
-import { ortFor, effectiveWasmThreads, type Ort } from './ort-setup';
+import { buildFor, ortFor, effectiveWasmThreads, type Ort } from './ort-setup';
 import { DecoderSession } from './decoder-session';
 import { readDecoderConfig, type DecoderConfig } from '../core/model-config';
 import { TextTokenizer } from './tokenizer';
@@ -92,13 +92,15 @@ export class Engine {
       fallbackReason,
       wasmThreads: effectiveWasmThreads(ort),
       modelBytes: files.totalBytes,
-      contextLength: config.contextLength,
+      contextLength: opened.decoder.contextLength,
       vocabSize: config.vocabSize || tokenizer.vocabSize,
       numLayers: config.numLayers,
       hasChatTemplate: tokenizer.hasChatTemplate,
       sessionBuildMs,
       graphRewrite: opened.graph.graphRewrite,
       graphFusion: opened.graph.graphFusion,
+      ortBuild: buildFor(backend),
+      kvCache: opened.decoder.kvCacheNote,
       storage: files.cacheReport
         ? { fromCache: files.cacheReport.allFromCache, refetched: files.cacheReport.refetched, error: files.cacheReport.storageError }
         : undefined,
@@ -128,7 +130,7 @@ export class Engine {
       result = await runGenerationLoop(this.takeDebugStepFailure(model.decoder), promptIds, {
         sampling: settings,
         maxNewTokens: settings.maxNewTokens,
-        contextLength: model.config.contextLength,
+        contextLength: model.decoder.contextLength,
         eosIds: model.config.eosIds,
         rng: createRng(seed),
         isAborted: hooks.isAborted,

@@ -31,6 +31,8 @@ export interface StepModel<Cache extends LoopCache> {
   forward(ids: number[], cache: Cache, top?: number | null): Promise<StepLogits>;
   /** As `forward`, returning the whole-vocabulary logits of the last `rows` positions; prompt lookup needs it. */
   forwardRows?(ids: number[], cache: Cache, rows: number): Promise<StepLogits[]>;
+  /** The most rows `forwardRows` can return at once (absent: no limit); drafts stay within it. */
+  readonly maxRowsPerCall?: number;
 }
 
 /** A cache and exactly the tokens it holds (`cache.length === ids.length`), kept from an earlier generation. */
@@ -131,7 +133,7 @@ export async function runGenerationLoop<Cache extends LoopCache>(
       }
       // A draft leaves room for the token after it, within max new tokens and within the context.
       const room = Math.min(options.maxNewTokens - tokenIds.length - 1, options.contextLength - cache.length - input.length);
-      const draft = speculate ? lookupDraft(context, Math.min(draftLength.take(), room)) : [];
+      const draft = speculate ? lookupDraft(context, Math.min(draftLength.take(), room, (decoder.maxRowsPerCall ?? Infinity) - 1)) : [];
       let drawn: number[];
       lookup.calls++;
       if (draft.length > 0) {

@@ -3,19 +3,17 @@
  * back only those: 8 bytes for greedy instead of the whole vocabulary (1 MB a token at 262,144), with
  * every buffer, pipeline and bind group made once per session and reused every step.
  *
- * Why it rides on onnxruntime's own download: onnxruntime-web's JSEP backend submits its command
- * buffer every 16 dispatches, so when `session.run` returns the last few kernels (the logits among
- * them) are still encoded but not submitted, and only a download submits them (no public call does).
- * A kernel submitted by us before that would read stale logits. So the pick goes through the logits
- * tensor's `getData()`, whose first, synchronous part is (onnxruntime-web 1.30,
- * lib/wasm/jsep/webgpu/gpu-data-manager.ts, `downloadGpuData`): create a MAP_READ staging buffer,
- * copy the logits into it on the backend's pending encoder, submit that encoder, then map the staging
- * buffer. For that one call, while "armed", our hooks hand over our own small staging buffer instead
- * of a new one, and turn the logits copy into our compute pass plus a copy of its small result, on the
- * same encoder, so the one submit runs onnxruntime's last kernels, then ours, in order. When onnxruntime
- * "destroys" the staging buffer after reading it, it is only unmapped, for the next step.
- * If a future onnxruntime downloads differently, the hooks do not fire, the step gets the full logits
- * as before, and the picker switches itself off.
+ * Public API only: the session leaves its logits on the GPU (`preferredOutputLocation: 'gpu-buffer'`),
+ * the tensor gives its buffer (`Tensor.gpuBuffer`), onnxruntime's device is `env.webgpu.device`, and our
+ * kernel is encoded and submitted on that device's queue after `session.run` has returned.
+ *
+ * Ordering, checked on onnxruntime-web 1.31.1 (native WebGPU EP): the EP submits every kernel of a run
+ * before `run` resolves (`WebGpuExecutionProvider::OnRunEnd` flushes its pending command encoder), so a
+ * command buffer we submit afterwards on the same queue runs after the logits are written. JSEP (1.30)
+ * did not: it left up to 16 dispatches encoded but unsubmitted. If a later runtime stops flushing at the
+ * end of a run, the pick reads the previous step's logits and the greedy tests on WebGPU fail
+ * (test/e2e/gpu-pick.spec.ts "greedy on the fixture: WebGPU gives the WASM tokens…", and
+ * fixture-greedy.spec.ts, every step of which is picked here).
  */
 import type * as Ort from 'onnxruntime-web';
 import { kernelSize, logitsBinding, resultBytes, topKShader } from './gpu-pick-kernel';
@@ -28,70 +26,25 @@ const COPY_DST = 0x0008;
 const UNIFORM = 0x0040;
 const STORAGE = 0x0080;
 const COMPUTE = 0x4;
+const MAP_MODE_READ = 0x0001;
 
 /** One kernel size's pipeline and buffers, made on first use. */
 interface Variant {
   pipeline: GPUComputePipeline;
   /** The kernel's output: ids then values. */
   result: GPUBuffer;
-  /** Mapped for reading each step; onnxruntime's download maps it for us. */
+  /** Mapped for reading each step, then unmapped for the next. */
   staging: GPUBuffer;
+  bytes: number;
   /** Bind groups per logits buffer (onnxruntime's pool hands out a few) and bound range. */
   bindGroups: WeakMap<GPUBuffer, Map<string, GPUBindGroup>>;
 }
 
-/** The one pick under way in this realm (a synchronous window: nothing else runs meanwhile). */
-interface Armed {
-  device: GPUDevice;
-  logits: GPUBuffer;
-  staging: GPUBuffer;
-  encode(encoder: GPUCommandEncoder): void;
-  stagingServed: boolean;
-  encoded: boolean;
-}
-
-let armed: Armed | null = null;
-const hookedDevices = new WeakSet<GPUDevice>();
-let encoderHooked = false;
-
-/** Serves our staging buffer to the armed download; every other buffer is created as usual. */
-function hookDevice(device: GPUDevice): void {
-  if (hookedDevices.has(device)) return;
-  hookedDevices.add(device);
-  Object.defineProperty(device, 'createBuffer', {
-    configurable: true,
-    writable: true,
-    value(this: GPUDevice, descriptor: GPUBufferDescriptor): GPUBuffer {
-      const pick = armed;
-      if (pick && pick.device === this && !pick.stagingServed && descriptor.usage === (MAP_READ | COPY_DST)) {
-        pick.stagingServed = true;
-        return pick.staging;
-      }
-      // Looked up each call, so counters installed later on the prototype still see it.
-      return (Object.getPrototypeOf(this) as GPUDevice).createBuffer.call(this, descriptor);
-    },
-  });
-}
-
-/** Turns the armed download's logits copy into our pass and our result's copy. */
-function hookEncoder(): void {
-  if (encoderHooked || typeof GPUCommandEncoder === 'undefined') return;
-  encoderHooked = true;
-  const proto = GPUCommandEncoder.prototype as unknown as Record<string, unknown>;
-  const original = proto.copyBufferToBuffer as (...args: unknown[]) => void;
-  Object.defineProperty(proto, 'copyBufferToBuffer', {
-    configurable: true,
-    writable: true,
-    value(this: GPUCommandEncoder, ...args: unknown[]): void {
-      const pick = armed;
-      if (pick && pick.stagingServed && !pick.encoded && args[0] === pick.logits && args[2] === pick.staging) {
-        pick.encoded = true;
-        pick.encode(this);
-        return;
-      }
-      original.apply(this, args);
-    },
-  });
+/** onnxruntime's WebGPU device, once its first WebGPU session exists; undefined elsewhere (WASM, Node). */
+export async function runtimeDevice(ort: typeof Ort): Promise<GPUDevice | undefined> {
+  if (!ort.env.webgpu) return undefined;
+  const device = (await Promise.resolve(ort.env.webgpu.device).catch(() => undefined)) as GPUDevice | undefined;
+  return device && typeof device.createComputePipelineAsync === 'function' ? device : undefined;
 }
 
 export class GpuTopPicker {
@@ -105,7 +58,7 @@ export class GpuTopPicker {
   /** Steps whose logits were picked here. */
   picks = 0;
 
-  private constructor(private readonly device: GPUDevice) {
+  private constructor(readonly device: GPUDevice) {
     this.params = device.createBuffer({ size: 16, usage: UNIFORM | COPY_DST });
     this.layout = device.createBindGroupLayout({
       entries: [
@@ -115,21 +68,13 @@ export class GpuTopPicker {
       ],
     });
     this.pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [this.layout] });
-    hookDevice(device);
-    hookEncoder();
     void device.lost.then(() => this.dispose('the GPU device was lost'));
   }
 
-  /** A picker on onnxruntime's device, or null where there is none (not the WebGPU runtime, or not started). */
+  /** A picker on onnxruntime's device, or null where there is none (not a WebGPU runtime, or not started). */
   static async create(ort: typeof Ort): Promise<GpuTopPicker | null> {
-    // Only the JSEP build downloads as described above. Its backend defines env.webgpu.device read-only
-    // (backend-webgpu.ts, initialize); the native WebGPU EP (the benchmark's --webgpu-ep) assigns it.
-    const defined = ort.env.webgpu ? Object.getOwnPropertyDescriptor(ort.env.webgpu, 'device') : undefined;
-    if (!defined || defined.writable !== false) return null;
-    // Typed as a promise, but ORT 1.30 (JSEP) hands back the device itself once the EP is running.
-    const device = (await Promise.resolve(ort.env.webgpu.device).catch(() => undefined)) as GPUDevice | undefined;
-    if (!device || typeof device.createComputePipelineAsync !== 'function') return null;
-    return new GpuTopPicker(device);
+    const device = await runtimeDevice(ort);
+    return device ? new GpuTopPicker(device) : null;
   }
 
   /** Why the GPU pick is not in use, or null while it is. */
@@ -139,9 +84,8 @@ export class GpuTopPicker {
 
   /**
    * The `k` largest of the `vocab` logits from element `start` of a tensor onnxruntime left on the GPU,
-   * or null where this picker cannot serve it: k too large, logits neither float32 nor float16, or
-   * the picker switched off. After null the tensor is as it was, or already downloaded in full (the
-   * hooks did not fire), so `getData()` gives the whole logits either way.
+   * or null where this picker cannot serve it (k too large, logits neither float32 nor float16, not on
+   * the GPU, or the picker switched off): the tensor is untouched then, and `getData()` reads it all.
    */
   async pick(tensor: Ort.Tensor, start: number, vocab: number, k: number): Promise<TopLogits | null> {
     const size = kernelSize(k);
@@ -157,46 +101,22 @@ export class GpuTopPicker {
       this.device.queue.writeBuffer(this.params, 0, new Uint32Array([binding.first, vocab, 0, 0]));
       this.lastParams = key;
     }
-    const bindGroup = this.bindGroup(variant, logits, binding.offset, binding.size);
-    const bytes = resultBytes(size);
-    const pick: Armed = {
-      device: this.device,
-      logits,
-      staging: variant.staging,
-      stagingServed: false,
-      encoded: false,
-      encode: (encoder) => {
-        const pass = encoder.beginComputePass();
-        pass.setPipeline(variant.pipeline);
-        pass.setBindGroup(0, bindGroup);
-        pass.dispatchWorkgroups(1);
-        pass.end();
-        encoder.copyBufferToBuffer(variant.result, 0, variant.staging, 0, bytes);
-      },
-    };
-    let download: Promise<unknown>;
-    armed = pick;
-    try {
-      download = tensor.getData();
-    } finally {
-      armed = null;
-    }
-    if (!pick.stagingServed && !pick.encoded) {
-      // onnxruntime downloaded the whole tensor its own way: nothing of ours ran. Use that, and stop trying.
-      this.off = 'onnxruntime-web downloaded the logits in a way the GPU pick does not know';
-      await download;
-      return null;
-    }
-    if (!pick.stagingServed || !pick.encoded) {
-      this.off = 'onnxruntime-web took only part of the GPU pick';
-      await download.catch(() => undefined);
-      throw new Error(`GPU pick: ${this.off}; the step's logits are lost`);
-    }
-    const data = (await download) as ArrayBufferView;
+    const encoder = this.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(variant.pipeline);
+    pass.setBindGroup(0, this.bindGroup(variant, logits, binding.offset, binding.size));
+    pass.dispatchWorkgroups(1);
+    pass.end();
+    encoder.copyBufferToBuffer(variant.result, 0, variant.staging, 0, variant.bytes);
+    this.device.queue.submit([encoder.finish()]);
+    await variant.staging.mapAsync(MAP_MODE_READ, 0, variant.bytes);
+    // Copied out before unmapping: the mapped range is detached by unmap().
+    const words = new Uint32Array(variant.staging.getMappedRange(0, variant.bytes).slice(0));
+    variant.staging.unmap();
     this.picks++;
     return {
-      ids: new Uint32Array(data.buffer, data.byteOffset, k),
-      values: new Float32Array(data.buffer, data.byteOffset + size * 4, k),
+      ids: words.subarray(0, k),
+      values: new Float32Array(words.buffer, size * 4, k),
       count: k,
       vocab,
     };
@@ -222,17 +142,11 @@ export class GpuTopPicker {
     const bytes = resultBytes(size);
     return {
       pipeline,
+      bytes,
       result: this.device.createBuffer({ size: bytes, usage: STORAGE | COPY_SRC }),
-      staging: this.stagingBuffer(bytes),
+      staging: this.device.createBuffer({ size: bytes, usage: MAP_READ | COPY_DST }),
       bindGroups: new WeakMap(),
     };
-  }
-
-  /** A MAP_READ buffer that onnxruntime's download may "destroy" after reading: that only unmaps it. */
-  private stagingBuffer(size: number): GPUBuffer {
-    const staging = this.device.createBuffer({ size, usage: MAP_READ | COPY_DST });
-    Object.defineProperty(staging, 'destroy', { configurable: true, writable: true, value: () => staging.unmap() });
-    return staging;
   }
 
   private bindGroup(variant: Variant, logits: GPUBuffer, offset: number, size: number): GPUBindGroup {
@@ -266,7 +180,7 @@ export class GpuTopPicker {
       void made.then((variant) => {
         if (!variant) return;
         variant.result.destroy();
-        GPUBuffer.prototype.destroy.call(variant.staging);
+        variant.staging.destroy();
       });
     }
   }

@@ -34,9 +34,11 @@ export function graphFor(purpose: GraphPurpose, backend: Backend, model: Pick<Mo
 /** A decoder session on a backend's graph (the chat's and the benchmark's). */
 export async function openDecoder(
   ort: Ort, backend: Backend, model: Pick<ModelFiles, 'onnx' | 'externalData'>, config: DecoderConfig, onnxFile = DEFAULT_ONNX_FILE,
+  /** The benchmark's `--static-kv`: WebGPU's fixed-capacity KV cache, off by default (decoder-session.ts). */
+  options: { staticKvCache?: boolean } = {},
 ): Promise<{ decoder: DecoderSession; graph: BackendGraph }> {
   const graph = graphFor('decode', backend, model, config.contextLength);
-  return { decoder: await DecoderSession.create(ort, graph.onnx, graph.externalData, backend, config, { onnxFile }), graph };
+  return { decoder: await DecoderSession.create(ort, graph.onnx, graph.externalData, backend, config, { onnxFile, ...options }), graph };
 }
 
 export interface FetchedModel {

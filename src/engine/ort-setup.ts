@@ -3,29 +3,54 @@
  * app works offline and ORT's own thread workers load the right script (left to Vite, sessions hang
  * with more than one thread).
  *
- * Two builds of the runtime, one per backend: the JSEP build carries the WebGPU execution provider,
- * and its glue slows its CPU kernels down; the plain SIMD build runs the same graph on the CPU about
- * 1.7× faster (scripts/profile-decode.mjs, bare decode loop on the fixture, quiet machine: 959 vs
- * 555 tok/s, identical tokens). Each is fetched only when a session on its backend is first built.
+ * Three builds of onnxruntime-web 1.31, one in use per backend, each fetched only when a session on
+ * its backend is first built (the JS entries are small; the WASM binaries are 15–29 MB):
+ * - WebGPU runs on the native WebGPU execution provider (JSEP, deprecated upstream since 1.29, is
+ *   not shipped). Its WASM has to suspend while the GPU works, which it does either with JSPI
+ *   (`WebAssembly.Suspending`, Chromium 137+; an 18 MB binary) or, where the browser lacks JSPI, with
+ *   asyncify's stack unwinding (a 29 MB binary that runs the same kernels).
+ * - WASM runs on the plain SIMD build: no GPU glue, so its CPU kernels run faster than in either
+ *   WebGPU build (scripts/profile-decode.mjs).
  */
-import * as ortGpu from 'onnxruntime-web';
+import * as ortJspi from 'onnxruntime-web/jspi';
+import * as ortAsyncify from 'onnxruntime-web/webgpu';
 import * as ortCpu from 'onnxruntime-web/wasm';
-import gpuModuleUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
-import gpuBinaryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
+import jspiModuleUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jspi.mjs?url';
+import jspiBinaryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jspi.wasm?url';
+import asyncifyModuleUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import asyncifyBinaryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import cpuModuleUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import cpuBinaryUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
-import type { Backend } from '../core/protocol';
+import type { Backend, OrtBuild } from '../core/protocol';
 
-export type Ort = typeof ortGpu;
+export type Ort = typeof ortCpu;
 
-const runtimes: Record<Backend, { ort: Ort; paths: { mjs: string; wasm: string }; configured: boolean }> = {
-  webgpu: { ort: ortGpu, paths: { mjs: gpuModuleUrl, wasm: gpuBinaryUrl }, configured: false },
-  wasm: { ort: ortCpu as Ort, paths: { mjs: cpuModuleUrl, wasm: cpuBinaryUrl }, configured: false },
+interface Runtime {
+  ort: Ort;
+  paths: { mjs: string; wasm: string };
+  configured: boolean;
+}
+
+const runtimes: Record<OrtBuild, Runtime> = {
+  jspi: { ort: ortJspi as Ort, paths: { mjs: jspiModuleUrl, wasm: jspiBinaryUrl }, configured: false },
+  asyncify: { ort: ortAsyncify as Ort, paths: { mjs: asyncifyModuleUrl, wasm: asyncifyBinaryUrl }, configured: false },
+  wasm: { ort: ortCpu, paths: { mjs: cpuModuleUrl, wasm: cpuBinaryUrl }, configured: false },
 };
 
-/** The runtime for a backend. Threads can only be chosen before it starts; later calls keep the first choice. */
-export function ortFor(backend: Backend, wasmThreads: number | undefined): Ort {
-  const runtime = runtimes[backend];
+/** Whether this realm can suspend WASM on a promise (JSPI), which the `jspi` build needs. */
+export function hasJspi(wasm: object | undefined = (globalThis as { WebAssembly?: object }).WebAssembly): boolean {
+  return wasm !== undefined && 'Suspending' in wasm;
+}
+
+/** The build that runs a backend here: WebGPU on JSPI where the browser has it, asyncify otherwise. */
+export function buildFor(backend: Backend, jspi = hasJspi()): OrtBuild {
+  if (backend === 'wasm') return 'wasm';
+  return jspi ? 'jspi' : 'asyncify';
+}
+
+/** A build by name (the benchmark measures both WebGPU builds); threads as `ortFor`. */
+export function ortBuild(build: OrtBuild, wasmThreads: number | undefined): Ort {
+  const runtime = runtimes[build];
   if (!runtime.configured) {
     const { env } = runtime.ort;
     env.wasm.wasmPaths = runtime.paths;
@@ -35,6 +60,11 @@ export function ortFor(backend: Backend, wasmThreads: number | undefined): Ort {
     runtime.configured = true;
   }
   return runtime.ort;
+}
+
+/** The runtime for a backend. Threads can only be chosen before it starts; later calls keep the first choice. */
+export function ortFor(backend: Backend, wasmThreads: number | undefined): Ort {
+  return ortBuild(buildFor(backend), wasmThreads);
 }
 
 /** Threads the given runtime's WASM actually uses: more than one needs cross-origin isolation. */

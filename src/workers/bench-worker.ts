@@ -107,7 +107,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
 
   async function benchBackend(backend: Backend): Promise<void> {
     progress({ backend, phase: 'session', step: { kind: 'start-runtime' } });
-    const { ort, runtime } = await benchRuntimeFor(backend, request.wasmThreads, request.webGpuEp ?? false);
+    const { ort, runtime } = await benchRuntimeFor(backend, request.wasmThreads, request.webGpuBuild);
     const runtimeStartMs = await startRuntime(ort, backend);
     progress({ backend, phase: 'session', step: { kind: 'build-session' } });
     const started = performance.now();
@@ -115,7 +115,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
     gpuCounters?.resetPeak();
     // The chat's graph and session (4-bit weights unpacked for WASM, fusions), whose rewrite counts in
     // the session build time, as it does in the chat.
-    const { decoder, graph } = await openDecoder(ort, backend, model, model.config);
+    const { decoder, graph } = await openDecoder(ort, backend, model, model.config, undefined, { staticKvCache: request.staticKvCache });
     const ledger = new GpuWorkLedger(gpuCounters, backend);
     const contenders = [ledger.count(loopContender(decoder, backend, 'ours', performance.now() - started, model.config.contextLength, { isCancelled, yieldToEvents }))];
     const rewrites = [graph.graphRewrite ?? null];
@@ -149,7 +149,7 @@ async function bench(id: number, request: BenchRequestPayload): Promise<void> {
       const peakGpuBytes = backend === 'webgpu' && gpuCounters ? gpuCounters.memory().peakBytes : undefined;
       for (const [index, result] of measured.entries()) {
         const ours = result.engine === 'ours';
-        const withStart = ledger.attach(ours ? { ...result, runtimeStartMs, runtime, graphRewrite: rewrites[index], graphFusion: graph.graphFusion ?? null, kvCache: (original && index === 1 ? original : decoder).kvPath, ...(peakGpuBytes === undefined ? {} : { peakGpuBytes }) } : { ...result, runtime: theirs?.runtime }, request.settings);
+        const withStart = ledger.attach(ours ? { ...result, runtimeStartMs, runtime, graphRewrite: rewrites[index], graphFusion: graph.graphFusion ?? null, kvCache: (original && index === 1 ? original : decoder).kvPath, webgpuEngine: decoder.webgpuEngine, ...(peakGpuBytes === undefined ? {} : { peakGpuBytes }) } : { ...result, runtime: theirs?.runtime }, request.settings);
         results.push(withStart);
         post({ kind: 'backend-done', id, payload: withStart });
       }

@@ -18,7 +18,7 @@ const CASES: { error: errors.EngineError; keeps: string[] }[] = [
   { error: new errors.ModelFetchError('http://h/m/config.json', { kind: 'unreachable', cause: 'Failed to fetch', origin: 'same' }), keeps: ['http://h/m/config.json', 'Failed to fetch'] },
   { error: new errors.ModelFetchError('http://h/m/config.json', { kind: 'html-page', file: 'config.json' }), keeps: ['http://h/m/config.json', 'HTML', 'config.json'] },
   { error: new errors.ModelProbeError({ kind: 'html-page', url: 'http://h/m/onnx/model.onnx', file: 'onnx/model.onnx' }), keeps: ['http://h/m/onnx/model.onnx', 'HTML'] },
-  { error: new errors.WebGpuEpUnavailableError(), keeps: ['bench_webgpu_ep'] },
+  { error: new errors.JspiUnavailableError(), keeps: ['JSPI', 'bench_webgpu_build=jspi'] },
   { error: new errors.ChatTemplateError('Conversation roles must alternate user/assistant'), keeps: ['Conversation roles must alternate user/assistant'] },
   { error: new errors.ModelFetchError('http://h/a', { kind: 'http-status', status: 503, statusText: 'Service Unavailable' }), keeps: ['503', 'Service Unavailable'] },
   { error: new errors.ModelFetchError('http://h/a', { kind: 'hash-mismatch' }), keeps: ['SHA-256'] },

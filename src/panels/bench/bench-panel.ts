@@ -176,7 +176,7 @@ export class BenchPanel extends LitElement {
     const bandwidth = chooseBandwidth(this.config.bandwidthGBps, environment.adapter);
     try {
       const handle = this.client.run(
-        { source: modelSourceFor(model), backends, settings, baseUrl: location.href, transformersJs: this.config.transformersJs, compareWasmRewrite: this.config.compareWasmRewrite, webGpuEp: this.config.webGpuEp, plantFault: this.config.plantFault },
+        { source: modelSourceFor(model), backends, settings, baseUrl: location.href, transformersJs: this.config.transformersJs, compareWasmRewrite: this.config.compareWasmRewrite, webGpuBuild: this.config.webGpuBuild ?? undefined, staticKvCache: this.config.staticKvCache, plantFault: this.config.plantFault },
         (p) => {
           this.progress = p;
           this.secondsLeft = this.timeLeft.update(p, settings.newTokens);

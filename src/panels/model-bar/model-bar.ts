@@ -12,6 +12,7 @@ import { describeWebGpuUnavailable } from '../../core/error-wording';
 import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
 import { embeddedModelLabel } from '../embedded-label';
 import { formatBytes } from '../format';
+import { renderWebGpuRuntime } from './webgpu-runtime-note';
 
 export type LoadState =
   | { status: 'idle' }
@@ -101,6 +102,7 @@ export class ModelBar extends LitElement {
       <span class="badge ${info.backend}" data-testid="backend-badge" title=${info.fallbackReason ? describeWebGpuUnavailable(info.fallbackReason) : msg(str`Running on ${info.backend}`)}>${info.backend}</span>
       <span data-testid="model-name"><strong>${info.name}</strong> · ${formatBytes(info.modelBytes)} · ${msg(str`context ${info.contextLength} tokens`)}</span>
       ${info.backend === 'wasm' ? html`<span class="note" data-testid="wasm-threads">${info.wasmThreads === 1 ? msg('1 WASM thread') : msg(str`${info.wasmThreads} WASM threads`)}</span>` : nothing}
+      ${renderWebGpuRuntime(info)}
       <span class="note">${msg(str`session built in ${(info.sessionBuildMs / 1000).toFixed(2)} s`)}</span>
       ${info.graphRewrite ? this.renderRewrite(info.graphRewrite) : nothing}
       ${info.graphFusion ? this.renderFusion(info.graphFusion) : nothing}
