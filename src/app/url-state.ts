@@ -89,7 +89,6 @@ export function serializeUrlState(state: UrlState): string {
   if (state.settings.seed !== null) params.set('seed', String(state.settings.seed));
   if (stopStringsFitLink(state.settings.stopStrings)) for (const stop of state.settings.stopStrings) params.append('stop', stop);
   else params.set(STOPS_KEPT_PARAM, 'local');
-  for (const stop of state.settings.stopStrings) params.append('stop', stop);
   if (state.settings.promptLookup === false) params.set('prompt_lookup', '0');
   const query = params.toString();
   return query ? `?${query}` : '';

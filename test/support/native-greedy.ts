@@ -7,6 +7,13 @@ import type { DecoderConfig } from '../../src/core/model-config';
 import { createRng } from '../../src/core/rng';
 import type { ExternalFile } from '../../src/engine/graph/onnx-graph';
 
+/** The same graph on onnxruntime-web's plain WASM build (the app's WASM backend), run in Node on one thread. */
+export async function webWasmSession(onnx: Uint8Array, externalData: ExternalFile[], config: DecoderConfig): Promise<DecoderSession> {
+  const web = await import('onnxruntime-web/wasm');
+  web.env.wasm.numThreads = 1;
+  return DecoderSession.create(web as unknown as typeof OrtWeb, onnx, externalData, 'wasm', config);
+}
+
 export function nativeSession(onnx: Uint8Array, externalData: ExternalFile[], config: DecoderConfig): Promise<DecoderSession> {
   return DecoderSession.create(ort as unknown as typeof OrtWeb, onnx, externalData, 'wasm', config, { executionProvider: 'cpu' });
 }

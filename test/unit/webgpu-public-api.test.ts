@@ -14,7 +14,7 @@ const COUNTERS = 'src/bench/gpu-counters.ts';
 /** Ways to replace a WebGPU method or property: a prototype touched, a property defined, a method name assigned. */
 const PATCHES = [
   /\bGPU[A-Za-z]+\.prototype\b/,
-  /Object\.defineProperty\s*\(/,
+  /Object\.defineProperty\s*\([^,]+,\s*['"](createBuffer|copyBufferToBuffer|submit|mapAsync|getMappedRange|unmap|destroy|beginComputePass|dispatchWorkgroups|createCommandEncoder)['"]/,
   /\.(createBuffer|copyBufferToBuffer|submit|mapAsync|getMappedRange|unmap|destroy|beginComputePass|dispatchWorkgroups|createCommandEncoder)\s*=[^=]/,
 ];
 
