@@ -66,6 +66,16 @@ export class AppendKvCache implements DecoderCache {
     return this.capacity;
   }
 
+  /**
+   * onnxruntime 1.31's GroupQueryAttention takes a past either exactly as long as the tokens held (a
+   * growing cache) or long enough for the step too (a static one); a buffer in between is refused, so
+   * a step of several tokens first grows it.
+   */
+  reserve(newTokens: number): void {
+    const total = this.length + newTokens;
+    if (this.capacity > this.length && this.capacity < total) this.grow(total);
+  }
+
   writeFeeds(feeds: Record<string, Tensor>): void {
     for (let i = 0; i < this.slots.length; i++) feeds[this.slots[i].input] = this.tensors[i];
   }

@@ -312,6 +312,7 @@ export class DecoderSession {
     const past = cache.length;
     const total = past + ids.length;
     const feeds = this.feeds;
+    cache.reserve?.(ids.length);
     cache.writeFeeds(feeds);
     for (const { name, kind, type, buffer } of this.plan) {
       switch (kind) {

@@ -20,6 +20,8 @@ export interface PastSlot {
 export interface DecoderCache {
   /** Tokens held in the cache. */
   length: number;
+  /** Makes room for a step of `newTokens` before its feeds are written (the append cache's buffers). */
+  reserve?(newTokens: number): void;
   /** Puts the past into the step's feeds. */
   writeFeeds(feeds: Record<string, Tensor>): void;
   /** Takes what the step output for `newTokens` new positions. */

@@ -31,7 +31,7 @@ vi.mock('../../src/engine/ort-setup', () => {
     return ortNode.InferenceSession.create(model, { executionProviders: ['cpu'], externalData });
   };
   const ort = { ...ortNode, InferenceSession: { create }, env: { wasm: { numThreads: 1 }, webgpu: {} } };
-  return { ortFor: () => ort, effectiveWasmThreads: () => 1 };
+  return { ortFor: () => ort, effectiveWasmThreads: () => 1, buildFor: () => 'wasm' };
 });
 
 const { Engine } = await import('../../src/engine/engine');
