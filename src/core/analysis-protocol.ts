@@ -144,11 +144,17 @@ export interface SamplingPreviewPayload {
 
 /** The answer: the most likely tokens, what the settings keep of them, and where real draws landed. */
 export interface SamplingPreviewResult {
+  /** The `shown` most likely tokens after the penalty and temperature, largest first. */
   ids: number[];
+  /** Their probability before top-k / top-p (penalty and temperature applied; temperature 0 shown at 1). */
   probs: number[];
+  /** Their probability as the sampler draws them (renormalised over the kept tokens); 0 where removed. */
   keptProbs: number[];
+  /** How many tokens of the vocabulary the settings keep. */
   keptCount: number;
+  /** Probability mass of the kept tokens before renormalising: what top-k and top-p keep of the distribution. */
   keptMass: number;
+  /** How many of the draws landed on each of `ids`, and on any other token. */
   drawCounts: number[];
   drawsElsewhere: number;
   draws: number;

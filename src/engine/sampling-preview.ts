@@ -6,6 +6,7 @@
  */
 import { argmax, Sampler, type SamplingSettings } from './sampling';
 import { createRng } from '../core/rng';
+import type { SamplingPreviewResult } from '../core/analysis-protocol';
 
 export interface SamplingPreviewRequest {
   /** Raw next-token logits of the last position. */
@@ -20,22 +21,8 @@ export interface SamplingPreviewRequest {
   shown: number;
 }
 
-export interface SamplingPreview {
-  /** The `shown` most likely tokens after the penalty and temperature, largest first. */
-  ids: number[];
-  /** Their probability before top-k / top-p (penalty and temperature applied; temperature 0 shown at 1). */
-  probs: number[];
-  /** Their probability as the sampler draws them (renormalised over the kept tokens); 0 where removed. */
-  keptProbs: number[];
-  /** How many tokens of the vocabulary the settings keep. */
-  keptCount: number;
-  /** Probability mass of the kept tokens before renormalising: what top-k and top-p keep of the distribution. */
-  keptMass: number;
-  /** How many of the draws landed on each of `ids`, and on any other token. */
-  drawCounts: number[];
-  drawsElsewhere: number;
-  draws: number;
-}
+/** What the preview answers (the lesson's playground shows it): core's `SamplingPreviewResult`. */
+export type SamplingPreview = SamplingPreviewResult;
 
 /** The penalised, temperature-scaled softmax in float64 (temperature 0 is shown at 1: greedy keeps its argmax). */
 function shownDistribution(logits: Float32Array, settings: SamplingSettings, context: number[]): Float64Array {
