@@ -25,6 +25,7 @@ import { parseBenchUrl, writeBenchUrl, type BenchUrlState } from '../../bench/ur
 import { DEFAULT_CONTEXT_LADDER } from '../../bench/context-curve';
 import { SYNTHETIC_DTYPES, SYNTHETIC_SHAPES, bytesPerDecodeToken, isHalfPrecision, parseSyntheticSpec } from '../../bench/synthetic/shapes';
 import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
+import { embeddedModelLabel } from '../embedded-label';
 import { formatBytes } from '../format';
 import { presetLabel, progressText, shapeLabel } from './words';
 import { TimeLeft, formatSeconds } from './time-left';
@@ -252,7 +253,7 @@ export class BenchPanel extends LitElement {
       <label>${msg('Model (embedded id, folder URL or synthetic:shape[:dtype])')}
         <input name="model" list="bench-models" .value=${c.model} @change=${(e: Event) => this.setConfig('model', (e.target as HTMLInputElement).value.trim())} />
         <datalist id="bench-models">
-          ${EMBEDDED_MODELS.filter((m) => m.kind === 'decoder').map((m) => html`<option value=${m.id}>${m.label}</option>`)}
+          ${EMBEDDED_MODELS.filter((m) => m.kind === 'decoder').map((m) => html`<option value=${m.id}>${embeddedModelLabel(m)}</option>`)}
           ${SYNTHETIC_SHAPES.map((shape) => html`<option value="synthetic:${shape.id}">${shapeLabel(shape)}, fp32</option>
             ${SYNTHETIC_DTYPES.filter((d) => d !== 'fp32').map((d) => html`<option value="synthetic:${shape.id}:${d}">${isHalfPrecision(d) ? msg(str`${shapeLabel(shape)}, ${d} (WebGPU needs shader-f16)`) : `${shapeLabel(shape)}, ${d}`}</option>`)}`)}
         </datalist>
