@@ -131,7 +131,7 @@ test('the language switch turns every interface string Chinese, and back', async
   await page.getByRole('button', { name: '运行基准测试' }).click();
   await expect(page.getByTestId('bench-state')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
   await expect(page.getByTestId('bench-results').locator('tr[data-backend=wasm]')).toBeVisible();
-  await expect(page.getByTestId('bench-ceiling')).toContainText('tok/s');
+  await expect(page.getByTestId('bench-ceiling')).toContainText('词元/秒');
   expect(untranslated(await visibleStrings(page), fragments), 'the benchmark results').toEqual([]);
   // The panel alone, its chart text and table cells included; the machine's own descriptions (browser, adapter) are data.
   const bench = await visibleStrings(page.locator('tl-bench-panel'), 'option, [data-testid=bench-environment] dd');
