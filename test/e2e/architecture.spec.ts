@@ -202,15 +202,15 @@ test('presentation mode steps through the lecture with the arrow keys', async ({
   const position = page.getByTestId('slide-position');
   await expect(position).toHaveText(/^1 of \d+$/);
   await expect(page.locator('section.current')).toHaveAttribute('data-section', 'transformer');
-  // The first two sections are two slides each on a projector (one part, then the other).
-  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
-  await expect(position).toHaveText(/^5 of \d+$/);
+  // On a projector the first section is two slides, the second three (decoder, sampling playground, encoder).
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  await expect(position).toHaveText(/^6 of \d+$/);
   await expect(page.locator('section.current')).toHaveAttribute('data-section', 'masks');
   // Only the current section is shown, and it has the focus for screen readers.
   await expect(page.locator('section[data-section=transformer]')).toBeHidden();
   await expect(page.locator('section.current h2')).toBeFocused();
   await page.keyboard.press('ArrowLeft');
-  await expect(position).toHaveText(/^4 of \d+$/);
+  await expect(position).toHaveText(/^5 of \d+$/);
   await expect(page.locator('section.current')).toHaveAttribute('data-section', 'tasks');
   await page.keyboard.press('Escape');
   await expect(position).toBeHidden();
