@@ -61,6 +61,19 @@ const bot = (content: string) => ({ role: 'assistant' as const, content });
 const texts = (c: Conversation | undefined) => c?.messages.map((m) => m.content);
 
 describe('conversations in two tabs', () => {
+  it('a refused first message taken back stays gone: the next message is asked alone, and storage holds no copy of it', () => {
+    const page = new MemoryStorage();
+    const tab = new ConversationsController(page, new MemoryStorage());
+    const id = tab.activeId;
+    const long = user('Zoo '.repeat(400));
+    const at = tab.append(id, [long]);
+    tab.withdraw(id, long, at);
+    expect(texts(tab.get(id))).toEqual([]);
+    tab.append(id, [user('Zoo')]);
+    expect(texts(tab.get(id))).toEqual(['Zoo']);
+    expect(texts(new ConversationsController(page, new MemoryStorage()).get(id))).toEqual(['Zoo']);
+  });
+
   it('the issue\'s sequence loses nothing: both tabs\' conversations are stored, each with every turn', () => {
     const { page, a, b, toA, toB } = twoTabs();
     const x = a.activeId;

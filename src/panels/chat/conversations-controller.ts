@@ -90,7 +90,8 @@ export class ConversationsController {
     const next = { ...change(base), id, updatedAt: Date.now() };
     this.byId.set(id, next);
     const worthKeeping = next.messages.length > 0 || next.system !== '';
-    const saved = !worthKeeping || writeConversation(next, this.store);
+    // Emptied (its one message taken back): the stored copy goes too, or the next change would read it back.
+    const saved = worthKeeping ? writeConversation(next, this.store) : stored === null || removeConversation(id, this.store);
     if (saved) this.unsaved.delete(id);
     else this.unsaved.add(id);
     this.saveRefused = !saved;
