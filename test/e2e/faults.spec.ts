@@ -135,7 +135,9 @@ test.describe('long, strange and script-bearing inputs', () => {
     await system.blur();
     await chat(page, 'Zoo');
     await expect(page.getByLabel('System prompt', { exact: true })).toHaveValue(ATTACK);
-    expect(await page.evaluate(() => localStorage.getItem('tl.conversations.v1'))).toContain(JSON.stringify(ATTACK).slice(1, -1));
+    // Conversations are stored one key each (src/panels/chat/conversation-storage.ts, CONVERSATION_PREFIX).
+    const stored = await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('tl.conversation.v2.')).map((key) => localStorage.getItem(key)).join('\n'));
+    expect(stored).toContain(JSON.stringify(ATTACK).slice(1, -1));
     await expectNoScriptRan(page);
   });
 
