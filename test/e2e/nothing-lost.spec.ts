@@ -97,7 +97,9 @@ test.describe('two tabs of one browser', () => {
   test('P42 conversations stored by the earlier single-list version are all there after the update, and chats go on', async ({ page, modelServer }) => {
     await page.goto('./?model=' + encodeURIComponent(modelServer.fixtureUrl));
     await page.evaluate(() => {
+      // The earlier version kept nothing per tab: this page's own first load must not count.
       localStorage.clear();
+      sessionStorage.clear();
       const conversations = [
         { id: 'cold1', title: '', system: '', updatedAt: 1, messages: [{ role: 'user', content: 'old question' }, { role: 'assistant', content: 'old answer' }] },
         { id: 'cold2', title: 'Second', system: 'Be brief.', updatedAt: 2, messages: [{ role: 'user', content: 'second question' }] },
