@@ -62,6 +62,22 @@ type Decoder = Pick<DecoderSession, 'newCache' | 'forward' | 'forwardRows' | 'de
 
 /** The app's own generation loop on a decoder session, as a contender. */
 export function loopContender(decoder: Decoder, backend: Contender['backend'], engine: Contender['engine'], sessionBuildMs: number, contextLength: number, hooks: Pick<RunnerHooks, 'isCancelled' | 'yieldToEvents'>): Contender {
+  /** One greedy reply through the app's loop, as every measurement here runs it; throws when cancelled. */
+  const greedyReply = async (promptIds: number[], newTokens: number, onToken: (at: number) => void, promptLookup?: boolean) => {
+    const result = await runGenerationLoop(decoder, promptIds, {
+      sampling: GREEDY,
+      maxNewTokens: Math.min(newTokens, contextLength - promptIds.length),
+      contextLength,
+      eosIds: [],
+      rng: createRng(0),
+      isAborted: hooks.isCancelled,
+      yieldToEvents: hooks.yieldToEvents,
+      onToken: (_id, timing) => (onToken(timing.at), false),
+      ...(promptLookup === undefined ? {} : { promptLookup }),
+    });
+    if (result.reason === 'aborted') throw new BenchCancelled('cancelled');
+    return result;
+  };
   return {
     backend,
     engine,
@@ -71,38 +87,16 @@ export function loopContender(decoder: Decoder, backend: Contender['backend'], e
     async generate(promptIds, newTokens, onToken) {
       const times: number[] = [];
       const started = performance.now();
-      const result = await runGenerationLoop(decoder, promptIds, {
-        sampling: GREEDY,
-        maxNewTokens: Math.min(newTokens, contextLength - promptIds.length),
-        contextLength,
-        eosIds: [],
-        rng: createRng(0),
-        isAborted: hooks.isCancelled,
-        yieldToEvents: hooks.yieldToEvents,
-        onToken: (_id, timing) => {
-          times.push(timing.at);
-          onToken(times.length);
-          return false;
-        },
+      const result = await greedyReply(promptIds, newTokens, (at) => {
+        times.push(at);
+        onToken(times.length);
       });
-      if (result.reason === 'aborted') throw new BenchCancelled('cancelled');
       return sampleFromTimes(started, times, promptIds.length, result.tokenIds);
     },
     async timedReply(promptIds, newTokens, promptLookup) {
       const started = performance.now();
       let last = started;
-      const result = await runGenerationLoop(decoder, promptIds, {
-        sampling: GREEDY,
-        maxNewTokens: Math.min(newTokens, contextLength - promptIds.length),
-        contextLength,
-        eosIds: [],
-        rng: createRng(0),
-        isAborted: hooks.isCancelled,
-        yieldToEvents: hooks.yieldToEvents,
-        onToken: (_id, timing) => ((last = timing.at), false),
-        promptLookup,
-      });
-      if (result.reason === 'aborted') throw new BenchCancelled('cancelled');
+      const result = await greedyReply(promptIds, newTokens, (at) => (last = at), promptLookup);
       return { tokenIds: result.tokenIds, totalMs: last - started, promptLookup: result.promptLookup };
     },
     async chatTurns(userMessages, replyTokens) {
