@@ -47,6 +47,8 @@ test("a run's share link, opened in a fresh browser profile, shows the same figu
 
 test('a truncated, tampered or future link says so, and shows no broken view', async ({ page, backend, modelServer }) => {
   await runFromUrl(page, { bench_model: modelServer.fixtureUrl, bench_backends: backend, bench_runs: 1, bench_new: 3 });
+  // The link is compressed asynchronously after the run ends.
+  await expect(page.getByTestId('bench-share-link')).toHaveValue(/#result=2\./);
   const url = await page.getByTestId('bench-share-link').inputValue();
   const [base, fragment] = url.split('#result=');
   const [version, data, checksum] = fragment.split('.');
