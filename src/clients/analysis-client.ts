@@ -3,43 +3,62 @@
  * A crashed worker is replaced on the next request, and every pending call gets a clear error.
  */
 import type { AnalysisEvent, AnalysisLoadRequest, AnalysisReplies, AnalysisRequest, ModelSlot, SamplingPreviewPayload } from '../core/analysis-protocol';
-import { WorkerRpc } from './rpc';
+import { WorkerRpc, type PayloadOf } from './rpc';
 
 export class AnalysisClient {
   private readonly rpc: WorkerRpc<AnalysisRequest, AnalysisEvent, AnalysisReplies>;
   /** Called when the worker died by itself and took its loaded models with it. */
   onCrash: ((detail: string) => void) | null = null;
+  private readonly replyListeners = new Set<() => void>();
 
   constructor(createWorker: () => Worker = () => new Worker(new URL('../workers/analysis-worker.ts', import.meta.url), { type: 'module' })) {
     this.rpc = new WorkerRpc({ createWorker, replyKinds: ['result'], onCrash: (detail) => this.onCrash?.(detail) });
   }
 
   load(request: Omit<AnalysisLoadRequest, 'baseUrl'>) {
-    return this.rpc.call('load', { ...request, baseUrl: globalThis.location?.href ?? '' }).done;
+    return this.call('load', { ...request, baseUrl: globalThis.location?.href ?? '' });
   }
   tokenize(slot: ModelSlot, text: string) {
-    return this.rpc.call('tokenize', { slot, text }).done;
+    return this.call('tokenize', { slot, text });
   }
   decoderAttention(ids: number[]) {
-    return this.rpc.call('decoder-attention', { ids }).done;
+    return this.call('decoder-attention', { ids });
   }
   encoderRun(slot: ModelSlot, ids: number[], maskPositions: number[], topK = 5) {
-    return this.rpc.call('encoder-run', { slot, ids, maskPositions, topK }).done;
+    return this.call('encoder-run', { slot, ids, maskPositions, topK });
   }
   decoderStep(ids: number[], reset: boolean) {
-    return this.rpc.call('decoder-step', { ids, reset }).done;
+    return this.call('decoder-step', { ids, reset });
   }
   prefixChange(slot: ModelSlot, ids: number[]) {
-    return this.rpc.call('prefix-change', { slot, ids }).done;
+    return this.call('prefix-change', { slot, ids });
   }
 
   headInside(slot: ModelSlot, ids: number[], layer: number, head: number, token: number) {
-    return this.rpc.call('head-inside', { slot, ids, layer, head, token }).done;
+    return this.call('head-inside', { slot, ids, layer, head, token });
   }
 
   /** The chat's sampler on these logits: what the settings keep, and where `draws` draws land. */
   samplingPreview(payload: SamplingPreviewPayload) {
-    return this.rpc.call('sampling-preview', payload).done;
+    return this.call('sampling-preview', payload);
+  }
+
+  /**
+   * Calls `listener` after each reply (or failure) has been handed to its caller: what the lesson
+   * shows changes only then, so it refits a slide on this instead of polling. Returns the unsubscribe.
+   */
+  onReply(listener: () => void): () => void {
+    this.replyListeners.add(listener);
+    return () => this.replyListeners.delete(listener);
+  }
+
+  private call<K extends AnalysisRequest['kind'] & keyof AnalysisReplies>(kind: K, payload: PayloadOf<AnalysisRequest, K>): Promise<AnalysisReplies[K]> {
+    const done = this.rpc.call(kind, payload).done;
+    const notify = () => {
+      for (const listener of this.replyListeners) listener();
+    };
+    done.then(notify, notify);
+    return done;
   }
 
   /** Test hook for ?debug=1 pages: makes the worker die of an uncaught error. */

@@ -14,7 +14,7 @@ export class RemoteEngineError extends EngineError {
   }
 }
 
-type PayloadOf<M extends WorkerMessage, K extends M['kind']> = Extract<M, { kind: K }>['payload'];
+export type PayloadOf<M extends WorkerMessage, K extends M['kind']> = Extract<M, { kind: K }>['payload'];
 
 // Read once at start-up: the app rewrites its URL after the first load.
 /** The page has ?debug=1: the clients' test hooks (crash a worker, lose the GPU device) are enabled. */

@@ -60,4 +60,24 @@ describe('AnalysisClient', () => {
     void client.tokenize('decoder', 'x');
     expect(fresh.posted).toHaveLength(1);
   });
+
+  it('tells reply listeners after each reply and each failure, until unsubscribed', async () => {
+    const seen: string[] = [];
+    const stop = client.onReply(() => seen.push('reply'));
+    const tokens = client.tokenize('decoder', 'Hi').then(() => seen.push('caller'));
+    worker.reply({ kind: 'result', id: worker.posted[0].id, payload: { ids: [1], tokens: ['Hi'], special: [false] } });
+    await tokens;
+    expect(seen.sort()).toEqual(['caller', 'reply']);
+    const failed = client.decoderAttention([1]).catch(() => seen.push('failed'));
+    worker.reply({ kind: 'error', id: worker.posted[1].id, payload: { name: 'NoModelLoadedError', message: 'No model is loaded yet.' } });
+    await failed;
+    expect(seen.filter((s) => s === 'reply')).toHaveLength(2);
+    expect(seen).toContain('failed');
+    stop();
+    const after = client.tokenize('decoder', 'x');
+    worker.reply({ kind: 'result', id: worker.posted[2].id, payload: { ids: [2], tokens: ['x'], special: [false] } });
+    await after;
+    await Promise.resolve();
+    expect(seen).toHaveLength(4);
+  });
 });
