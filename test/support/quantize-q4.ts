@@ -36,3 +36,8 @@ export function quantizeMatMulsToQ4(model: Uint8Array): { model: Uint8Array; nod
   }
   return { model: writeGraph(index, { replace, drop, append, opsets: [{ domain: 'com.microsoft', version: 1 }] }), nodes: replace.size };
 }
+
+/** Whether the graph still has a com.microsoft `MatMulNBits` node (the rewrite leaves none it can read). */
+export function hasMatMulNBits(model: Uint8Array): boolean {
+  return readGraph(model).nodes.some((n) => n.value.op === 'MatMulNBits' && n.value.domain === 'com.microsoft');
+}

@@ -10,14 +10,14 @@ import type { SyntheticShape } from '../../src/bench/synthetic/shapes';
 import { EXTERNAL_DATA_FILE } from '../../src/bench/synthetic/onnx-builder';
 import { createRng } from '../../src/core/rng';
 import { dequantizeRow, dequantizeTransposed, quantizeNBits, requantizeInt8Transposed, type NBitsLayout } from '../../src/engine/graph/matmul-nbits';
-import { hasMatMulNBits, rewriteMatMulNBits, type ExternalFile } from '../../src/engine/graph/rewrite-matmul-nbits';
+import { rewriteMatMulNBits, type ExternalFile } from '../../src/engine/graph/rewrite-matmul-nbits';
 import { GraphFormatError } from '../../src/engine/graph/onnx-graph';
 import { readDecoderConfig } from '../../src/core/model-config';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURE_MODEL_DIR } from '../support/paths';
 import { nativeGreedy, nativeSession, webWasmSession } from '../support/native-greedy';
-import { quantizeMatMulsToQ4 } from '../support/quantize-q4';
+import { hasMatMulNBits, quantizeMatMulsToQ4 } from '../support/quantize-q4';
 
 const SHAPE: SyntheticShape = { id: 'test', label: 'test', layers: 2, hidden: 64, heads: 4, ffn: 256, vocab: 512, contextLength: 320, mlp: 'swiglu' };
 

@@ -82,10 +82,6 @@ export class AttentionRunner {
     return sessionUsesFloat16(this.session);
   }
 
-  get hasAttention(): boolean {
-    return this.probsNames.length > 0;
-  }
-
   private intTensor(name: string, values: number[]): Ort.Tensor {
     const meta = this.session.inputMetadata.find((m) => m.name === name);
     if (meta?.isTensor && meta.type === 'int32') return new this.ort.Tensor('int32', Int32Array.from(values), [1, values.length]);

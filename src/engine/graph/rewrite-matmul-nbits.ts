@@ -48,11 +48,6 @@ interface NBitsNode {
   mode: 'float32' | 'int8' | 'keep';
 }
 
-/** Whether the graph has a node worth rewriting, without decoding any weight. */
-export function hasMatMulNBits(onnx: Uint8Array): boolean {
-  return readGraph(onnx).nodes.some((n) => isNBits(n.value));
-}
-
 const isNBits = (n: ParsedNode) => n.op === MATMUL_NBITS && n.domain === CONTRIB_DOMAIN;
 
 /** Numbers of a float32 / float16 / int32 tensor (small ones: scales, float zero points, g_idx). */
