@@ -53,7 +53,9 @@ export class SlideFit implements ReactiveController {
       if (section) this.resizes.observe(section);
       this.observed = section;
     }
+    // Now for this frame, and again once the components inside have rendered what they were just given.
     this.fit();
+    this.schedule();
   }
 
   private currentSection(): HTMLElement | null {
