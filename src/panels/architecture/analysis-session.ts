@@ -5,7 +5,7 @@
 import { AnalysisClient } from '../../clients/analysis-client';
 import type { AnalysisModelInfo, ModelSlot } from '../../core/analysis-protocol';
 import type { BackendPreference } from '../../core/protocol';
-import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
+import { EMBEDDED_MODELS, embeddedModelUrl, type EmbeddedModel } from '../../models/catalog';
 
 let client: AnalysisClient | null = null;
 const loads = new Map<string, Promise<AnalysisModelInfo>>();
@@ -29,7 +29,8 @@ export function onAnalysisCrash(listener: () => void): () => void {
   return () => crashListeners.delete(listener);
 }
 
-const FOLDERS: Record<ModelSlot, string> = { decoder: 'tl-gpt', bert: 'tl-bert', ernie: 'tl-ernie' };
+/** The embedded model each slot starts with (the lesson's choice of models, not a fact about them). */
+const EMBEDDED_IN_SLOT: Record<ModelSlot, string> = { decoder: 'tl-gpt', bert: 'tl-bert', ernie: 'tl-ernie' };
 
 /** A model the lecturer chose for a slot instead of the embedded one (Hub or local folder). */
 export interface ChosenModel {
@@ -49,15 +50,23 @@ export function slotModel(slot: ModelSlot): ChosenModel | null {
   return chosen.get(slot) ?? null;
 }
 
+/**
+ * The embedded model `slot` runs, or null while it runs one the lecturer chose: what is known of a
+ * model from its training (measured accuracy, tokens seen) belongs to that model, not to its name.
+ */
+export function embeddedModelIn(slot: ModelSlot): EmbeddedModel | null {
+  return chosen.has(slot) ? null : EMBEDDED_MODELS.find((m) => m.id === EMBEDDED_IN_SLOT[slot])!;
+}
+
 export function loadSlot(slot: ModelSlot, backend: BackendPreference, wasmThreads?: number): Promise<AnalysisModelInfo> {
   const choice = chosen.get(slot);
   const key = `${slot}:${backend}:${choice ? `${choice.folderUrl}|${choice.onnxFile}` : 'embedded'}`;
   let load = loads.get(key);
   if (!load) {
-    const model = EMBEDDED_MODELS.find((m) => m.id === FOLDERS[slot])!;
-    const started = analysisClient().load(choice
-      ? { slot, modelUrl: choice.folderUrl, onnxFile: choice.onnxFile, backend, wasmThreads }
-      : { slot, modelUrl: embeddedModelUrl(model), backend, wasmThreads });
+    const embedded = embeddedModelIn(slot);
+    const started = analysisClient().load(embedded
+      ? { slot, modelUrl: embeddedModelUrl(embedded), backend, wasmThreads }
+      : { slot, modelUrl: choice!.folderUrl, onnxFile: choice!.onnxFile, backend, wasmThreads });
     started.then(
       // The worker holds one model per slot and replaces it only once the new one is ready: the
       // slot's earlier load stays valid until then (a failed load leaves it running).

@@ -14,7 +14,7 @@ import type { AnalysisModelInfo, AttentionMaps, TokenizedText } from '../../core
 import type { BackendPreference } from '../../core/protocol';
 import { describeError } from '../../i18n/engine-text';
 import { currentLocale } from '../../i18n/locale';
-import { analysisClient } from './analysis-session';
+import { analysisClient, embeddedModelIn } from './analysis-session';
 import { sampleSentences } from './embedded-facts';
 import { LessonState, type EncoderSlot } from './lesson-state';
 import { SlideFit } from './slide-fit';
@@ -187,8 +187,7 @@ export class ArchitecturePanel extends LitElement {
           </select></label>
         <label>${msg('Encoder')}
           <select name="encoder" @change=${(e: Event) => lesson.showEncoder((e.target as HTMLSelectElement).value as EncoderSlot)}>
-            <option value="bert" ?selected=${lesson.encoderSlot === 'bert'}>${lesson.models.bert?.name ?? 'tl-bert'}</option>
-            <option value="ernie" ?selected=${lesson.encoderSlot === 'ernie'}>tl-ernie</option>
+            ${(['bert', 'ernie'] as const).map((slot) => html`<option value=${slot} ?selected=${lesson.encoderSlot === slot}>${lesson.models[slot]?.name ?? embeddedModelIn(slot)?.id ?? slot}</option>`)}
           </select></label>
         <button type="button" data-testid="present" @click=${() => this.setPresenting(true)}>${msg('Present (full screen)')}</button>
         <button type="button" data-testid="tour-start" @click=${() => this.tour?.start()}>${msg('Guided tour')}</button>

@@ -4,14 +4,19 @@
  * and the phrase the ERNIE-vs-BERT section masks (recorded, with both models' expected predictions,
  * in models/tl-bert|tl-ernie/reference.json and checked by test/unit/encoder-demo.test.ts), and each
  * encoder's held-out accuracy as models/train/eval_encoders.py measured it; tl-gpt's training tokens.
+ * The measured figures go with the embedded model a slot runs (analysis-session.ts), never with a
+ * name: a model the lecturer loads has none of them, whatever its folder is called.
  */
 import { demo } from '../../../models/tl-bert/reference.json';
 import metrics from '../../../models/train/metrics.json';
+import type { AnalysisModelInfo } from '../../core/analysis-protocol';
 import type { Locale } from '../../i18n/locale';
+import { embeddedModelIn } from './analysis-session';
 import type { Span } from './masking-units';
 
 const encoderEval = metrics.encoder_eval;
-const gptTraining = metrics['tl-gpt'];
+/** The training log of each model trained as a language model, under its id (`tl-gpt`). */
+const trainingLogs = metrics as unknown as Record<string, { tokens_seen?: number } | undefined>;
 
 export interface DemoSentence {
   text: string;
@@ -44,16 +49,16 @@ export interface HeldOutAccuracy {
   wholePhrase: number;
 }
 
-const EVALUATED: Record<string, 'bert' | 'ernie'> = { 'tl-bert': 'bert', 'tl-ernie': 'ernie' };
-
-/** The measured held-out accuracy of an embedded encoder; null for any other model. */
-export function heldOutAccuracy(modelName: string): HeldOutAccuracy | null {
-  const key = EVALUATED[modelName];
-  if (!key) return null;
-  return { singleToken: encoderEval.single_token_masking[key].all.token_accuracy, wholePhrase: encoderEval.whole_phrase_masking[key].all.unit_exact_match };
+/** The measured held-out accuracy of `model` when it is an embedded encoder; null for any other model. */
+export function heldOutAccuracy(model: AnalysisModelInfo): HeldOutAccuracy | null {
+  // eval_encoders.py records each embedded encoder under the slot it is the twin for.
+  const slot = model.slot;
+  if (slot === 'decoder' || !embeddedModelIn(slot)) return null;
+  return { singleToken: encoderEval.single_token_masking[slot].all.token_accuracy, wholePhrase: encoderEval.whole_phrase_masking[slot].all.unit_exact_match };
 }
 
-/** Tokens an embedded model was trained on (processed, as the GPT-3 paper counts them); null for any other model. */
-export function trainingTokens(modelName: string): number | null {
-  return modelName === 'tl-gpt' ? gptTraining.tokens_seen : null;
+/** Tokens `model` was trained on when it is the embedded decoder (processed, as the GPT-3 paper counts them); null for any other model. */
+export function trainingTokens(model: AnalysisModelInfo): number | null {
+  const embedded = embeddedModelIn(model.slot);
+  return (embedded && trainingLogs[embedded.id]?.tokens_seen) ?? null;
 }

@@ -117,7 +117,7 @@ export class ErnieBert extends LitElement {
   }
 
   private accuracy(model: AnalysisModelInfo) {
-    const a = heldOutAccuracy(model.name);
+    const a = heldOutAccuracy(model);
     if (!a) return nothing;
     const [single, whole] = [(a.singleToken * 100).toFixed(1), (a.wholePhrase * 100).toFixed(2)];
     return html`<br /><small data-testid="accuracy-${model.slot}">${msg(str`Held-out: ${single}% of single tokens, ${whole}% of whole phrases right`)}</small>`;

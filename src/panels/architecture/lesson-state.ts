@@ -90,7 +90,7 @@ export class LessonState implements ReactiveController {
   runningModel(): RunningModel | null {
     const decoder = this.models.decoder;
     if (!decoder) return null;
-    const model = { name: decoder.name, params: decoder.parameters, trainingTokens: trainingTokens(decoder.name) };
+    const model = { name: decoder.name, params: decoder.parameters, trainingTokens: trainingTokens(decoder) };
     const bench = benchRate(decoder.name);
     if (bench) return { ...model, tokensPerSecond: bench.tokensPerSecond, rateSource: { kind: 'benchmark', backend: bench.backend } };
     const rate = this.measuredRate();

@@ -87,7 +87,7 @@ export class MaskedLm extends LitElement {
   }
 
   private accuracyNote() {
-    const accuracy = this.info ? heldOutAccuracy(this.info.name) : null;
+    const accuracy = this.info ? heldOutAccuracy(this.info) : null;
     if (!accuracy) return nothing;
     const pct = (accuracy.singleToken * 100).toFixed(1);
     return html`<p class="hint" data-testid="mask-accuracy">${msg(str`Measured on held-out text: ${this.info!.name} predicts ${pct}% of single masked tokens right (top-1).`)}</p>`;
