@@ -18,6 +18,7 @@ import { analysisClient, embeddedModelIn } from './analysis-session';
 import { sampleSentences } from './embedded-facts';
 import { LessonState, type EncoderSlot } from './lesson-state';
 import { SlideFit } from './slide-fit';
+import { listenWhileConnected } from '../listen-while-connected';
 import type { CacheSample, NextLogits } from './next-token';
 import './arch-diagram';
 import './mask-grid';
@@ -63,20 +64,14 @@ export class ArchitecturePanel extends LitElement {
   constructor() {
     super();
     new SlideFit(this, (listener) => analysisClient().onReply(listener));
+    listenWhileConnected(this, document, 'keydown', this.onKey);
+    listenWhileConnected(this, document, 'fullscreenchange', this.onFullscreen);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    document.addEventListener('keydown', this.onKey);
-    document.addEventListener('fullscreenchange', this.onFullscreen);
     const tourStep = tourStepFromUrl(location.search);
     if (tourStep !== null) void this.updateComplete.then(() => this.tour?.start(tourStep));
-  }
-
-  override disconnectedCallback(): void {
-    document.removeEventListener('keydown', this.onKey);
-    document.removeEventListener('fullscreenchange', this.onFullscreen);
-    super.disconnectedCallback();
   }
 
   /** Height below the current slide kept for its navigation and the tour's card. */

@@ -13,6 +13,7 @@ import { analysisClient } from './analysis-session';
 import { describeError } from '../../i18n/engine-text';
 import { labelSize, hiddenParts } from './projector';
 import { visibleToken } from './visible-token';
+import { listenWhileConnected } from '../listen-while-connected';
 
 /** Dimensions of q, v and the weighted sum shown: enough to follow the arithmetic, few enough to read. */
 const SHOWN_DIMS = 8;
@@ -68,14 +69,9 @@ export class HeadInsideView extends LitElement {
     this.head = head;
   };
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.addEventListener('attention-pick', this.onPick);
-  }
-
-  override disconnectedCallback(): void {
-    this.removeEventListener('attention-pick', this.onPick);
-    super.disconnectedCallback();
+  constructor() {
+    super();
+    listenWhileConnected(this, this, 'attention-pick', this.onPick);
   }
 
   /**

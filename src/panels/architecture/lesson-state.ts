@@ -15,6 +15,7 @@ import type { RunningModel } from './compute-calculator';
 import { demoSentence, isSample, sampleSentences, trainingTokens } from './embedded-facts';
 import type { LessonModelDetail } from './lesson-models';
 import type { CacheSample, NextLogits } from './next-token';
+import { listenWhileConnected } from '../listen-while-connected';
 import type { EmbeddedPoint } from './scale-view';
 
 export type EncoderSlot = 'bert' | 'ernie';
@@ -49,10 +50,10 @@ export class LessonState implements ReactiveController {
 
   constructor(private readonly host: LessonHost) {
     host.addController(this);
+    listenWhileConnected(host, window, 'lit-localize-status', this.onLocale);
   }
 
   hostConnected(): void {
-    window.addEventListener('lit-localize-status', this.onLocale);
     // A crashed worker is replaced on the next request; load the models into it again, as the chat does.
     // Not when it died loading them: that would crash again, and the load's errors say why.
     this.stopCrashWatch = onAnalysisCrash(() => {
@@ -64,7 +65,6 @@ export class LessonState implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    window.removeEventListener('lit-localize-status', this.onLocale);
     this.stopCrashWatch?.();
   }
 

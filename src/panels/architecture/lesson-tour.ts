@@ -10,6 +10,7 @@ import { buttonStyles } from '../../styles/buttons';
 import { customElement, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import { findTarget, TOUR_PARAM, TOUR_STEPS, type TourStep } from './tour-steps';
+import { listenWhileConnected } from '../listen-while-connected';
 
 /** Pixels left above a step's element when it is scrolled to: its outline and the heading just above it. */
 const TOP_ROOM = 56;
@@ -61,13 +62,12 @@ export class LessonTour extends LitElement {
     return { section, part };
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener('keydown', this.onKey);
+  constructor() {
+    super();
+    listenWhileConnected(this, document, 'keydown', this.onKey);
   }
 
   override disconnectedCallback(): void {
-    document.removeEventListener('keydown', this.onKey);
     clearInterval(this.follow);
     // Leaving the lesson (another tab) ends the tour: the URL no longer names a step.
     if (this.step !== null) {
