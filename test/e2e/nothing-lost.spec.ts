@@ -3,8 +3,8 @@
  * two tabs of one browser (two real pages of one context, one localStorage) never overwrite each
  * other's conversations or drafts; every action taken while a reply streams ends it as Stop does,
  * keeping the partial reply with a note; imports say exactly what they kept; a benchmark outlives a
- * visit to another tab. Storage probes run in the wasm project; probes that end a reply mid-stream
- * run on both backends, since ending a reply is the engine's work.
+ * visit to another tab. Every probe runs on both backends (projects wasm and webgpu), each on its
+ * project's backend: what a user keeps must not depend on the engine they chose.
  */
 import type { Page } from '@playwright/test';
 import { test, expect, openApp, chat, waitForLoad } from './fixtures';
