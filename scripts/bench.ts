@@ -21,15 +21,15 @@ import { startStaticServer, type StaticServer } from '../test/support/static-ser
 import { FIXTURE_MODEL_DIR, REPO_ROOT } from '../test/support/paths';
 import { chromiumLaunchOptions } from '../test/support/chromium.mjs';
 import { DecoderSession } from '../src/engine/decoder-session';
-import { loadBenchModel } from '../src/bench/load-model';
-import { benchmarkSideBySide, loopContender } from '../src/bench/runner';
-import { buildReport, type BenchReport } from '../src/bench/report';
-import { toMarkdown } from '../src/bench/report-text';
-import { DEFAULT_BENCH_SETTINGS, type BackendResult, type BenchSettings } from '../src/bench/types';
-import type { ModelDescription } from '../src/bench/protocol';
-import { SYNTHETIC_DTYPES, parseSyntheticSpec } from '../src/bench/synthetic/shapes';
+import { loadBenchModel } from '../src/bench/worker/load-model';
+import { benchmarkSideBySide, loopContender } from '../src/bench/worker/runner';
+import { buildReport, type BenchReport } from '../src/bench/page/report';
+import { toMarkdown } from '../src/bench/page/report-text';
+import { DEFAULT_BENCH_SETTINGS, type BackendResult, type BenchSettings } from '../src/bench/shared/types';
+import type { ModelDescription } from '../src/bench/shared/protocol';
+import { SYNTHETIC_DTYPES, parseSyntheticSpec } from '../src/bench/shared/synthetic-shapes';
 import { chromiumMarker, peakRendererBytes } from './renderer-memory';
-import { GPU_REPORT_CONTEXTS, GPU_REPORT_MODELS, adapterBandwidth, buildGpuReport, gpuReportMarkdown, isSoftwareAdapter, reportModel } from '../src/bench/gpu-report';
+import { GPU_REPORT_CONTEXTS, GPU_REPORT_MODELS, adapterBandwidth, buildGpuReport, gpuReportMarkdown, isSoftwareAdapter, reportModel } from '../src/bench/page/gpu-report';
 
 const { values: args } = parseArgs({
   options: {

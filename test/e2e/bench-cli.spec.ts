@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import { test, expect } from './fixtures';
 import { FIXTURE_MODEL_DIR, REPO_ROOT } from '../support/paths';
-import type { BenchReport } from '../../src/bench/report';
+import type { BenchReport } from '../../src/bench/page/report';
 
 const run = promisify(execFile);
 

@@ -7,7 +7,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import type { BenchReport } from '../../src/bench/report';
+import type { BenchReport } from '../../src/bench/page/report';
 
 async function runFromUrl(page: Page, params: Record<string, string | number>): Promise<void> {
   const query = new URLSearchParams(Object.entries({ bench_autorun: 1, bench_prompt: 8, bench_new: 6, bench_warmup: 0, bench_runs: 2, ...params }).map(([k, v]) => [k, String(v)]));

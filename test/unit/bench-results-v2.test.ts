@@ -4,19 +4,20 @@
  * correctness probe's comparison, and the history that storage may refuse.
  */
 import { describe, expect, it } from 'vitest';
-import { medianInterval95, medianIsStable } from '../../src/bench/stats';
-import { decodeResults, encodeResults, sharedFragment } from '../../src/bench/share-link';
-import { readReport } from '../../src/bench/read-report';
-import { classifyFailure } from '../../src/bench/failure';
-import { compareTraces, probeSentence, traceGreedy } from '../../src/bench/probe';
-import { addToHistory, readHistory, HISTORY_KEY } from '../../src/bench/history';
-import { ladderFor } from '../../src/bench/context-curve';
-import { chooseBandwidth, GUESSED_BANDWIDTH_GBPS } from '../../src/bench/bandwidth';
-import { REFERENCE_RESULTS } from '../../src/bench/reference-results';
-import { FIGURES } from '../../src/bench/figures';
+import { medianInterval95, medianIsStable } from '../../src/bench/shared/stats';
+import { decodeResults, encodeResults, sharedFragment } from '../../src/bench/page/share-link';
+import { readReport } from '../../src/bench/page/read-report';
+import { classifyFailure } from '../../src/bench/shared/failure';
+import { compareTraces, probeSentence } from '../../src/bench/shared/probe-result';
+import { traceGreedy } from '../../src/bench/worker/probe';
+import { addToHistory, readHistory, HISTORY_KEY } from '../../src/bench/page/history';
+import { ladderFor } from '../../src/bench/shared/context-ladder';
+import { chooseBandwidth, GUESSED_BANDWIDTH_GBPS } from '../../src/bench/page/bandwidth';
+import { REFERENCE_RESULTS } from '../../src/bench/page/reference-results';
+import { FIGURES } from '../../src/bench/shared/figures';
 import { figureName } from '../../src/panels/bench/words';
 import { BenchLinkError, GpuDeviceLostError, OutOfMemoryError, WebGpuUnavailableError, ModelFetchError } from '../../src/core/errors';
-import type { BenchReport } from '../../src/bench/report';
+import type { BenchReport } from '../../src/bench/page/report';
 import type { KeyValueStore } from '../../src/core/safe-storage';
 
 const report: BenchReport = REFERENCE_RESULTS[0];

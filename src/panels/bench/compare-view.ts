@@ -7,11 +7,11 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { BenchRecord, BenchReport } from '../../bench/report';
-import { readReport, recordKey } from '../../bench/read-report';
-import { decodeResults, sharedFragment } from '../../bench/share-link';
-import { readHistory } from '../../bench/history';
-import { REFERENCE_RESULTS } from '../../bench/reference-results';
+import type { BenchRecord, BenchReport } from '../../bench/page/report';
+import { readReport, recordKey } from '../../bench/page/read-report';
+import { decodeResults, sharedFragment } from '../../bench/page/share-link';
+import { readHistory } from '../../bench/page/history';
+import { REFERENCE_RESULTS } from '../../bench/page/reference-results';
 import { describeError } from '../../i18n/engine-text';
 import { barChart, formatRate } from './charts';
 import { colorOf, rowLabel, sharedStyles } from './results-view';

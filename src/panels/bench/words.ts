@@ -1,16 +1,16 @@
 /**
  * The benchmark's words in the page's language: each figure's name (the same English as
- * src/bench/figures.ts, which the exports print), the failure categories, the probe's verdict and the
+ * src/bench/shared/figures.ts, which the exports print), the failure categories, the probe's verdict and the
  * worker's progress.
  */
 import { msg, str } from '@lit/localize';
-import type { FigureKey } from '../../bench/figures';
-import type { FailureCategory } from '../../bench/failure';
-import type { ProbeResult } from '../../bench/probe';
-import type { BenchProgress } from '../../bench/protocol';
-import type { BandwidthPreset } from '../../bench/ceiling';
-import type { SyntheticShape } from '../../bench/synthetic/shapes';
-import { NO_WEBGPU_ADAPTER, NO_WEBGPU_API } from '../../bench/environment';
+import type { FigureKey } from '../../bench/shared/figures';
+import type { FailureCategory } from '../../bench/shared/failure';
+import type { ProbeResult } from '../../bench/shared/probe-result';
+import type { BenchProgress } from '../../bench/shared/protocol';
+import type { BandwidthPreset } from '../../bench/page/ceiling';
+import type { SyntheticShape } from '../../bench/shared/synthetic-shapes';
+import { NO_WEBGPU_ADAPTER, NO_WEBGPU_API } from '../../bench/page/environment';
 
 export function figureName(key: FigureKey): string {
   switch (key) {

@@ -4,13 +4,13 @@
  * documents are read through migrate.ts.
  */
 import type { BenchEnvironment } from './environment';
-import type { ModelDescription } from './protocol';
-import type { BackendResult, BenchSettings } from './types';
-import type { GraphFusionNote, GraphRewriteNote } from '../core/protocol';
-import { parseSyntheticSpec } from './synthetic/shapes';
-import type { GpuWorkPerToken } from './types';
-import type { ProbeResult } from './probe';
-import type { BenchFailure } from './failure';
+import type { ModelDescription } from '../shared/protocol';
+import type { BackendResult, BenchSettings } from '../shared/types';
+import type { GraphFusionNote, GraphRewriteNote } from '../../core/protocol';
+import { parseSyntheticSpec } from '../shared/synthetic-shapes';
+import type { GpuWorkPerToken } from '../shared/types';
+import type { ProbeResult } from '../shared/probe-result';
+import type { BenchFailure } from '../shared/failure';
 
 export const BENCH_SCHEMA_ID = 'transformer-lab-bench';
 export const BENCH_SCHEMA_VERSION = 2;

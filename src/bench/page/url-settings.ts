@@ -2,11 +2,10 @@
  * The benchmark's settings in the page address, so a result can be shared with the exact setup:
  * `?panel=bench&bench_model=synthetic:gpt2-small&bench_backends=webgpu,wasm&bench_runs=5`.
  */
-import type { Backend, OrtBuild } from '../core/protocol';
-import { DEFAULT_BENCH_SETTINGS, STABLE_RUNS, type BenchSettings } from './types';
-import { DEFAULT_CONTEXT_LADDER } from './context-curve';
-
-export type WebGpuBuild = Exclude<OrtBuild, 'wasm'>;
+import type { Backend } from '../../core/protocol';
+import type { WebGpuBuild } from '../shared/protocol';
+import { DEFAULT_BENCH_SETTINGS, STABLE_RUNS, type BenchSettings } from '../shared/types';
+import { DEFAULT_CONTEXT_LADDER } from '../shared/context-ladder';
 
 function readWebGpuBuild(value: string | null): WebGpuBuild | null {
   return value === 'jspi' || value === 'asyncify' ? value : null;
