@@ -11,7 +11,8 @@ import { classifyFailure } from '../../src/bench/shared/failure';
 import { compareTraces, probeSentence } from '../../src/bench/shared/probe-result';
 import { traceGreedy } from '../../src/bench/worker/probe';
 import { addToHistory, readHistory, HISTORY_KEY } from '../../src/bench/page/history';
-import { ladderFor } from '../../src/bench/shared/context-ladder';
+import { ladderFor, parseLadder } from '../../src/bench/shared/context-ladder';
+import { parseBenchUrl, writeBenchUrl } from '../../src/bench/page/url-settings';
 import { chooseBandwidth, GUESSED_BANDWIDTH_GBPS } from '../../src/bench/page/bandwidth';
 import { REFERENCE_RESULTS } from '../../src/bench/page/reference-results';
 import { FIGURES } from '../../src/bench/shared/figures';
@@ -136,6 +137,24 @@ describe('history, ladder, bandwidth and words', () => {
   it('measures the ladder that fits the model, with its limit', () => {
     expect(ladderFor([16, 128, 512, 1024, 2048], 512)).toEqual([16, 128, 504]);
     expect(ladderFor([16, 128, 512, 1024, 2048], 4096)).toEqual([16, 128, 512, 1024, 2048, 4088]);
+    // A ladder the user gave: exactly its rungs that fit, no limit added.
+    expect(ladderFor([16, 64], 512, 8, true)).toEqual([16, 64]);
+    expect(ladderFor([16, 64, 1024], 512, 8, true)).toEqual([16, 64]);
+  });
+
+  it('reads a ladder from the CLI or a link, and says what is wrong with a bad one', () => {
+    expect(parseLadder('128, 16,16')).toEqual({ ladder: [16, 128] });
+    expect(parseLadder('16,abc')).toEqual({ error: '"abc" is not a context length from 1 to 32768' });
+    expect(parseLadder('0')).toEqual({ error: '"0" is not a context length from 1 to 32768' });
+    expect(parseLadder('1.5')).toEqual({ error: '"1.5" is not a context length from 1 to 32768' });
+    expect(parseLadder(' , ')).toEqual({ error: 'a ladder lists context lengths, e.g. 16,128,512' });
+    // In a link: bench_curve=1 is the page's ladder and the limit; a list is exactly those rungs; a bad list is no curve.
+    expect(parseBenchUrl('?bench_curve=1').settings).toMatchObject({ contextLadder: [16, 128, 512, 1024, 2048] });
+    expect(parseBenchUrl('?bench_curve=1').settings.contextLadderExact).toBeUndefined();
+    const exact = parseBenchUrl('?bench_curve=64,16');
+    expect(exact.settings).toMatchObject({ contextLadder: [16, 64], contextLadderExact: true });
+    expect(new URLSearchParams(writeBenchUrl('', exact)).get('bench_curve')).toBe('16,64');
+    expect(parseBenchUrl('?bench_curve=16,x').settings.contextLadder).toBeUndefined();
   });
 
   it('says when the bandwidth is a guess', () => {

@@ -73,6 +73,11 @@ export interface BenchSettings {
    * prefill tok/s at each prompt length: the speed-against-context curve. Absent or empty: not measured.
    */
   contextLadder?: number[];
+  /**
+   * True: exactly the ladder's rungs that fit the model (a ladder the user gave: `--curve-ladder`,
+   * `bench_curve=16,64`). Absent: the model's own limit is measured too (the page's default ladder).
+   */
+  contextLadderExact?: boolean;
 }
 
 export const DEFAULT_BENCH_SETTINGS: BenchSettings = { promptTokens: 16, newTokens: 32, warmupRuns: 1, measuredRuns: 3, promptLookup: true };

@@ -9,7 +9,7 @@ import { CURVE_NEW_TOKENS, ladderFor } from '../shared/context-ladder';
 
 export async function measureContextCurve(c: Contender, model: ModelFacts, settings: BenchSettings, hooks: RunnerHooks): Promise<ContextPoint[] | null> {
   if (!settings.contextLadder?.length) return null;
-  const rungs = ladderFor(settings.contextLadder, model.contextLength);
+  const rungs = ladderFor(settings.contextLadder, model.contextLength, CURVE_NEW_TOKENS, settings.contextLadderExact);
   const ids = benchPromptIds(rungs[rungs.length - 1] ?? 0, model.vocab);
   const points: ContextPoint[] = [];
   for (const [index, length] of rungs.entries()) {

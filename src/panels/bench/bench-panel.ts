@@ -271,7 +271,9 @@ export class BenchPanel extends LitElement {
       ${this.numberField(msg('…at most, until the median is within ±5%'), 'max-runs', 'maxRuns', 0)}
       ${this.numberField(msg('Long-context probe, tokens (0: off)'), 'long', 'longContextTokens', 0)}
       <label class="inline"><input type="checkbox" name="curve" .checked=${Boolean(s.contextLadder?.length)}
-        @change=${(e: Event) => this.setConfig('settings', { ...s, contextLadder: (e.target as HTMLInputElement).checked ? [...DEFAULT_CONTEXT_LADDER] : undefined })} />${msg('Speed against context length (16 to 2,048 tokens and the model\'s limit)')}</label>
+        @change=${(e: Event) => this.setConfig('settings', { ...s, contextLadder: (e.target as HTMLInputElement).checked ? [...DEFAULT_CONTEXT_LADDER] : undefined, contextLadderExact: undefined })} />${s.contextLadderExact && s.contextLadder?.length
+          ? msg(str`Speed against context length (${s.contextLadder.join(', ')} tokens)`)
+          : msg('Speed against context length (16 to 2,048 tokens and the model\'s limit)')}</label>
       <label>${msg('Memory bandwidth, GB/s')}
         <input type="number" min="1" name="bandwidth" placeholder=${guessed.source === 'user' ? '' : msg(str`${guessed.gbps} (${guessed.source === 'detected' ? msg('detected') : msg('a guess')})`)}
           .value=${c.bandwidthGBps === null ? '' : String(c.bandwidthGBps)} @change=${(e: Event) => this.setConfig('bandwidthGBps', Number((e.target as HTMLInputElement).value) > 0 ? Number((e.target as HTMLInputElement).value) : null)} />
