@@ -76,7 +76,12 @@ test('three results compare side by side at 1280×720, with no overflow and noth
   await runFromUrl(page, { bench_model: modelServer.fixtureUrl, bench_backends: backend, bench_runs: 1, bench_new: 3 });
   await page.getByRole('tab', { name: 'Compare' }).click();
   const compare = page.getByTestId('bench-compare');
-  await expect(compare.locator('label.pick[data-origin=reference]')).not.toHaveCount(0);
+  const references = compare.locator('label.pick[data-origin=reference]');
+  await expect(references).not.toHaveCount(0);
+  // Each shipped result says what computed it, when, and on which runtime; SwiftShader is no GPU.
+  for (const label of await references.allInnerTexts()) expect(label).toMatch(/· \d{4}-\d{2}-\d{2} \(reference, onnxruntime-web \d+\.\d+\.\d+/);
+  await expect(references.filter({ hasText: '· webgpu ·' }).first()).toContainText('swiftshader (software adapter)');
+  await expect(references.filter({ hasText: '· wasm ·' }).first()).toContainText('CPU, 1 of 2 threads');
   for (const origin of ['this-run', 'history', 'reference']) await compare.locator(`label.pick[data-origin=${origin}] input`).first().check();
   const table = page.getByTestId('bench-compare-table');
   await expect(table.locator('thead th')).toHaveCount(4);

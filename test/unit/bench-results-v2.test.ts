@@ -3,6 +3,8 @@
  * clear refusal of cut, altered and future links), version 1 migration, failure categories, the
  * correctness probe's comparison, and the history that storage may refuse.
  */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { medianInterval95, medianIsStable } from '../../src/bench/shared/stats';
 import { decodeResults, encodeResults, sharedFragment } from '../../src/bench/page/share-link';
@@ -15,6 +17,8 @@ import { ladderFor, parseLadder } from '../../src/bench/shared/context-ladder';
 import { parseBenchUrl, writeBenchUrl } from '../../src/bench/page/url-settings';
 import { chooseBandwidth, GUESSED_BANDWIDTH_GBPS } from '../../src/bench/page/bandwidth';
 import { REFERENCE_RESULTS } from '../../src/bench/page/reference-results';
+import { isSoftwareAdapter } from '../../src/bench/page/gpu-report';
+import { REPO_ROOT } from '../support/paths';
 import { FIGURES } from '../../src/bench/shared/figures';
 import { figureName } from '../../src/panels/bench/words';
 import { BenchLinkError, GpuDeviceLostError, OutOfMemoryError, WebGpuUnavailableError, ModelFetchError } from '../../src/core/errors';
@@ -165,5 +169,25 @@ describe('history, ladder, bandwidth and words', () => {
 
   it('names each figure with the same words in the page and the exports', () => {
     for (const key of Object.keys(FIGURES) as (keyof typeof FIGURES)[]) expect(figureName(key)).toBe(FIGURES[key]);
+  });
+});
+
+describe('the shipped reference results', () => {
+  it('are real reports, each with its date and runtime version, and the docs list each one honestly', () => {
+    const doc = readFileSync(path.join(REPO_ROOT, 'docs/bench-results.md'), 'utf8');
+    const folder = path.join(REPO_ROOT, 'src/bench/page/reference');
+    const shipped = readdirSync(folder).filter((f) => f.endsWith('.json'));
+    expect(REFERENCE_RESULTS.map((r) => r.createdAt).sort()).toEqual(shipped.map((f) => (JSON.parse(readFileSync(path.join(folder, f), 'utf8')) as BenchReport).createdAt).sort());
+    for (const file of shipped) {
+      const reference = readReport(JSON.parse(readFileSync(path.join(folder, file), 'utf8')));
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${file}\` |`)) ?? '';
+      expect(row, file).toContain(reference.createdAt.slice(0, 10));
+      for (const record of reference.records) {
+        expect(record.runtime, `${record.backend} in ${file}`).toMatch(/onnxruntime-web \d+\.\d+\.\d+/);
+        expect(row, file).toContain(`onnxruntime-web ${record.runtime!.match(/\d+\.\d+/)![0]}`);
+        // A WebGPU figure from an emulated GPU says so wherever it is listed.
+        if (record.backend === 'webgpu' && isSoftwareAdapter(reference.environment.adapter)) expect(row, file).toContain('software adapter');
+      }
+    }
   });
 });
