@@ -48,7 +48,7 @@ function device(report: BenchReport, record: BenchRecord): string {
     const gpu = a ? (a.description || `${a.vendor} ${a.architecture}`).trim() : '';
     hardware = a && isSoftwareAdapter(a) ? msg(str`${gpu} (software adapter)`) : gpu;
   } else {
-    hardware = record.backend === 'wasm' ? msg(str`CPU, ${env.wasmThreads} of ${env.hardwareConcurrency ?? '?'} threads`) : msg('CPU');
+    hardware = record.backend === 'wasm' ? msg(str`CPU, ${env.wasmThreads} of ${env.hardwareConcurrency ?? '?'} threads`) : msg('CPU (native)');
   }
   const browser = /(Chrome|Firefox|Safari|Edg)\/[\d.]+/.exec(env.userAgent)?.[0] ?? '';
   return [hardware, browser].filter(Boolean).join(', ') || msg('unknown device');
