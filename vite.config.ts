@@ -33,7 +33,7 @@ function embeddedModelsVersion(): string {
 /**
  * `vite build --mode bench` (npm run bench's dist-bench, never the app's dist) leaves transformers.js
  * the onnxruntime-web build it ships (1.31, native WebGPU EP), so the benchmark measures it as its
- * users get it; see src/bench/transformersjs.ts.
+ * users get it; see src/bench/worker/transformersjs.ts.
  */
 export default defineConfig(({ mode }) => ({
   define: { __EMBEDDED_MODELS_VERSION__: JSON.stringify(embeddedModelsVersion()) },

@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- [--model embedded|<folder>|<url>|synthetic:<shape>[:<dtype>][,…]] [--backend webgpu,wasm] [--runs N]
  *                   [--warmup N] [--prompt N] [--new N] [--long-context N] [--turn-history N] [--json out.json] [--no-native] [--no-transformersjs]
- *                   [--compare-rewrite]`
+ *                   [--compare-rewrite] [--curve] [--curve-ladder 16,128,512]`
  *
  * Serves the built app (bench.html) with cross-origin isolation, drives headless Chromium through the
  * benchmark panel for each model (ours, then transformers.js's generate on the same backend, for model
@@ -21,15 +21,16 @@ import { startStaticServer, type StaticServer } from '../test/support/static-ser
 import { FIXTURE_MODEL_DIR, REPO_ROOT } from '../test/support/paths';
 import { chromiumLaunchOptions } from '../test/support/chromium.mjs';
 import { DecoderSession } from '../src/engine/decoder-session';
-import { loadBenchModel } from '../src/bench/load-model';
-import { benchmarkSideBySide, loopContender } from '../src/bench/runner';
-import { buildReport, type BenchReport } from '../src/bench/report';
-import { toMarkdown } from '../src/bench/report-text';
-import { DEFAULT_BENCH_SETTINGS, type BackendResult, type BenchSettings } from '../src/bench/types';
-import type { ModelDescription } from '../src/bench/protocol';
-import { SYNTHETIC_DTYPES, parseSyntheticSpec } from '../src/bench/synthetic/shapes';
+import { loadBenchModel } from '../src/bench/worker/load-model';
+import { benchmarkSideBySide, loopContender } from '../src/bench/worker/runner';
+import { buildReport, type BenchReport } from '../src/bench/page/report';
+import { toMarkdown } from '../src/bench/page/report-text';
+import { DEFAULT_BENCH_SETTINGS, type BackendResult, type BenchSettings } from '../src/bench/shared/types';
+import type { ModelDescription } from '../src/bench/shared/protocol';
+import { SYNTHETIC_DTYPES, parseSyntheticSpec } from '../src/bench/shared/synthetic-shapes';
+import { DEFAULT_CONTEXT_LADDER, parseLadder } from '../src/bench/shared/context-ladder';
 import { chromiumMarker, peakRendererBytes } from './renderer-memory';
-import { GPU_REPORT_CONTEXTS, GPU_REPORT_MODELS, adapterBandwidth, buildGpuReport, gpuReportMarkdown, isSoftwareAdapter, reportModel } from '../src/bench/gpu-report';
+import { GPU_REPORT_CONTEXTS, GPU_REPORT_MODELS, adapterBandwidth, buildGpuReport, gpuReportMarkdown, isSoftwareAdapter, reportModel } from '../src/bench/page/gpu-report';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,6 +42,8 @@ const { values: args } = parseArgs({
     new: { type: 'string', default: String(DEFAULT_BENCH_SETTINGS.newTokens) },
     'long-context': { type: 'string', default: '0' },
     'turn-history': { type: 'string', default: '0' },
+    curve: { type: 'boolean', default: false },
+    'curve-ladder': { type: 'string' },
     json: { type: 'string' },
     app: { type: 'string', default: 'dist' },
     'no-native': { type: 'boolean', default: false },
@@ -69,6 +72,9 @@ if (args.help) {
   --long-context N     also measure decode with N tokens of context (flatness ratio); 0 = off
   --turn-history N     also measure 5 chat turns with the KV cache kept, N tokens of history before the 5th
                        (ttft_turn5_over_turn1: e.g. 1000 on synthetic:gpt-25m, whose context holds it); 0 = off
+  --curve              also measure speed against context length: decode and prefill tok/s at ${DEFAULT_CONTEXT_LADDER.join(', ')}
+                       tokens of context and the model's limit (contextCurve in the JSON, as the page's curve)
+  --curve-ladder LIST  the curve at exactly these context lengths instead, e.g. 16,128,512 (implies --curve)
   --json FILE          write the report (docs/bench-schema.v2.json)
   --no-native          skip native onnxruntime-node (CPU)
   --no-transformersjs  skip transformers.js's generate (model folders only)
@@ -93,6 +99,17 @@ function positiveInt(name: string, text: string, min = 1): number {
 }
 
 const gpuReport = args['gpu-report'];
+
+/** --curve: the page's ladder and the model's limit; --curve-ladder: exactly the rungs given. */
+function curveSettings(): Pick<BenchSettings, 'contextLadder' | 'contextLadderExact'> {
+  if (args['curve-ladder'] !== undefined) {
+    const parsed = parseLadder(args['curve-ladder']);
+    if ('error' in parsed) throw new Error(`--curve-ladder: ${parsed.error}`);
+    return { contextLadder: parsed.ladder, contextLadderExact: true };
+  }
+  return args.curve ? { contextLadder: [...DEFAULT_CONTEXT_LADDER] } : {};
+}
+
 const settings: BenchSettings = {
   promptTokens: gpuReport ? GPU_REPORT_CONTEXTS.short : positiveInt('prompt', args.prompt),
   newTokens: positiveInt('new', args.new, 2),
@@ -101,6 +118,7 @@ const settings: BenchSettings = {
   longContextTokens: gpuReport ? GPU_REPORT_CONTEXTS.long : positiveInt('long-context', args['long-context'], 0),
   turnHistoryTokens: positiveInt('turn-history', args['turn-history'], 0),
   promptLookup: !args['no-prompt-lookup'] && !gpuReport,
+  ...(gpuReport ? {} : curveSettings()),
 };
 // The GPU report measures our engine on WebGPU alone: against the roofline, not against other engines.
 const backends = gpuReport ? ['webgpu'] : args.backend.split(',').map((b) => b.trim());
@@ -205,6 +223,7 @@ async function main(): Promise<void> {
         bench_long: String(settings.longContextTokens),
         bench_turns: String(settings.turnHistoryTokens),
         ...(settings.promptLookup ? {} : { bench_prompt_lookup: '0' }),
+        ...(settings.contextLadder?.length ? { bench_curve: settings.contextLadderExact ? settings.contextLadder.join(',') : '1' } : {}),
         bench_autorun: '1',
         ...(args['no-transformersjs'] || gpuReport ? {} : { bench_tjs: '1' }),
         ...(args['webgpu-build'] ? { bench_webgpu_build: args['webgpu-build'] } : {}),

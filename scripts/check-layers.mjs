@@ -18,12 +18,14 @@ export const ALLOWED = {
   core: [],
   engine: ['core'],
   models: ['core'],
-  bench: ['core', 'engine', 'models'],
-  workers: ['core', 'engine', 'models', 'bench'],
-  clients: ['core', 'bench'],
+  'bench/shared': ['core'],
+  'bench/page': ['core', 'bench/shared'],
+  'bench/worker': ['core', 'engine', 'models', 'bench/shared'],
+  workers: ['core', 'engine', 'models', 'bench/shared', 'bench/worker'],
+  clients: ['core', 'bench/shared'],
   i18n: ['core', 'styles'],
   styles: [],
-  panels: ['core', 'clients', 'models', 'bench', 'i18n', 'styles'],
+  panels: ['core', 'clients', 'models', 'bench/shared', 'bench/page', 'i18n', 'styles'],
   app: ['core', 'clients', 'models', 'panels', 'i18n', 'styles'],
 };
 
@@ -32,7 +34,9 @@ export const PACKAGES = {
   core: ['@lit/localize'],
   engine: ['onnxruntime-web', '@huggingface/tokenizers', '@huggingface/jinja'],
   models: [],
-  bench: ['onnxruntime-web', '@huggingface/transformers'],
+  'bench/shared': [],
+  'bench/page': [],
+  'bench/worker': ['onnxruntime-web', '@huggingface/transformers'],
   workers: [],
   clients: [],
   i18n: ['@lit/localize', 'lit'],
@@ -47,8 +51,15 @@ export const PACKAGES = {
  */
 export const OUTSIDE = {
   panels: ['models/'],
-  bench: ['node_modules/@huggingface/transformers/'],
+  'bench/worker': ['node_modules/@huggingface/transformers/'],
 };
+
+/**
+ * Folders of src/ whose sub-folders are layers of their own: the benchmark's page code (results,
+ * exports, share links) must not reach the code that runs models in its worker, and both share only
+ * bench/shared. A file directly in such a folder belongs to no layer.
+ */
+export const SPLIT_FOLDERS = ['bench'];
 
 function* sourceFiles(dir) {
   for (const name of readdirSync(dir)) {
@@ -119,7 +130,8 @@ export function checkLayers(src) {
   /** The src/ folder a path belongs to, or null for src/'s own entry files (main.ts), which may import anything. */
   const layerOf = (path) => {
     const parts = relative(src, path).split('/');
-    return parts.length > 1 ? parts[0] : null;
+    if (parts.length < 2) return null;
+    return SPLIT_FOLDERS.includes(parts[0]) && parts.length > 2 ? `${parts[0]}/${parts[1]}` : parts[0];
   };
   const inSrc = (path) => path.startsWith(src + '/');
   const root = dirname(src);

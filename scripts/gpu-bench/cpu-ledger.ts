@@ -3,7 +3,7 @@
  * WASM, Dawn's encoding and submission) between a run's first token and its last, over the tokens in
  * between. On a real GPU a small model's decode waits on this work, not on the GPU.
  */
-import type { Contender } from '../../src/bench/runner';
+import type { Contender } from '../../src/bench/worker/runner';
 
 interface DecodeCpu {
   microseconds: number;

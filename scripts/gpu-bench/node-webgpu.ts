@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { NO_WEBGPU_ADAPTER, readAdapterFacts, type AdapterFacts } from '../../src/bench/environment';
+import { NO_WEBGPU_ADAPTER, readAdapterFacts, type AdapterFacts } from '../../src/bench/page/environment';
 
 /** No adapter, or no Dawn: the harness ends with this message and a non-zero exit, never a crash. */
 export class NoWebGpuAdapterError extends Error {

@@ -3,10 +3,10 @@
  * the bandwidth roofline, ours ÷ transformers.js, dispatches and CPU time per decode token, and whether
  * the two engines' greedy tokens agree. Bandwidth figures come from the benchmark's presets.
  */
-import { BANDWIDTH_PRESETS, ceilingTokensPerSecond } from '../../src/bench/ceiling';
-import { adapterBandwidth } from '../../src/bench/gpu-report';
-import { markdownTable } from '../../src/bench/report-text';
-import type { AdapterFacts } from '../../src/bench/environment';
+import { BANDWIDTH_PRESETS, ceilingTokensPerSecond } from '../../src/bench/page/ceiling';
+import { adapterBandwidth } from '../../src/bench/page/gpu-report';
+import { markdownTable } from '../../src/bench/page/report-text';
+import type { AdapterFacts } from '../../src/bench/page/environment';
 
 export interface Bandwidth {
   gbps: number;

@@ -8,9 +8,9 @@
  * which every run does for every input, is inside both. Run by scripts/profile-context.mjs.
  */
 import { ortFor } from '../../src/engine/ort-setup';
-import { buildGptDecoder } from '../../src/bench/synthetic/gpt-graph';
-import { SYNTHETIC_SHAPES } from '../../src/bench/synthetic/shapes';
-import { EXTERNAL_DATA_FILE } from '../../src/bench/synthetic/onnx-builder';
+import { buildGptDecoder } from '../../src/bench/worker/synthetic/gpt-graph';
+import { SYNTHETIC_SHAPES } from '../../src/bench/shared/synthetic-shapes';
+import { EXTERNAL_DATA_FILE } from '../../src/bench/worker/synthetic/onnx-builder';
 
 type Tensor = InstanceType<ReturnType<typeof ortFor>['Tensor']>;
 

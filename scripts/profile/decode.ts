@@ -14,9 +14,9 @@ import { readDecoderConfig } from '../../src/core/model-config';
 import { argmax } from '../../src/engine/sampling';
 import { createEventYielder } from '../../src/engine/yield';
 import type { Backend } from '../../src/core/protocol';
-import { loopContender, sampleFromTimes } from '../../src/bench/runner';
-import { loadTransformersJs } from '../../src/bench/transformersjs';
-import type { RunSample } from '../../src/bench/types';
+import { loopContender, sampleFromTimes } from '../../src/bench/worker/runner';
+import { loadTransformersJs } from '../../src/bench/worker/transformersjs';
+import type { RunSample } from '../../src/bench/shared/types';
 import { Engine } from '../../src/engine/engine';
 import type { ModelFiles } from '../../src/core/model-files';
 

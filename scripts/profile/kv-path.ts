@@ -12,9 +12,9 @@ import { ortFor } from '../../src/engine/ort-setup';
 import { DecoderSession } from '../../src/engine/decoder-session';
 import { fuseDecoderGraph } from '../../src/engine/graph/fuse-decoder';
 import { graphForBackend } from '../../src/engine/graph/for-backend';
-import { buildGptDecoder } from '../../src/bench/synthetic/gpt-graph';
-import { SYNTHETIC_SHAPES } from '../../src/bench/synthetic/shapes';
-import { EXTERNAL_DATA_FILE } from '../../src/bench/synthetic/onnx-builder';
+import { buildGptDecoder } from '../../src/bench/worker/synthetic/gpt-graph';
+import { SYNTHETIC_SHAPES } from '../../src/bench/shared/synthetic-shapes';
+import { EXTERNAL_DATA_FILE } from '../../src/bench/worker/synthetic/onnx-builder';
 import { argmax } from '../../src/engine/sampling';
 import type { DecoderConfig } from '../../src/core/model-config';
 

@@ -1,6 +1,6 @@
 /** The page's side of the benchmark worker: runs with progress and cancel, over the shared worker RPC. */
-import type { BenchEvent, BenchOutcome, BenchProgress, BenchReplies, BenchRequest, BenchRequestPayload } from '../bench/protocol';
-import type { BackendResult } from '../bench/types';
+import type { BenchEvent, BenchOutcome, BenchProgress, BenchReplies, BenchRequest, BenchRequestPayload } from '../bench/shared/protocol';
+import type { BackendResult } from '../bench/shared/types';
 import { BenchWorkerCrashedError } from '../core/errors';
 import { WorkerRpc } from './rpc';
 

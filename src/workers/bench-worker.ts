@@ -4,25 +4,26 @@
  * warms up, measures, and releases it before the next, so two backends never compete for memory.
  */
 import type { Ort } from '../engine/ort-setup';
-import { benchRuntimeFor } from '../bench/runtime-choice';
+import { benchRuntimeFor } from '../bench/worker/runtime-choice';
 import { DecoderSession } from '../engine/decoder-session';
-import { loadBenchModel } from '../bench/load-model';
-import { benchmarkSideBySide, BenchCancelled, loopContender } from '../bench/runner';
-import { loadTransformersJs, syntheticFolder, type TransformersJsSource } from '../bench/transformersjs';
+import { loadBenchModel } from '../bench/worker/load-model';
+import { benchmarkSideBySide, BenchCancelled, loopContender } from '../bench/worker/runner';
+import { loadTransformersJs, syntheticFolder, type TransformersJsSource } from '../bench/worker/transformersjs';
 import { resolveFolderUrl } from '../core/model-url';
-import type { BenchEvent, BenchProgress, BenchRequest, BenchRequestPayload } from '../bench/protocol';
-import type { BackendResult, SkippedContender } from '../bench/types';
+import type { BenchEvent, BenchProgress, BenchRequest, BenchRequestPayload } from '../bench/shared/protocol';
+import type { BackendResult, SkippedContender } from '../bench/shared/types';
 import type { Backend } from '../core/protocol';
-import { buildGptDecoder } from '../bench/synthetic/gpt-graph';
-import { SYNTHETIC_SHAPES } from '../bench/synthetic/shapes';
-import { EXTERNAL_DATA_FILE } from '../bench/synthetic/onnx-builder';
+import { buildGptDecoder } from '../bench/worker/synthetic/gpt-graph';
+import { SYNTHETIC_SHAPES } from '../bench/shared/synthetic-shapes';
+import { EXTERNAL_DATA_FILE } from '../bench/worker/synthetic/onnx-builder';
 import { createEventYielder } from '../engine/yield';
 import { postToPage, serve } from './serve';
 import { openDecoder } from '../engine/model-load';
-import { GpuWorkLedger, installGpuCounters } from '../bench/gpu-counters';
-import { PROBE_STEPS, compareTraces, traceGreedy, type ProbeResult, type ProbeTrace } from '../bench/probe';
-import { benchPromptIds } from '../bench/runner';
-import { classifyFailure, type BenchFailure } from '../bench/failure';
+import { GpuWorkLedger, installGpuCounters } from '../bench/worker/gpu-counters';
+import { traceGreedy } from '../bench/worker/probe';
+import { PROBE_STEPS, compareTraces, type ProbeResult, type ProbeTrace } from '../bench/shared/probe-result';
+import { benchPromptIds } from '../bench/worker/runner';
+import { classifyFailure, type BenchFailure } from '../bench/shared/failure';
 
 // Before any engine opens a GPU device: every WebGPU call of this worker is counted from here on.
 const gpuCounters = installGpuCounters();

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import { test, expect } from './fixtures';
 import { FIXTURE_MODEL_DIR, REPO_ROOT } from '../support/paths';
-import type { BenchReport } from '../../src/bench/report';
+import type { BenchReport } from '../../src/bench/page/report';
 
 const run = promisify(execFile);
 
@@ -54,4 +54,36 @@ test('the CLI measures the fixture and a synthetic model and writes schema-valid
   // The table is printed for pasting into an issue.
   expect(stdout).toContain('| Model | Engine | Backend |');
   expect(stdout).toContain(`| stories260k | ours | ${backend} |`);
+});
+
+test('the CLI measures speed against context length into the same JSON as the page, and refuses a bad ladder', async ({ backend, modelServer }) => {
+  test.setTimeout(400_000);
+  // A bad ladder is refused before anything starts, with what is wrong.
+  const refused = await run(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), ['scripts/bench.ts', '--curve-ladder', '16,abc'], { cwd: REPO_ROOT, timeout: 60_000 }).then(
+    () => null,
+    (error: { code?: number; stderr?: string }) => error,
+  );
+  expect(refused?.code).toBe(1);
+  expect(refused?.stderr).toContain('--curve-ladder: "abc" is not a context length from 1 to 32768');
+
+  const out = path.join(modelServer.scratchDir, `bench-curve-${backend}.json`);
+  await run(
+    path.join(REPO_ROOT, 'node_modules/.bin/tsx'),
+    ['scripts/bench.ts', '--app', process.env.TL_OUT_DIR ?? 'dist', '--model', FIXTURE_MODEL_DIR, '--backend', backend, '--runs', '1', '--warmup', '0',
+      '--prompt', '4', '--new', '4', '--no-transformersjs', '--no-prompt-lookup', '--curve-ladder', '64,16', '--json', out],
+    { cwd: REPO_ROOT, timeout: 300_000 },
+  );
+  const report = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
+  const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs/bench-schema.v2.json'), 'utf8')) as object;
+  const validate = new Ajv({ strict: false }).compile(schema);
+  expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+  expect(report.settings.contextLadder).toEqual([16, 64]);
+  expect(report.settings.contextLadderExact).toBe(true);
+  // Exactly the rungs asked for (sorted), on the browser's backend and on native onnxruntime-node alike.
+  expect(report.records.map((r) => `${r.engine}/${r.backend}`)).toEqual([`ours/${backend}`, 'native/cpu']);
+  for (const record of report.records) {
+    expect(record.contextCurve?.map((p) => p.contextTokens), record.backend).toEqual([16, 64]);
+    expect(record.contextCurve?.every((p) => p.decodeTokensPerSecond > 0 && p.prefillTokensPerSecond > 0), record.backend).toBe(true);
+    expect(record.memory.longestContextTokens).toBe(64 + 8);
+  }
 });

@@ -1,11 +1,11 @@
 /**
  * The benchmark's WebGPU counters against a graph counted by hand: the synthetic tiny shape
- * (src/bench/synthetic/gpt-graph.ts: 2 layers, hidden 64, vocab 512, fp32, SiLU MLP with biases).
+ * (src/bench/worker/synthetic/gpt-graph.ts: 2 layers, hidden 64, vocab 512, fp32, SiLU MLP with biases).
  * Counts, unlike times, are exact on SwiftShader, so most expectations here are equalities.
  */
 import { test, expect } from './fixtures';
-import type { BenchReport } from '../../src/bench/report';
-import { SYNTHETIC_SHAPES } from '../../src/bench/synthetic/shapes';
+import type { BenchReport } from '../../src/bench/page/report';
+import { SYNTHETIC_SHAPES } from '../../src/bench/shared/synthetic-shapes';
 
 const tiny = SYNTHETIC_SHAPES.find((s) => s.id === 'tiny')!;
 const PROMPT = 8;

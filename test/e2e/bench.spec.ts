@@ -9,7 +9,7 @@ import { Ajv } from 'ajv';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { FIXTURE_MODEL_DIR, REPO_ROOT } from '../support/paths';
-import type { BenchReport } from '../../src/bench/report';
+import type { BenchReport } from '../../src/bench/page/report';
 
 const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs/bench-schema.v2.json'), 'utf8')) as object;
 const validate = new Ajv({ strict: false }).compile(schema);

@@ -12,7 +12,7 @@ import { topKShader, kernelSize, logitsBinding } from '../../src/engine/gpu-pick
 import { topKIndices } from '../../src/core/top-k';
 import { argmax } from '../../src/engine/sampling';
 import { fromFloat16Bits as float16ToFloat32 } from '../../src/engine/graph/float16';
-import type { BenchReport } from '../../src/bench/report';
+import type { BenchReport } from '../../src/bench/page/report';
 
 test.skip(({ backend }) => backend !== 'webgpu', 'the GPU pick runs on WebGPU; each test compares with WASM itself');
 

@@ -1,5 +1,5 @@
 /** Weights for synthetic decoders whose greedy tokens differ from step to step (tests of graph rewrites). */
-import { randomWeights, type WeightSource } from '../../src/bench/synthetic/gpt-graph';
+import { randomWeights, type WeightSource } from '../../src/bench/worker/synthetic/gpt-graph';
 import { fromFloat16Bits, toFloat16Bits } from '../../src/engine/graph/float16';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkFloat16Support, checkWebGpuKernels, planBackends, probeWebGpu, sessionBuildFailure, softwareAdapterName } from '../../src/engine/backend';
 import { WebGpuUnavailableError, describeWebGpuUnavailable } from '../../src/core/errors';
-import { OnnxGraph } from '../../src/bench/synthetic/onnx-builder';
+import { OnnxGraph } from '../../src/bench/worker/synthetic/onnx-builder';
 
 const AVAILABLE = { unavailable: null };
 const UNAVAILABLE = { unavailable: { code: 'no-webgpu-api', detail: null } } as const;

@@ -8,9 +8,9 @@ import { configureLocalization } from '@lit/localize';
 import { BenchClient } from '../../src/clients/bench-client';
 import { BenchWorkerCrashedError, ModelFetchError, toErrorInfo } from '../../src/core/errors';
 import { describeError } from '../../src/i18n/engine-text';
-import { spread } from '../../src/bench/stats';
-import type { BenchEvent, BenchOutcome, BenchProgress, BenchRequest, BenchRequestPayload } from '../../src/bench/protocol';
-import type { BackendResult } from '../../src/bench/types';
+import { spread } from '../../src/bench/shared/stats';
+import type { BenchEvent, BenchOutcome, BenchProgress, BenchRequest, BenchRequestPayload } from '../../src/bench/shared/protocol';
+import type { BackendResult } from '../../src/bench/shared/types';
 import { fakeWorkers } from '../support/fake-worker';
 import { rejection } from '../support/rejection';
 

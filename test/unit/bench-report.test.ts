@@ -3,14 +3,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
-import { quantile, spread, intervals } from '../../src/bench/stats';
-import { buildReport } from '../../src/bench/report';
-import { toCsv, toMarkdown } from '../../src/bench/report-text';
-import { ceilingTokensPerSecond, fractionOfCeiling } from '../../src/bench/ceiling';
-import { parseBenchUrl, writeBenchUrl } from '../../src/bench/url-settings';
-import type { BackendResult } from '../../src/bench/types';
-import type { ModelDescription } from '../../src/bench/protocol';
-import type { BenchEnvironment } from '../../src/bench/environment';
+import { quantile, spread, intervals } from '../../src/bench/shared/stats';
+import { buildReport } from '../../src/bench/page/report';
+import { toCsv, toMarkdown } from '../../src/bench/page/report-text';
+import { ceilingTokensPerSecond, fractionOfCeiling } from '../../src/bench/page/ceiling';
+import { parseBenchUrl, writeBenchUrl } from '../../src/bench/page/url-settings';
+import type { BackendResult } from '../../src/bench/shared/types';
+import type { ModelDescription } from '../../src/bench/shared/protocol';
+import type { BenchEnvironment } from '../../src/bench/page/environment';
 import { REPO_ROOT } from '../support/paths';
 
 const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs/bench-schema.v2.json'), 'utf8')) as object;
@@ -204,7 +204,7 @@ describe('benchmark settings in the URL', () => {
 
 describe('transformers.js model address', () => {
   it('splits a folder URL into the host it fetches from and the model id', async () => {
-    const { splitFolderUrl } = await import('../../src/bench/transformersjs');
+    const { splitFolderUrl } = await import('../../src/bench/worker/transformersjs');
     expect(splitFolderUrl('http://127.0.0.1:9/shared/models/stories260k/')).toEqual({ host: 'http://127.0.0.1:9/shared/models/', model: 'stories260k' });
     expect(splitFolderUrl('http://127.0.0.1:9/tl-gpt/')).toEqual({ host: 'http://127.0.0.1:9/', model: 'tl-gpt' });
   });

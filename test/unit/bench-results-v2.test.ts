@@ -3,20 +3,26 @@
  * clear refusal of cut, altered and future links), version 1 migration, failure categories, the
  * correctness probe's comparison, and the history that storage may refuse.
  */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { medianInterval95, medianIsStable } from '../../src/bench/stats';
-import { decodeResults, encodeResults, sharedFragment } from '../../src/bench/share-link';
-import { readReport } from '../../src/bench/read-report';
-import { classifyFailure } from '../../src/bench/failure';
-import { compareTraces, probeSentence, traceGreedy } from '../../src/bench/probe';
-import { addToHistory, readHistory, HISTORY_KEY } from '../../src/bench/history';
-import { ladderFor } from '../../src/bench/context-curve';
-import { chooseBandwidth, GUESSED_BANDWIDTH_GBPS } from '../../src/bench/bandwidth';
-import { REFERENCE_RESULTS } from '../../src/bench/reference-results';
-import { FIGURES } from '../../src/bench/figures';
+import { medianInterval95, medianIsStable } from '../../src/bench/shared/stats';
+import { decodeResults, encodeResults, sharedFragment } from '../../src/bench/page/share-link';
+import { readReport } from '../../src/bench/page/read-report';
+import { classifyFailure } from '../../src/bench/shared/failure';
+import { compareTraces, probeSentence } from '../../src/bench/shared/probe-result';
+import { traceGreedy } from '../../src/bench/worker/probe';
+import { addToHistory, readHistory, HISTORY_KEY } from '../../src/bench/page/history';
+import { ladderFor, parseLadder } from '../../src/bench/shared/context-ladder';
+import { parseBenchUrl, writeBenchUrl } from '../../src/bench/page/url-settings';
+import { chooseBandwidth, GUESSED_BANDWIDTH_GBPS } from '../../src/bench/page/bandwidth';
+import { REFERENCE_RESULTS } from '../../src/bench/page/reference-results';
+import { isSoftwareAdapter } from '../../src/bench/page/gpu-report';
+import { REPO_ROOT } from '../support/paths';
+import { FIGURES } from '../../src/bench/shared/figures';
 import { figureName } from '../../src/panels/bench/words';
 import { BenchLinkError, GpuDeviceLostError, OutOfMemoryError, WebGpuUnavailableError, ModelFetchError } from '../../src/core/errors';
-import type { BenchReport } from '../../src/bench/report';
+import type { BenchReport } from '../../src/bench/page/report';
 import type { KeyValueStore } from '../../src/core/safe-storage';
 
 const report: BenchReport = REFERENCE_RESULTS[0];
@@ -135,6 +141,24 @@ describe('history, ladder, bandwidth and words', () => {
   it('measures the ladder that fits the model, with its limit', () => {
     expect(ladderFor([16, 128, 512, 1024, 2048], 512)).toEqual([16, 128, 504]);
     expect(ladderFor([16, 128, 512, 1024, 2048], 4096)).toEqual([16, 128, 512, 1024, 2048, 4088]);
+    // A ladder the user gave: exactly its rungs that fit, no limit added.
+    expect(ladderFor([16, 64], 512, 8, true)).toEqual([16, 64]);
+    expect(ladderFor([16, 64, 1024], 512, 8, true)).toEqual([16, 64]);
+  });
+
+  it('reads a ladder from the CLI or a link, and says what is wrong with a bad one', () => {
+    expect(parseLadder('128, 16,16')).toEqual({ ladder: [16, 128] });
+    expect(parseLadder('16,abc')).toEqual({ error: '"abc" is not a context length from 1 to 32768' });
+    expect(parseLadder('0')).toEqual({ error: '"0" is not a context length from 1 to 32768' });
+    expect(parseLadder('1.5')).toEqual({ error: '"1.5" is not a context length from 1 to 32768' });
+    expect(parseLadder(' , ')).toEqual({ error: 'a ladder lists context lengths, e.g. 16,128,512' });
+    // In a link: bench_curve=1 is the page's ladder and the limit; a list is exactly those rungs; a bad list is no curve.
+    expect(parseBenchUrl('?bench_curve=1').settings).toMatchObject({ contextLadder: [16, 128, 512, 1024, 2048] });
+    expect(parseBenchUrl('?bench_curve=1').settings.contextLadderExact).toBeUndefined();
+    const exact = parseBenchUrl('?bench_curve=64,16');
+    expect(exact.settings).toMatchObject({ contextLadder: [16, 64], contextLadderExact: true });
+    expect(new URLSearchParams(writeBenchUrl('', exact)).get('bench_curve')).toBe('16,64');
+    expect(parseBenchUrl('?bench_curve=16,x').settings.contextLadder).toBeUndefined();
   });
 
   it('says when the bandwidth is a guess', () => {
@@ -145,5 +169,25 @@ describe('history, ladder, bandwidth and words', () => {
 
   it('names each figure with the same words in the page and the exports', () => {
     for (const key of Object.keys(FIGURES) as (keyof typeof FIGURES)[]) expect(figureName(key)).toBe(FIGURES[key]);
+  });
+});
+
+describe('the shipped reference results', () => {
+  it('are real reports, each with its date and runtime version, and the docs list each one honestly', () => {
+    const doc = readFileSync(path.join(REPO_ROOT, 'docs/bench-results.md'), 'utf8');
+    const folder = path.join(REPO_ROOT, 'src/bench/page/reference');
+    const shipped = readdirSync(folder).filter((f) => f.endsWith('.json'));
+    expect(REFERENCE_RESULTS.map((r) => r.createdAt).sort()).toEqual(shipped.map((f) => (JSON.parse(readFileSync(path.join(folder, f), 'utf8')) as BenchReport).createdAt).sort());
+    for (const file of shipped) {
+      const reference = readReport(JSON.parse(readFileSync(path.join(folder, file), 'utf8')));
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${file}\` |`)) ?? '';
+      expect(row, file).toContain(reference.createdAt.slice(0, 10));
+      for (const record of reference.records) {
+        expect(record.runtime, `${record.backend} in ${file}`).toMatch(/onnxruntime-web \d+\.\d+\.\d+/);
+        expect(row, file).toContain(`onnxruntime-web ${record.runtime!.match(/\d+\.\d+/)![0]}`);
+        // A WebGPU figure from an emulated GPU says so wherever it is listed.
+        if (record.backend === 'webgpu' && isSoftwareAdapter(reference.environment.adapter)) expect(row, file).toContain('software adapter');
+      }
+    }
   });
 });

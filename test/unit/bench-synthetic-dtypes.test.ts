@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { buildGptDecoder, randomWeights, type WeightSource } from '../../src/bench/synthetic/gpt-graph';
-import { SYNTHETIC_DTYPES, SYNTHETIC_SHAPES, bytesPerDecodeToken, formatSyntheticSpec, parseSyntheticSpec, type SyntheticShape, type WeightType } from '../../src/bench/synthetic/shapes';
-import { EXTERNAL_DATA_FILE, toFloat16Bits } from '../../src/bench/synthetic/onnx-builder';
+import { buildGptDecoder, randomWeights, type WeightSource } from '../../src/bench/worker/synthetic/gpt-graph';
+import { SYNTHETIC_DTYPES, SYNTHETIC_SHAPES, bytesPerDecodeToken, formatSyntheticSpec, parseSyntheticSpec, type SyntheticShape, type WeightType } from '../../src/bench/shared/synthetic-shapes';
+import { EXTERNAL_DATA_FILE, toFloat16Bits } from '../../src/bench/worker/synthetic/onnx-builder';
 import { readNode } from '../../src/engine/graph/onnx-proto';
 import { fromFloat16Bits } from '../../src/engine/graph/float16';
 import { readGraph } from '../../src/engine/graph/onnx-graph';

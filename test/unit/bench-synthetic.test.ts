@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import type * as OrtWeb from 'onnxruntime-web';
-import { buildGptDecoder, randomWeights, type WeightSource } from '../../src/bench/synthetic/gpt-graph';
-import { SYNTHETIC_SHAPES, parseSyntheticSpec, bytesPerDecodeToken, parameterCount, type SyntheticShape } from '../../src/bench/synthetic/shapes';
+import { buildGptDecoder, randomWeights, type WeightSource } from '../../src/bench/worker/synthetic/gpt-graph';
+import { SYNTHETIC_SHAPES, parseSyntheticSpec, bytesPerDecodeToken, parameterCount, type SyntheticShape } from '../../src/bench/shared/synthetic-shapes';
 import { DecoderSession } from '../../src/engine/decoder-session';
-import { toFloat16Bits } from '../../src/bench/synthetic/onnx-builder';
+import { toFloat16Bits } from '../../src/bench/worker/synthetic/onnx-builder';
 
 const SHAPE: SyntheticShape = { id: 'test', label: 'test', layers: 2, hidden: 16, heads: 2, ffn: 32, vocab: 40, contextLength: 32, mlp: 'silu' };
 

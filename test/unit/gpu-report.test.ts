@@ -1,8 +1,8 @@
 /** The GPU report's plan (which models on which adapter) and its roofline rows. */
 import { describe, expect, it } from 'vitest';
-import { adapterBandwidth, buildGpuReport, gpuReportMarkdown, isSoftwareAdapter, reportModel } from '../../src/bench/gpu-report';
-import { spread } from '../../src/bench/stats';
-import type { BenchReport } from '../../src/bench/report';
+import { adapterBandwidth, buildGpuReport, gpuReportMarkdown, isSoftwareAdapter, reportModel } from '../../src/bench/page/gpu-report';
+import { spread } from '../../src/bench/shared/stats';
+import type { BenchReport } from '../../src/bench/page/report';
 
 const swiftshader = { vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader Device (Subzero)' };
 const rtx = { vendor: 'nvidia', architecture: 'ada-lovelace', description: 'NVIDIA GeForce RTX 4090' };

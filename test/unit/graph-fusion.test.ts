@@ -15,9 +15,9 @@ import { nativeGreedy } from '../support/native-greedy';
 import { readDecoderConfig } from '../../src/core/model-config';
 import { randomDecoderWeights, type DecoderSpec } from '../support/export-fixtures/weights';
 import { buildGenaiDecoder, buildOptimumDecoder } from '../support/export-fixtures/graphs';
-import { buildGptDecoder } from '../../src/bench/synthetic/gpt-graph';
-import { SYNTHETIC_SHAPES } from '../../src/bench/synthetic/shapes';
-import { EXTERNAL_DATA_FILE } from '../../src/bench/synthetic/onnx-builder';
+import { buildGptDecoder } from '../../src/bench/worker/synthetic/gpt-graph';
+import { SYNTHETIC_SHAPES } from '../../src/bench/shared/synthetic-shapes';
+import { EXTERNAL_DATA_FILE } from '../../src/bench/worker/synthetic/onnx-builder';
 import { livelyWeights } from '../support/lively-weights';
 import { stepper } from '../support/graph-stepper';
 

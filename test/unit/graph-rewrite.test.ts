@@ -4,10 +4,10 @@
  * onnxruntime's own MatMulNBits kernel (onnxruntime-node, CPU).
  */
 import { describe, expect, it } from 'vitest';
-import { buildGptDecoder } from '../../src/bench/synthetic/gpt-graph';
+import { buildGptDecoder } from '../../src/bench/worker/synthetic/gpt-graph';
 import { livelyWeights } from '../support/lively-weights';
-import type { SyntheticShape } from '../../src/bench/synthetic/shapes';
-import { EXTERNAL_DATA_FILE } from '../../src/bench/synthetic/onnx-builder';
+import type { SyntheticShape } from '../../src/bench/shared/synthetic-shapes';
+import { EXTERNAL_DATA_FILE } from '../../src/bench/worker/synthetic/onnx-builder';
 import { createRng } from '../../src/core/rng';
 import { dequantizeRow, dequantizeTransposed, quantizeNBits, requantizeInt8Transposed, type NBitsLayout } from '../../src/engine/graph/matmul-nbits';
 import { rewriteMatMulNBits, type ExternalFile } from '../../src/engine/graph/rewrite-matmul-nbits';

@@ -78,15 +78,34 @@ describe('the layer check', () => {
 
   it('follows re-exports, and checks paths outside src', () => {
     const src = tree({
-      'bench/types.ts': "export * from '../engine/session';\n",
+      'bench/shared/types.ts': "export * from '../../engine/session';\n",
       'engine/session.ts': 'export const s = 1;\n',
-      'clients/bench-client.ts': "import { s } from '../bench/types';\n",
+      'clients/bench-client.ts': "import { s } from '../bench/shared/types';\n",
       'engine/test-only.ts': "import { helper } from '../../test/support/helper';\n",
     });
     const problems = (checkLayers(src) as Check).problems.join('\n');
-    expect(problems).toMatch(/clients\/bench-client\.ts imports \.\.\/bench\/types \(re-exported from engine\/session\.ts\): clients may import only core, bench/);
+    expect(problems).toMatch(/clients\/bench-client\.ts imports \.\.\/bench\/shared\/types \(re-exported from engine\/session\.ts\): clients may import only core, bench\/shared/);
     expect(problems).toMatch(/engine\/test-only\.ts imports \.\.\/\.\.\/test\/support\/helper: engine may import outside src\/ only nothing/);
-    expect(problems).not.toMatch(/bench\/types\.ts/);
+    expect(problems).toMatch(/bench\/shared\/types\.ts imports \.\.\/\.\.\/engine\/session: bench\/shared may import only core/);
+  });
+
+  it("keeps the benchmark's page code from its worker code: both meet only in bench/shared", () => {
+    const src = tree({
+      'bench/shared/protocol.ts': 'export type P = 1;\n',
+      'bench/worker/runner.ts': "import type { P } from '../shared/protocol';\nimport { run } from '../../engine/generate';\n",
+      'engine/generate.ts': 'export const run = 1;\n',
+      'bench/page/report.ts': "import type { P } from '../shared/protocol';\nimport { run } from '../worker/runner';\n",
+      'panels/bench/panel.ts': "import { run } from '../../bench/worker/runner';\nimport { r } from '../../bench/page/report';\n",
+      'workers/bench-worker.ts': "import { run } from '../bench/worker/runner';\nimport { r } from '../bench/page/report';\n",
+      'bench/loose.ts': 'export const l = 1;\n',
+    });
+    const problems = (checkLayers(src) as Check).problems;
+    expect(problems).toHaveLength(4);
+    const text = problems.join('\n');
+    expect(text).toMatch(/bench\/page\/report\.ts imports \.\.\/worker\/runner: bench\/page may import only core, bench\/shared/);
+    expect(text).toMatch(/panels\/bench\/panel\.ts imports \.\.\/\.\.\/bench\/worker\/runner: panels may import only/);
+    expect(text).toMatch(/workers\/bench-worker\.ts imports \.\.\/bench\/page\/report: workers may import only/);
+    expect(text).toMatch(/bench\/loose\.ts: the folder src\/bench has no place in the layers/);
   });
 
   it("keeps the README's layer table equal to the script's", () => {

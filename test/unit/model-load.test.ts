@@ -15,8 +15,8 @@ import { buildOptimumDecoder } from '../support/export-fixtures/graphs';
 import { randomDecoderWeights, type DecoderSpec } from '../support/export-fixtures/weights';
 import { rejection } from '../support/rejection';
 import { ModelFormatError } from '../../src/core/errors';
-import { buildGptDecoder } from '../../src/bench/synthetic/gpt-graph';
-import { SYNTHETIC_SHAPES } from '../../src/bench/synthetic/shapes';
+import { buildGptDecoder } from '../../src/bench/worker/synthetic/gpt-graph';
+import { SYNTHETIC_SHAPES } from '../../src/bench/shared/synthetic-shapes';
 
 interface Handed {
   onnx: Uint8Array;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { measurePromptLookup, type TimedReply } from '../../src/bench/prompt-lookup-bench';
-import { parseBenchUrl, writeBenchUrl } from '../../src/bench/url-settings';
-import { ratiosFor } from '../../src/bench/report';
-import { DEFAULT_BENCH_SETTINGS, type BackendResult } from '../../src/bench/types';
+import { measurePromptLookup, type TimedReply } from '../../src/bench/worker/prompt-lookup-bench';
+import { parseBenchUrl, writeBenchUrl } from '../../src/bench/page/url-settings';
+import { ratiosFor } from '../../src/bench/page/report';
+import { DEFAULT_BENCH_SETTINGS, type BackendResult } from '../../src/bench/shared/types';
 
 const settings = { ...DEFAULT_BENCH_SETTINGS, newTokens: 4, measuredRuns: 4 };
 

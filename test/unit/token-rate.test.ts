@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tokenRates } from '../../src/core/token-rate';
-import { sampleFromTimes } from '../../src/bench/runner';
+import { sampleFromTimes } from '../../src/bench/worker/runner';
 
 describe('tokens per second: one rule for the Chat and the Benchmark', () => {
   it('time to first token, prefill over it, decode as tokens after the first over the time since the first', () => {

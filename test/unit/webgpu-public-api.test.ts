@@ -1,7 +1,7 @@
 /**
  * The engine uses WebGPU and onnxruntime-web through their public API only: nothing in src replaces a
  * WebGPU method or property (the GPU pick once did, inside onnxruntime's download path). The one
- * exception is the benchmark's counters (src/bench/gpu-counters.ts), which wrap a few methods to count
+ * exception is the benchmark's counters (src/bench/worker/gpu-counters.ts), which wrap a few methods to count
  * calls and pass every call through unchanged, in the benchmark's worker only.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/paths';
 
-const COUNTERS = 'src/bench/gpu-counters.ts';
+const COUNTERS = 'src/bench/worker/gpu-counters.ts';
 
 /** Ways to replace a WebGPU method or property: a prototype touched, a property defined, a method name assigned. */
 const PATCHES = [

@@ -1,7 +1,7 @@
 /**
  * ONNX's protobuf messages as far as the app reads and writes them: nodes, tensors (inline or in
  * external data), value infos. One place for the field numbers, shared by the synthetic-model builder
- * (src/bench/synthetic) and the load-time graph rewrite.
+ * (src/bench/worker/synthetic) and the load-time graph rewrite.
  */
 import { ProtoReader, ProtoWriter } from './protobuf';
 

@@ -2,7 +2,7 @@
  * The latest benchmark's decode speed, for the compute calculator. The benchmark panel announces
  * each report on `window` ('tl-bench-report'); the fastest backend's median wins, per model.
  */
-import type { BenchReport } from '../../bench/report';
+import type { BenchReport } from '../../bench/page/report';
 
 export interface MeasuredRate {
   model: string;

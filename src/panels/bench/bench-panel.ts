@@ -11,19 +11,19 @@ import type { Backend } from '../../core/protocol';
 import type { BenchClient } from '../../clients/bench-client';
 import { benchRun, inBenchRun } from './bench-run-store';
 import { describeError } from '../../i18n/engine-text';
-import type { BenchOutcome, BenchProgress } from '../../bench/protocol';
-import type { ModelSource, SkippedContender } from '../../bench/types';
-import { readEnvironment, type BenchEnvironment } from '../../bench/environment';
-import { buildReport, type BenchReport } from '../../bench/report';
-import { toCsv, toMarkdown } from '../../bench/report-text';
-import { BANDWIDTH_PRESETS } from '../../bench/ceiling';
-import { chooseBandwidth } from '../../bench/bandwidth';
-import { classifyFailure } from '../../bench/failure';
-import { addToHistory } from '../../bench/history';
-import { decodeResults, sharedFragment } from '../../bench/share-link';
-import { parseBenchUrl, writeBenchUrl, type BenchUrlState } from '../../bench/url-settings';
-import { DEFAULT_CONTEXT_LADDER } from '../../bench/context-curve';
-import { SYNTHETIC_DTYPES, SYNTHETIC_SHAPES, bytesPerDecodeToken, isHalfPrecision, parseSyntheticSpec } from '../../bench/synthetic/shapes';
+import type { BenchOutcome, BenchProgress } from '../../bench/shared/protocol';
+import type { ModelSource, SkippedContender } from '../../bench/shared/types';
+import { readEnvironment, type BenchEnvironment } from '../../bench/page/environment';
+import { buildReport, type BenchReport } from '../../bench/page/report';
+import { toCsv, toMarkdown } from '../../bench/page/report-text';
+import { BANDWIDTH_PRESETS } from '../../bench/page/ceiling';
+import { chooseBandwidth } from '../../bench/page/bandwidth';
+import { classifyFailure } from '../../bench/shared/failure';
+import { addToHistory } from '../../bench/page/history';
+import { decodeResults, sharedFragment } from '../../bench/page/share-link';
+import { parseBenchUrl, writeBenchUrl, type BenchUrlState } from '../../bench/page/url-settings';
+import { DEFAULT_CONTEXT_LADDER } from '../../bench/shared/context-ladder';
+import { SYNTHETIC_DTYPES, SYNTHETIC_SHAPES, bytesPerDecodeToken, isHalfPrecision, parseSyntheticSpec } from '../../bench/shared/synthetic-shapes';
 import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
 import { embeddedModelLabel } from '../embedded-label';
 import { formatBytes } from '../format';
@@ -271,7 +271,9 @@ export class BenchPanel extends LitElement {
       ${this.numberField(msg('…at most, until the median is within ±5%'), 'max-runs', 'maxRuns', 0)}
       ${this.numberField(msg('Long-context probe, tokens (0: off)'), 'long', 'longContextTokens', 0)}
       <label class="inline"><input type="checkbox" name="curve" .checked=${Boolean(s.contextLadder?.length)}
-        @change=${(e: Event) => this.setConfig('settings', { ...s, contextLadder: (e.target as HTMLInputElement).checked ? [...DEFAULT_CONTEXT_LADDER] : undefined })} />${msg('Speed against context length (16 to 2,048 tokens and the model\'s limit)')}</label>
+        @change=${(e: Event) => this.setConfig('settings', { ...s, contextLadder: (e.target as HTMLInputElement).checked ? [...DEFAULT_CONTEXT_LADDER] : undefined, contextLadderExact: undefined })} />${s.contextLadderExact && s.contextLadder?.length
+          ? msg(str`Speed against context length (${s.contextLadder.join(', ')} tokens)`)
+          : msg('Speed against context length (16 to 2,048 tokens and the model\'s limit)')}</label>
       <label>${msg('Memory bandwidth, GB/s')}
         <input type="number" min="1" name="bandwidth" placeholder=${guessed.source === 'user' ? '' : msg(str`${guessed.gbps} (${guessed.source === 'detected' ? msg('detected') : msg('a guess')})`)}
           .value=${c.bandwidthGBps === null ? '' : String(c.bandwidthGBps)} @change=${(e: Event) => this.setConfig('bandwidthGBps', Number((e.target as HTMLInputElement).value) > 0 ? Number((e.target as HTMLInputElement).value) : null)} />

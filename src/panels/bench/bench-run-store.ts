@@ -6,9 +6,9 @@
  * reload.
  */
 import { BenchClient } from '../../clients/bench-client';
-import type { BenchOutcome, BenchProgress } from '../../bench/protocol';
-import type { SkippedContender } from '../../bench/types';
-import type { BenchReport } from '../../bench/report';
+import type { BenchOutcome, BenchProgress } from '../../bench/shared/protocol';
+import type { SkippedContender } from '../../bench/shared/types';
+import type { BenchReport } from '../../bench/page/report';
 
 export interface BenchRunState {
   running: boolean;

@@ -7,11 +7,12 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { BenchRecord, BenchReport } from '../../bench/report';
-import { readReport, recordKey } from '../../bench/read-report';
-import { decodeResults, sharedFragment } from '../../bench/share-link';
-import { readHistory } from '../../bench/history';
-import { REFERENCE_RESULTS } from '../../bench/reference-results';
+import type { BenchRecord, BenchReport } from '../../bench/page/report';
+import { readReport, recordKey } from '../../bench/page/read-report';
+import { decodeResults, sharedFragment } from '../../bench/page/share-link';
+import { readHistory } from '../../bench/page/history';
+import { REFERENCE_RESULTS } from '../../bench/page/reference-results';
+import { isSoftwareAdapter } from '../../bench/page/gpu-report';
 import { describeError } from '../../i18n/engine-text';
 import { barChart, formatRate } from './charts';
 import { colorOf, rowLabel, sharedStyles } from './results-view';
@@ -35,11 +36,22 @@ interface Figure {
   higherIsBetter: boolean;
 }
 
-function device(report: BenchReport): string {
-  const a = report.environment.adapter;
-  const gpu = a ? (a.description || `${a.vendor} ${a.architecture}`).trim() : '';
-  const browser = /(Chrome|Firefox|Safari|Edg)\/[\d.]+/.exec(report.environment.userAgent)?.[0] ?? '';
-  return [gpu, browser].filter(Boolean).join(', ') || msg('unknown device');
+/**
+ * What computed a record: the GPU adapter for WebGPU (a software one such as SwiftShader said to be
+ * one: it emulates a GPU on the CPU), the CPU's threads for WASM and native; and the browser.
+ */
+function device(report: BenchReport, record: BenchRecord): string {
+  const env = report.environment;
+  const a = env.adapter;
+  let hardware: string;
+  if (record.backend === 'webgpu') {
+    const gpu = a ? (a.description || `${a.vendor} ${a.architecture}`).trim() : '';
+    hardware = a && isSoftwareAdapter(a) ? msg(str`${gpu} (software adapter)`) : gpu;
+  } else {
+    hardware = record.backend === 'wasm' ? msg(str`CPU, ${env.wasmThreads} of ${env.hardwareConcurrency ?? '?'} threads`) : msg('CPU (native)');
+  }
+  const browser = /(Chrome|Firefox|Safari|Edg)\/[\d.]+/.exec(env.userAgent)?.[0] ?? '';
+  return [hardware, browser].filter(Boolean).join(', ') || msg('unknown device');
 }
 
 export function entriesOf(report: BenchReport, origin: Origin): Entry[] {
@@ -135,7 +147,7 @@ export class BenchCompareView extends LitElement {
   }
 
   private label(e: Entry): string {
-    return `${e.record.model} · ${rowLabel(e.record)} · ${device(e.report)} · ${e.report.createdAt.slice(0, 10)}`;
+    return `${e.record.model} · ${rowLabel(e.record)} · ${device(e.report, e.record)} · ${e.report.createdAt.slice(0, 10)}`;
   }
 
   private figures(): Figure[] {
@@ -155,7 +167,7 @@ export class BenchCompareView extends LitElement {
     return html`<fieldset><legend>${msg('Results to compare')}</legend>
       ${entries.length ? entries.map((e) => html`<label class="pick" data-origin=${e.origin}>
         <input type="checkbox" .checked=${this.chosen.has(e.id)} @change=${(ev: Event) => this.toggle(e.id, (ev.target as HTMLInputElement).checked)} />
-        <span>${this.label(e)} <span class="note">(${this.originText(e.origin)}${e.origin === 'reference' ? `, ${e.report.records[0]?.runtime ?? ''}` : ''})</span>${failedProbe(e) ? html` <span class="bad">${msg('failed the correctness probe')}</span>` : nothing}</span>
+        <span>${this.label(e)} <span class="note">(${this.originText(e.origin)}${e.origin === 'reference' && e.record.runtime ? `, ${e.record.runtime}` : ''})</span>${failedProbe(e) ? html` <span class="bad">${msg('failed the correctness probe')}</span>` : nothing}</span>
       </label>`) : html`<p class="note">${msg('No results yet: run the benchmark, or add a link or a JSON file below.')}</p>`}
     </fieldset>
     <div class="drop" data-testid="bench-compare-drop" @dragover=${(e: DragEvent) => e.preventDefault()}

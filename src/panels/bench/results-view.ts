@@ -6,10 +6,10 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { BenchRecord, BenchReport } from '../../bench/report';
-import type { Spread } from '../../bench/stats';
-import type { GpuWorkPerToken } from '../../bench/gpu-counters';
-import { ceilingTokensPerSecond } from '../../bench/ceiling';
+import type { BenchRecord, BenchReport } from '../../bench/page/report';
+import type { Spread } from '../../bench/shared/stats';
+import type { GpuWorkPerToken } from '../../bench/shared/types';
+import { ceilingTokensPerSecond } from '../../bench/page/ceiling';
 import { adapterErrorText, failureName, figureName, probeVerdict } from './words';
 import { barChart, curveChart, formatRate, latencyChart } from './charts';
 import { formatBytes } from '../format';

@@ -5,8 +5,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import type { BenchReport } from '../../bench/report';
-import { resultsLink } from '../../bench/share-link';
+import type { BenchReport } from '../../bench/page/report';
+import { resultsLink } from '../../bench/page/share-link';
 
 @customElement('tl-bench-share')
 @localized()

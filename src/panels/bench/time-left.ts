@@ -3,7 +3,7 @@
  * from how long the part already done took. Runs of one phase take about as long as each other, so the
  * elapsed time per run predicts the rest; a phase capped by "until stable" may end sooner.
  */
-import type { BenchProgress } from '../../bench/protocol';
+import type { BenchProgress } from '../../bench/shared/protocol';
 
 export class TimeLeft {
   private phaseKey = '';

@@ -1,25 +1,26 @@
 /**
  * The benchmark's words in the page's language: each figure's name (the same English as
- * src/bench/figures.ts, which the exports print), the failure categories, the probe's verdict and the
+ * src/bench/shared/figures.ts, which the exports print), the failure categories, the probe's verdict and the
  * worker's progress.
  */
 import { msg, str } from '@lit/localize';
-import type { FigureKey } from '../../bench/figures';
-import type { FailureCategory } from '../../bench/failure';
-import type { ProbeResult } from '../../bench/probe';
-import type { BenchProgress } from '../../bench/protocol';
-import type { BandwidthPreset } from '../../bench/ceiling';
-import type { SyntheticShape } from '../../bench/synthetic/shapes';
-import { NO_WEBGPU_ADAPTER, NO_WEBGPU_API } from '../../bench/environment';
+import { FIGURE_UNITS, type FigureKey } from '../../bench/shared/figures';
+import type { FailureCategory } from '../../bench/shared/failure';
+import type { ProbeResult } from '../../bench/shared/probe-result';
+import type { BenchProgress } from '../../bench/shared/protocol';
+import type { BandwidthPreset } from '../../bench/page/ceiling';
+import type { SyntheticShape } from '../../bench/shared/synthetic-shapes';
+import { NO_WEBGPU_ADAPTER, NO_WEBGPU_API } from '../../bench/page/environment';
 
-export function figureName(key: FigureKey): string {
+/** A figure's name on its own (figures.ts's FIGURE_NAMES in the page's language): the chat's live figures use it too. */
+export function figureLabel(key: FigureKey): string {
   switch (key) {
-    case 'runtimeStart': return msg('Runtime start, ms');
-    case 'sessionBuild': return msg('Session build, ms');
-    case 'timeToFirstToken': return msg('Time to first token, ms');
-    case 'prefill': return msg('Prefill, tok/s');
-    case 'decode': return msg('Decode, tok/s');
-    case 'achievedBandwidth': return msg('Achieved bandwidth, GB/s');
+    case 'runtimeStart': return msg('Runtime start');
+    case 'sessionBuild': return msg('Session build');
+    case 'timeToFirstToken': return msg('Time to first token');
+    case 'prefill': return msg('Prefill');
+    case 'decode': return msg('Decode');
+    case 'achievedBandwidth': return msg('Achieved bandwidth');
     case 'gpuReads': return msg('GPU→CPU reads per token');
     case 'longContext': return msg('Decode at long context');
     case 'jsHeap': return msg('Peak JS heap');
@@ -27,6 +28,21 @@ export function figureName(key: FigureKey): string {
     case 'modelBytes': return msg('Model size');
     case 'kvCache': return msg('KV cache at longest context');
   }
+}
+
+/** A unit of figures.ts's FIGURE_UNITS in the page's language. */
+export function unitName(unit: 'ms' | 'tok/s' | 'GB/s'): string {
+  switch (unit) {
+    case 'ms': return msg('ms');
+    case 'tok/s': return msg('tok/s');
+    case 'GB/s': return msg('GB/s');
+  }
+}
+
+/** A figure as a column header, built as figures.ts's FIGURES is: its name, then its unit where it has one. */
+export function figureName(key: FigureKey): string {
+  const unit = FIGURE_UNITS[key];
+  return unit ? msg(str`${figureLabel(key)}, ${unitName(unit)}`) : figureLabel(key);
 }
 
 export function failureName(category: FailureCategory): string {

@@ -12,7 +12,6 @@ import type { EngineClient } from '../../clients/engine-client';
 import type { ChatMessage, EngineErrorInfo, GenerationSettings, GenerationStats, ModelInfo, StopReason } from '../../core/protocol';
 import { toErrorInfo } from '../../core/errors';
 import { errorText, stopNoteText } from '../../i18n/engine-text';
-import { formatRate } from '../format';
 import './chat-settings';
 import './conversations-bar';
 import './markdown-view';
@@ -23,6 +22,10 @@ import { pageConversations } from './conversations-controller';
 import { importReportText } from './conversation-import';
 import { loadDraft, saveDraft } from './chat-drafts';
 import { interruptionNote } from './interruption-note';
+import { liveFigures } from './live-figures';
+
+/** The browser tests read these figures by these ids. */
+const LIVE_FIGURE_TEST_IDS = { timeToFirstToken: 'ttft', decode: 'decode-rate', prefill: 'prefill-rate' } as const;
 
 interface Turn extends ChatMessage {
   tokenIds?: number[];
@@ -312,9 +315,7 @@ export class ChatPanel extends LitElement {
     const s = this.stats;
     if (!s) return nothing;
     return html`<div class="stats" data-testid="run-stats" aria-live="off">
-      <span>${msg('time to first token')} <strong data-testid="ttft">${s.timeToFirstTokenMs.toFixed(0)} ms</strong></span>
-      <span>${msg('decode')} <strong data-testid="decode-rate">${formatRate(s.decodeTokensPerSecond)} tok/s</strong></span>
-      <span>${msg('prefill')} <strong>${formatRate(s.prefillTokensPerSecond)} tok/s</strong></span>
+      ${liveFigures(s).map((f) => html`<span>${f.label} <strong data-testid=${LIVE_FIGURE_TEST_IDS[f.key]}>${f.value}</strong></span>`)}
       <span>${msg('prompt')} <strong>${s.promptTokens}</strong>${s.reusedPromptTokens
         ? html` (<span data-testid="reused-tokens" data-count=${s.reusedPromptTokens}>${msg(str`${s.reusedPromptTokens} kept from the previous turn`)}</span>)`
         : nothing} · ${msg('generated')} <strong data-testid="generated-count">${s.generatedTokens}</strong> ${msg('tokens')}</span>

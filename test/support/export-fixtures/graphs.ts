@@ -11,7 +11,7 @@
  * Both take input_ids, attention_mask, position_ids and past_key_values.N.key/value and give logits
  * and present.N.key/value, as the real exports do.
  */
-import { OnnxGraph, toFloat16Bits } from '../../../src/bench/synthetic/onnx-builder';
+import { OnnxGraph, toFloat16Bits } from '../../../src/bench/worker/synthetic/onnx-builder';
 import { toFloat32, type DecoderSpec, type DecoderWeights, type GridMatrix } from './weights';
 
 export type OptimumDtype = 'fp32' | 'fp16' | 'q8' | 'q4';

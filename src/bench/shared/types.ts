@@ -1,5 +1,5 @@
 /** What a benchmark is asked to do and what it measured, shared by the panel, the worker and the CLI. */
-import type { Backend, GraphFusionNote, GraphRewriteNote, WebGpuEngineNote } from '../core/protocol';
+import type { Backend, GraphFusionNote, GraphRewriteNote, WebGpuEngineNote } from '../../core/protocol';
 import type { Spread } from './stats';
 
 /** WebGPU work counted by gpu-counters.ts per generated token (for prefill: per prompt pass, which makes the first token). */
@@ -57,7 +57,7 @@ export interface BenchSettings {
    */
   turnHistoryTokens?: number;
   /**
-   * Also measure prompt-lookup speculative decoding, apart from plain decode (src/bench/prompt-lookup-bench.ts):
+   * Also measure prompt-lookup speculative decoding, apart from plain decode (src/bench/worker/prompt-lookup-bench.ts):
    * on unless turned off (--no-prompt-lookup, bench_prompt_lookup=0).
    */
   promptLookup?: boolean;
@@ -73,6 +73,11 @@ export interface BenchSettings {
    * prefill tok/s at each prompt length: the speed-against-context curve. Absent or empty: not measured.
    */
   contextLadder?: number[];
+  /**
+   * True: exactly the ladder's rungs that fit the model (a ladder the user gave: `--curve-ladder`,
+   * `bench_curve=16,64`). Absent: the model's own limit is measured too (the page's default ladder).
+   */
+  contextLadderExact?: boolean;
 }
 
 export const DEFAULT_BENCH_SETTINGS: BenchSettings = { promptTokens: 16, newTokens: 32, warmupRuns: 1, measuredRuns: 3, promptLookup: true };

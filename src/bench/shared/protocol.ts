@@ -2,11 +2,13 @@
  * Messages between the benchmark panel and its worker, `{ kind, id, payload }` like the engine's.
  * The benchmark has its own worker so a long run never blocks the chat's engine, and vice versa.
  */
-import type { Backend, DebugCrashRequest, ErrorReply } from '../core/protocol';
+import type { Backend, DebugCrashRequest, ErrorReply, OrtBuild } from '../../core/protocol';
 import type { BackendResult, BenchSettings, ModelSource, SkippedContender } from './types';
-import type { ProbeResult } from './probe';
+import type { ProbeResult } from './probe-result';
 import type { BenchFailure } from './failure';
-import type { WebGpuBuild } from './url-settings';
+
+/** An onnxruntime-web build our engine's WebGPU can run on. */
+export type WebGpuBuild = Exclude<OrtBuild, 'wasm'>;
 
 export interface BenchRequestPayload {
   source: ModelSource;

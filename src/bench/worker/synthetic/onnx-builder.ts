@@ -3,9 +3,9 @@
  * ModelProto. Weights go to one external-data buffer so models above protobuf's 2 GB limit work and
  * the graph itself stays a few kilobytes.
  */
-import { ProtoWriter } from '../../engine/graph/protobuf';
-import { toFloat16Bits } from '../../engine/graph/float16';
-import { DataType, ELEMENT_BYTES, writeNode, writeTensor, writeValueInfo, type Attr, type ElemType, type NodeSpec } from '../../engine/graph/onnx-proto';
+import { ProtoWriter } from '../../../engine/graph/protobuf';
+import { toFloat16Bits } from '../../../engine/graph/float16';
+import { DataType, ELEMENT_BYTES, writeNode, writeTensor, writeValueInfo, type Attr, type ElemType, type NodeSpec } from '../../../engine/graph/onnx-proto';
 
 export { toFloat16Bits, type Attr, type ElemType };
 

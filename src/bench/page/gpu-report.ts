@@ -8,8 +8,8 @@ import type { AdapterFacts } from './environment';
 import { BANDWIDTH_PRESETS, ceilingTokensPerSecond } from './ceiling';
 import type { BenchReport } from './report';
 import { markdownTable } from './report-text';
-import type { GpuWorkPerToken } from './types';
-import { parseSyntheticSpec } from './synthetic/shapes';
+import type { GpuWorkPerToken } from '../shared/types';
+import { parseSyntheticSpec } from '../shared/synthetic-shapes';
 
 /**
  * The models of the report, in the CLI's `--model` words (`fixture` is the test fixture stories260k).

@@ -3,7 +3,7 @@
  * The codes are the JSON's; the English labels are the exports' and the CLI's; the page words each code
  * in its language.
  */
-import type { Backend } from '../core/protocol';
+import type { Backend } from '../../core/protocol';
 
 export const FAILURE_CATEGORIES = {
   'no-webgpu': 'no WebGPU',

@@ -1,12 +1,12 @@
 /**
  * The report as text: CSV for spreadsheets and a Markdown table to paste into an issue, both naming
- * each figure as src/bench/figures.ts does.
+ * each figure as src/bench/shared/figures.ts does.
  */
-import type { GraphRewriteNote } from '../core/protocol';
-import type { GpuWorkPerToken } from './gpu-counters';
-import { probeSentence } from './probe';
-import { FAILURE_CATEGORIES } from './failure';
-import { FIGURES } from './figures';
+import type { GraphRewriteNote } from '../../core/protocol';
+import type { GpuWorkPerToken } from '../shared/types';
+import { probeSentence } from '../shared/probe-result';
+import { FAILURE_CATEGORIES } from '../shared/failure';
+import { FIGURES } from '../shared/figures';
 import type { BenchRecord, BenchReport } from './report';
 
 const fixed = (value: number | null, digits = 1) => (value === null || !Number.isFinite(value) ? '' : value.toFixed(digits));

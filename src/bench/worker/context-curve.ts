@@ -4,25 +4,12 @@
  * a step slows as the cache it reads grows; prefill tok/s, how a long prompt is taken in.
  */
 import { benchPromptIds, throwIfCancelled, type Contender, type ModelFacts, type RunnerHooks } from './runner';
-import type { BenchSettings, ContextPoint } from './types';
-
-/** The ladder the page offers: the model's own limit is added where it is longer than the last rung. */
-export const DEFAULT_CONTEXT_LADDER = [16, 128, 512, 1024, 2048] as const;
-
-/** New tokens per point: enough for a decode rate, few enough that the cache barely grows during them. */
-export const CURVE_NEW_TOKENS = 8;
-
-/** The prompt lengths to measure: each rung that fits with its new tokens, and the model's limit. */
-export function ladderFor(ladder: readonly number[], contextLength: number, newTokens = CURVE_NEW_TOKENS): number[] {
-  const limit = contextLength - newTokens;
-  const rungs = ladder.filter((n) => n >= 1 && n <= limit);
-  if (limit >= 1 && !rungs.includes(limit) && limit > (rungs[rungs.length - 1] ?? 0)) rungs.push(limit);
-  return [...new Set(rungs)].sort((a, b) => a - b);
-}
+import type { BenchSettings, ContextPoint } from '../shared/types';
+import { CURVE_NEW_TOKENS, ladderFor } from '../shared/context-ladder';
 
 export async function measureContextCurve(c: Contender, model: ModelFacts, settings: BenchSettings, hooks: RunnerHooks): Promise<ContextPoint[] | null> {
   if (!settings.contextLadder?.length) return null;
-  const rungs = ladderFor(settings.contextLadder, model.contextLength);
+  const rungs = ladderFor(settings.contextLadder, model.contextLength, CURVE_NEW_TOKENS, settings.contextLadderExact);
   const ids = benchPromptIds(rungs[rungs.length - 1] ?? 0, model.vocab);
   const points: ContextPoint[] = [];
   for (const [index, length] of rungs.entries()) {

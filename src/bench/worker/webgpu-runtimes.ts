@@ -5,8 +5,8 @@
  * imports this module) it is served from dist-bench instead.
  */
 // Its package exports keep the nested copy out of reach by name; the path is where npm installs it.
-import theirModule from '../../node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.mjs?url';
-import theirBinary from '../../node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm?url';
+import theirModule from '../../../node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.mjs?url';
+import theirBinary from '../../../node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm?url';
 
 /** Where transformers.js's own runtime finds its WASM (instead of cdn.jsdelivr.net). */
 export const TRANSFORMERS_JS_WASM_PATHS = { mjs: theirModule, wasm: theirBinary };

@@ -9,9 +9,9 @@
  * The quantized graphs also quantize the output head (a copy of the tied embedding), as those exports do.
  */
 import { OnnxGraph, toFloat16Bits, type WeightArray, type WeightFill } from './onnx-builder';
-import { quantizeNBits } from '../../engine/graph/matmul-nbits';
-import { fromFloat16Bits } from '../../engine/graph/float16';
-import type { SyntheticShape, WeightType } from './shapes';
+import { quantizeNBits } from '../../../engine/graph/matmul-nbits';
+import { fromFloat16Bits } from '../../../engine/graph/float16';
+import type { SyntheticShape, WeightType } from '../../shared/synthetic-shapes';
 
 /** Gives every weight its values; `role` says what kind of tensor it is. */
 export type WeightSource = (name: string, dims: number[], role: 'matrix' | 'bias' | 'norm-scale' | 'norm-bias' | 'embedding') => WeightFill;

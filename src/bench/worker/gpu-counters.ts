@@ -9,7 +9,7 @@
  * installs it once, and engines measured one after another are told apart by snapshots.
  */
 import type { Contender } from './runner';
-import type { BackendResult, BenchSettings, GpuWorkPerToken } from './types';
+import type { BackendResult, BenchSettings, GpuWorkPerToken } from '../shared/types';
 
 // The data shape lives with the other results (no import circle types ↔ gpu-counters); kept importable from here.
 export type { GpuWorkPerToken };

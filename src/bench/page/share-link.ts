@@ -8,7 +8,7 @@
  * The version comes first so a newer link is recognised without decoding it; the checksum last, so a
  * link cut off anywhere is told apart from one whose contents were altered.
  */
-import { BenchLinkError } from '../core/errors';
+import { BenchLinkError } from '../../core/errors';
 import { BENCH_SCHEMA_VERSION, type BenchReport } from './report';
 import { readReport } from './read-report';
 

@@ -2,7 +2,7 @@
  * Earlier results on this machine, kept in localStorage for the compare view. Storage may refuse at any
  * moment: a refusal costs the history (the caller is told), never the run; a damaged entry is dropped.
  */
-import { readSetting, writeSetting, type KeyValueStore, browserStorage } from '../core/safe-storage';
+import { readSetting, writeSetting, type KeyValueStore, browserStorage } from '../../core/safe-storage';
 import type { BenchReport } from './report';
 import { readReport } from './read-report';
 

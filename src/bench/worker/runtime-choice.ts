@@ -3,10 +3,10 @@
  * WebGPU EP's JSPI build where the browser has JSPI, else its asyncify build; WASM on the plain SIMD
  * build), or one WebGPU build by name, to measure JSPI against asyncify on the same models.
  */
-import { buildFor, hasJspi, ortBuild, type Ort } from '../engine/ort-setup';
-import { JspiUnavailableError } from '../core/errors';
-import type { Backend, OrtBuild } from '../core/protocol';
-import type { WebGpuBuild } from './url-settings';
+import { buildFor, hasJspi, ortBuild, type Ort } from '../../engine/ort-setup';
+import { JspiUnavailableError } from '../../core/errors';
+import type { Backend, OrtBuild } from '../../core/protocol';
+import type { WebGpuBuild } from '../shared/protocol';
 
 const BUILD_NAMES: Record<OrtBuild, string> = {
   jspi: 'native WebGPU EP, JSPI',

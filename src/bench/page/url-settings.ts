@@ -2,11 +2,10 @@
  * The benchmark's settings in the page address, so a result can be shared with the exact setup:
  * `?panel=bench&bench_model=synthetic:gpt2-small&bench_backends=webgpu,wasm&bench_runs=5`.
  */
-import type { Backend, OrtBuild } from '../core/protocol';
-import { DEFAULT_BENCH_SETTINGS, STABLE_RUNS, type BenchSettings } from './types';
-import { DEFAULT_CONTEXT_LADDER } from './context-curve';
-
-export type WebGpuBuild = Exclude<OrtBuild, 'wasm'>;
+import type { Backend } from '../../core/protocol';
+import type { WebGpuBuild } from '../shared/protocol';
+import { DEFAULT_BENCH_SETTINGS, STABLE_RUNS, type BenchSettings } from '../shared/types';
+import { DEFAULT_CONTEXT_LADDER, parseLadder } from '../shared/context-ladder';
 
 function readWebGpuBuild(value: string | null): WebGpuBuild | null {
   return value === 'jspi' || value === 'asyncify' ? value : null;
@@ -78,7 +77,13 @@ export function parseBenchUrl(search: string): BenchUrlState {
   if (params.get('bench_prompt_lookup') === '0') settings.promptLookup = false;
   const stable = Number(params.get('bench_stable'));
   if (params.has('bench_stable') && Number.isFinite(stable) && stable > 0) settings.stableWithin = Math.min(50, stable) / 100;
-  if (params.get('bench_curve') === '1') settings.contextLadder = [...DEFAULT_CONTEXT_LADDER];
+  // bench_curve=1: the default ladder and the model's limit; bench_curve=16,64: exactly those rungs.
+  const curve = params.get('bench_curve');
+  if (curve === '1') settings.contextLadder = [...DEFAULT_CONTEXT_LADDER];
+  else if (curve) {
+    const parsed = parseLadder(curve);
+    if ('ladder' in parsed) Object.assign(settings, { contextLadder: parsed.ladder, contextLadderExact: true });
+  }
   const backends = (params.get('bench_backends') ?? '')
     .split(',')
     .map((b) => b.trim())
@@ -110,7 +115,7 @@ export function writeBenchUrl(search: string, state: BenchUrlState): string {
   }
   if (state.settings.stableWithin && (state.settings.maxRuns ?? 0) > state.settings.measuredRuns) params.set('bench_stable', String(Math.round(state.settings.stableWithin * 1000) / 10));
   else params.delete('bench_stable');
-  if (state.settings.contextLadder?.length) params.set('bench_curve', '1');
+  if (state.settings.contextLadder?.length) params.set('bench_curve', state.settings.contextLadderExact ? state.settings.contextLadder.join(',') : '1');
   else params.delete('bench_curve');
   if (state.bandwidthGBps) params.set('bench_bw', String(state.bandwidthGBps));
   else params.delete('bench_bw');

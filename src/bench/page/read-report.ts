@@ -3,7 +3,7 @@
  * shape every view relies on, and brings version 1 up to version 2 (the migration below). Anything the
  * views would trip over is refused with BenchLinkError, never shown half-broken.
  */
-import { BenchLinkError } from '../core/errors';
+import { BenchLinkError } from '../../core/errors';
 import { BENCH_SCHEMA_ID, BENCH_SCHEMA_VERSION, type BenchRecord, type BenchReport } from './report';
 
 type Json = Record<string, unknown>;

@@ -3,14 +3,14 @@
  * (greedy, a fixed prompt of token ids, EOS ignored so every run makes exactly `newTokens`).
  * No DOM and no ORT import: the worker runs it on onnxruntime-web, the CLI on onnxruntime-node.
  */
-import { runGenerationLoop, type CachedContext, type LoopResult } from '../engine/generate';
-import type { DecoderCache } from '../engine/kv-cache';
-import type { DecoderSession } from '../engine/decoder-session';
-import { createRng } from '../core/rng';
-import { tokenRates } from '../core/token-rate';
-import { intervals, medianIsStable, spread } from './stats';
+import { runGenerationLoop, type CachedContext, type LoopResult } from '../../engine/generate';
+import type { DecoderCache } from '../../engine/kv-cache';
+import type { DecoderSession } from '../../engine/decoder-session';
+import { createRng } from '../../core/rng';
+import { tokenRates } from '../../core/token-rate';
+import { intervals, medianIsStable, spread } from '../shared/stats';
 import { measureContextCurve } from './context-curve';
-import type { BackendResult, BenchSettings, RunSample } from './types';
+import type { BackendResult, BenchSettings, RunSample } from '../shared/types';
 import { measurePromptLookup, type TimedReply } from './prompt-lookup-bench';
 
 const GREEDY = { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 };

@@ -5,9 +5,9 @@
  * app does not ship another ORT WASM binary; the
  * benchmark build (`--mode bench`) leaves it its own (1.31, native WebGPU EP), as its users get it.
  */
-import type { Backend } from '../core/protocol';
-import type { DecoderConfig } from '../core/model-config';
-import { ortBuild, type Ort } from '../engine/ort-setup';
+import type { Backend } from '../../core/protocol';
+import type { DecoderConfig } from '../../core/model-config';
+import { ortBuild, type Ort } from '../../engine/ort-setup';
 import { describeRuntime } from './runtime-choice';
 import { sampleFromTimes, type Contender } from './runner';
 import { EXTERNAL_DATA_FILE } from './synthetic/onnx-builder';

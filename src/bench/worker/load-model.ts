@@ -3,14 +3,14 @@
  * synthetic decoder built in memory. Either way: ONNX bytes, external data, the loop's config, and the
  * facts the bandwidth ceiling needs.
  */
-import { fetchModelFiles } from '../models/fetch-model';
-import { modelNameFromUrl, resolveFolderUrl } from '../core/model-url';
-import { readDecoderConfig, type DecoderConfig } from '../core/model-config';
+import { fetchModelFiles } from '../../models/fetch-model';
+import { modelNameFromUrl, resolveFolderUrl } from '../../core/model-url';
+import { readDecoderConfig, type DecoderConfig } from '../../core/model-config';
 import { buildGptDecoder } from './synthetic/gpt-graph';
-import { bytesPerDecodeToken, isHalfPrecision, parameterCount, parseSyntheticSpec } from './synthetic/shapes';
+import { bytesPerDecodeToken, isHalfPrecision, parameterCount, parseSyntheticSpec } from '../shared/synthetic-shapes';
 import { EXTERNAL_DATA_FILE } from './synthetic/onnx-builder';
-import type { ModelDescription } from './protocol';
-import type { ModelSource } from './types';
+import type { ModelDescription } from '../shared/protocol';
+import type { ModelSource } from '../shared/types';
 
 export interface BenchModel {
   description: ModelDescription;

@@ -8,9 +8,9 @@
  * Each gives whole-reply time plain ÷ with prompt lookup, the draft acceptance rate, tokens per model
  * call, and whether the tokens were identical in every run (they must be: greedy is exact).
  */
-import type { PromptLookupStats } from '../engine/prompt-lookup';
-import { spread } from './stats';
-import type { BenchSettings, PromptLookupResult } from './types';
+import type { PromptLookupStats } from '../../engine/prompt-lookup';
+import { spread } from '../shared/stats';
+import type { BenchSettings, PromptLookupResult } from '../shared/types';
 
 /** One greedy reply, timed from the call to its last token. */
 export interface TimedReply {

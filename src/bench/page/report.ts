@@ -4,13 +4,14 @@
  * documents are read through migrate.ts.
  */
 import type { BenchEnvironment } from './environment';
-import type { ModelDescription } from './protocol';
-import type { BackendResult, BenchSettings } from './types';
-import type { GraphFusionNote, GraphRewriteNote } from '../core/protocol';
-import { parseSyntheticSpec } from './synthetic/shapes';
-import type { GpuWorkPerToken } from './types';
-import type { ProbeResult } from './probe';
-import type { BenchFailure } from './failure';
+import type { ModelDescription } from '../shared/protocol';
+import type { BackendResult, BenchSettings } from '../shared/types';
+import type { GraphFusionNote, GraphRewriteNote } from '../../core/protocol';
+import { parseSyntheticSpec } from '../shared/synthetic-shapes';
+import type { GpuWorkPerToken } from '../shared/types';
+import type { ProbeResult } from '../shared/probe-result';
+import type { BenchFailure } from '../shared/failure';
+import { CURVE_NEW_TOKENS } from '../shared/context-ladder';
 
 export const BENCH_SCHEMA_ID = 'transformer-lab-bench';
 export const BENCH_SCHEMA_VERSION = 2;
@@ -140,7 +141,7 @@ export function toRecord(
   { greedyTokenIds: _tokens, runs, runtimeStartMs, longContext, peakMemoryBytes, graphRewrite, graphFusion, kvCache, gpu, gpuPrefill, runtime, turns, stable, peakGpuBytes, peakJsHeapBytes, contextCurve, ...figures }: BackendResult,
   settings?: BenchSettings,
 ): BenchRecord {
-  const contexts = [(settings?.promptTokens ?? 0) + (settings?.newTokens ?? 0), longContext?.tokens ?? 0, ...(contextCurve ?? []).map((p) => p.contextTokens + 8)];
+  const contexts = [(settings?.promptTokens ?? 0) + (settings?.newTokens ?? 0), longContext?.tokens ?? 0, ...(contextCurve ?? []).map((p) => p.contextTokens + CURVE_NEW_TOKENS)];
   const longest = Math.min(model.contextLength || Infinity, Math.max(...contexts));
   return {
     stable: stable ?? null,
