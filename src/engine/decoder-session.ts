@@ -30,7 +30,8 @@ const PRESENT_PREFIX = 'present.';
  * The fixed-capacity KV cache is off unless asked for (the benchmark's `--static-kv`): on onnxruntime-web
  * 1.31.1 it decoded the fixture at 0.55× transformers.js's speed where the growing cache ran at 1.06×
  * (SwiftShader, docs/benchmarks.md): its attention's cost follows the capacity, not the tokens held, and
- * without graph capture (not possible on 1.31.1) nothing pays that back.
+ * without graph capture (not possible on 1.31.1) nothing pays that back. Re-measured once the small
+ * inputs moved to GPU buffers: separate runs under load, inconclusive (docs/benchmarks.md), so still off.
  */
 export const STATIC_KV_BY_DEFAULT = false;
 /** The most new tokens one step gives GroupQueryAttention on WebGPU (see `DecoderSession.run`). */
