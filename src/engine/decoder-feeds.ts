@@ -39,7 +39,7 @@ export class IntBuffer {
 }
 
 /** How one graph input is filled each step, decided once per session. */
-export type FeedKind = 'input_ids' | 'attention_mask' | 'position_ids' | 'token_type_ids' | 'logits_to_keep' | 'use_cache_branch';
+export type FeedKind = 'input_ids' | 'attention_mask' | 'position_ids' | 'token_type_ids' | 'logits_to_keep' | 'use_cache_branch' | 'seqlens_k';
 
 export const FEED_KINDS: Readonly<Record<string, FeedKind>> = {
   input_ids: 'input_ids',
@@ -49,6 +49,8 @@ export const FEED_KINDS: Readonly<Record<string, FeedKind>> = {
   num_logits_to_keep: 'logits_to_keep',
   logits_to_keep: 'logits_to_keep',
   use_cache_branch: 'use_cache_branch',
+  // Added on WebGPU by graph/seqlens-input.ts: the tokens held after the step, minus one.
+  seqlens_k: 'seqlens_k',
 };
 
 export interface PlannedFeed {

@@ -14,9 +14,11 @@ import { STATIC_KV_MAX_CAPACITY, StaticKvCache, StaticKvPool, pastFeedsOnlyGroup
 import { readGraph, type GraphIndex } from './graph/onnx-graph';
 import { FEED_KINDS, IntBuffer, type PlannedFeed } from './decoder-feeds';
 import { kernelSize } from './gpu-pick-kernel';
-import type { StepLogits } from './sampling';
+import { GpuStepInputs, gpuFedInputs } from './gpu-step-inputs';
+import type { DrawRequest, DrawnToken, StepLogits } from './sampling';
+import { GpuSampler } from './gpu-sampler';
 import { ModelFormatError } from '../core/errors';
-import { fromFloat16Bits as float16ToFloat32 } from './graph/float16';
+import { lastRows } from './logits-rows';
 
 type Ort = typeof Ort;
 type TensorType = Ort.Tensor.Type;
@@ -28,7 +30,8 @@ const PRESENT_PREFIX = 'present.';
  * The fixed-capacity KV cache is off unless asked for (the benchmark's `--static-kv`): on onnxruntime-web
  * 1.31.1 it decoded the fixture at 0.55× transformers.js's speed where the growing cache ran at 1.06×
  * (SwiftShader, docs/benchmarks.md): its attention's cost follows the capacity, not the tokens held, and
- * without graph capture (not possible on 1.31.1) nothing pays that back.
+ * without graph capture (not possible on 1.31.1) nothing pays that back. Re-measured once the small
+ * inputs moved to GPU buffers: separate runs under load, inconclusive (docs/benchmarks.md), so still off.
  */
 export const STATIC_KV_BY_DEFAULT = false;
 /** The most new tokens one step gives GroupQueryAttention on WebGPU (see `DecoderSession.run`). */
@@ -75,12 +78,16 @@ export class DecoderSession {
   deviceReads = 0;
   /** Picks the largest logits on the GPU and reads back only those (WebGPU; null on WASM). */
   private picker: GpuTopPicker | null = null;
+  /** Draws the token on the GPU for every other sampling setting, reading back its id alone (WebGPU; null on WASM). */
+  private sampler: GpuSampler | null = null;
   /** WebGPU: the buffers of the fixed-capacity KV cache, where the graph and the adapter allow one. */
   private staticKv: StaticKvPool | null = null;
   /** How the KV cache is held (WebGPU); absent on WASM and where the session was built elsewhere. */
   kvCacheNote: KvCacheNote | undefined;
   /** WebGPU graphs with GroupQueryAttention take at most this many new tokens a step (see `run`); null: any number. */
   private prefillChunk: number | null = null;
+  /** WebGPU: input_ids, position_ids and seqlens_k as GPU tensors written in place, so a step creates no upload buffer. */
+  private gpuInputs: GpuStepInputs | null = null;
   /** Each static cache's fetches: logits as the session prefers, present.* bound to the cache's buffers. */
   private readonly staticFetches = new WeakMap<StaticKvCache, Record<string, Ort.Tensor | null>>();
 
@@ -151,6 +158,10 @@ export class DecoderSession {
         const graph = readGraph(model);
         if (graph.nodes.some((n) => n.value.op === 'GroupQueryAttention')) decoder.prefillChunk = GQA_WEBGPU_PREFILL_CHUNK;
         decoder.picker = await GpuTopPicker.create(ort);
+        if (device) {
+          decoder.gpuInputs = new GpuStepInputs(ort, device, new Set(gpuFedInputs(graph, session.inputNames)));
+          decoder.sampler = new GpuSampler(device);
+        }
         decoder.kvCacheNote = device ? decoder.planStaticCache(graph, device, options.staticKvCache ?? STATIC_KV_BY_DEFAULT) : undefined;
       }
       return decoder;
@@ -226,35 +237,42 @@ export class DecoderSession {
     }, (type, data, dims) => new this.ort.Tensor(type, data as Float32Array, dims));
   }
 
-  /** Steps whose logits were picked on the GPU, only the largest read back; the chat and the tests report it. */
+  /** Steps whose logits were picked, or whose token was drawn, on the GPU; the chat and the tests report it. */
   get gpuPicks(): number {
-    return this.picker?.picks ?? 0;
+    return (this.picker?.picks ?? 0) + (this.sampler?.draws ?? 0);
   }
 
   /**
    * Runs `ids` after what the cache holds; returns the logits of the last position. The array is the
    * step's own (a view of what the runtime returned, not a copy): the sampler may change it in place.
    *
-   * `top`: the caller needs only that many of the largest logits (`Sampler.topNeeded`). On WebGPU,
-   * with top ≤ MAX_GPU_TOP_K and fewer than the vocabulary, float32 or float16 logits, they are
-   * picked on the GPU and only they come back. Everything else reads the whole vocabulary: WASM,
-   * top-k off with a temperature, top-k above 64, and a repetition penalty (`topNeeded` is null then).
+   * `draw` (the generation loop's request): on WebGPU, for every setting but plain greedy, the token
+   * is drawn on the GPU (gpu-sampler.ts) and only its id comes back. `top`: the caller needs only that
+   * many of the largest logits (`Sampler.topNeeded`); on WebGPU, with top ≤ MAX_GPU_TOP_K and fewer
+   * than the vocabulary, float32 or float16 logits, they are picked on the GPU and only they come back
+   * (greedy: 8 bytes). Everything else reads the whole vocabulary: WASM, and callers that ask for it.
    */
   async forward(ids: readonly number[], cache: DecoderCache): Promise<Float32Array>;
   async forward(ids: readonly number[], cache: DecoderCache, top: number | null | undefined): Promise<StepLogits>;
-  async forward(ids: readonly number[], cache: DecoderCache, top?: number | null): Promise<StepLogits> {
+  async forward(ids: readonly number[], cache: DecoderCache, top: number | null | undefined, draw: DrawRequest | undefined): Promise<StepLogits | DrawnToken>;
+  async forward(ids: readonly number[], cache: DecoderCache, top?: number | null, draw?: DrawRequest): Promise<StepLogits | DrawnToken> {
     const { outputs, fed } = await this.run(ids, cache, 1);
     const logitsTensor = outputs[this.logitsName];
     try {
       // A tensor left on the GPU costs one device-to-host read (picked or whole); the benchmark reports the count.
       if (logitsTensor.location !== 'cpu') this.deviceReads++;
       const vocab = logitsTensor.dims[logitsTensor.dims.length - 1];
+      const elements = logitsTensor.dims.reduce((a, b) => a * b, 1);
+      // Greedy without a penalty is the pick's (one pass); every other setting is drawn on the GPU.
+      if (this.sampler && draw && (draw.settings.temperature > 0 || draw.settings.repetitionPenalty !== 1)) {
+        const id = await this.sampler.draw(logitsTensor, elements - vocab, vocab, draw);
+        if (id !== null) return { drawn: id };
+      }
       if (this.picker && top && kernelSize(top) !== null && top < vocab) {
-        const elements = logitsTensor.dims.reduce((a, b) => a * b, 1);
         const picked = await this.picker.pick(logitsTensor, elements - vocab, vocab, top);
         if (picked) return picked;
       }
-      return (await this.lastRows(logitsTensor, 1))[0];
+      return (await lastRows(logitsTensor, 1))[0];
     } finally {
       logitsTensor.dispose();
       cache.advance(outputs, fed);
@@ -271,7 +289,7 @@ export class DecoderSession {
     const logitsTensor = outputs[this.logitsName];
     try {
       if (logitsTensor.location !== 'cpu') this.deviceReads++;
-      return await this.lastRows(logitsTensor, rows);
+      return await lastRows(logitsTensor, rows);
     } finally {
       logitsTensor.dispose();
       cache.advance(outputs, fed);
@@ -314,16 +332,20 @@ export class DecoderSession {
     const feeds = this.feeds;
     cache.reserve?.(ids.length);
     cache.writeFeeds(feeds);
+    const gpu = this.gpuInputs;
     for (const { name, kind, type, buffer } of this.plan) {
       switch (kind) {
         case 'input_ids':
-          feeds[name] = new this.ort.Tensor(type, buffer.write(ids.length, (i) => ids[i]), [1, ids.length]);
+        case 'position_ids':
+        case 'seqlens_k': {
+          const values = kind === 'input_ids' ? buffer.write(ids.length, (i) => ids[i])
+            : kind === 'position_ids' ? buffer.write(ids.length, (i) => past + i) : buffer.write(1, () => total - 1);
+          const dims = kind === 'seqlens_k' ? [1] : [1, ids.length];
+          feeds[name] = gpu?.serves(name, ids.length) ? gpu.tensor(name, type, values, dims) : new this.ort.Tensor(type, values, dims);
           break;
+        }
         case 'attention_mask':
           feeds[name] = new this.ort.Tensor(type, buffer.view(total), [1, total]);
-          break;
-        case 'position_ids':
-          feeds[name] = new this.ort.Tensor(type, buffer.write(ids.length, (i) => past + i), [1, ids.length]);
           break;
         case 'token_type_ids':
           feeds[name] = new this.ort.Tensor(type, buffer.view(ids.length), [1, ids.length]);
@@ -339,37 +361,11 @@ export class DecoderSession {
     return this.session.run(feeds, fetches ?? this.fetches);
   }
 
-  /**
-   * The logits of the last `rows` positions, whatever logits_to_keep did. getData() hands over a copy
-   * out of the runtime's memory (CPU) or a fresh download (GPU): views of it are the caller's to change.
-   */
-  private async lastRows(logitsTensor: Ort.Tensor, rows: number): Promise<Float32Array[]> {
-    const vocab = logitsTensor.dims[logitsTensor.dims.length - 1];
-    const data = await logitsTensor.getData();
-    const start = data.length - rows * vocab;
-    const out: Float32Array[] = [];
-    for (let row = 0; row < rows; row++) {
-      const offset = start + row * vocab;
-      if (data instanceof Float32Array) {
-        out.push(data.subarray(offset, offset + vocab));
-        continue;
-      }
-      const values = new Float32Array(vocab);
-      if (data instanceof Uint16Array) {
-        // fp16 logits arrive as raw bits where the browser has no Float16Array.
-        for (let i = 0; i < vocab; i++) values[i] = float16ToFloat32(data[offset + i]);
-      } else {
-        const numbers = data as unknown as ArrayLike<number>;
-        for (let i = 0; i < vocab; i++) values[i] = Number(numbers[offset + i]);
-      }
-      out.push(values);
-    }
-    return out;
-  }
-
   async release(): Promise<void> {
     this.picker?.dispose();
+    this.sampler?.dispose();
     this.staticKv?.destroy();
+    this.gpuInputs?.destroy();
     await this.session.release();
   }
 }

@@ -9,7 +9,7 @@
  */
 import type { StopReason } from '../core/protocol';
 import { PromptTooLongError } from '../core/errors';
-import { Sampler, type SamplingSettings, type StepLogits } from './sampling';
+import { Sampler, type DrawRequest, type DrawnToken, type SamplingSettings, type StepLogits } from './sampling';
 import type { Rng } from '../core/rng';
 import { DraftLength, drawThroughDraft, emptyPromptLookupStats, lookupDraft, type PromptLookupStats } from './prompt-lookup';
 
@@ -27,8 +27,9 @@ export interface StepModel<Cache extends LoopCache> {
   /**
    * Runs `ids` after what the cache holds and returns the last position's logits. `top`: the sampler
    * needs only that many of the largest (`Sampler.topNeeded`), so the model may give just those.
+   * `draw`: the model may instead draw the token itself (on the GPU) and return only its id.
    */
-  forward(ids: number[], cache: Cache, top?: number | null): Promise<StepLogits>;
+  forward(ids: number[], cache: Cache, top?: number | null, draw?: DrawRequest): Promise<StepLogits | DrawnToken>;
   /** As `forward`, returning the whole-vocabulary logits of the last `rows` positions; prompt lookup needs it. */
   forwardRows?(ids: number[], cache: Cache, rows: number): Promise<StepLogits[]>;
   /** The most rows `forwardRows` can return at once (absent: no limit); drafts stay within it. */
@@ -144,8 +145,9 @@ export async function runGenerationLoop<Cache extends LoopCache>(
         lookup.accepted += drawn.length - 1;
         draftLength.update(draft.length, drawn.length - 1);
       } else {
-        const logits = await decoder.forward(input, cache, sampler.topNeeded);
-        drawn = [sampler.next(logits, options.rng)];
+        const request = sampler.drawRequest(options.rng);
+        const logits = await decoder.forward(input, cache, sampler.topNeeded, request);
+        drawn = [sampler.next(logits, request.replay)];
         sampler.observe(drawn[0]);
       }
       for (const id of input) fed.push(id);

@@ -57,22 +57,13 @@ export function logitsBinding(start: number, vocab: number, bytesPerElement: 2 |
   return { offset, size: Math.min(end, bufferSize) - offset, first: (startByte - offset) / bytesPerElement };
 }
 
-/** The kernel picking `size` candidates from float32 or float16 logits. Params: first element, vocab. */
-export function topKShader(size: number, half: boolean): string {
+/**
+ * WGSL reading logit `i` of a `logits: array<u32>` binding as float32 bits (fp16 widened exactly as
+ * `fromFloat16Bits` does), and the order keys both GPU kernels compare: larger float, larger key.
+ * Shared with the sampling kernel (gpu-sample-kernel.ts).
+ */
+export function logitKeyFunctions(half: boolean): string {
   return /* wgsl */ `
-const K: u32 = ${size}u;
-const LANES: u32 = ${LANES}u;
-
-struct Params { first: u32, vocab: u32 }
-
-@group(0) @binding(0) var<storage, read> logits: array<u32>;
-@group(0) @binding(1) var<storage, read_write> picked: array<u32>;
-@group(0) @binding(2) var<uniform> params: Params;
-
-var<workgroup> bestKey: array<u32, LANES>;
-var<workgroup> bestId: array<u32, LANES>;
-var<workgroup> bestLane: array<u32, LANES>;
-
 fn halfToFloatBits(h: u32) -> u32 {
   let sign = (h & 0x8000u) << 16u;
   let e = (h >> 10u) & 0x1fu;
@@ -104,7 +95,26 @@ fn keyBits(key: u32) -> u32 {
   if ((key & 0x80000000u) != 0u) { return key & 0x7fffffffu; }
   return ~key;
 }
+`;
+}
 
+/** The kernel picking `size` candidates from float32 or float16 logits. Params: first element, vocab. */
+export function topKShader(size: number, half: boolean): string {
+  return /* wgsl */ `
+const K: u32 = ${size}u;
+const LANES: u32 = ${LANES}u;
+
+struct Params { first: u32, vocab: u32 }
+
+@group(0) @binding(0) var<storage, read> logits: array<u32>;
+@group(0) @binding(1) var<storage, read_write> picked: array<u32>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+var<workgroup> bestKey: array<u32, LANES>;
+var<workgroup> bestId: array<u32, LANES>;
+var<workgroup> bestLane: array<u32, LANES>;
+
+${logitKeyFunctions(half)}
 @compute @workgroup_size(${LANES})
 fn main(@builtin(local_invocation_index) lane: u32) {
   // This lane's k best, best first. Its ids rise, so an equal key never moves ahead of one kept earlier.

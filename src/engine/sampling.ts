@@ -52,6 +52,26 @@ export interface TopLogits {
 /** What one step gives the sampler: every logit of the last position, or only the largest few. */
 export type StepLogits = Float32Array | TopLogits;
 
+/**
+ * What a step needs to draw its token on the GPU (src/engine/gpu-sampler.ts) instead of handing
+ * logits back: the settings, the tokens the penalty looks at, and the draw's random number, spent
+ * before the step so that the GPU and the CPU draw with the same one.
+ */
+export interface DrawRequest {
+  readonly settings: SamplingSettings;
+  /** Each token seen once, in the order seen; the same array grows over one generation. */
+  readonly seen: readonly number[];
+  /** The draw's uniform number in [0, 1); 0 for greedy, which spends none. */
+  readonly r: number;
+  /** Gives `r` to the CPU draw of the same step where the GPU could not serve it: one random number a draw either way. */
+  readonly replay: Rng;
+}
+
+/** A step whose token was drawn on the GPU. */
+export interface DrawnToken {
+  readonly drawn: number;
+}
+
 /** Candidates largest first, with the probabilities the sampler draws them with. */
 export interface Candidates {
   ids: number[];
@@ -97,7 +117,8 @@ export class Sampler {
    * place, so no step copies the vocabulary (the caller's logits are not needed afterwards).
    * The draw walks the tokens largest first, as a full sort would, spending one random number.
    */
-  next(logits: StepLogits, rng: Rng): number {
+  next(logits: StepLogits | DrawnToken, rng: Rng): number {
+    if ('drawn' in logits) return logits.drawn;
     if (!(logits instanceof Float32Array)) return this.nextFromTop(logits, rng);
     this.applyPenalty(logits);
     if (this.settings.temperature <= 0) return argmax(logits);
@@ -134,6 +155,22 @@ export class Sampler {
     if (repetitionPenalty !== 1) return null;
     if (temperature <= 0) return 1;
     return topK > 0 && Number.isInteger(topK) ? topK : null;
+  }
+
+  /**
+   * The next draw's request to a step that can draw on the GPU. Spends the draw's random number now
+   * (none for greedy, as `next` does); `next(result, request.replay)` then draws with that same number
+   * where the step handed logits back instead.
+   */
+  drawRequest(rng: Rng): DrawRequest {
+    const r = this.settings.temperature > 0 ? rng() : 0;
+    let spent = false;
+    const replay = () => {
+      if (spent) throw new Error('a draw spends one random number; this one was spent already');
+      spent = true;
+      return r;
+    };
+    return { settings: this.settings, seen: this.seenIds, r, replay };
   }
 
   /** `next` on the largest logits only: the same top-k path as on the whole vocabulary. */

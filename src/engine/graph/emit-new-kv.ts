@@ -112,7 +112,7 @@ function matchAttention(g: GraphView, node: GraphNode): { suffixes: [string, str
 }
 
 /** A node field with some input/output names replaced; every other field copied as it was. */
-function renamedNode(model: Uint8Array, node: GraphNode, renames: Map<string, string>): Uint8Array {
+export function renamedNode(model: Uint8Array, node: GraphNode, renames: Map<string, string>): Uint8Array {
   const reader = new ProtoReader(model, node.start);
   reader.varint(); // the field's key
   const content = reader.sub();

@@ -4,12 +4,14 @@
  * the exporters' chains of small ops are fused into contrib ops (see fuse-decoder.ts): fewer dispatches
  * per token on WebGPU, and on WASM fewer kernel launches and tensor copies (tl-gpt decode 3.0×, the
  * fixture 1.8×, measured side by side on onnxruntime-web's WASM build). Last, on WASM only, each step
- * outputs just its new keys and values instead of the whole cache (see emit-new-kv.ts).
+ * outputs just its new keys and values instead of the whole cache (see emit-new-kv.ts); on WebGPU
+ * GroupQueryAttention's seqlens_k becomes an input the engine feeds from the GPU (seqlens-input.ts).
  */
 import type { Backend, GraphFusionNote, GraphRewriteNote } from '../../core/protocol';
 import { rewriteMatMulNBits, type ExternalFile } from './rewrite-matmul-nbits';
 import { fuseDecoderGraph } from './fuse-decoder';
 import { emitNewKv } from './emit-new-kv';
+import { seqlensAsInput } from './seqlens-input';
 
 export interface BackendGraph {
   onnx: Uint8Array;
@@ -32,8 +34,10 @@ export function graphForBackend(backend: Backend, model: { onnx: Uint8Array; ext
   const fused = options.fuse === false ? null : fuseDecoderGraph(base.onnx, base.externalData, { maxPositions: options.contextLength });
   // On WASM a step then outputs only its new keys and values; the engine keeps the cache (kvPath 'append').
   const appended = backend === 'wasm' && options.fuse !== false ? emitNewKv(fused?.onnx ?? base.onnx) : null;
+  // On WebGPU the engine feeds GroupQueryAttention's seqlens_k from a GPU buffer of its own (no upload per step).
+  const seqlensFed = backend === 'webgpu' && options.fuse !== false ? seqlensAsInput(fused?.onnx ?? base.onnx) : null;
   return {
-    onnx: appended?.onnx ?? fused?.onnx ?? base.onnx,
+    onnx: appended?.onnx ?? seqlensFed ?? fused?.onnx ?? base.onnx,
     externalData: base.externalData,
     ...(rewritten ? { graphRewrite: rewritten.note } : {}),
     ...(fused ? { graphFusion: fused.note } : {}),
