@@ -37,6 +37,11 @@ const runtimes: Record<OrtBuild, Runtime> = {
   wasm: { ort: ortCpu, paths: { mjs: cpuModuleUrl, wasm: cpuBinaryUrl }, configured: false },
 };
 
+/** Where a build's files are served (the app's own copies, hashed by Vite). */
+export function runtimePaths(build: OrtBuild): { mjs: string; wasm: string } {
+  return runtimes[build].paths;
+}
+
 /** Whether this realm can suspend WASM on a promise (JSPI), which the `jspi` build needs. */
 export function hasJspi(wasm: object | undefined = (globalThis as { WebAssembly?: object }).WebAssembly): boolean {
   return wasm !== undefined && 'Suspending' in wasm;
