@@ -9,7 +9,7 @@ export const chatStyles = css`
     @media (min-width: 60rem) {
       :host { display: grid; grid-template-columns: minmax(0, 1fr) 28rem; gap: 1rem; align-items: start; }
       .side { gap: 0.5rem; }
-      .side .stats { font-size: 0.8rem; gap: 0.2rem 0.8rem; }
+      .side .stats { font-size: 0.75rem; gap: 0.1rem 0.8rem; }
     }
     .log { min-height: 14rem; max-height: 55vh; overflow-y: auto; border: 1px solid var(--border); border-radius: 8px; padding: 0.75rem; background: var(--panel); }
     .empty { color: var(--muted); }
