@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -31,12 +31,40 @@ function embeddedModelsVersion(): string {
 }
 
 /**
+ * Bytes of each onnxruntime-web build's files (src/engine/runtime-download.ts), read from the package
+ * the build bundles, so a load announces the runtime's size before fetching it.
+ */
+function runtimeFileBytes(): Record<string, { mjs: number; wasm: number }> {
+  const dist = fileURLToPath(new URL('./node_modules/onnxruntime-web/dist/', import.meta.url));
+  const size = (file: string) => statSync(path.join(dist, file)).size;
+  const build = (infix: string) => ({ mjs: size(`ort-wasm-simd-threaded${infix}.mjs`), wasm: size(`ort-wasm-simd-threaded${infix}.wasm`) });
+  return { jspi: build('.jspi'), asyncify: build('.asyncify'), wasm: build('') };
+}
+
+/**
+ * Bytes of every file the embedded models ship (src/models/embedded-sizes.ts), keyed by their path in
+ * the built app (`models/tl-gpt/onnx/model.onnx`): their loads need no HEAD request to size the download.
+ */
+function embeddedFileBytes(): Record<string, number> {
+  const sizes: Record<string, number> = {};
+  for (const entry of readdirSync('models', { recursive: true, withFileTypes: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    if (entry.isFile() && /^models\/tl-[^/]+\/(?:[^/]+\.json|onnx\/.+)$/.test(file)) sizes[file] = statSync(file).size;
+  }
+  return sizes;
+}
+
+/**
  * `vite build --mode bench` (npm run bench's dist-bench, never the app's dist) leaves transformers.js
  * the onnxruntime-web build it ships (1.31, native WebGPU EP), so the benchmark measures it as its
  * users get it; see src/bench/worker/transformersjs.ts.
  */
 export default defineConfig(({ mode }) => ({
-  define: { __EMBEDDED_MODELS_VERSION__: JSON.stringify(embeddedModelsVersion()) },
+  define: {
+    __EMBEDDED_MODELS_VERSION__: JSON.stringify(embeddedModelsVersion()),
+    __ORT_FILE_BYTES__: JSON.stringify(runtimeFileBytes()),
+    __EMBEDDED_FILE_BYTES__: JSON.stringify(embeddedFileBytes()),
+  },
   base: './',
   plugins: [
     // The embedded models ship with the app, so it runs offline out of the box.

@@ -16,7 +16,6 @@ import type { LoadModelDetail, LoadState } from '../panels/model-bar/model-bar';
 import '../panels/model-bar/model-bar';
 import '../panels/chat/chat-panel';
 import '../panels/model-catalog/models-panel';
-import '../panels/model-catalog/download-progress';
 import '../panels/model-catalog/model-notes';
 import type { ConfirmModelDetail } from '../panels/model-catalog/model-confirm';
 import { ModelCache } from '../models/cache';
@@ -43,7 +42,7 @@ export class TransformerLabApp extends LitElement {
   client: EngineClient | null = null;
   /** A model named by a shared link, shown with its size until the user confirms the download. */
   @state() pendingModel: { param: string; folderUrl: string } | null = null;
-  /** The last byte progress of the latest load, kept to show how the download ended. */
+  /** The last progress of the latest load, kept to show what its download moved in the end. */
   @state() lastDownload: LoadProgress | null = null;
   /** The model was reloaded on WASM because the GPU ran out of memory; said next to the model until another load. */
   @state() private wasmAfterGpuOom = false;
@@ -199,7 +198,7 @@ export class TransformerLabApp extends LitElement {
       const modelUrl = resolveModelParam(modelParam);
       const info = await this.client.load({ modelUrl, backend, wasmThreads: this.url.threads, onnxFile: rememberedOnnxFile(modelUrl) }, (progress) => {
         this.loadState = { status: 'loading', progress };
-        if (progress.phase === 'download') this.lastDownload = progress;
+        this.lastDownload = progress;
       });
       this.model = info;
       this.wasmAfterGpuOom = afterGpuOom;

@@ -28,6 +28,8 @@ export type ProgressCallback = (
   /** Bytes of all the model's files, once known (after config.json); null when a size is unknown. */
   overallTotalBytes?: number | null,
   source?: 'network' | 'cache',
+  /** Bytes over the network so far, and in all once sized (files the browser keeps count for nothing). */
+  network?: { loadedBytes: number; totalBytes: number | null },
 ) => void;
 
 /** What happened to the browser's copy of the files, for the user to see. */

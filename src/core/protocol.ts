@@ -58,9 +58,18 @@ export interface LoadProgress {
   totalBytes: number | null;
   /** Bytes of every file fetched so far, this one included. */
   overallLoadedBytes: number;
-  phase: 'download' | 'session';
-  /** Bytes of all the model's files once known; null or absent when a size is unknown. */
+  /**
+   * What the load is doing: downloading the model's files (`file` is one of them), downloading the
+   * runtime's WASM (`file` names it; the `overall…` bytes are the runtime's), or building the session.
+   */
+  phase: 'download' | 'runtime' | 'session';
+  /** Bytes of all the phase's files once known; null or absent when a size is unknown. */
   overallTotalBytes?: number | null;
+  /**
+   * Bytes of the whole load over the network, runtime and model together: what moved so far, and in all
+   * once every size is known (files the browser keeps, and a runtime already running, count for nothing).
+   */
+  transfer?: { loadedBytes: number; totalBytes: number | null };
   /** This file came from the browser's cache, not the network. */
   fromCache?: boolean;
 }

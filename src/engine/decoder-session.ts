@@ -3,6 +3,7 @@
  * fp16 caches, int32 ids), so the feeds are planned once from what the graph declares, never assumed;
  * each step then only fills reused buffers.
  */
+import { SESSION_LOG_SEVERITY } from './ort-setup';
 import type * as Ort from 'onnxruntime-web';
 import type { Backend, KvCacheNote, WebGpuEngineNote } from '../core/protocol';
 import type { DecoderConfig } from '../core/model-config';
@@ -50,6 +51,7 @@ export function decoderSessionOptions(
   return {
     executionProviders: [executionProvider ?? (backend === 'webgpu' ? WEBGPU_EP_OPTIONS : backend)],
     graphOptimizationLevel: 'all',
+    logSeverityLevel: SESSION_LOG_SEVERITY,
     externalData: externalData.length ? externalData : undefined,
     // Keep every output on the GPU: the KV cache goes straight back in, and only logits are read.
     preferredOutputLocation: backend === 'webgpu' ? 'gpu-buffer' : undefined,

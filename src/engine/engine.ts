@@ -17,7 +17,9 @@ import type { ChatMessage, GenerationResult, GenerationSettings, GenerationStats
 import type { StepModel, StepTiming } from './generate';
 import type { PromptLookupStats } from './prompt-lookup';
 import type { DecoderCache } from './kv-cache';
-import { DEFAULT_ONNX_FILE, fetchModel, openDecoder, openOnBackends, planLoad } from './model-load';
+import { DEFAULT_ONNX_FILE, fetchModel, openDecoder, openOnBackends, planLoad, type RuntimeFetch } from './model-load';
+import { LoadTransfer } from './load-transfer';
+import { runtimeBytesToFetch, runtimeFileName } from './runtime-download';
 
 interface LoadedModel {
   info: ModelInfo;
@@ -64,16 +66,30 @@ export class Engine {
   async load(request: LoadRequest, onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<ModelInfo> {
     const folderUrl = resolveFolderUrl(request.modelUrl, request.baseUrl);
     const plan = await planLoad(request.backend);
+    const firstBuild = buildFor(plan.order[0]);
+    // Sized before anything moves, so the total shown from the first byte counts the runtime too.
+    const transfer = new LoadTransfer(firstBuild, await runtimeBytesToFetch(firstBuild));
     const { files, tokenizer } = await fetchModel(
       this.source,
       folderUrl,
-      (file, loadedBytes, totalBytes, overallLoadedBytes, overallTotalBytes, source) =>
-        onProgress({ file, loadedBytes, totalBytes, overallLoadedBytes, phase: 'download', overallTotalBytes, fromCache: source === 'cache' }),
+      (file, loadedBytes, totalBytes, overallLoadedBytes, overallTotalBytes, source, network) => {
+        transfer.modelProgress(network);
+        onProgress({ file, loadedBytes, totalBytes, overallLoadedBytes, phase: 'download', overallTotalBytes, fromCache: source === 'cache', transfer: transfer.get() });
+      },
       { onnxFile: request.onnxFile, signal },
     );
     const onnxFile = files.onnxFile ?? request.onnxFile ?? DEFAULT_ONNX_FILE;
     const config = readDecoderConfig(files.config, files.generationConfig, files.tokenizerConfig);
-    onProgress({ file: onnxFile, loadedBytes: files.totalBytes, totalBytes: files.totalBytes, overallLoadedBytes: files.totalBytes, phase: 'session' });
+    const building = () =>
+      onProgress({ file: onnxFile, loadedBytes: files.totalBytes, totalBytes: files.totalBytes, overallLoadedBytes: files.totalBytes, phase: 'session', transfer: transfer.get() });
+    const runtime: RuntimeFetch = {
+      signal,
+      onProgress: (build, loadedBytes, totalBytes) => {
+        transfer.runtimeProgress(build, loadedBytes, totalBytes);
+        onProgress({ file: runtimeFileName(build), loadedBytes, totalBytes, overallLoadedBytes: loadedBytes, overallTotalBytes: totalBytes, phase: 'runtime', transfer: transfer.get() });
+      },
+      onBuilding: building,
+    };
 
     // The previous model keeps running until the new one is ready: a failed load loses nothing.
     const { opened, backend, ort, fallbackReason, sessionBuildMs } = await openOnBackends(
@@ -84,6 +100,7 @@ export class Engine {
       },
       // A model no backend can read is not worth keeping offline.
       () => this.source.forget(folderUrl).catch(() => undefined),
+      runtime,
     );
     const info: ModelInfo = {
       name: modelNameFromUrl(folderUrl),

@@ -10,7 +10,8 @@
  *   4. checks that refuse a backend before it gives wrong numbers (8-bit kernels, fp16 without
  *      shader-f16), and the fallback to the next backend with its reason.
  */
-import { ortFor, type Ort } from './ort-setup';
+import { buildFor, ortFor, type Ort } from './ort-setup';
+import { fetchRuntime } from './runtime-download';
 import { checkFloat16Support, checkWebGpuKernels, planBackends, probeWebGpu, sessionBuildFailure, type WebGpuProbe } from './backend';
 import { TextTokenizer } from './tokenizer';
 import { DecoderSession } from './decoder-session';
@@ -19,7 +20,15 @@ import { GraphFormatError } from './graph/onnx-graph';
 import { classifyRuntimeError, DownloadCancelledError, EngineError, ModelFormatError } from '../core/errors';
 import type { DecoderConfig } from '../core/model-config';
 import type { ModelFiles, ModelSource, ProgressCallback } from '../core/model-files';
-import type { Backend, BackendPreference, WebGpuUnavailable } from '../core/protocol';
+import type { Backend, BackendPreference, OrtBuild, WebGpuUnavailable } from '../core/protocol';
+
+/** The runtime's download, before a backend's first session: its progress, and the load's cancel. */
+export interface RuntimeFetch {
+  onProgress?: (build: OrtBuild, loadedBytes: number, totalBytes: number | null) => void;
+  /** The runtime is here and the session is being built (kernels compiled). */
+  onBuilding?: () => void;
+  signal?: AbortSignal;
+}
 
 /** What a panel does with the graph: decode (chat, benchmark: fused) or show its attention (lesson: not fused). */
 export type GraphPurpose = 'decode' | 'lesson';
@@ -103,13 +112,18 @@ export async function openOnBackends<T extends Opened>(
   wasmThreads: number | undefined,
   open: (ort: Ort, backend: Backend) => Promise<T>,
   onUnreadable: () => Promise<void> = async () => undefined,
+  runtime: RuntimeFetch = {},
 ): Promise<OnBackend<T>> {
   let fallbackReason = plan.skipReason;
   for (const backend of plan.order) {
-    const started = performance.now();
     try {
       checkWebGpuKernels(backend, files.onnx);
       const ort = ortFor(backend, wasmThreads);
+      const build = buildFor(backend);
+      await fetchRuntime(build, ort, (loaded, total) => runtime.onProgress?.(build, loaded, total), runtime.signal);
+      // The session's build is timed from here: the runtime's download is not compiling kernels.
+      const started = performance.now();
+      runtime.onBuilding?.();
       const opened = await open(ort, backend);
       try {
         checkFloat16Support(backend, opened.usesFloat16, plan.probe);
@@ -119,6 +133,7 @@ export async function openOnBackends<T extends Opened>(
       }
       return { opened, backend, ort, fallbackReason, sessionBuildMs: performance.now() - started };
     } catch (error) {
+      if (runtime.signal?.aborted) throw new DownloadCancelledError();
       const wrapped = error instanceof EngineError ? error
         : error instanceof GraphFormatError ? new ModelFormatError(onnxFile, error.message) : classifyRuntimeError(backend, error, onnxFile);
       const isLast = backend === plan.order[plan.order.length - 1];

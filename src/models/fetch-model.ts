@@ -7,6 +7,7 @@ import type { CacheReport, ModelFiles, ProgressCallback } from '../core/model-fi
 import { isQuotaError, sha256FromHeaders, sha256Hex, type ModelCache } from './cache';
 import type { PartialStore } from './partial-download';
 import { DTYPES, onnxFileForDtype } from './hub';
+import { embeddedFileBytes, isInBrowserCache } from './embedded-sizes';
 
 const DEFAULT_ONNX_FILE = onnxFileForDtype('fp32');
 
@@ -16,6 +17,10 @@ const PARTIAL_SAVE_MS = 1000;
 class Downloader {
   overall = 0;
   overallTotal: number | null = null;
+  /** Bytes still to come over the network (files neither in our cache nor the browser's), once sized. */
+  networkTotal: number | null = null;
+  /** Sizes already asked for, so no file is sized twice (a HEAD request each). */
+  private readonly sizes = new Map<string, Promise<number | null>>();
   readonly report: CacheReport = { allFromCache: true, refetched: [], storageError: null };
   constructor(
     private readonly folderUrl: string,
@@ -28,8 +33,19 @@ class Downloader {
   /** Sizes the rest of the download up front (cache or HEAD), so progress can show a total and an ETA. */
   async planTotal(files: string[]): Promise<void> {
     // In parallel: on a slow link, sequential HEADs would delay the first byte by several round trips.
-    const sizes = await Promise.all(files.map((file) => this.sizeOf(new URL(file, this.folderUrl).href)));
+    const urls = files.map((file) => new URL(file, this.folderUrl).href);
+    const [sizes, kept] = await Promise.all([Promise.all(urls.map((url) => this.sizeOf(url))), Promise.all(urls.map((url) => this.isKept(url)))]);
     this.overallTotal = sizes.includes(null) ? null : sizes.reduce<number>((sum, size) => sum + (size ?? 0), this.overall);
+    this.networkTotal = sizes.includes(null) ? null : sizes.reduce<number>((sum, size, i) => sum + (kept[i] ? 0 : (size ?? 0)), this.networkSoFar);
+  }
+
+  /** Bytes that came over the network so far (what `networkTotal` counts). */
+  networkSoFar = 0;
+
+  /** A copy of the file is kept in this browser: ours (Hub models), or the service worker's (the app's own). */
+  private async isKept(url: string): Promise<boolean> {
+    if (this.cache) return (await this.cache.storedBytes(url)) !== null;
+    return isInBrowserCache(url);
   }
 
   /**
@@ -42,7 +58,15 @@ class Downloader {
   }
 
   /** Bytes of one file (0 when the server says it does not exist), or null when unknown. */
-  private async sizeOf(url: string): Promise<number | null> {
+  private sizeOf(url: string): Promise<number | null> {
+    let size = this.sizes.get(url);
+    if (!size) this.sizes.set(url, (size = this.askSize(url)));
+    return size;
+  }
+
+  private async askSize(url: string): Promise<number | null> {
+    const embedded = embeddedFileBytes(url);
+    if (embedded !== undefined) return embedded;
     const cachedBytes = this.cache ? await this.cache.storedBytes(url) : null;
     if (cachedBytes !== null) return cachedBytes;
     try {
@@ -64,13 +88,14 @@ class Downloader {
       const cached = await this.cache.read(url);
       if (cached.status === 'missing' && optional) return null;
       if (cached.status === 'hit') {
-        this.overall += cached.data.length;
-        this.onProgress(file, cached.data.length, cached.data.length, this.overall, this.overallTotal, 'cache');
+        this.progress(file, cached.data.length, cached.data.length, 'cache', cached.data.length);
         return cached.data;
       }
       if (cached.status === 'corrupt') this.report.refetched.push({ file, reason: cached.reason });
     }
-    this.report.allFromCache = false;
+    const keptByBrowser = !this.cache && (await isInBrowserCache(url));
+    if (!keptByBrowser) this.report.allFromCache = false;
+    this.source = keptByBrowser ? 'cache' : 'network';
     const data = await this.download(url, file, optional);
     if (this.cache && !this.report.storageError) {
       try {
@@ -86,6 +111,14 @@ class Downloader {
   }
 
   private lastSha256: string | null = null;
+  /** Where the file being read comes from: the network, or a copy the browser keeps (the service worker's). */
+  private source: 'network' | 'cache' = 'network';
+
+  private progress(file: string, loaded: number, total: number | null, source: 'network' | 'cache', added: number): void {
+    this.overall += added;
+    if (source === 'network') this.networkSoFar += added;
+    this.onProgress(file, loaded, total, this.overall, this.overallTotal, source, { loadedBytes: this.networkSoFar, totalBytes: this.networkTotal });
+  }
 
   private async download(url: string, file: string, optional: boolean): Promise<Uint8Array | null> {
     this.lastSha256 = null;
@@ -132,8 +165,7 @@ class Downloader {
     const start = resumed?.prefix.length ?? 0;
     const total = remaining !== null ? start + remaining : null;
     if (resumed) {
-      this.overall += start;
-      this.onProgress(file, start, total, this.overall, this.overallTotal, 'cache');
+      this.progress(file, start, total, 'cache', start);
     }
     // Only a file the server can send in ranges, with a validator, is worth saving piece by piece.
     const etag = response.headers.get('etag') ?? resumed?.etag ?? null;
@@ -150,8 +182,7 @@ class Downloader {
     };
     if (!response.body) {
       const data = new Uint8Array(await response.arrayBuffer());
-      this.overall += data.length;
-      this.onProgress(file, data.length, data.length, this.overall, this.overallTotal, 'network');
+      this.progress(file, data.length, data.length, this.source, data.length);
       return resumed ? concat([resumed.prefix, data], start + data.length) : data;
     }
     const reader = response.body.getReader();
@@ -171,8 +202,7 @@ class Downloader {
       if (done) break;
       chunks.push(value);
       loaded += value.length;
-      this.overall += value.length;
-      this.onProgress(file, start + loaded, total, this.overall, this.overallTotal, 'network');
+      this.progress(file, start + loaded, total, this.source, value.length);
       if (canResume && performance.now() - lastSave > PARTIAL_SAVE_MS) {
         lastSave = performance.now();
         await savePending();

@@ -7,41 +7,13 @@
  * (onnxruntime loads in the engine worker) and the service worker's (the precache) alike, whichever
  * browser context made them.
  */
-import { preview, type Plugin, type PreviewServer } from 'vite';
+import { preview, type PreviewServer } from 'vite';
 import { test, expect, waitForLoad, chat } from './fixtures';
+import { byteCounter } from '../support/byte-counter';
 
 const MB = 1024 ** 2;
 const FIRST_VISIT_BUDGET_BYTES = 25 * MB;
 const OUT_DIR = process.env.TL_OUT_DIR ?? 'dist';
-
-/** Response body bytes sent per path, as the server wrote them (after compression, where it compresses). */
-function byteCounter(): { plugin: Plugin; sent: Map<string, number> } {
-  const sent = new Map<string, number>();
-  const plugin: Plugin = {
-    name: 'count-bytes-sent',
-    configurePreviewServer(server) {
-      server.middlewares.use((request, response, next) => {
-        // Node drops what a handler writes in answer to HEAD: nothing is sent.
-        if (request.method === 'HEAD') return next();
-        const pathname = new URL(request.url ?? '/', 'http://x').pathname;
-        const count = (chunk: unknown) => {
-          if (chunk && typeof chunk !== 'function') sent.set(pathname, (sent.get(pathname) ?? 0) + Buffer.byteLength(chunk as string | Buffer));
-        };
-        const { write, end } = response;
-        response.write = function (this: typeof response, chunk: unknown, ...rest: unknown[]) {
-          count(chunk);
-          return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-        } as typeof response.write;
-        response.end = function (this: typeof response, chunk?: unknown, ...rest: unknown[]) {
-          count(chunk);
-          return (end as (...args: unknown[]) => typeof response).call(this, chunk, ...rest);
-        } as typeof response.end;
-        next();
-      });
-    },
-  };
-  return { plugin, sent };
-}
 
 const total = (sent: Map<string, number>) => [...sent.values()].reduce((sum, bytes) => sum + bytes, 0);
 const listing = (sent: Map<string, number>) => [...sent].map(([file, bytes]) => `${file} ${(bytes / MB).toFixed(2)} MB`).join('\n');

@@ -5,6 +5,7 @@
  * tensors `exposeAttention` made outputs; a graph with fused attention runs without maps. Feeds are
  * built from the inputs the graph declares.
  */
+import { SESSION_LOG_SEVERITY } from '../ort-setup';
 import type * as Ort from 'onnxruntime-web';
 import type { Backend } from '../../core/protocol';
 import type { AttentionMaps, HeadInside } from '../../core/analysis-protocol';
@@ -59,7 +60,7 @@ export class AttentionRunner {
   ): Promise<AttentionRunner> {
     // Outputs stay on the CPU: every one of them is read.
     const session = await ort.InferenceSession.create(model, {
-      executionProviders: [options.executionProvider ?? backend], graphOptimizationLevel: 'all', externalData: externalData.length ? externalData : undefined,
+      executionProviders: [options.executionProvider ?? backend], graphOptimizationLevel: 'all', logSeverityLevel: SESSION_LOG_SEVERITY, externalData: externalData.length ? externalData : undefined,
     });
     try {
       return AttentionRunner.over(ort, session, file, source);

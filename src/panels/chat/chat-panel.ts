@@ -330,7 +330,7 @@ export class ChatPanel extends LitElement {
   override render() {
     const ready = !!this.model && !this.busy;
     const mode = this.model?.hasChatTemplate ? msg('chat template') : msg('plain continuation (the model continues your text)');
-    return html`
+    return html`<div class="main">
       <tl-conversations-bar .state=${this.conversations} .note=${this.conversationsNote} ?busy=${this.generating}
         @conversation-select=${(e: CustomEvent<string>) => this.selectConversation(e.detail)}
         @conversation-delete=${this.deleteConversation}
@@ -356,8 +356,11 @@ export class ChatPanel extends LitElement {
       <div class="hint">${msg('Enter sends · Shift+Enter new line · Esc stops')}</div>
       <label class="display"><input type="checkbox" name="plainText" .checked=${this.plainText}
         @change=${(e: Event) => this.setPlainText((e.target as HTMLInputElement).checked)} />${msg('Show replies as plain text')}</label>
-      ${this.renderStats()}
-      <tl-chat-settings .settings=${this.settings} .lastSeed=${this.lastSeed}></tl-chat-settings>
+      </div>
+      <aside class="side" aria-label=${msg('Live figures and settings')}>
+        ${this.renderStats()}
+        <tl-chat-settings .settings=${this.settings} .lastSeed=${this.lastSeed}></tl-chat-settings>
+      </aside>
     `;
   }
 }

@@ -34,12 +34,14 @@ export class ChatSettings extends LitElement {
   @property({ type: Number }) lastSeed: number | null = null;
 
   static override styles = css`
-    fieldset { border: 1px solid var(--border); border-radius: 8px; display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: 0.6rem; padding: 0.6rem 0.8rem; margin: 0; }
+    fieldset { border: 1px solid var(--border); border-radius: 8px; display: grid; grid-template-columns: repeat(auto-fill, minmax(8rem, 1fr)); gap: 0.4rem 0.6rem; padding: 0.4rem 0.8rem 0.6rem; margin: 0; }
     legend { font-size: 0.85rem; color: var(--muted); }
     label { display: flex; flex-direction: column; gap: 0.2rem; font-size: 0.8rem; color: var(--muted); }
     input { font: inherit; padding: 0.3rem 0.4rem; border-radius: 6px; border: 1px solid var(--border); background: var(--field); color: var(--fg); }
     .seed-note, .help { grid-column: 1 / -1; font-size: 0.8rem; color: var(--muted); }
-    .help { margin: 0; }
+    /* After every field, the checkbox included: it takes the free cell beside Stop strings, a row less. */
+    .help { margin: 0; order: 1; }
+    .seed-note { order: 2; }
     .help a { color: var(--accent); }
     label.check { justify-content: flex-end; }
     label.check span { display: flex; align-items: center; gap: 0.3rem; color: var(--fg); }

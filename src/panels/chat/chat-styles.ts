@@ -2,7 +2,15 @@
 import { css } from 'lit';
 
 export const chatStyles = css`
-    :host { display: flex; flex-direction: column; gap: 0.75rem; }
+    :host, .main, .side { display: flex; flex-direction: column; gap: 0.75rem; }
+    .main { min-width: 0; }
+    /* A wide window (1280×720 included) keeps the live figures and the settings beside the conversation,
+       above the fold, instead of under the composer. */
+    @media (min-width: 60rem) {
+      :host { display: grid; grid-template-columns: minmax(0, 1fr) 28rem; gap: 1rem; align-items: start; }
+      .side { gap: 0.5rem; }
+      .side .stats { font-size: 0.75rem; gap: 0.1rem 0.8rem; }
+    }
     .log { min-height: 14rem; max-height: 55vh; overflow-y: auto; border: 1px solid var(--border); border-radius: 8px; padding: 0.75rem; background: var(--panel); }
     .empty { color: var(--muted); }
     .turn { margin: 0 0 0.75rem; }

@@ -13,6 +13,7 @@ import { EMBEDDED_MODELS, embeddedModelUrl } from '../../models/catalog';
 import { embeddedModelLabel } from '../embedded-label';
 import { formatBytes } from '../format';
 import { renderWebGpuRuntime } from './webgpu-runtime-note';
+import './load-progress';
 
 export type LoadState =
   | { status: 'idle' }
@@ -85,17 +86,6 @@ export class ModelBar extends LitElement {
       : msg(str`Replacing ${current.name} (${from}) with ${requested.modelUrl} on ${target}: a reply in progress is ended and kept first.`)}</span>`;
   }
 
-  private renderProgress(progress: LoadProgress | null) {
-    if (!progress) return html`<span role="status">${msg('Starting the engine…')}</span>`;
-    if (progress.phase === 'session') return html`<span role="status">${msg('Building the inference session (compiling kernels)…')}</span>`;
-    const fraction = progress.totalBytes ? progress.loadedBytes / progress.totalBytes : null;
-    return html`
-      <progress aria-label=${msg('Download progress')} max="1" .value=${fraction ?? 0}></progress>
-      <span role="status" data-testid="load-progress">
-        ${msg(str`Downloading ${progress.file}: ${formatBytes(progress.loadedBytes)}`)}${progress.totalBytes ? msg(str` of ${formatBytes(progress.totalBytes)} (${Math.round(fraction! * 100)} %)`) : nothing}
-        · ${msg(str`${formatBytes(progress.overallLoadedBytes)} in all`)}
-      </span>`;
-  }
 
   private renderModel(info: ModelInfo) {
     return html`
@@ -145,7 +135,7 @@ export class ModelBar extends LitElement {
       </form>
       <div class="status">
         ${loading && this.current && this.requested ? this.renderSwitch(this.current, this.requested) : nothing}
-        ${loading ? this.renderProgress((this.loadState as { progress: LoadProgress | null }).progress) : nothing}
+        ${loading ? html`<tl-load-progress data-testid="load-progress" .progress=${(this.loadState as { progress: LoadProgress | null }).progress}></tl-load-progress>` : nothing}
         ${this.current && !loading ? this.renderModel(this.current) : nothing}
       </div>
       ${this.loadState.status === 'error'

@@ -1,6 +1,6 @@
 /**
- * What the chat tab says about the model's files: the confirm card of a shared link, download
- * progress, a full quota, damaged cached files fetched again, and a start from the cache.
+ * What the chat tab says about the model's files: the confirm card of a shared link, what a load
+ * downloaded in the end, a full quota, damaged cached files fetched again, and a start from the cache.
  */
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -11,7 +11,6 @@ import { corruptCopyText, errorText } from '../../i18n/engine-text';
 import type { LoadState } from '../model-bar/model-bar';
 import { HUB_CATALOG } from '../../models/catalog';
 import './model-confirm';
-import './download-progress';
 
 @localized()
 @customElement('tl-model-notes')
@@ -36,21 +35,19 @@ export class ModelNotes extends LitElement {
       notes.push(html`<tl-model-confirm .param=${pending.param} .folderUrl=${pending.folderUrl} .backend=${this.backend}
         .catalogEntry=${HUB_CATALOG.find((m) => m.id === pending.param) ?? null}></tl-model-confirm>`);
     }
-    if (this.loadState.status === 'loading' && this.loadState.progress) {
-      notes.push(html`<tl-download-progress .progress=${this.loadState.progress}></tl-download-progress>`);
-    }
     const storage = this.loadState.status === 'ready' ? this.loadState.info.storage : undefined;
     if (storage?.error) notes.push(html`<div class="storage-note" role="alert" data-testid="storage-note">${errorText(storage.error)}</div>`);
     for (const refetched of storage?.refetched ?? []) {
       notes.push(html`<div class="storage-note" role="status" data-testid="refetch-note">
         ${msg(html`The cached copy of ${refetched.file} was damaged (${corruptCopyText(refetched.reason)}), so it was downloaded again.`)}</div>`);
     }
-    const last = this.lastDownload;
-    if (this.loadState.status === 'ready' && last && !storage?.fromCache) {
-      const total = last.overallTotalBytes ?? null;
-      const percent = total ? Math.floor((last.overallLoadedBytes / total) * 100) : null;
-      notes.push(html`<div class="cache-note" data-testid="download-summary" data-percent=${percent ?? nothing}>
-        ${msg('Downloaded')} ${formatBytes(last.overallLoadedBytes)}${total ? html` ${msg('of')} ${formatBytes(total)} (${percent} %)` : nothing}</div>`);
+    // What the load moved over the network, runtime included: nothing when it all came from the browser.
+    const moved = this.lastDownload?.transfer;
+    if (this.loadState.status === 'ready' && moved && moved.loadedBytes > 0) {
+      const total = moved.totalBytes;
+      const percent = total ? Math.floor((moved.loadedBytes / total) * 100) : null;
+      notes.push(html`<div class="cache-note" data-testid="download-summary" data-percent=${percent ?? nothing} data-loaded=${moved.loadedBytes}>
+        ${msg('Downloaded')} ${formatBytes(moved.loadedBytes)}${total ? html` ${msg('of')} ${formatBytes(total)} (${percent} %)` : nothing}</div>`);
     }
     if (storage?.fromCache) notes.push(html`<div class="cache-note" data-testid="from-cache-note">${msg('Loaded from the browser cache: no network needed.')}</div>`);
     return notes.length ? notes : nothing;
