@@ -120,10 +120,9 @@ contrib ops). Dynamic axes `batch_size`, `sequence_length`, `past_sequence_lengt
 
 Masked scores are set to float32 min (not -inf), so fully padded rows give no NaN.
 
-`onnx/model_attentions.onnx`: the same weights without KV cache, for attention maps. Inputs `input_ids`,
-`attention_mask` (int64 [batch, seq]), `position_ids`; outputs `logits` and `attentions.{{0..{c['num_hidden_layers'] - 1}}}`
-float32 [batch, {c['num_attention_heads']}, seq, seq] = softmax probabilities per layer and head (rows sum to 1, zero above the diagonal).
-It duplicates the weights ({mb(SZ['tl-gpt/onnx/model_attentions.onnx'])}).
+Attention maps come from this same graph: the app makes its Softmax outputs graph outputs at load
+(`src/engine/graph/expose-attention.ts`). The export records PyTorch's probabilities for a few tokens in
+`test/fixtures/tl-gpt-attention.json`, which the unit test compares with that pass; no second graph is shipped.
 
 ## Tokenizer
 
@@ -180,8 +179,8 @@ Sampled (temperature 0.8, top-k 40, seed 7, stop at `<|endoftext|>`):
 * PyTorch: prefill + 1-token KV-cache steps vs full-sequence logits: max |Δ| = {ch['kv_steps_vs_full_max_abs_diff']:.1e};
   left-padded batch of 2 vs batch of 1: {ch['left_pad_vs_single_max_abs_diff']:.1e}; attention rows sum to 1 (err {ch['attn_row_sum_max_err']:.1e}), 0 above the diagonal.
 * ONNX, run with onnxruntime-web 1.30 (WASM EP, in Node): `node models/train/verify_onnx.mjs` re-runs the greedy loop
-  with the KV cache and gets exactly `reference.json`'s ids, and `logits_check` within 1e-3; `model_attentions.onnx`
-  gives the same last-position logits as the KV graph and valid attention rows.
+  with the KV cache and gets exactly `reference.json`'s ids, and `logits_check` within 1e-3; one full-sequence call
+  gives the same last-position logits as the KV steps.
 
 ## reference.json
 
@@ -253,7 +252,10 @@ hyper-parameters, data order and seeds; they differ only in the masking used in 
 
 ## ONNX I/O
 
-`onnx/model.onnx`: fp32, opset 14, one file, standard ops only; dynamic `batch_size`, `sequence_length`.
+`onnx/model.onnx`: opset 14, one file, standard ops only; dynamic `batch_size`, `sequence_length`. It computes in
+fp32; its weight matrices are stored in fp16, each read through a `Cast` to float32 (`compact_weights.py`: half the
+bytes), and the app widens them back to float32 at load. Held-out scores of the stored file
+(`node models/train/eval_onnx_encoders.mjs`) are those of the fp32 weights within 0.05 points.
 
 | inputs | dtype | shape |
 |---|---|---|
@@ -326,19 +328,19 @@ def index_card():
     total = M["embedded_models_total_bytes"]
     rows = ["| model | kind | params | ONNX files | held-out |", "|---|---|---|---|---|"]
     rows.append(f"| [`tl-gpt`](tl-gpt/README.md) (default) | Llama-style decoder, 4 layers, d=128, KV cache | {g['params']:,} | "
-                f"`model.onnx` {mb(SZ['tl-gpt/onnx/model.onnx'])}, `model_attentions.onnx` {mb(SZ['tl-gpt/onnx/model_attentions.onnx'])} | "
+                f"`model.onnx` {mb(SZ['tl-gpt/onnx/model.onnx'])} | "
                 f"{g['heldout_final']['heldout_en_bits_per_char']:.2f} bits/char en (unigram {g['unigram_baseline']['en']['bits_per_char']:.2f}), "
                 f"{g['heldout_final']['heldout_zh_bits_per_char']:.2f} bits/char zh (unigram {g['unigram_baseline']['zh']['bits_per_char']:.2f}) |")
     ev = M["encoder_eval"]
     for n, mode in (("tl-bert", "bert"), ("tl-ernie", "ernie")):
         e = M["encoders"][n]
         rows.append(f"| [`{n}`]({n}/README.md) | BERT-style encoder, {'random-token' if mode == 'bert' else 'ERNIE phrase/entity'} masking | {e['params']:,} | "
-                    f"`model.onnx` {mb(SZ[n + '/onnx/model.onnx'])} | single-token acc {ev['single_token_masking'][mode]['all']['token_accuracy']:.3f}, "
+                    f"`model.onnx` {mb(SZ[n + '/onnx/model.onnx'])} (fp16 weights) | single-token acc {ev['single_token_masking'][mode]['all']['token_accuracy']:.3f}, "
                     f"whole-phrase token acc {ev['whole_phrase_masking'][mode]['all']['token_accuracy']:.3f} |")
     tim = "\n".join(f"| {k} | {v} s |" for k, v in T.items())
     return f"""# Embedded models
 
-Three tiny models trained from scratch for Transformer Lab, all fp32 ONNX (opset 14, single file, standard ops),
+Three tiny models trained from scratch for Transformer Lab, all ONNX computing in fp32 (opset 14, single file, standard ops),
 sharing one bilingual (English + Chinese) byte-fallback BPE tokenizer with 4,096 tokens.
 
 {chr(10).join(rows)}

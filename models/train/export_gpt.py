@@ -1,5 +1,6 @@
-"""Export tl-gpt to ONNX (KV-cache graph + attention-probabilities graph), check the torch
-KV-cache path against full-sequence logits, and write config/generation_config/reference.json."""
+"""Export tl-gpt to ONNX (KV-cache graph), check the torch KV-cache path against full-sequence logits, and write
+config/generation_config/reference.json, and the attention probabilities the app's graph pass must reproduce
+(test/fixtures/tl-gpt-attention.json: no separate attention graph is shipped)."""
 import json
 import os
 import time
@@ -9,12 +10,15 @@ import onnx
 import torch
 
 from common import EOT, ROOT, WORK, Tokenizer
-from model import ExportAttn, ExportKV, TLGPT, n_params
+from model import ExportKV, TLGPT, n_params
 from train_gpt import CONFIG
 
 OUT = os.path.join(ROOT, "tl-gpt")
 PROMPTS = ["The best way to", "Computers are", "明月几时有？", "人生在世，"]
 N_NEW = 40
+# The ids test/unit/expose-attention.test.ts runs through the app's attention pass.
+ATTENTION_IDS = [1, 87, 412, 9, 250, 33, 1021, 5]
+ATTENTION_FIXTURE = os.path.join(ROOT, "..", "test", "fixtures", "tl-gpt-attention.json")
 
 
 def past_zeros(c, B=1, P=0):
@@ -42,46 +46,47 @@ def run_kv(model, ids_list, n_new):
     return out, step_logits
 
 
-def export(model, path, kind):
+def export(model, path):
     c = model.c
     L = c["num_hidden_layers"]
     B, T, P = 2, 3, 4
     ids = torch.randint(0, c["vocab_size"], (B, T))
-    if kind == "kv":
-        am = torch.ones(B, P + T, dtype=torch.long)
-        pos = torch.arange(P, P + T)[None].expand(B, T).contiguous()
-        args = (ids, am, pos, *[torch.randn(B, c["num_key_value_heads"], P, c["head_dim"]) for _ in range(2 * L)])
-        wrapper = ExportKV(model)
-    else:
-        am = torch.ones(B, T, dtype=torch.long)
-        pos = torch.arange(T)[None].expand(B, T).contiguous()
-        args = (ids, am, pos)
-        wrapper = ExportAttn(model)
+    am = torch.ones(B, P + T, dtype=torch.long)
+    pos = torch.arange(P, P + T)[None].expand(B, T).contiguous()
+    args = (ids, am, pos, *[torch.randn(B, c["num_key_value_heads"], P, c["head_dim"]) for _ in range(2 * L)])
     ins = ["input_ids", "attention_mask", "position_ids"]
     dyn = {"input_ids": {0: "batch_size", 1: "sequence_length"},
-           "attention_mask": {0: "batch_size", 1: "total_sequence_length" if kind == "kv" else "sequence_length"},
+           "attention_mask": {0: "batch_size", 1: "total_sequence_length"},
            "position_ids": {0: "batch_size", 1: "sequence_length"},
            "logits": {0: "batch_size", 1: "sequence_length"}}
     outs = ["logits"]
     for l in range(L):
-        if kind == "kv":
-            for t in ("key", "value"):
-                ins.append(f"past_key_values.{l}.{t}")
-                dyn[ins[-1]] = {0: "batch_size", 2: "past_sequence_length"}
-                outs.append(f"present.{l}.{t}")
-                dyn[outs[-1]] = {0: "batch_size", 2: "total_sequence_length"}
-        else:
-            outs.append(f"attentions.{l}")
-            dyn[outs[-1]] = {0: "batch_size", 2: "sequence_length", 3: "sequence_length"}
+        for t in ("key", "value"):
+            ins.append(f"past_key_values.{l}.{t}")
+            dyn[ins[-1]] = {0: "batch_size", 2: "past_sequence_length"}
+            outs.append(f"present.{l}.{t}")
+            dyn[outs[-1]] = {0: "batch_size", 2: "total_sequence_length"}
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with torch.no_grad():
-        torch.onnx.export(wrapper, args, path, input_names=ins, output_names=outs, dynamic_axes=dyn,
+        torch.onnx.export(ExportKV(model), args, path, input_names=ins, output_names=outs, dynamic_axes=dyn,
                           opset_version=14, do_constant_folding=True)
     m = onnx.load(path)
     onnx.checker.check_model(m)
     ops = sorted({n.op_type for n in m.graph.node})
     return {"file": os.path.relpath(path, ROOT), "bytes": os.path.getsize(path), "opset": 14, "ops": ops,
             "inputs": [i.name for i in m.graph.input], "outputs": [o.name for o in m.graph.output]}
+
+
+def attention_reference(model):
+    """Every layer's and head's attention probabilities on ATTENTION_IDS (row-major T x T), each position's argmax
+    and first 16 logits: what the KV-cache graph, its Softmax outputs exposed at load, must give."""
+    T = len(ATTENTION_IDS)
+    with torch.no_grad():
+        logits, _, attns = model.core(torch.tensor([ATTENTION_IDS]), torch.ones(1, T, dtype=torch.long), torch.arange(T)[None])
+    return {"generator": "PyTorch fp32, full sequence, no KV cache", "input_ids": ATTENTION_IDS,
+            "layers": [[[round(float(p), 7) for p in head.reshape(-1)] for head in a[0]] for a in attns],
+            "argmax": [int(i) for i in logits[0].argmax(-1)],
+            "logits_first16": [[round(float(v), 5) for v in row[:16]] for row in logits[0]]}
 
 
 def main():
@@ -127,8 +132,10 @@ def main():
     print("checks", checks)
 
     # ---- export
-    files = [export(model, os.path.join(OUT, "onnx", "model.onnx"), "kv"),
-             export(model, os.path.join(OUT, "onnx", "model_attentions.onnx"), "attn")]
+    files = [export(model, os.path.join(OUT, "onnx", "model.onnx"))]
+    with open(ATTENTION_FIXTURE, "w") as f:
+        json.dump(attention_reference(model), f, separators=(",", ":"))
+        f.write("\n")
     print(json.dumps(files, indent=1))
 
     # ---- config files

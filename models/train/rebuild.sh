@@ -37,7 +37,8 @@ step export_gpt $PY export_gpt.py
 echo "total $(( $(date +%s) - t_start ))" >> "$T"
 step collect $PY collect.py
 if [ -d ../../node_modules/@huggingface/tokenizers ] && [ -d ../../node_modules/onnxruntime-web ]; then
-  (cd ../.. && node models/train/verify_tokenizer.mjs && node models/train/verify_onnx.mjs)
+  $PY heldout_samples.py
+  (cd ../.. && node models/train/verify_tokenizer.mjs && node models/train/verify_onnx.mjs && node models/train/eval_onnx_encoders.mjs)
 else
   echo "node_modules missing: skipped verify_tokenizer.mjs / verify_onnx.mjs"
 fi

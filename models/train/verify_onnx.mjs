@@ -24,7 +24,8 @@ const fail = (msg) => { out.ok = false; console.log('FAIL', msg); };
   const ref = J('tl-gpt', 'reference.json');
   const tk = tok('tl-gpt');
   const s = await sess('tl-gpt', 'model.onnx');
-  const sa = await sess('tl-gpt', 'model_attentions.onnx');
+  const emptyPast = () => Object.fromEntries(Array.from({ length: 2 * L }, (_, k) => [`past_key_values.${k >> 1}.${k & 1 ? 'value' : 'key'}`,
+    new ort.Tensor('float32', new Float32Array(0), [1, KV, 0, HD])]));
   const L = cfg.num_hidden_layers, KV = cfg.num_key_value_heads, HD = cfg.head_dim, V = cfg.vocab_size;
   let maxStepDiff = 0;
   for (const g of ref.greedy) {
@@ -54,31 +55,22 @@ const fail = (msg) => { out.ok = false; console.log('FAIL', msg); };
     if (!eq(gen, g.new_ids)) fail(`gpt greedy ${g.prompt}: ${gen} vs ${g.new_ids}`);
     const txt = tk.decode(g.new_ids, { skip_special_tokens: true });
     if (txt !== g.new_text) fail(`gpt decode ${JSON.stringify(txt)} vs ${JSON.stringify(g.new_text)}`);
-    // full-sequence (no cache) logits of the attention graph vs the last KV step
-    const ra = await sa.run({ input_ids: i64(all.slice(0, -1), [1, all.length - 1]),
+    // full-sequence logits (one call, empty cache) vs the last KV step; the attention maps are checked against
+    // PyTorch's by test/unit/expose-attention.test.ts (test/fixtures/tl-gpt-attention.json)
+    const ra = await s.run({ input_ids: i64(all.slice(0, -1), [1, all.length - 1]),
       attention_mask: i64(all.slice(0, -1).map(() => 1), [1, all.length - 1]),
-      position_ids: i64(all.slice(0, -1).map((_, i) => i), [1, all.length - 1]) });
+      position_ids: i64(all.slice(0, -1).map((_, i) => i), [1, all.length - 1]), ...emptyPast() });
     const T = all.length - 1;
     for (let v = 0; v < V; v++) maxStepDiff = Math.max(maxStepDiff, Math.abs(ra.logits.data[(T - 1) * V + v] - logits.data[v]));
-    const a0 = ra['attentions.0'];
-    let rowErr = 0, upper = 0;
-    for (let h = 0; h < a0.dims[1]; h++) for (let i = 0; i < T; i++) {
-      let sum = 0;
-      for (let j = 0; j < T; j++) { const x = a0.data[(h * T + i) * T + j]; sum += x; if (j > i) upper = Math.max(upper, Math.abs(x)); }
-      rowErr = Math.max(rowErr, Math.abs(sum - 1));
-    }
-    if (rowErr > 1e-4 || upper !== 0) fail(`gpt attentions rows ${rowErr} upper ${upper}`);
   }
-  if (maxStepDiff > 1e-3) fail(`gpt kv vs attentions-graph logits diff ${maxStepDiff}`);
+  if (maxStepDiff > 1e-3) fail(`gpt kv steps vs full-sequence logits diff ${maxStepDiff}`);
   const lc = ref.logits_check;
   const r = await s.run(Object.assign({ input_ids: i64(lc.prompt_ids, [1, lc.prompt_ids.length]),
     attention_mask: i64(lc.prompt_ids.map(() => 1), [1, lc.prompt_ids.length]),
-    position_ids: i64(lc.prompt_ids.map((_, i) => i), [1, lc.prompt_ids.length]) },
-  Object.fromEntries(Array.from({ length: 2 * L }, (_, k) => [`past_key_values.${k >> 1}.${k & 1 ? 'value' : 'key'}`,
-    new ort.Tensor('float32', new Float32Array(0), [1, KV, 0, HD])]))));
+    position_ids: i64(lc.prompt_ids.map((_, i) => i), [1, lc.prompt_ids.length]) }, emptyPast()));
   const d = Math.max(...lc.first8.map((x, i) => Math.abs(x - r.logits.data[lc.position * V + i])));
   if (d > 1e-3) fail(`gpt logits_check diff ${d}`);
-  out['tl-gpt'] = { greedy_prompts: ref.greedy.length, logits_check_max_abs_diff: d, kv_vs_attn_graph_max_abs_diff: maxStepDiff };
+  out['tl-gpt'] = { greedy_prompts: ref.greedy.length, logits_check_max_abs_diff: d, kv_vs_full_sequence_max_abs_diff: maxStepDiff };
 }
 
 // ---------------- encoders
@@ -107,13 +99,15 @@ for (const m of ['tl-bert', 'tl-ernie']) {
       if (!eq(a.dims.map(Number), [1, cfg.num_attention_heads, T, T])) fail(`${m} attentions dims ${a.dims}`);
     }
   }
-  if (maxDiff > 1e-4 || top1 !== n) fail(`${m} top5 prob diff ${maxDiff} top1 ${top1}/${n}`);
+  // The encoders' weights are stored in fp16 (compact_weights.py), the reference is PyTorch fp32: the same
+  // top-1 everywhere, probabilities within 1e-3 and logits within 1e-2 (measured: 3.5e-4 and 4e-3).
+  if (maxDiff > 1e-3 || top1 !== n) fail(`${m} top5 prob diff ${maxDiff} top1 ${top1}/${n}`);
   const lc = ref.logits_check;
   const T = lc.input_ids.length;
   const r = await s.run({ input_ids: i64(lc.input_ids, [1, T]), attention_mask: i64(Array(T).fill(1), [1, T]),
     token_type_ids: i64(Array(T).fill(0), [1, T]) });
   const d = Math.max(...lc.first8.map((x, i) => Math.abs(x - r.logits.data[lc.position * V + i])));
-  if (d > 1e-3) fail(`${m} logits_check diff ${d}`);
+  if (d > 1e-2) fail(`${m} logits_check diff ${d}`);
   out[m] = { masked_examples: ref.masked.length, top5_prob_max_abs_diff: maxDiff, top1_equal: `${top1}/${n}`, logits_check_max_abs_diff: d };
 }
 console.log(JSON.stringify(out, null, 1));

@@ -1,5 +1,6 @@
 /**
- * The graph a backend gets: on WASM, 4-bit `MatMulNBits` nodes are unpacked first (see
+ * The graph a backend gets: weights stored in fp16 behind a Cast are widened to float32 first (see
+ * widen-weights.ts); on WASM, 4-bit `MatMulNBits` nodes are unpacked first (see
  * rewrite-matmul-nbits.ts; WebGPU's runtime has its own fast kernel for them); then, on both backends,
  * the exporters' chains of small ops are fused into contrib ops (see fuse-decoder.ts): fewer dispatches
  * per token on WebGPU, and on WASM fewer kernel launches and tensor copies (tl-gpt decode 3.0×, the
@@ -12,6 +13,7 @@ import { rewriteMatMulNBits, type ExternalFile } from './rewrite-matmul-nbits';
 import { fuseDecoderGraph } from './fuse-decoder';
 import { emitNewKv } from './emit-new-kv';
 import { seqlensAsInput } from './seqlens-input';
+import { widenWeights } from './widen-weights';
 
 export interface BackendGraph {
   onnx: Uint8Array;
@@ -29,8 +31,10 @@ export interface BackendGraphOptions {
 }
 
 export function graphForBackend(backend: Backend, model: { onnx: Uint8Array; externalData: ExternalFile[] }, options: BackendGraphOptions): BackendGraph {
-  const rewritten = backend === 'wasm' ? rewriteMatMulNBits(model.onnx, model.externalData) : null;
-  const base = rewritten ?? model;
+  const widened = widenWeights(model.onnx, model.externalData);
+  const source = widened ? { onnx: widened.onnx, externalData: model.externalData } : model;
+  const rewritten = backend === 'wasm' ? rewriteMatMulNBits(source.onnx, source.externalData) : null;
+  const base = rewritten ?? source;
   const fused = options.fuse === false ? null : fuseDecoderGraph(base.onnx, base.externalData, { maxPositions: options.contextLength });
   // On WASM a step then outputs only its new keys and values; the engine keeps the cache (kvPath 'append').
   const appended = backend === 'wasm' && options.fuse !== false ? emitNewKv(fused?.onnx ?? base.onnx) : null;
