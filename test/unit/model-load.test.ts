@@ -31,7 +31,8 @@ vi.mock('../../src/engine/ort-setup', () => {
     return ortNode.InferenceSession.create(model, { executionProviders: ['cpu'], externalData });
   };
   const ort = { ...ortNode, InferenceSession: { create }, env: { wasm: { numThreads: 1 }, webgpu: {} } };
-  return { ortFor: () => ort, effectiveWasmThreads: () => 1, buildFor: () => 'wasm' };
+  // No runtime to download here: its fetch fails on this address and the session is built on onnxruntime-node.
+  return { ortFor: () => ort, effectiveWasmThreads: () => 1, buildFor: () => 'wasm', runtimePaths: () => ({ mjs: 'ort.mjs', wasm: 'ort.wasm' }), SESSION_LOG_SEVERITY: 3 };
 });
 
 const { Engine } = await import('../../src/engine/engine');
