@@ -3,7 +3,7 @@
  * fp16 caches, int32 ids), so the feeds are planned once from what the graph declares, never assumed;
  * each step then only fills reused buffers.
  */
-import { SESSION_LOG_SEVERITY } from './ort-setup';
+import { SESSION_LOG_SEVERITY } from './session-log';
 import type * as Ort from 'onnxruntime-web';
 import type { Backend, KvCacheNote, WebGpuEngineNote } from '../core/protocol';
 import type { DecoderConfig } from '../core/model-config';

@@ -37,12 +37,6 @@ const runtimes: Record<OrtBuild, Runtime> = {
   wasm: { ort: ortCpu, paths: { mjs: cpuModuleUrl, wasm: cpuBinaryUrl }, configured: false },
 };
 
-/**
- * Sessions log at the runtime's error level: a session's default, warning, prints notes such as
- * "VerifyEachNodeIsAssignedToAnEp" (shape ops placed on the CPU, as designed) through console.error.
- */
-export const SESSION_LOG_SEVERITY = 3;
-
 /** Where a build's files are served (the app's own copies, hashed by Vite). */
 export function runtimePaths(build: OrtBuild): { mjs: string; wasm: string } {
   return runtimes[build].paths;

@@ -32,7 +32,7 @@ vi.mock('../../src/engine/ort-setup', () => {
   };
   const ort = { ...ortNode, InferenceSession: { create }, env: { wasm: { numThreads: 1 }, webgpu: {} } };
   // No runtime to download here: its fetch fails on this address and the session is built on onnxruntime-node.
-  return { ortFor: () => ort, effectiveWasmThreads: () => 1, buildFor: () => 'wasm', runtimePaths: () => ({ mjs: 'ort.mjs', wasm: 'ort.wasm' }), SESSION_LOG_SEVERITY: 3 };
+  return { ortFor: () => ort, effectiveWasmThreads: () => 1, buildFor: () => 'wasm', runtimePaths: () => ({ mjs: 'ort.mjs', wasm: 'ort.wasm' }) };
 });
 
 const { Engine } = await import('../../src/engine/engine');

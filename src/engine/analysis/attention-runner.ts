@@ -5,7 +5,7 @@
  * tensors `exposeAttention` made outputs; a graph with fused attention runs without maps. Feeds are
  * built from the inputs the graph declares.
  */
-import { SESSION_LOG_SEVERITY } from '../ort-setup';
+import { SESSION_LOG_SEVERITY } from '../session-log';
 import type * as Ort from 'onnxruntime-web';
 import type { Backend } from '../../core/protocol';
 import type { AttentionMaps, HeadInside } from '../../core/analysis-protocol';
