@@ -6,36 +6,22 @@ import { LitElement, css, html, nothing, svg } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import { currentLocale } from '../../i18n/locale';
-import { FAMILIES, TIMELINE, type FamilyRow } from './facts';
+import { FAMILIES, type FamilyRow } from './facts';
 import { formatCount } from './compute';
 import { labelSize, hiddenParts } from './projector';
+import { H, PAD, W, YEARS, logY, scaleChartLayout } from './scale-labels';
 
-export interface EmbeddedPoint {
-  name: string;
-  params: number;
-  family: 'decoder' | 'encoder';
-  /** Read from the model's config. */
-  layers: number;
-}
+import type { EmbeddedPoint } from './scale-labels';
+
+export type { EmbeddedPoint };
 
 function familyLabel(family: FamilyRow['family']): string {
   return family === 'decoder' ? msg('decoder') : family === 'encoder' ? msg('encoder') : msg('unified (encoder + generation)');
 }
 
-const W = 760;
-const H = 300;
-const PAD = { left: 56, right: 16, top: 12, bottom: 34 };
-const MIN_EXP = 6; // 1M
-const MAX_EXP = 12; // 1T
 /** Chart text in viewBox units: on a screen, and alone on a projector slide (drawn ≥ 18 px at 1280 wide). */
 const TEXT = 11;
 const TEXT_PROJECTOR = 16;
-
-/** y of a parameter count on the log axis; tiny models sit on the bottom edge. */
-export function logY(params: number, height = H): number {
-  const e = Math.min(MAX_EXP, Math.max(MIN_EXP, Math.log10(params)));
-  return PAD.top + ((MAX_EXP - e) / (MAX_EXP - MIN_EXP)) * (height - PAD.top - PAD.bottom);
-}
 
 @localized()
 @customElement('tl-scale-view')
@@ -58,36 +44,20 @@ export class ScaleView extends LitElement {
     text { fill: var(--fg); }
     /* Alone on a projector slide: as large as the screen's height allows beside the title. */
     svg.alone { max-height: 62vh; }
+    /* On a wide screen (a 1920 projector) the chart spreads over the width, within the height it has. */
+    @media (min-width: 1600px) { svg.alone { max-width: none; max-height: 52vh; } }
   `];
 
   private chart() {
     const text = this.show === 'chart' ? TEXT_PROJECTOR : TEXT;
-    const line = text * 1.1;
-    const years = [2017, 2018, 2019, 2020, 2021, 2022, 2023, 2026];
-    const x = (year: number) => PAD.left + ((year - 2017.5) / (2026.6 - 2017.5)) * (W - PAD.left - PAD.right);
+    const { x, dots, here, labels } = scaleChartLayout(this.embedded, text);
     const color = (family: string) => (family === 'decoder' ? '#2754c5' : family === 'encoder' ? '#c2410c' : '#6b7280');
-    const points = [
-      ...FAMILIES.filter((f) => f.params !== null).map((f) => ({ name: f.name, year: f.year, params: f.params!, family: f.family as string })),
-      ...TIMELINE.map((t) => ({ name: t.name, year: t.year, params: t.params, family: 'other' })),
-    ];
-    // Points of one year sit side by side; a label that would cover another moves down a line.
-    const perYear = new Map<number, number>();
-    const placed: { x: number; y: number; w: number }[] = [];
-    const marks = points
-      .sort((a, b) => b.params - a.params)
-      .map((p) => {
-        const k = perYear.get(p.year) ?? 0;
-        perYear.set(p.year, k + 1);
-        const cx = x(p.year) + ((k % 3) - 1) * 12;
-        const cy = logY(p.params);
-        const w = p.name.length * text * 0.6;
-        let ly = cy + 4;
-        while (placed.some((b) => Math.abs(b.y - ly) < line && cx + 8 < b.x + b.w && b.x < cx + 8 + w)) ly += line;
-        placed.push({ x: cx + 8, y: ly, w });
-        return svg`<g><circle cx=${cx} cy=${cy} r="5" fill=${color(p.family)}><title>${p.name}: ${formatCount(p.params)}</title></circle>
-          ${ly !== cy + 4 ? svg`<line x1=${cx + 5} y1=${cy} x2=${cx + 8} y2=${ly - 4} stroke="currentColor" stroke-opacity="0.4" />` : ''}
-          <text x=${cx + 8} y=${ly}>${p.name}</text></g>`;
-      });
+    const marks = dots.map((p, i) => {
+      const label = labels[i];
+      return svg`<g><circle cx=${p.cx} cy=${p.cy} r="5" fill=${color(p.family)}><title>${p.name}: ${formatCount(p.params)}</title></circle>
+          ${label.leader ? svg`<line x1=${p.cx} y1=${p.cy} x2=${label.x} y2=${label.y - text * 0.3} stroke="currentColor" stroke-opacity="0.4" />` : ''}
+          <text x=${label.x} y=${label.y} text-anchor=${label.anchor} data-testid="scale-label">${p.name}</text></g>`;
+    });
     return html`<svg viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="chart-title" data-testid="scale-chart" class=${this.show === 'chart' ? 'alone' : ''}
       font-size=${text}>
       <title id="chart-title">${msg('Parameters by year, log scale, with the embedded models')}</title>
@@ -95,11 +65,11 @@ export class ScaleView extends LitElement {
         (e) => svg`<line x1=${PAD.left} x2=${W - PAD.right} y1=${logY(10 ** e)} y2=${logY(10 ** e)} stroke="currentColor" stroke-opacity="0.15" />
           <text x=${PAD.left - 6} y=${logY(10 ** e) + 4} text-anchor="end">${formatCount(10 ** e)}</text>`,
       )}
-      ${years.map((y) => svg`<text x=${x(y)} y=${H - 12} text-anchor="middle">${y === 2026 ? msg('here') : y}</text>`)}
+      ${YEARS.map((y) => svg`<text x=${x(y)} y=${H - 12} text-anchor="middle">${y === 2026 ? msg('here') : y}</text>`)}
       ${marks}
-      ${this.embedded.map(
-        (m, i) => svg`<g data-testid="embedded-point"><rect x=${x(2026) - 6 + i * 4} y=${logY(m.params) - 6 - i * line} width="12" height="12" fill=${color(m.family)} stroke="#000" />
-          <text x=${x(2026) - 12} y=${logY(m.params) + 4 - i * line} text-anchor="end">${m.name} ${formatCount(m.params)}</text></g>`,
+      ${here.map(
+        ({ m, square, label }) => svg`<g data-testid="embedded-point"><rect x=${square.x} y=${square.y} width="12" height="12" fill=${color(m.family)} stroke="#000" />
+          <text x=${label.x} y=${label.y} text-anchor="end">${label.text}</text></g>`,
       )}
     </svg>`;
   }
