@@ -12,8 +12,8 @@
  * length minus one, which is what it feeds. The chain's nodes go; anything else is left as exported.
  */
 import { ProtoWriter } from './protobuf';
-import { DataType, Field, writeValueInfo } from './onnx-proto';
-import { readGraph } from './onnx-graph';
+import { DataType, Field, writeValueInfo, type ParsedNode } from './onnx-proto';
+import { readGraph, writeGraph, type Located } from './onnx-graph';
 import { GraphView, type GraphNode } from './graph-view';
 import { renamedNode } from './emit-new-kv';
 
@@ -50,25 +50,18 @@ export function seqlensAsInput(onnx: Uint8Array): Uint8Array | null {
   const chain = maskSumChain(g, seqlens);
   if (!chain) return null;
 
-  const { model, graph } = index;
+  const { model } = index;
   const renames = new Map([[seqlens, SEQLENS_INPUT]]);
   // Constants only the chain read (the axis, the 1) go with it.
   const constants = index.initializers.filter((i) => {
     const readers = g.readersOf(i.value.name);
     return readers.length > 0 && readers.every((r) => chain.includes(r)) && !index.inputs.includes(i.value.name);
   });
-  const cuts = [
-    ...[...chain, ...constants].map((item) => ({ at: item.start, end: item.end, insert: [] as Uint8Array[] })),
-    ...attentions.map((node) => ({ at: node.start, end: node.end, insert: [renamedNode(model, node, renames)] })),
-  ].sort((a, b) => a.at - b.at);
-  const body = new ProtoWriter();
-  let cursor = graph.bodyStart;
-  for (const cut of cuts) {
-    body.raw(model.subarray(cursor, cut.at));
-    for (const bytes of cut.insert) body.raw(bytes);
-    cursor = cut.end;
-  }
-  body.raw(model.subarray(cursor, graph.bodyEnd));
-  body.message(Field.graph.input, (w) => writeValueInfo(w, SEQLENS_INPUT, DataType.int32, ['batch_size']));
-  return new ProtoWriter().raw(model.subarray(0, graph.start)).bytes(Field.model.graph, body.finish()).raw(model.subarray(graph.end)).finish();
+  // The chain's nodes go, each attention reads the new input; the input is declared after the body.
+  const replace = new Map<Located<ParsedNode>, Uint8Array[]>([
+    ...chain.map((node): [Located<ParsedNode>, Uint8Array[]] => [node, []]),
+    ...attentions.map((node): [Located<ParsedNode>, Uint8Array[]] => [node, [renamedNode(model, node, renames)]]),
+  ]);
+  const input = new ProtoWriter().message(Field.graph.input, (w) => writeValueInfo(w, SEQLENS_INPUT, DataType.int32, ['batch_size'])).finish();
+  return writeGraph(index, { replace, drop: new Set(constants), append: [input] });
 }
