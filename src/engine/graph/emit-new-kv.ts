@@ -19,7 +19,7 @@
  */
 import { ProtoReader, ProtoWriter } from './protobuf';
 import { Field } from './onnx-proto';
-import { readGraph } from './onnx-graph';
+import { outputField, readGraph, writeGraph } from './onnx-graph';
 import { GraphView, type GraphNode } from './graph-view';
 
 const MS = 'com.microsoft';
@@ -43,47 +43,6 @@ export interface NewKvGraph {
   onnx: Uint8Array;
   /** Attention layers whose new keys and values are now outputs. */
   layers: number;
-}
-
-/** Where a graph input or output lies in the graph body, and its name. */
-interface ValueInfoField {
-  name: string;
-  start: number;
-  end: number;
-  /** The tensor element type (TypeProto.tensor_type.elem_type), or null. */
-  elemType: number | null;
-}
-
-function valueInfoFields(model: Uint8Array, bodyStart: number, bodyEnd: number, field: number): ValueInfoField[] {
-  const found: ValueInfoField[] = [];
-  const body = new ProtoReader(model, bodyStart, bodyEnd);
-  body.fields((f, wire, start) => {
-    if (f !== field || wire !== 2) return false;
-    const info = body.sub();
-    let name = '';
-    let elemType: number | null = null;
-    info.fields((vf, vw) => {
-      if (vw !== 2) return false;
-      if (vf === 1) name = info.string();
-      else if (vf === 2) elemType = tensorElemType(info.sub());
-      else return false;
-      return true;
-    });
-    found.push({ name, start, end: body.pos, elemType });
-    return true;
-  });
-  return found;
-}
-
-function tensorElemType(type: ProtoReader): number | null {
-  let elemType: number | null = null;
-  type.fields((f, wire) => {
-    if (f !== 1 || wire !== 2) return false;
-    const tensor = type.sub();
-    tensor.fields((tf, tw) => (tf === 1 && tw === 0 ? ((elemType = tensor.varint()), true) : false));
-    return true;
-  });
-  return elemType;
 }
 
 /** The past inputs a GroupQueryAttention reads and the present outputs it writes, or null when it is not the simple case. */
@@ -150,41 +109,22 @@ export function emitNewKv(onnx: Uint8Array): NewKvGraph | null {
   }
   if (pasts.some((p) => !covered.has(p)) || index.outputs.some((o) => o.startsWith(PRESENT_PREFIX) && !covered.has(PAST_PREFIX + o.slice(PRESENT_PREFIX.length)))) return null;
 
-  const { model, graph } = index;
-  const inputs = valueInfoFields(model, graph.bodyStart, graph.bodyEnd, Field.graph.input);
-  const outputs = valueInfoFields(model, graph.bodyStart, graph.bodyEnd, Field.graph.output);
-  const typeOf = new Map(inputs.map((i) => [i.name, i.elemType]));
   /** Renames per node that reads or writes a renamed tensor. */
   const nodeRenames = new Map<GraphNode, Map<string, string>>();
   const newOutputs: Uint8Array[] = [];
   for (const { node, match } of matched) {
     const { suffixes, renames } = match!;
-    const type = typeOf.get(PAST_PREFIX + suffixes[0]);
+    const type = index.declaredTypes.get(PAST_PREFIX + suffixes[0]);
     for (const [from, to] of renames) {
       for (const touched of [g.producer(from)!, node]) {
         const map = nodeRenames.get(touched) ?? new Map<string, string>();
         nodeRenames.set(touched, map.set(from, to));
       }
       // The past's element type, no shape: the runtime's is [1, new positions, width].
-      newOutputs.push(new ProtoWriter().message(Field.graph.output, (w) => {
-        w.string(1, to);
-        if (type) w.message(2, (t) => t.message(1, (tt) => tt.int(1, type)));
-      }).finish());
+      newOutputs.push(outputField(to, type ?? null));
     }
   }
-
-  const body = new ProtoWriter();
-  const skip = outputs.filter((o) => o.name.startsWith(PRESENT_PREFIX)).map((o) => ({ at: o.start, end: o.end, insert: [] as Uint8Array[] }));
-  const rewritten = [...nodeRenames].map(([node, renames]) => ({ at: node.start, end: node.end, insert: [renamedNode(model, node, renames)] }));
-  const cuts = [...skip, ...rewritten].sort((a, b) => a.at - b.at);
-  let cursor = graph.bodyStart;
-  for (const cut of cuts) {
-    body.raw(model.subarray(cursor, cut.at));
-    for (const bytes of cut.insert) body.raw(bytes);
-    cursor = cut.end;
-  }
-  body.raw(model.subarray(cursor, graph.bodyEnd));
-  for (const bytes of newOutputs) body.raw(bytes);
-  const out = new ProtoWriter().raw(model.subarray(0, graph.start)).bytes(Field.model.graph, body.finish()).raw(model.subarray(graph.end));
-  return { onnx: out.finish(), layers: matched.length };
+  const replace = new Map([...nodeRenames].map(([node, renames]) => [node, [renamedNode(index.model, node, renames)]]));
+  const drop = new Set(index.outputFields.filter((o) => o.value.startsWith(PRESENT_PREFIX)));
+  return { onnx: writeGraph(index, { replace, drop, append: newOutputs }), layers: matched.length };
 }

@@ -35,6 +35,8 @@ export interface GraphIndex {
   /** Names of the graph's inputs (old exports list their initializers there too) and outputs. */
   inputs: string[];
   outputs: string[];
+  /** The graph's output fields, where each lies (a pass may drop some: see emit-new-kv.ts). */
+  outputFields: Located<string>[];
   /** Element type of every tensor whose type the file states (inputs, outputs, value_info, initializers). */
   declaredTypes: Map<string, number>;
 }
@@ -44,6 +46,7 @@ export function readGraph(model: Uint8Array): GraphIndex {
   const initializers: Located<ParsedTensor>[] = [];
   const inputs: string[] = [];
   const outputs: string[] = [];
+  const outputFields: Located<string>[] = [];
   const declaredTypes = new Map<string, number>();
   let graph: GraphIndex['graph'] | null = null;
   let body: ProtoReader | null = null;
@@ -62,7 +65,10 @@ export function readGraph(model: Uint8Array): GraphIndex {
     if (field === Field.graph.input || field === Field.graph.output || field === Field.graph.valueInfo) {
       const { name, elemType } = readValueInfo(g.sub());
       if (field === Field.graph.input) inputs.push(name);
-      else if (field === Field.graph.output) outputs.push(name);
+      else if (field === Field.graph.output) {
+        outputs.push(name);
+        outputFields.push({ start, end: g.pos, value: name });
+      }
       if (elemType !== null) declaredTypes.set(name, elemType);
       return true;
     }
@@ -73,7 +79,7 @@ export function readGraph(model: Uint8Array): GraphIndex {
     return true;
   });
   for (const { value } of initializers) declaredTypes.set(value.name, value.dataType);
-  return { model, graph, nodes, initializers, inputs, outputs, declaredTypes };
+  return { model, graph, nodes, initializers, inputs, outputs, outputFields, declaredTypes };
 }
 
 /** A node field, ready to splice into a graph. */
@@ -86,16 +92,16 @@ export function initializerField(name: string, type: ElemType, dims: number[], d
   return new ProtoWriter().message(Field.graph.initializer, (w) => writeTensor(w, name, type, dims, data)).finish();
 }
 
-/** A graph output field (name and element type, no shape), ready to append to a graph. */
-export function outputField(name: string, elemType: number): Uint8Array {
-  return new ProtoWriter().message(Field.graph.output, (w) => writeValueInfo(w, name, elemType, null)).finish();
+/** A graph output field (name and element type, no shape; only the name when the type is unknown), ready to append to a graph. */
+export function outputField(name: string, elemType: number | null): Uint8Array {
+  return new ProtoWriter().message(Field.graph.output, (w) => (elemType === null ? w.string(1, name) : writeValueInfo(w, name, elemType, null))).finish();
 }
 
 export interface GraphEdit {
   /** Nodes to replace, each by zero or more node fields, in place (the graph's order is its topological order). */
   replace: Map<Located<ParsedNode>, Uint8Array[]>;
-  /** Initializers to leave out. */
-  drop: Set<Located<ParsedTensor>>;
+  /** Initializers (or graph outputs) to leave out. */
+  drop: Set<Located<ParsedTensor> | Located<string>>;
   /** Initializer (or output) fields to add at the end of the graph: protobuf lets a repeated field's entries appear anywhere. */
   append: Uint8Array[];
   /** Opset imports to add to the model (e.g. `com.microsoft` for contrib ops). */
