@@ -18,15 +18,8 @@
 import type * as Ort from 'onnxruntime-web';
 import { kernelSize, logitsBinding, resultBytes, topKShader } from './gpu-pick-kernel';
 import type { TopLogits } from './sampling';
+import { COMPUTE, COPY_DST, COPY_SRC, LogitsBindGroups, MAP_MODE_READ, MAP_READ, STORAGE, UNIFORM } from './gpu-buffers';
 
-// GPUBufferUsage / GPUMapMode values, spelled out so the module loads where WebGPU is absent (tests, Node).
-const MAP_READ = 0x0001;
-const COPY_SRC = 0x0004;
-const COPY_DST = 0x0008;
-const UNIFORM = 0x0040;
-const STORAGE = 0x0080;
-const COMPUTE = 0x4;
-const MAP_MODE_READ = 0x0001;
 
 /** One kernel size's pipeline and buffers, made on first use. */
 interface Variant {
@@ -36,8 +29,7 @@ interface Variant {
   /** Mapped for reading each step, then unmapped for the next. */
   staging: GPUBuffer;
   bytes: number;
-  /** Bind groups per logits buffer (onnxruntime's pool hands out a few) and bound range. */
-  bindGroups: WeakMap<GPUBuffer, Map<string, GPUBindGroup>>;
+  bindGroups: LogitsBindGroups;
 }
 
 /** onnxruntime's WebGPU device, once its first WebGPU session exists; undefined elsewhere (WASM, Node). */
@@ -104,7 +96,7 @@ export class GpuTopPicker {
     const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(variant.pipeline);
-    pass.setBindGroup(0, this.bindGroup(variant, logits, binding.offset, binding.size));
+    pass.setBindGroup(0, variant.bindGroups.get(logits, binding.offset, binding.size));
     pass.dispatchWorkgroups(1);
     pass.end();
     encoder.copyBufferToBuffer(variant.result, 0, variant.staging, 0, variant.bytes);
@@ -140,34 +132,18 @@ export class GpuTopPicker {
     const module = this.device.createShaderModule({ code: topKShader(size, half) });
     const pipeline = await this.device.createComputePipelineAsync({ layout: this.pipelineLayout, compute: { module, entryPoint: 'main' } });
     const bytes = resultBytes(size);
-    return {
-      pipeline,
-      bytes,
-      result: this.device.createBuffer({ size: bytes, usage: STORAGE | COPY_SRC }),
-      staging: this.device.createBuffer({ size: bytes, usage: MAP_READ | COPY_DST }),
-      bindGroups: new WeakMap(),
-    };
-  }
-
-  private bindGroup(variant: Variant, logits: GPUBuffer, offset: number, size: number): GPUBindGroup {
-    let groups = variant.bindGroups.get(logits);
-    if (!groups) variant.bindGroups.set(logits, (groups = new Map()));
-    const key = `${offset}:${size}`;
-    let group = groups.get(key);
-    if (!group) {
-      // Prefills of many lengths bind many ranges; decode binds one. Keep the map small.
-      if (groups.size >= 8) groups.clear();
-      group = this.device.createBindGroup({
+    const result = this.device.createBuffer({ size: bytes, usage: STORAGE | COPY_SRC });
+    const bindGroups = new LogitsBindGroups((logits) =>
+      this.device.createBindGroup({
         layout: this.layout,
         entries: [
-          { binding: 0, resource: { buffer: logits, offset, size } },
-          { binding: 1, resource: { buffer: variant.result } },
+          { binding: 0, resource: logits },
+          { binding: 1, resource: { buffer: result } },
           { binding: 2, resource: { buffer: this.params } },
         ],
-      });
-      groups.set(key, group);
-    }
-    return group;
+      }),
+    );
+    return { pipeline, bytes, result, staging: this.device.createBuffer({ size: bytes, usage: MAP_READ | COPY_DST }), bindGroups };
   }
 
   /** Frees the picker's buffers (session released, or device lost); later picks return null. */

@@ -12,15 +12,8 @@
 import { logitsBinding } from './gpu-pick-kernel';
 import { SAMPLE_PARAMS_BYTES, sampleParams, sampleShader, seenWords } from './gpu-sample-kernel';
 import type { DrawRequest } from './sampling';
+import { COMPUTE, COPY_DST, COPY_SRC, LogitsBindGroups, MAP_MODE_READ, MAP_READ, STORAGE, UNIFORM } from './gpu-buffers';
 
-// GPUBufferUsage / GPUMapMode values, spelled out so the module loads where WebGPU is absent (tests, Node).
-const MAP_READ = 0x0001;
-const COPY_SRC = 0x0004;
-const COPY_DST = 0x0008;
-const UNIFORM = 0x0040;
-const STORAGE = 0x0080;
-const COMPUTE = 0x4;
-const MAP_MODE_READ = 0x0001;
 
 /** Buffers sized to one vocabulary. */
 interface Scratch {
@@ -32,7 +25,7 @@ interface Scratch {
   mirror: Uint32Array;
   seenList: readonly number[] | null;
   seenCount: number;
-  groups: WeakMap<GPUBuffer, Map<string, GPUBindGroup>>;
+  groups: LogitsBindGroups;
 }
 
 export class GpuSampler {
@@ -90,7 +83,7 @@ export class GpuSampler {
     const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, this.bindGroup(scratch, logits, binding.offset, binding.size));
+    pass.setBindGroup(0, scratch.groups.get(logits, binding.offset, binding.size));
     pass.dispatchWorkgroups(1);
     pass.end();
     encoder.copyBufferToBuffer(this.drawn, 0, this.staging, 0, 4);
@@ -132,16 +125,23 @@ export class GpuSampler {
     if (this.scratch?.vocab === vocab) return this.scratch;
     this.destroyScratch();
     const words = seenWords(vocab);
-    const scratch: Scratch = {
-      vocab,
-      keys: this.device.createBuffer({ size: Math.max(4, vocab * 4), usage: STORAGE }),
-      mass: this.device.createBuffer({ size: Math.max(4, vocab * 4), usage: STORAGE }),
-      seen: this.device.createBuffer({ size: words * 4, usage: STORAGE | COPY_DST }),
-      mirror: new Uint32Array(words),
-      seenList: null,
-      seenCount: 0,
-      groups: new WeakMap(),
-    };
+    const keys = this.device.createBuffer({ size: Math.max(4, vocab * 4), usage: STORAGE });
+    const mass = this.device.createBuffer({ size: Math.max(4, vocab * 4), usage: STORAGE });
+    const seen = this.device.createBuffer({ size: words * 4, usage: STORAGE | COPY_DST });
+    const groups = new LogitsBindGroups((logits) =>
+      this.device.createBindGroup({
+        layout: this.layout,
+        entries: [
+          { binding: 0, resource: logits },
+          { binding: 1, resource: { buffer: seen } },
+          { binding: 2, resource: { buffer: keys } },
+          { binding: 3, resource: { buffer: mass } },
+          { binding: 4, resource: { buffer: this.drawn } },
+          { binding: 5, resource: { buffer: this.params } },
+        ],
+      }),
+    );
+    const scratch: Scratch = { vocab, keys, mass, seen, mirror: new Uint32Array(words), seenList: null, seenCount: 0, groups };
     this.scratch = scratch;
     return scratch;
   }
@@ -158,30 +158,6 @@ export class GpuSampler {
       this.pipelines.set(half, made);
     }
     return made;
-  }
-
-  private bindGroup(scratch: Scratch, logits: GPUBuffer, offset: number, size: number): GPUBindGroup {
-    let groups = scratch.groups.get(logits);
-    if (!groups) scratch.groups.set(logits, (groups = new Map()));
-    const key = `${offset}:${size}`;
-    let group = groups.get(key);
-    if (!group) {
-      // Decode binds one range of each of the runtime's few logits buffers; keep the map small.
-      if (groups.size >= 8) groups.clear();
-      group = this.device.createBindGroup({
-        layout: this.layout,
-        entries: [
-          { binding: 0, resource: { buffer: logits, offset, size } },
-          { binding: 1, resource: { buffer: scratch.seen } },
-          { binding: 2, resource: { buffer: scratch.keys } },
-          { binding: 3, resource: { buffer: scratch.mass } },
-          { binding: 4, resource: { buffer: this.drawn } },
-          { binding: 5, resource: { buffer: this.params } },
-        ],
-      });
-      groups.set(key, group);
-    }
-    return group;
   }
 
   private destroyScratch(): void {
