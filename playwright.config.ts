@@ -13,7 +13,10 @@ export default defineConfig({
   testDir: 'test/e2e',
   timeout: 240_000,
   expect: { timeout: 60_000 },
-  workers: 1,
+  // Two browsers at once (TL_E2E_WORKERS to change it): most of a test's time is one core compiling
+  // SwiftShader's shaders or onnxruntime's WASM, so a second browser on the second core about halves the
+  // run. Specs run their tests in order unless a spec says otherwise (the fault suite's two big specs do).
+  workers: Number(process.env.TL_E2E_WORKERS ?? 2),
   fullyParallel: false,
   reporter: [['list']],
   use: {

@@ -35,7 +35,8 @@ async function loadThroughUi(page: import('@playwright/test').Page, url: string)
 }
 
 test('every bad model address shows a clear error and the loaded model keeps working', async ({ page, backend, modelServer }) => {
-  await openApp(page, { model: modelServer.fixtureUrl, backend, temperature: 0, max_new_tokens: 60 });
+  // Ten tokens show the model still exact after the failures; more would only add SwiftShader's decode time.
+  await openApp(page, { model: modelServer.fixtureUrl, backend, temperature: 0, max_new_tokens: 10 });
   await expect(page.getByTestId('backend-badge')).toHaveText(backend);
   const broken = brokenFolders(modelServer);
   const cases: { url: string; name: string; text: RegExp }[] = [
@@ -55,7 +56,7 @@ test('every bad model address shows a clear error and the loaded model keeps wor
     await expect(page.getByTestId('backend-badge')).toHaveText(backend);
   }
   const reply = await chat(page, expected.greedy[0].prompt);
-  expect(reply.tokenIds).toEqual(expected.greedy[0].new_ids);
+  expect(reply.tokenIds).toEqual(expected.greedy[0].new_ids.slice(0, 10));
 
   // A good load after the failures clears the error.
   await loadThroughUi(page, modelServer.fixtureUrl);

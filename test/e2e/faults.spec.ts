@@ -12,6 +12,9 @@ import { test, expect, openApp, chat, waitForLoad, type ModelServer } from './fi
 import { FIXTURE_MODEL_DIR } from '../support/paths';
 import { startHubServer, type HubRepo, type HubServer } from '../support/hub-server';
 
+// Each probe opens its own pages and servers: they may share out among the run's workers.
+test.describe.configure({ mode: 'parallel' });
+
 const expected = JSON.parse(readFileSync(path.join(FIXTURE_MODEL_DIR, 'expected.json'), 'utf8')) as {
   greedy: { prompt: string; new_ids: number[] }[];
 };

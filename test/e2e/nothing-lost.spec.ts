@@ -9,6 +9,9 @@
 import type { Page } from '@playwright/test';
 import { test, expect, openApp, chat, waitForLoad } from './fixtures';
 
+// Each probe opens its own pages and servers: they may share out among the run's workers.
+test.describe.configure({ mode: 'parallel' });
+
 /**
  * Where a probe is about what is kept, not what the model says, each reply is one token: it is still a
  * turn, stored and shown, and on SwiftShader's WebGPU it compiles only the prefill's shaders. After a
