@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect, openApp, chat } from './fixtures';
 import { FIXTURE_MODEL_DIR } from '../support/paths';
+import { nativeGreedy } from '../support/native-greedy';
+import { readDecoderConfig } from '../../src/core/model-config';
+import { TextTokenizer } from '../../src/engine/tokenizer';
 
 interface GreedyCase {
   prompt: string;
@@ -54,6 +57,17 @@ test('with prompt lookup (the default) greedy replies are the reference ids, in 
   expect(plain.tokenIds).toEqual(expected.greedy[0].new_ids);
   await expect(page.getByTestId('prompt-lookup-stat')).toHaveCount(0);
   await expect(page).toHaveURL(/prompt_lookup=0/);
+});
+
+test('greedy with a repetition penalty gives native onnxruntime\'s ids (GPU draw on WebGPU, prompt lookup on)', async ({ page, backend, modelServer }) => {
+  const file = (name: string) => JSON.parse(readFileSync(path.join(FIXTURE_MODEL_DIR, name), 'utf8')) as Record<string, unknown>;
+  const config = readDecoderConfig(file('config.json'), file('generation_config.json'), file('tokenizer_config.json'));
+  const prompt = new TextTokenizer(file('tokenizer.json'), file('tokenizer_config.json')).encode('Once upon a time');
+  const onnx = new Uint8Array(readFileSync(path.join(FIXTURE_MODEL_DIR, 'onnx/model.onnx')));
+  const reference = await nativeGreedy(onnx, [], config, prompt, 16, 1.5);
+  await openApp(page, { model: modelServer.fixtureUrl, backend, temperature: 0, max_new_tokens: 16, repetition_penalty: 1.5 });
+  const reply = await chat(page, 'Once upon a time');
+  expect(reply.tokenIds).toEqual(reference);
 });
 
 test('turn 2 prefills only the new message after the kept cache, with the greedy ids a fresh full prefill gives', async ({ page, backend, modelServer }) => {

@@ -18,11 +18,12 @@ export function nativeSession(onnx: Uint8Array, externalData: ExternalFile[], co
   return DecoderSession.create(ort as unknown as typeof OrtWeb, onnx, externalData, 'wasm', config, { executionProvider: 'cpu' });
 }
 
-export async function nativeGreedy(onnx: Uint8Array, externalData: ExternalFile[], config: DecoderConfig, promptIds: readonly number[], tokens: number): Promise<number[]> {
+/** `repetitionPenalty`: greedy over the penalised logits, as the chat's greedy with a penalty is. */
+export async function nativeGreedy(onnx: Uint8Array, externalData: ExternalFile[], config: DecoderConfig, promptIds: readonly number[], tokens: number, repetitionPenalty = 1): Promise<number[]> {
   const decoder = await nativeSession(onnx, externalData, config);
   try {
     const result = await runGenerationLoop(decoder, promptIds, {
-      sampling: { temperature: 0, topK: 0, topP: 1, repetitionPenalty: 1 },
+      sampling: { temperature: 0, topK: 0, topP: 1, repetitionPenalty },
       maxNewTokens: tokens,
       contextLength: config.contextLength,
       eosIds: [],
