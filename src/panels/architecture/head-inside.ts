@@ -54,7 +54,9 @@ export class HeadInsideView extends LitElement {
     tr.masked td { color: var(--muted); }
     .vec { font-family: ui-monospace, monospace; font-size: ${labelSize(0.8)}; overflow-wrap: anywhere; }
     /* On a projector: the explanation beside a compact table, so one slide holds a sentence's keys. */
-    .inside.beside { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 0 1.5rem; align-items: start; }
+    /* On a wide projector (architecture-styles.ts) the table takes most of the width. */
+    .inside.beside { display: grid; grid-template-columns: minmax(0, 1fr) var(--wide-beside, auto); gap: 0 1.5rem; align-items: start; }
+    .inside.beside table { width: var(--wide-table, auto); }
     .inside.beside h4 { margin-top: 0; }
     .inside.beside .note, .inside.beside .vec { margin: 0.15rem 0; line-height: 1.25; }
     .inside.beside th, .inside.beside td { padding-top: 0; padding-bottom: 0; line-height: 1; }
