@@ -18,7 +18,7 @@ export interface FetchedOnce {
 }
 
 interface LockManagerLike {
-  request(name: string, callback: () => Promise<void>): Promise<void>;
+  request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<void>): Promise<void>;
 }
 
 function lockManager(): LockManagerLike | null {
@@ -30,10 +30,10 @@ function lockManager(): LockManagerLike | null {
  * Waits for the lock named `name` and resolves with the function that lets it go (the lock is held
  * past this call, until the response is stored).
  */
-function acquire(locks: LockManagerLike, name: string): Promise<() => void> {
+function acquire(locks: LockManagerLike, name: string, signal: AbortSignal | undefined): Promise<() => void> {
   return new Promise((resolveAcquired, rejectAcquired) => {
     locks
-      .request(name, () => new Promise<void>((release) => resolveAcquired(release)))
+      .request(name, signal ? { signal } : {}, () => new Promise<void>((release) => resolveAcquired(release)))
       .catch(rejectAcquired);
   });
 }
@@ -49,9 +49,10 @@ export async function fetchOnce(address: string, cacheName: string, init: { sign
   let release: () => void = () => undefined;
   if (locks) {
     try {
-      release = await acquire(locks, `tl-fetch-once ${url}`);
-    } catch {
-      // No lock to be had (a torn-down context): fetch without one.
+      release = await acquire(locks, `tl-fetch-once ${url}`, init.signal);
+    } catch (error) {
+      // A cancelled load stops waiting at once; with no lock to be had otherwise, fetch without one.
+      if (init.signal?.aborted) throw error;
     }
   }
   try {

@@ -11,9 +11,12 @@ import { fetchOnce } from '../../src/core/fetch-once';
 function fakeLocks() {
   const tails = new Map<string, Promise<void>>();
   return {
-    request(name: string, callback: () => Promise<void>): Promise<void> {
+    request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<void>): Promise<void> {
       const before = tails.get(name) ?? Promise.resolve();
-      const held = before.then(callback);
+      const held = before.then(() => {
+        if (options.signal?.aborted) throw options.signal.reason;
+        return callback();
+      });
       tails.set(name, held.catch(() => undefined));
       return held;
     },
@@ -95,6 +98,19 @@ describe('fetchOnce', () => {
     const answers = await Promise.all([fetchOnce(URL_A, 'runtime'), fetchOnce(URL_A, 'runtime')]);
     expect(requests).toEqual([URL_A, URL_A]);
     expect(await Promise.all(answers.map((a) => a.response.text()))).toEqual(['runtime bytes', 'runtime bytes']);
+  });
+
+  it('a cancelled reader stops waiting for the lock and fetches nothing', async () => {
+    vi.stubGlobal('navigator', { locks: fakeLocks() });
+    vi.stubGlobal('caches', fakeCaches());
+    const requests = serve();
+    const controller = new AbortController();
+    const first = fetchOnce(URL_A, 'runtime');
+    const second = fetchOnce(URL_A, 'runtime', { signal: controller.signal });
+    controller.abort();
+    await expect(second).rejects.toThrow();
+    expect((await first).fromCache).toBe(false);
+    expect(requests).toEqual([URL_A]);
   });
 
   it('lets the next reader go when a fetch fails, and it fetches for itself', async () => {
