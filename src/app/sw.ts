@@ -11,16 +11,12 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type 
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
 import { EMBEDDED_MODELS } from '../models/catalog';
+import { EMBEDDED_MODELS_CACHE, EMBEDDED_MODELS_CACHE_PREFIX, RUNTIME_CACHE } from '../core/app-caches';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | PrecacheEntry)[] };
-/** A hash of the embedded model files, set by vite.config.ts: new weights get a new cache. */
-declare const __EMBEDDED_MODELS_VERSION__: string;
 
-/** Prefix of the embedded models' caches, one per version of their files. */
-const MODELS_CACHE_PREFIX = 'tl-embedded-models-';
-const MODELS_CACHE = `${MODELS_CACHE_PREFIX}${__EMBEDDED_MODELS_VERSION__}`;
-/** onnxruntime's files carry a content hash in their names, so one cache serves every version. */
-const RUNTIME_CACHE = 'tl-onnxruntime';
+const MODELS_CACHE_PREFIX = EMBEDDED_MODELS_CACHE_PREFIX;
+const MODELS_CACHE = EMBEDDED_MODELS_CACHE;
 /** Both builds' .mjs and .wasm: four files; older versions' are evicted first. */
 const RUNTIME_FILES_KEPT = 4;
 

@@ -17,7 +17,7 @@ import '../panels/model-bar/model-bar';
 import '../panels/chat/chat-panel';
 import '../panels/model-catalog/models-panel';
 import '../panels/model-catalog/model-notes';
-import type { ConfirmModelDetail } from '../panels/model-catalog/model-confirm';
+import type { AskRuntimeDetail, ConfirmModelDetail } from '../panels/model-catalog/model-confirm';
 import { ModelCache } from '../models/cache';
 import { requestPersistentStorage } from '../core/safe-storage-manager';
 import { needsConfirmation, rememberOnnxFile, rememberedOnnxFile } from '../models/shared-link';
@@ -118,6 +118,11 @@ export class TransformerLabApp extends LitElement {
       return;
     }
     this.addEventListener('confirm-model', (e) => this.onConfirmModel(e as CustomEvent<ConfirmModelDetail>));
+    // A confirmation card sizes the runtime as the load will: the engine's worker knows what it still lacks.
+    this.addEventListener('ask-runtime-download', (e) => {
+      const { backend, answer } = (e as CustomEvent<AskRuntimeDetail>).detail;
+      if (this.client) answer(this.client.runtimeDownload(backend));
+    });
     this.addEventListener('dismiss-model', () => {
       // "Not now" on a shared link: the embedded model keeps the app usable meanwhile.
       const wasPending = this.pendingModel !== null;

@@ -2,7 +2,7 @@
  * The page's side of the engine: load and generate as promises with progress and token callbacks,
  * over the shared worker RPC. A crashed worker is replaced, and every pending call gets a clear error.
  */
-import type { ChatMessage, EngineEvent, EngineReplies, EngineRequest, GenerationResult, GenerationSettings, LoadProgress, LoadRequest, ModelInfo, TokenPayload } from '../core/protocol';
+import type { BackendPreference, ChatMessage, EngineEvent, EngineReplies, EngineRequest, GenerationResult, GenerationSettings, LoadProgress, LoadRequest, ModelInfo, RuntimeDownload, TokenPayload } from '../core/protocol';
 import { DEBUG_HOOKS, WorkerRpc } from './rpc';
 
 export interface GenerationHandle {
@@ -18,7 +18,7 @@ export class EngineClient {
   onCrash: ((detail: string) => void) | null = null;
 
   constructor(createWorker: () => Worker = () => new Worker(new URL('../workers/engine-worker.ts', import.meta.url), { type: 'module' })) {
-    this.rpc = new WorkerRpc({ createWorker, replyKinds: ['loaded', 'done'], onCrash: (detail) => this.onCrash?.(detail) });
+    this.rpc = new WorkerRpc({ createWorker, replyKinds: ['loaded', 'done', 'runtime-download'], onCrash: (detail) => this.onCrash?.(detail) });
   }
 
   load(request: Omit<LoadRequest, 'baseUrl'>, onProgress: (p: LoadProgress) => void): Promise<ModelInfo> {
@@ -31,6 +31,11 @@ export class EngineClient {
     };
     done.then(clear, clear);
     return done;
+  }
+
+  /** What the runtime for `backend` still has to download before a model can run (answered even during a load). */
+  runtimeDownload(backend: BackendPreference): Promise<RuntimeDownload> {
+    return this.rpc.call('runtime-download', { backend }).done;
   }
 
   /** Stops the download of the load in flight; it rejects with DownloadCancelledError. */

@@ -245,8 +245,20 @@ export interface WebGpuUnavailable {
   detail: string | null;
 }
 
+/**
+ * What the runtime of a backend preference still has to download before a model can run on it: the
+ * build the first backend of the plan uses and its bytes (0 where it is running or kept by the
+ * browser already, null where this build of the app does not know them).
+ */
+export interface RuntimeDownload {
+  build: OrtBuild;
+  bytes: number | null;
+}
+
 export type EngineRequest =
   | { kind: 'load'; id: number; payload: LoadRequest }
+  /** Answered at once, even during a load: a confirmation card asks it before anything is downloaded. */
+  | { kind: 'runtime-download'; id: number; payload: { backend: BackendPreference } }
   | { kind: 'generate'; id: number; payload: { messages: ChatMessage[]; settings: GenerationSettings } }
   | { kind: 'abort'; id: number; payload: { target: number } }
   /** Test hook, sent only when the page has ?debug=1: destroys ORT's GPU device (a real device loss). */
@@ -263,10 +275,12 @@ export type EngineEvent =
   | { kind: 'loaded'; id: number; payload: ModelInfo }
   | { kind: 'token'; id: number; payload: TokenPayload }
   | { kind: 'done'; id: number; payload: GenerationResult }
+  | { kind: 'runtime-download'; id: number; payload: RuntimeDownload }
   | ErrorReply;
 
 /** What the engine's requests resolve with. */
 export interface EngineReplies {
   load: ModelInfo;
   generate: GenerationResult;
+  'runtime-download': RuntimeDownload;
 }

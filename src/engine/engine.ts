@@ -13,7 +13,7 @@ import { createRng, randomSeed } from '../core/rng';
 import { classifyRuntimeError, EngineError, GpuDeviceLostError, NoModelLoadedError } from '../core/errors';
 import { modelNameFromUrl, resolveFolderUrl } from '../core/model-url';
 import type { ModelSource } from '../core/model-files';
-import type { ChatMessage, GenerationResult, GenerationSettings, GenerationStats, LoadProgress, LoadRequest, ModelInfo, TokenPayload } from '../core/protocol';
+import type { Backend, BackendPreference, ChatMessage, GenerationResult, GenerationSettings, GenerationStats, LoadProgress, LoadRequest, ModelInfo, RuntimeDownload, TokenPayload } from '../core/protocol';
 import type { StepModel, StepTiming } from './generate';
 import type { PromptLookupStats } from './prompt-lookup';
 import type { DecoderCache } from './kv-cache';
@@ -53,6 +53,17 @@ function statsFrom(promptTokens: number, reusedPromptTokens: number, timing: Ste
   };
 }
 
+/** What the runtime that runs `backend` still has to download here: the one sizing of it, for a load's total and for a card that asks first. */
+async function runtimeToFetch(backend: Backend): Promise<RuntimeDownload> {
+  const build = buildFor(backend);
+  return { build, bytes: await runtimeBytesToFetch(build) };
+}
+
+/** The runtime a load with this preference would start on (the plan's first backend), and what it still has to download. */
+export async function runtimeDownloadFor(preference: BackendPreference): Promise<RuntimeDownload> {
+  return runtimeToFetch((await planLoad(preference)).order[0]);
+}
+
 export class Engine {
   private model: LoadedModel | null = null;
   /** Why ORT's GPU device was lost, once it has been; sessions on it cannot run any more. */
@@ -66,9 +77,9 @@ export class Engine {
   async load(request: LoadRequest, onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<ModelInfo> {
     const folderUrl = resolveFolderUrl(request.modelUrl, request.baseUrl);
     const plan = await planLoad(request.backend);
-    const firstBuild = buildFor(plan.order[0]);
     // Sized before anything moves, so the total shown from the first byte counts the runtime too.
-    const transfer = new LoadTransfer(firstBuild, await runtimeBytesToFetch(firstBuild));
+    const runtime0 = await runtimeToFetch(plan.order[0]);
+    const transfer = new LoadTransfer(runtime0.build, runtime0.bytes);
     const { files, tokenizer } = await fetchModel(
       this.source,
       folderUrl,

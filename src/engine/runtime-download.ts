@@ -7,6 +7,8 @@
  */
 import type { OrtBuild } from '../core/protocol';
 import { runtimePaths, type Ort } from './ort-setup';
+import { fetchOnce } from '../core/fetch-once';
+import { RUNTIME_CACHE } from '../core/app-caches';
 
 /** Bytes of each build's `.mjs` and `.wasm`, set by vite.config.ts; absent outside a Vite build (unit tests, Node). */
 declare const __ORT_FILE_BYTES__: Record<OrtBuild, { mjs: number; wasm: number }> | undefined;
@@ -62,7 +64,8 @@ export async function fetchRuntime(build: OrtBuild, ort: Ort, onProgress: Runtim
   const url = runtimePaths(build).wasm;
   let response: Response;
   try {
-    response = await fetch(url, { signal });
+    // Once per page: another worker (the chat's or the lesson's) may be fetching the same build.
+    response = (await fetchOnce(url, RUNTIME_CACHE, { signal })).response;
   } catch (error) {
     if (signal?.aborted) throw error;
     return;
@@ -93,5 +96,25 @@ export async function fetchRuntime(build: OrtBuild, ort: Ort, onProgress: Runtim
     offset += chunk.length;
   }
   ort.env.wasm.wasmBinary = binary;
+  await shareRuntimeModule(build, ort, signal);
   fetched.add(build);
+}
+
+/**
+ * Points the runtime at a copy of its `.mjs` read once per page (see `fetchOnce`) instead of letting it
+ * import the file from the network in every worker. Through `env.wasm.wasmPaths`, its public setting;
+ * a same-origin `blob:` address is what the runtime itself makes of a module it has to fetch. Where
+ * that copy cannot be had, the runtime imports the file itself, as before.
+ */
+async function shareRuntimeModule(build: OrtBuild, ort: Ort, signal?: AbortSignal): Promise<void> {
+  const paths = runtimePaths(build);
+  try {
+    const { response } = await fetchOnce(paths.mjs, RUNTIME_CACHE, { signal });
+    if (!response.ok) return;
+    const source = await response.blob();
+    const moduleUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    ort.env.wasm.wasmPaths = { mjs: moduleUrl, wasm: paths.wasm };
+  } catch (error) {
+    if (signal?.aborted) throw error;
+  }
 }

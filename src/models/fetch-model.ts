@@ -8,6 +8,8 @@ import { isQuotaError, sha256FromHeaders, sha256Hex, type ModelCache } from './c
 import type { PartialStore } from './partial-download';
 import { DTYPES, onnxFileForDtype } from './hub';
 import { embeddedFileBytes, isInBrowserCache } from './embedded-sizes';
+import { fetchOnce } from '../core/fetch-once';
+import { EMBEDDED_MODELS_CACHE } from '../core/app-caches';
 
 const DEFAULT_ONNX_FILE = onnxFileForDtype('fp32');
 
@@ -127,7 +129,15 @@ class Downloader {
     let response: Response;
     try {
       const headers: Record<string, string> = partial ? { Range: `bytes=${partial.prefix.length}-`, 'If-Range': partial.etag } : {};
-      response = await fetch(url, { signal: this.signal, headers });
+      // The app's own files are fetched once per page, whichever worker asks first (the chat's and the lesson's both do).
+      if (!partial && embeddedFileBytes(url) !== undefined) {
+        const once = await fetchOnce(url, EMBEDDED_MODELS_CACHE, { signal: this.signal, keep: (r) => !isHtmlResponse(r) });
+        // Another worker fetched it while this one waited: its bytes do not cross the network again.
+        if (once.fromCache) this.source = 'cache';
+        response = once.response;
+      } else {
+        response = await fetch(url, { signal: this.signal, headers });
+      }
     } catch (error) {
       if (this.signal?.aborted) throw error;
       // Offline is said as such: a failed fetch while offline would otherwise read as a CORS refusal.

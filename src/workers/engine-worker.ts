@@ -3,8 +3,9 @@
  * The engine's worker: a thin adapter from protocol messages to `Engine` calls. Requests run one at a
  * time, in order; aborts and test hooks act the moment they arrive.
  */
-import { Engine } from '../engine/engine';
+import { Engine, runtimeDownloadFor } from '../engine/engine';
 import type { EngineEvent, EngineRequest } from '../core/protocol';
+import { toErrorInfo } from '../core/errors';
 import { createEventYielder } from '../engine/yield';
 import { browserModelSource } from '../models/model-source';
 import { postToPage, serve } from './serve';
@@ -18,7 +19,7 @@ const post = postToPage<EngineEvent>;
 const yieldToEvents = createEventYielder(4);
 
 /** Handled the moment they arrive: an abort must reach the generation it stops. */
-type Immediate = 'abort' | 'debug-lose-device' | 'debug-fail-next-step';
+type Immediate = 'abort' | 'runtime-download' | 'debug-lose-device' | 'debug-fail-next-step';
 
 async function handle(request: Extract<EngineRequest, { kind: 'load' | 'generate' }>): Promise<void> {
   const { id } = request;
@@ -54,6 +55,12 @@ serve<EngineRequest, Immediate>({
       aborted.add(request.payload.target);
       loadControllers.get(request.payload.target)?.abort();
     },
+    // A question, not work: answered at once, ahead of a load in progress.
+    'runtime-download': (request) =>
+      void runtimeDownloadFor(request.payload.backend).then(
+        (payload) => post({ kind: 'runtime-download', id: request.id, payload }),
+        (error: unknown) => post({ kind: 'error', id: request.id, payload: toErrorInfo(error) }),
+      ),
     'debug-lose-device': () => void engine.debugLoseDevice().catch(() => undefined),
     'debug-fail-next-step': (request) => engine.debugFailNextStep(request.payload.message),
   },

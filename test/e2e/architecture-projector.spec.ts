@@ -128,3 +128,73 @@ test('normal mode uses a wide screen, not a narrow column', async ({ page, backe
   const box = await page.locator('tl-architecture-panel').boundingBox();
   expect(box!.width).toBeGreaterThan(1600);
 });
+
+/**
+ * What each slide is about, by `section/part`: the elements whose boxes together are its main table,
+ * grid, map or chart (a comparison's two sides together). Slides of text or a form carry no such
+ * element. A slide missing here fails the test below until someone says what it shows.
+ */
+const SLIDE_VISUALS: Record<string, string[] | null> = {
+  'transformer/numbers': ['[data-testid=column-decoder]', '[data-testid=column-encoder]'],
+  'transformer/path': ['ol'],
+  'tasks/decoder': ['[data-testid=next-token-bars]'],
+  'tasks/sampling': ['[data-testid=playground-bars]'],
+  'tasks/encoder': ['[data-testid^=mask-predictions-]'],
+  'masks/decoder': ['[data-testid=mask-causal]'],
+  'masks/encoder': ['[data-testid=mask-full]'],
+  'attention/decoder-map': ['[data-testid=heatmap-decoder]'],
+  'attention/encoder-map': ['[data-testid=heatmap-encoder]'],
+  'attention/decoder-inside': ['[data-testid=head-inside-table]'],
+  'attention/encoder-inside': ['[data-testid=head-inside-table]'],
+  // The decoder's cache table beside the encoder's measured change: the comparison is the slide.
+  'kv/': ['[data-testid=kv-history]', '[data-testid=prefix-change]'],
+  'ernie/compare': ['[data-testid=ernie-bert-table]'],
+  'ernie/why': null,
+  'scale/chart': ['[data-testid=scale-chart]'],
+  'scale/table': ['[data-testid=family-table]'],
+  'scale/calculator': null,
+};
+
+/**
+ * A 1920×1080 projector is limited by its height before its width: a table or map sized for 1280
+ * leaves half the screen empty. 60 % of the slide's width is what a map or table beside its caption
+ * (the mask grid, the attention map with its pickers) can take while the caption stays readable.
+ */
+const WIDE_SHARE = 0.6;
+
+test('at 1920×1080 each slide’s table, grid, map or chart spans at least 60 % of the slide’s width', async ({ page, backend }) => {
+  test.skip(backend === 'webgpu', 'layout only: one backend is enough');
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto('./?panel=architecture&backend=wasm');
+  await expect(page.getByTestId('column-encoder')).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByTestId('ernie-bert-table')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('present').click();
+  const { of: slides } = await slidePosition(page);
+  for (let s = 1; s <= slides; s++) {
+    await expect.poll(async () => (await slidePosition(page)).at).toBe(s);
+    const current = page.locator('section.current');
+    const key = `${await current.getAttribute('data-section')}/${(await current.getAttribute('data-part')) ?? ''}`;
+    expect(Object.keys(SLIDE_VISUALS), `slide ${s} (${key}) is listed`).toContain(key);
+    const selectors = SLIDE_VISUALS[key];
+    if (selectors) {
+      const share = () => current.evaluate((section, wanted) => {
+        const boxes: DOMRect[] = [];
+        const visit = (root: Element | ShadowRoot) => {
+          for (const selector of wanted) for (const el of root.querySelectorAll(selector)) {
+            const r = el.getBoundingClientRect();
+            if (r.width > 0 && r.height > 0) boxes.push(r);
+          }
+          for (const el of root.querySelectorAll('*')) if (el.shadowRoot) visit(el.shadowRoot);
+        };
+        visit(section);
+        if (!boxes.length) return 0;
+        const left = Math.min(...boxes.map((b) => b.left));
+        const right = Math.max(...boxes.map((b) => b.right));
+        return (right - left) / section.getBoundingClientRect().width;
+      }, selectors);
+      // Content arrives from the worker after the slide shows: the share settles once it has.
+      await expect.poll(share, { message: `slide ${s} (${key}): its ${selectors.join(' + ')} across the width`, timeout: 10_000 }).toBeGreaterThanOrEqual(WIDE_SHARE);
+    }
+    await page.keyboard.press('ArrowRight');
+  }
+});

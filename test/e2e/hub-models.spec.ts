@@ -82,6 +82,33 @@ test('a shared Hub link asks first, downloads to 100 %, and starts again offline
   expect(again.tokenIds).toEqual(first.tokenIds);
 });
 
+test('the confirm card counts the runtime the backend still has to download, as the load\'s own total does', async ({ page }) => {
+  const MB = 1024 ** 2;
+  const link = (repo: string) => `./?model=${repo}&hub=${encodeURIComponent(hub.origin)}&backend=wasm&temperature=0&max_new_tokens=40`;
+  await page.goto(link(REPO));
+  const confirm = page.getByTestId('model-confirm');
+  const runtime = confirm.getByTestId('confirm-runtime');
+  // A fresh profile: the WASM runtime (about 14 MB) comes with the model, and the card says so.
+  await expect(runtime).toContainText('The WASM runtime');
+  const runtimeBytes = Number(await runtime.getAttribute('data-bytes'));
+  expect(runtimeBytes).toBeGreaterThan(5 * MB);
+  await expect(confirm.getByTestId('confirm-download')).toHaveText(`Download ${((ONNX_BYTES + runtimeBytes) / MB).toFixed(1)} MB and load`);
+
+  await confirm.getByTestId('confirm-download').click();
+  await waitForLoad(page);
+  const summary = page.getByTestId('download-summary');
+  await expect(summary).toHaveAttribute('data-percent', '100');
+  // What the load then moved (model files and runtime) is what the card announced, within 5 %.
+  const moved = Number(await summary.getAttribute('data-loaded'));
+  expect(Math.abs(ONNX_BYTES + runtimeBytes - moved) / moved).toBeLessThanOrEqual(0.05);
+
+  // The browser keeps the runtime now: the next model's card counts that model alone.
+  await page.goto(link('test-org/two-dtypes'));
+  await expect(confirm.getByTestId('confirm-runtime')).toHaveAttribute('data-bytes', '0');
+  await expect(confirm.getByTestId('confirm-runtime')).toContainText('already in this browser');
+  await expect(confirm.getByTestId('confirm-download')).toHaveText(`Download ${(ONNX_BYTES / MB).toFixed(1)} MB and load`);
+});
+
 test('a damaged cached file is noticed and downloaded again', async ({ page }) => {
   await openAndConfirm(page);
   // Truncate the cached weights behind the app's back, keeping the recorded size.

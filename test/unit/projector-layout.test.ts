@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SECTIONS, TABLE_ROWS_PER_SLIDE, partShown, presentationSlides } from '../../src/panels/architecture/slides';
-import { LABEL_LINE, automaticLayout, gridReadable, mapSide } from '../../src/panels/architecture/attention-layout';
+import { LABEL_LINE, automaticLayout, gridReadable, linesBand, mapSide, mapWidth } from '../../src/panels/architecture/attention-layout';
 
 describe('presentation slides', () => {
   it('cover every section in lecture order, and every row of the family table once', () => {
@@ -38,5 +38,19 @@ describe('grid or lines', () => {
     expect(automaticLayout(19, 360, 18)).toBe('lines');
     expect(gridReadable(10, 10 * 18 * LABEL_LINE, 18)).toBe(true);
     expect(gridReadable(0, 400, 12)).toBe(false);
+  });
+});
+
+describe('map width', () => {
+  it('keeps square cells on a screen and a 1280 projector, and widens them on a 1920 one', () => {
+    const side = mapSide(19, true, 1080);
+    expect(mapWidth(420, false, 1920)).toBe(420);
+    expect(mapWidth(mapSide(19, true, 720), true, 1280)).toBe(360);
+    // 58 % of 1920 px: with its row labels the map passes 60 % of the slide, its pickers take the rest.
+    expect(mapWidth(side, true, 1920)).toBe(1114);
+    expect(mapWidth(side, true, 1920)).toBeGreaterThan(side);
+    expect(linesBand(false, 1920)).toBe(180);
+    expect(linesBand(true, 1280)).toBe(320);
+    expect(linesBand(true, 1920)).toBe(768);
   });
 });

@@ -1,6 +1,7 @@
 /** The architecture panel's styles (its slides, presentation mode and the projector's label floor). */
 import { css, unsafeCSS } from 'lit';
 import { PROJECTOR_MIN_LABEL_PX } from './projector';
+import { WIDE_SLIDE_PX } from './attention-layout';
 
 export const architecturePanelStyles = css`
     :host { display: block; }
@@ -37,5 +38,13 @@ export const architecturePanelStyles = css`
     :host([presenting]) h2 { font-size: 1.6em; }
     /* A slide shows one part of a two-model comparison: it takes the whole width. */
     :host([presenting]) .two { grid-template-columns: minmax(0, 1fr); }
+    /*
+     * A wide projector (1920×1080): the height limits a slide before its width does, so the tables,
+     * grids and maps read these to spread over the width (bigger cells) instead of leaving half of it
+     * empty. The same rule as the attention map's (attention-layout.ts, WIDE_SLIDE_PX).
+     */
+    @media (min-width: ${unsafeCSS(WIDE_SLIDE_PX)}px) {
+      :host([presenting]) { --wide-table: 100%; --wide-grid: 62%; --wide-cell-height: 1.25em; --wide-beside: minmax(0, 1.8fr); }
+    }
     :host([presenting]) .slide-nav { display: flex; gap: 1rem; align-items: center; position: sticky; top: 0; background: #000; padding-bottom: 0.5rem; z-index: 1; }
 `;

@@ -17,6 +17,24 @@ export function mapSide(tokens: number, presenting: boolean, viewportHeight: num
   return Math.min(420, Math.max(200, tokens * 28));
 }
 
+/** A projector this wide or wider gets maps and tables spread over its width, not only its height. */
+export const WIDE_SLIDE_PX = 1600;
+
+/**
+ * Width of the map in CSS pixels: its side (square cells), except on a wide projector, where the
+ * height limits the side to about half the width: there the cells widen so the map spans about 58 %
+ * of the screen, beside its pickers, instead of leaving half of it empty.
+ */
+export function mapWidth(side: number, presenting: boolean, viewportWidth: number): number {
+  return presenting && viewportWidth >= WIDE_SLIDE_PX ? Math.max(side, Math.round(viewportWidth * 0.58)) : side;
+}
+
+/** The gap the lines view draws its lines across: wider on a wide projector, for the same reason. */
+export function linesBand(presenting: boolean, viewportWidth: number): number {
+  if (!presenting) return 180;
+  return viewportWidth >= WIDE_SLIDE_PX ? Math.round(viewportWidth * 0.4) : 320;
+}
+
 export function gridReadable(tokens: number, side: number, labelPx: number): boolean {
   return tokens > 0 && side / tokens >= labelPx * LABEL_LINE;
 }

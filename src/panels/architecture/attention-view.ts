@@ -7,7 +7,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { AttentionMaps } from '../../core/analysis-protocol';
 import { buttonStyles } from '../../styles/buttons';
-import { automaticLayout, mapSide, type AttentionLayout } from './attention-layout';
+import { automaticLayout, mapSide, mapWidth, linesBand, type AttentionLayout } from './attention-layout';
 import { PROJECTOR_MIN_LABEL_PX, SCREEN_MIN_LABEL_PX } from './projector';
 import './heatmap';
 import './attention-lines';
@@ -67,6 +67,7 @@ export class AttentionView extends LitElement {
     const labelPx = this.presenting ? PROJECTOR_MIN_LABEL_PX : SCREEN_MIN_LABEL_PX;
     const n = this.tokens.length;
     const side = mapSide(n, this.presenting, window.innerHeight);
+    const width = mapWidth(side, this.presenting, window.innerWidth);
     const automatic = automaticLayout(n, side, labelPx);
     const layout = this.chosenLayout ?? automatic;
     const label = msg(str`${this.heading}, layer ${layer + 1}, head ${head + 1}`);
@@ -93,9 +94,9 @@ export class AttentionView extends LitElement {
       <slot name="note"></slot></div>
       <div class="map-area">${layout === 'grid'
         ? html`<tl-heatmap data-testid=${this.testid} data-layer=${layer} data-head=${head} .matrix=${matrix} .tokens=${this.tokens}
-            .size=${side} .labelPx=${labelPx} label=${label}></tl-heatmap>`
+            .size=${side} .width=${width} .labelPx=${labelPx} label=${label}></tl-heatmap>`
         : html`<tl-attention-lines data-testid=${this.testid} data-layer=${layer} data-head=${head} .matrix=${matrix} .tokens=${this.tokens}
-            ?causal=${this.causal} .labelPx=${labelPx} .band=${this.presenting ? 320 : 180} .maxHeight=${this.presenting ? side + 6 * labelPx : 0}
+            ?causal=${this.causal} .labelPx=${labelPx} .band=${linesBand(this.presenting, window.innerWidth)} .maxHeight=${this.presenting ? side + 6 * labelPx : 0}
             label=${label}></tl-attention-lines>`}</div>
       <div class="overview-area"><h4>${msg('All heads (rows: layers, columns: heads)')}</h4>
       <div class="overview" style="grid-template-columns: repeat(${a.heads}, auto)">

@@ -5,13 +5,14 @@
  * picker (`attention-pick` events); the token has its own picker. Where the graph fuses attention
  * into one op, it says that maps are not available instead.
  */
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, unsafeCSS, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { AnalysisModelInfo, HeadInside, ModelSlot } from '../../core/analysis-protocol';
 import { analysisClient } from './analysis-session';
 import { describeError } from '../../i18n/engine-text';
 import { labelSize, hiddenParts } from './projector';
+import { WIDE_SLIDE_PX } from './attention-layout';
 import { visibleToken } from './visible-token';
 import { listenWhileConnected } from '../listen-while-connected';
 
@@ -54,7 +55,11 @@ export class HeadInsideView extends LitElement {
     tr.masked td { color: var(--muted); }
     .vec { font-family: ui-monospace, monospace; font-size: ${labelSize(0.8)}; overflow-wrap: anywhere; }
     /* On a projector: the explanation beside a compact table, so one slide holds a sentence's keys. */
-    .inside.beside { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 0 1.5rem; align-items: start; }
+    /* On a wide projector (architecture-styles.ts) the table takes most of the width. */
+    .inside.beside { display: grid; grid-template-columns: minmax(0, 1fr) var(--wide-beside, auto); gap: 0 1.5rem; align-items: start; }
+    .inside.beside table { width: var(--wide-table, auto); }
+    /* ...and its numbers grow with it: the slide has the height for a sentence's keys at this size. */
+    @media (min-width: ${unsafeCSS(WIDE_SLIDE_PX)}px) { .inside.beside table { font-size: ${labelSize(0.95)}; } }
     .inside.beside h4 { margin-top: 0; }
     .inside.beside .note, .inside.beside .vec { margin: 0.15rem 0; line-height: 1.25; }
     .inside.beside th, .inside.beside td { padding-top: 0; padding-bottom: 0; line-height: 1; }

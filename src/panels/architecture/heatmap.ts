@@ -15,8 +15,10 @@ export class Heatmap extends LitElement {
   /** Row-major `tokens.length × tokens.length` weights in [0, 1]. */
   @property({ attribute: false }) matrix: Float32Array | null = null;
   @property({ attribute: false }) tokens: string[] = [];
-  /** Canvas side in CSS pixels. */
+  /** Canvas height in CSS pixels (and its width, unless `width` is set). */
   @property({ type: Number }) size = 320;
+  /** Canvas width in CSS pixels where the cells are wider than tall (a wide projector); 0: square. */
+  @property({ type: Number }) width = 0;
   /** Small overview tiles: no labels, no cursor. */
   @property({ type: Boolean }) compact = false;
   @property() label = '';
@@ -33,7 +35,8 @@ export class Heatmap extends LitElement {
     .grid { display: grid; grid-template-columns: auto auto; grid-template-rows: auto auto; }
     .cols { grid-column: 2; display: flex; height: 4.2em; overflow: hidden; }
     .cols span, .rows span { font-family: ui-monospace, monospace; font-size: var(--map-label); white-space: pre; overflow: hidden; color: var(--muted); }
-    .cols span { writing-mode: vertical-rl; transform: rotate(180deg); text-align: left; flex: 0 0 auto; }
+    /* Centred across its column, which is wider than a line on a wide projector. */
+    .cols span { writing-mode: vertical-rl; transform: rotate(180deg); text-align: left; align-content: center; flex: 0 0 auto; }
     .rows { display: flex; flex-direction: column; max-width: 5.5em; }
     .rows span { text-align: right; flex: 0 0 auto; display: flex; align-items: center; justify-content: flex-end; padding-right: 3px; }
     .tok { font-family: ui-monospace, monospace; background: var(--badge); padding: 0 0.2em; border-radius: 3px; white-space: pre; }
@@ -44,7 +47,7 @@ export class Heatmap extends LitElement {
   }
 
   protected override updated(changed: PropertyValues): void {
-    if (changed.has('matrix') || changed.has('tokens') || changed.has('size') || changed.has('cursor')) this.draw();
+    if (changed.has('matrix') || changed.has('tokens') || changed.has('size') || changed.has('width') || changed.has('cursor')) this.draw();
   }
 
   private draw(): void {
@@ -52,24 +55,29 @@ export class Heatmap extends LitElement {
     const n = this.n;
     if (!canvas || !this.matrix || !n) return;
     const ratio = globalThis.devicePixelRatio || 1;
-    canvas.width = Math.round(this.size * ratio);
+    canvas.width = Math.round(this.mapWidth * ratio);
     canvas.height = Math.round(this.size * ratio);
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
-    const cell = canvas.width / n;
+    const cellW = canvas.width / n;
+    const cellH = canvas.height / n;
     for (let r = 0; r < n; r++) {
       for (let c = 0; c < n; c++) {
         // sqrt spreads the small weights so a lecturer can see more than the diagonal.
         const v = Math.sqrt(Math.min(1, Math.max(0, this.matrix[r * n + c])));
         ctx.fillStyle = `rgb(${Math.round(255 - 215 * v)}, ${Math.round(255 - 170 * v)}, ${Math.round(255 - 55 * v)})`;
-        ctx.fillRect(c * cell, r * cell, Math.ceil(cell), Math.ceil(cell));
+        ctx.fillRect(c * cellW, r * cellH, Math.ceil(cellW), Math.ceil(cellH));
       }
     }
     if (this.cursor && !this.compact) {
       ctx.strokeStyle = '#d00';
-      ctx.lineWidth = Math.max(2, cell / 10);
-      ctx.strokeRect(this.cursor.col * cell, this.cursor.row * cell, cell, cell);
+      ctx.lineWidth = Math.max(2, Math.min(cellW, cellH) / 10);
+      ctx.strokeRect(this.cursor.col * cellW, this.cursor.row * cellH, cellW, cellH);
     }
+  }
+
+  private get mapWidth(): number {
+    return this.width || this.size;
   }
 
   private onMove(event: MouseEvent): void {
@@ -103,16 +111,17 @@ export class Heatmap extends LitElement {
 
   override render() {
     const summary = this.label || msg('Attention map');
-    const canvas = html`<canvas style="width:${this.size}px;height:${this.size}px" tabindex=${this.compact ? -1 : 0} role="img"
+    const canvas = html`<canvas style="width:${this.mapWidth}px;height:${this.size}px" tabindex=${this.compact ? -1 : 0} role="img"
         aria-label=${msg(str`${summary}: ${this.n} × ${this.n} attention weights; arrow keys read one`)}
         @mousemove=${this.onMove} @keydown=${this.onKey}></canvas>`;
     if (this.compact) return canvas;
     // The real tokens along both axes: keys (columns) on top, queries (rows) on the left.
-    const cell = `${this.size / Math.max(1, this.n)}px`;
+    const cellW = `${this.mapWidth / Math.max(1, this.n)}px`;
+    const cellH = `${this.size / Math.max(1, this.n)}px`;
     return html`
       <div class="grid" style="--map-label:${this.labelPx}px">
-        <div class="cols" data-tokens aria-hidden="true">${this.tokens.map((t) => html`<span style="width:${cell}">${visibleToken(t)}</span>`)}</div>
-        <div class="rows" data-tokens aria-hidden="true">${this.tokens.map((t) => html`<span style="height:${cell}">${visibleToken(t)}</span>`)}</div>
+        <div class="cols" data-tokens aria-hidden="true">${this.tokens.map((t) => html`<span style="width:${cellW}">${visibleToken(t)}</span>`)}</div>
+        <div class="rows" data-tokens aria-hidden="true">${this.tokens.map((t) => html`<span style="height:${cellH}">${visibleToken(t)}</span>`)}</div>
         ${canvas}
       </div>
       <div class="readout" aria-live="polite">${this.readout()}</div>

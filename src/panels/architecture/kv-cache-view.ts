@@ -24,7 +24,7 @@ export class KvCacheView extends LitElement {
     .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
     .box { border: 1px solid var(--border); border-radius: 8px; padding: 0.6rem 0.8rem; background: var(--panel); }
     h3 { margin: 0 0 0.4rem; font-size: 1em; }
-    table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: ${labelSize(0.9)}; }
+    table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: ${labelSize(0.9)}; width: var(--wide-table, auto); }
     th, td { border-bottom: 1px solid var(--border); padding: 0.1rem 0.5rem; text-align: right; }
     .bar { display: inline-block; height: 0.8em; background: var(--accent); vertical-align: middle; }
     .big { font-size: 1.4em; font-weight: 700; font-variant-numeric: tabular-nums; }

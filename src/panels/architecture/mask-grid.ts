@@ -31,7 +31,10 @@ export class MaskGrid extends LitElement {
     td.off { background: repeating-linear-gradient(45deg, transparent 0 3px, var(--border) 3px 4px); }
     /* On a projector: one line per row, the caption beside the grid. */
     :host([compact]) { display: flex; gap: 1.5rem; align-items: flex-start; }
-    :host([compact]) td { width: 1em; height: 1em; }
+    :host([compact]) td { width: 1em; height: var(--wide-cell-height, 1em); }
+    /* A wide projector (architecture-styles.ts): the grid takes most of the width, the caption the rest. */
+    :host([compact]) .scroll { flex: 0 0 var(--wide-grid, auto); }
+    :host([compact]) table { width: var(--wide-table, auto); }
     :host([compact]) th { line-height: 1; }
     :host([compact]) th { max-width: 5em; }
     :host([compact]) thead th { height: 3.6em; }

@@ -30,7 +30,7 @@ export class MaskedLm extends LitElement {
 
   static override styles = css`
     :host { display: block; }
-    table { border-collapse: collapse; margin-top: 0.5rem; font-variant-numeric: tabular-nums; }
+    table { border-collapse: collapse; margin-top: 0.5rem; font-variant-numeric: tabular-nums; width: var(--wide-table, auto); }
     th, td { border: 1px solid var(--border); padding: 0.15rem 0.45rem; text-align: left; }
     td.tok { font-family: ui-monospace, monospace; white-space: pre; }
     small { font-size: ${labelSize(0.83)}; }

@@ -15,12 +15,23 @@ import { assessFit, estimateMemory, readGpuInfo, type Fit, type FitReason, type 
 import { readDecoderConfig } from '../../core/model-config';
 import type { HubCatalogModel } from '../../models/catalog';
 import { formatBytes } from '../format';
+import type { BackendPreference, RuntimeDownload } from '../../core/protocol';
 
 export interface ConfirmModelDetail {
   /** What goes into `?model=`: a Hub id or a folder URL. */
   param: string;
   folderUrl: string;
   onnxFile: string;
+}
+
+/**
+ * Asked by the card (bubbling, composed) for what the runtime of `backend` still has to download: the
+ * app answers through its engine, the one place that sizes it for a load's total as well. No answer:
+ * the card says nothing about the runtime.
+ */
+export interface AskRuntimeDetail {
+  backend: BackendPreference;
+  answer: (download: Promise<RuntimeDownload>) => void;
 }
 
 /** Chat-length context used for the estimate; the full context would overstate a short chat. */
@@ -55,6 +66,8 @@ export class ModelConfirm extends LitElement {
   @state() private error: (() => string) | null = null;
   @state() private gpu: GpuInfo | null = null;
   @state() private chosen: Dtype | null = null;
+  /** What the runtime still has to download for this backend, once the app has said. */
+  @state() private runtime: RuntimeDownload | null = null;
 
   static override styles = [buttonStyles, css`
     :host { display: block; border: 1px solid var(--accent); border-radius: 8px; padding: 0.75rem 1rem; background: var(--panel); margin-bottom: 1rem; }
@@ -63,12 +76,45 @@ export class ModelConfirm extends LitElement {
     table { border-collapse: collapse; margin: 0.6rem 0; font-variant-numeric: tabular-nums; }
     td, th { padding: 0.2rem 0.7rem 0.2rem 0; text-align: left; font-size: 0.9rem; }
     .warn { color: #8a5a00; }
+    .runtime { margin: 0.2rem 0 0.4rem; font-size: 0.9rem; }
     .refuse, .error { color: var(--error); }
     .buttons { display: flex; gap: 0.5rem; margin-top: 0.5rem; }
   `];
 
   protected override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('folderUrl') && this.folderUrl) void this.runProbe();
+    if ((changed.has('folderUrl') || changed.has('backend')) && this.folderUrl) this.askRuntime();
+  }
+
+  private askRuntime(): void {
+    this.runtime = null;
+    const backend = this.backend;
+    const detail: AskRuntimeDetail = {
+      backend,
+      answer: (download) =>
+        void download.then(
+          (runtime) => {
+            if (backend === this.backend) this.runtime = runtime;
+          },
+          () => undefined, // unknown: the card then sizes the model alone, as the load's own total will say
+        ),
+    };
+    this.dispatchEvent(new CustomEvent<AskRuntimeDetail>('ask-runtime-download', { detail, bubbles: true, composed: true }));
+  }
+
+  /** Bytes the runtime adds to the download (0 when it is here already or unknown). */
+  private runtimeBytes(): number {
+    return this.runtime?.bytes ?? 0;
+  }
+
+  private runtimeText() {
+    const runtime = this.runtime;
+    if (!runtime || runtime.bytes === null) return nothing;
+    const name = runtime.build === 'wasm' ? msg('The WASM runtime') : msg('The WebGPU runtime');
+    const text = runtime.bytes > 0
+      ? msg(str`${name} (${formatBytes(runtime.bytes)}) is downloaded with the model, once: the browser keeps it for every later model.`)
+      : msg(str`${name} is already in this browser: nothing to download for it.`);
+    return html`<p class="runtime" data-testid="confirm-runtime" data-bytes=${runtime.bytes}>${text}</p>`;
   }
 
   private async runProbe(): Promise<void> {
@@ -122,6 +168,13 @@ export class ModelConfirm extends LitElement {
     this.dispatchEvent(new CustomEvent('dismiss-model', { bubbles: true, composed: true }));
   }
 
+  private buttonText(option: DtypeOption | null) {
+    if (!option) return msg('Download and load');
+    const runtimeBytes = this.runtimeBytes();
+    if (option.cached) return runtimeBytes > 0 ? msg(str`Download the runtime (${formatBytes(runtimeBytes)}) and load`) : msg('Load from the browser cache');
+    return msg(html`Download ${option.bytes !== null ? formatBytes(option.bytes + runtimeBytes) : ''} and load`);
+  }
+
   private sizeText(option: DtypeOption) {
     if (option.bytes !== null) return formatBytes(option.bytes);
     const approx = this.catalogEntry?.approxSizeMB[option.dtype];
@@ -165,6 +218,7 @@ export class ModelConfirm extends LitElement {
               </tbody>
             </table>`
           : nothing}
+        ${this.probe ? this.runtimeText() : nothing}
         ${assessed
           ? html`<p class=${assessed.fit.level} data-testid="memory-estimate" data-fit=${assessed.fit.level}>
               ${msg('Estimated memory')}: ${formatBytes(assessed.estimate.totalBytes)} (${msg('weights')} ${formatBytes(assessed.estimate.weightsBytes)}, ${msg('KV cache for')} ${assessed.estimate.contextTokens} ${msg('tokens')} ${formatBytes(assessed.estimate.kvCacheBytes)})${assessed.fit.reason ? html`: ${assessed.fit.level === 'refuse' ? msg('will not load because') : msg('warning:')} ${fitReasonText(assessed.fit.reason)}.` : nothing}
@@ -172,7 +226,7 @@ export class ModelConfirm extends LitElement {
           : nothing}
         <div class="buttons">
           <button class="primary" data-testid="confirm-download" ?disabled=${!option || refused} @click=${this.confirm}>
-            ${option?.cached ? msg('Load from the browser cache') : option ? msg(html`Download ${option.bytes !== null ? formatBytes(option.bytes) : ''} and load`) : msg('Download and load')}
+            ${this.buttonText(option)}
           </button>
           <button @click=${this.dismiss}>${msg('Not now')}</button>
         </div>
