@@ -25,6 +25,16 @@ const SAMPLE = 1024;
 /** exp(-b / PER_NAT): each bucket's upper edge below the anchor, computed once. */
 const EDGE = Float64Array.from({ length: BUCKETS }, (_, b) => Math.exp(-b / PER_NAT));
 
+/**
+ * The bucket of value `v` below `anchor`, clamped to those that hold mass. A function of its own, not a
+ * closure in `pass`: a closure over the pass's locals makes V8 keep them in a heap context, read from
+ * there in the hot loop. With the temperature's own loop, `prepare` at 262,144 tokens went from 3.6 to
+ * 2.5 ms at t = 1 and from 4.0 to 3.0 ms at t = 0.7 (fastest of three interleaved runs, Node 20, idle VM).
+ */
+function bucketBelow(anchor: number, v: number): number {
+  return Math.max(0, Math.min(BUCKETS - 2, Math.floor((anchor - v) * PER_NAT)));
+}
+
 /** Where a walk over the tokens, largest first, stopped. */
 export interface Landing {
   /** The token, or -1 when the walk ran out of tokens (rounding at the very end). */
@@ -97,15 +107,15 @@ export class SoftmaxBuckets {
     const tokenBucket = this.tokenBucket;
     const last = BUCKETS - 1;
     const n = logits.length;
+    // The temperature in a loop of its own keeps the loop below free of a branch and a reassigned value,
+    // which V8 compiles tighter (with bucketBelow: see there). Storing into the Float32Array rounds to
+    // float32, so each later pass reads the very values Math.fround gave before.
+    if (t !== 1) for (let i = 0; i < n; i++) logits[i] = logits[i] / t;
     let max = -Infinity;
     let min = Infinity;
     // Locals only: this loop is the step's main cost.
     for (let i = 0; i < n; i++) {
-      let v = logits[i];
-      if (t !== 1) {
-        v = Math.fround(v / t);
-        logits[i] = v;
-      }
+      const v = logits[i];
       if (v > max) max = v;
       if (v < min) min = v;
       const d = top - v;
@@ -120,9 +130,8 @@ export class SoftmaxBuckets {
     }
     this.max = max;
     // The buckets written: from the largest value's to the smallest's (the bucket is monotone in the value).
-    const bucketOf = (v: number) => Math.max(0, Math.min(last - 1, Math.floor((top - v) * PER_NAT)));
-    this.lo = max >= min ? bucketOf(max) : 0;
-    this.hi = max >= min ? bucketOf(min) : 0;
+    this.lo = max >= min ? bucketBelow(top, max) : 0;
+    this.hi = max >= min ? bucketBelow(top, min) : 0;
   }
 
   /** The probability of a token this step (its logit as `prepare` left it). */
