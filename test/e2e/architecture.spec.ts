@@ -140,7 +140,8 @@ async function expectDemo(page: Page, lang: 'en' | 'zh'): Promise<void> {
     await expect(rows).toHaveCount(demo.mask_positions.length);
     const chips = page.locator('tl-masked-lm tl-token-picker button');
     await expect(chips).toHaveCount(demo.input_ids.length);
-    const labels = (await chips.evaluateAll((all) => all.map((b) => b.getAttribute('aria-label') ?? ''))).map((l) => l.replace(/^[^:]*: /, ''));
+    // A chip's name is "Token i: label" (its text is [MASK] where masked).
+    const labels = (await chips.evaluateAll((all) => all.map((b) => b.getAttribute('aria-label') ?? ''))).map((l) => l.replace(/^[^:：]*[:：]\s*/u, ''));
     const special = await chips.evaluateAll((all) => all.map((b) => (b as HTMLButtonElement).disabled));
     for (const [k, p] of demo.mask_positions.entries()) {
       expect(isWholeWordAt(labels, special, p), `${JSON.stringify(labels[p])} at ${p} is a whole word`).toBe(true);
