@@ -91,6 +91,9 @@ export class ErnieBert extends LitElement {
     const run = ++this.runId;
     const span = this.span;
     if (!this.client || !span || !this.ids.length) return;
+    // The previous phrase's results would sit under this phrase's caption until the encoders answer.
+    this.outcomes = {};
+    this.error = null;
     const outcomes: Partial<Record<'bert' | 'ernie', Outcome>> = {};
     try {
       for (const model of [this.bert, this.ernie]) {
@@ -104,7 +107,7 @@ export class ErnieBert extends LitElement {
         this.error = null;
       }
     } catch (error) {
-      this.error = describeError(error);
+      if (run === this.runId) this.error = describeError(error);
     }
   }
 
