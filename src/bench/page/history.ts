@@ -40,7 +40,3 @@ export function addToHistory(report: BenchReport, store: KeyValueStore | null = 
   }
   return false;
 }
-
-export function clearHistory(store: KeyValueStore | null = browserStorage()): boolean {
-  return writeSetting(HISTORY_KEY, '[]', store);
-}

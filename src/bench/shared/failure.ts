@@ -59,8 +59,3 @@ export function classifyFailure(error: unknown, backend: Backend | null): BenchF
   const category = RULES.find(([, test]) => test(name, message))?.[0] ?? 'other';
   return { category, backend, message };
 }
-
-/** A failed probe is a failure too: the device ran, but not correctly. */
-export function wrongResults(sentence: string): BenchFailure {
-  return { category: 'wrong-results', backend: 'webgpu', message: sentence };
-}
