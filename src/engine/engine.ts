@@ -78,8 +78,8 @@ export class Engine {
     const folderUrl = resolveFolderUrl(request.modelUrl, request.baseUrl);
     const plan = await planLoad(request.backend);
     // Sized before anything moves, so the total shown from the first byte counts the runtime too.
-    const runtime0 = await runtimeToFetch(plan.order[0]);
-    const transfer = new LoadTransfer(runtime0.build, runtime0.bytes);
+    const firstRuntime = await runtimeToFetch(plan.order[0]);
+    const transfer = new LoadTransfer(firstRuntime.build, firstRuntime.bytes);
     const { files, tokenizer } = await fetchModel(
       this.source,
       folderUrl,
