@@ -79,4 +79,9 @@ export class EngineClient {
   debugFailNextStep(message = 'Failed to allocate a buffer of size 268435456 bytes'): boolean {
     return DEBUG_HOOKS && this.rpc.send('debug-fail-next-step', { message });
   }
+
+  /** Test hook for ?debug=1 pages: the next reply holds still, streaming, after `afterTokens` tokens until it is stopped. */
+  debugHoldReply(afterTokens = 2): boolean {
+    return DEBUG_HOOKS && this.rpc.send('debug-hold-reply', { afterTokens });
+  }
 }

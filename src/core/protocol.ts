@@ -268,7 +268,9 @@ export type EngineRequest =
    * Test hook, sent only when the page has ?debug=1: the next decoder step throws `message` (e.g. an
    * onnxruntime allocation failure), so a GPU out-of-memory can be tested where none can be provoked.
    */
-  | { kind: 'debug-fail-next-step'; id: number; payload: { message: string } };
+  | { kind: 'debug-fail-next-step'; id: number; payload: { message: string } }
+  /** Test hook, sent only when the page has ?debug=1: the next reply holds still after `afterTokens` tokens until it is aborted. */
+  | { kind: 'debug-hold-reply'; id: number; payload: { afterTokens: number } };
 
 export type EngineEvent =
   | { kind: 'progress'; id: number; payload: LoadProgress }

@@ -64,12 +64,20 @@ export async function runtimeDownloadFor(preference: BackendPreference): Promise
   return runtimeToFetch((await planLoad(preference)).order[0]);
 }
 
+/** A held reply's yield: it returns once the reply is aborted (checked every 10 ms, without spinning). */
+async function holdReply(hooks: GenerateHooks, held: () => boolean): Promise<void> {
+  await hooks.yieldToEvents();
+  while (held() && !hooks.isAborted()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
 export class Engine {
   private model: LoadedModel | null = null;
   /** Why ORT's GPU device was lost, once it has been; sessions on it cannot run any more. */
   private deviceLost: string | null = null;
   /** Test hook (?debug=1 pages only): the error text the next decoder step throws, once. */
   private debugStepFailure: string | null = null;
+  /** Test hook (?debug=1 pages only): the next reply stops advancing after this many tokens until it is aborted. */
+  private debugHoldAfter: number | null = null;
 
   /** `source` fetches model folders: the worker gives it the browser's cache; tests can give files from memory. */
   constructor(private readonly source: ModelSource) {}
@@ -154,6 +162,9 @@ export class Engine {
     const previous = model.kept;
     model.kept = null;
     const picksBefore = model.decoder.gpuPicks;
+    const holdAfter = this.debugHoldAfter;
+    this.debugHoldAfter = null;
+    let produced = 0;
     try {
       result = await runGenerationLoop(this.takeDebugStepFailure(model.decoder), promptIds, {
         sampling: settings,
@@ -162,12 +173,13 @@ export class Engine {
         eosIds: model.config.eosIds,
         rng: createRng(seed),
         isAborted: hooks.isAborted,
-        yieldToEvents: hooks.yieldToEvents,
+        yieldToEvents: holdAfter === null ? hooks.yieldToEvents : () => holdReply(hooks, () => produced >= holdAfter),
         keepCache: true,
         promptLookup: settings.promptLookup === true,
         onToken: (tokenId, timing) => {
           // Time to first token counts from the request, tokenization included.
           lastTiming = { ...timing, startedAt: receivedAt };
+          produced++;
           const shown = stops.push(stream.push(tokenId));
           text += shown;
           hooks.onToken({ text: shown, tokenId, stats: statsFrom(promptIds.length, timing.reusedTokens, lastTiming) });
@@ -205,6 +217,15 @@ export class Engine {
         }),
       )
       .catch(() => undefined);
+  }
+
+  /**
+   * Test hook: the next reply holds still, in flight, once it has `afterTokens` tokens, until the page
+   * aborts it. The probes of what an action taken mid-reply keeps need a reply that is still streaming
+   * when the action lands, however fast the machine decodes.
+   */
+  debugHoldReply(afterTokens: number): void {
+    this.debugHoldAfter = afterTokens;
   }
 
   /** Test hook: the next decoder step throws an Error with `message`; the real error handling follows. */

@@ -19,7 +19,7 @@ const post = postToPage<EngineEvent>;
 const yieldToEvents = createEventYielder(4);
 
 /** Handled the moment they arrive: an abort must reach the generation it stops. */
-type Immediate = 'abort' | 'runtime-download' | 'debug-lose-device' | 'debug-fail-next-step';
+type Immediate = 'abort' | 'runtime-download' | 'debug-lose-device' | 'debug-fail-next-step' | 'debug-hold-reply';
 
 async function handle(request: Extract<EngineRequest, { kind: 'load' | 'generate' }>): Promise<void> {
   const { id } = request;
@@ -63,6 +63,7 @@ serve<EngineRequest, Immediate>({
       ),
     'debug-lose-device': () => void engine.debugLoseDevice().catch(() => undefined),
     'debug-fail-next-step': (request) => engine.debugFailNextStep(request.payload.message),
+    'debug-hold-reply': (request) => engine.debugHoldReply(request.payload.afterTokens),
   },
   inTurn: handle,
 });

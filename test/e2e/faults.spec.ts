@@ -454,6 +454,8 @@ test.describe('mid-reply faults', () => {
 
   test('P37 a worker crash mid-reply gives the message back, reloads the model, and does not ask the user to', async ({ page, modelServer }) => {
     await openApp(page, { model: modelServer.fixtureUrl, backend: 'wasm', temperature: 0, max_new_tokens: 500, debug: 1 });
+    // Held in flight after two tokens, so the crash lands mid-reply however fast the machine decodes.
+    expect(await page.evaluate(() => document.querySelector('tl-app')!.client!.debugHoldReply(2))).toBe(true);
     await startStreaming(page, 'Once upon a time');
     expect(await page.evaluate(() => document.querySelector('tl-app')!.client!.debugCrash())).toBe(true);
     const error = page.getByTestId('chat-error');

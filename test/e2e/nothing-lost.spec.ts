@@ -22,7 +22,13 @@ const ONE_TOKEN = { temperature: 0, max_new_tokens: 1 };
 const user = (page: Page) => page.locator('[data-role=user] .content');
 const options = (page: Page) => page.getByTestId('conversation-select').locator('option');
 
+/**
+ * Sends `text` and waits for the reply's first tokens. The reply is held in flight after two tokens (a
+ * ?debug=1 hook) until the action under test ends it: however fast the machine decodes, it is still
+ * streaming when the action lands.
+ */
 async function startStreaming(page: Page, text: string): Promise<void> {
+  expect(await page.evaluate(() => document.querySelector('tl-app')!.client!.debugHoldReply(2))).toBe(true);
   await page.getByLabel('Message').fill(text);
   await page.getByLabel('Message').press('Enter');
   // The first tokens on SwiftShader's WebGPU come after its shaders compile, which takes a while.
@@ -123,7 +129,7 @@ test.describe('two tabs of one browser', () => {
 });
 
 test.describe('an action taken while a reply streams ends it as Stop does, and keeps it', () => {
-  const params = (fixtureUrl: string, backend: string) => ({ model: fixtureUrl, backend, temperature: 0, max_new_tokens: 450 });
+  const params = (fixtureUrl: string, backend: string) => ({ model: fixtureUrl, backend, temperature: 0, max_new_tokens: 450, debug: 1 });
   test.beforeEach(({ backend }) => test.setTimeout(backend === 'webgpu' ? 480_000 : 240_000));
 
   test('P43 New chat mid-reply: the old conversation keeps the partial reply, with a note, also after a reload', async ({ page, modelServer, backend }) => {
