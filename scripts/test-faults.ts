@@ -1,7 +1,7 @@
 /**
  * `npm run test:faults [-- <playwright options>]`: runs the fault suite, exactly the browser tests
  * docs/fault-suite.md lists, on both backends (or the `--project` given). It tests the build in `dist`
- * (or `TL_OUT_DIR`): build first.
+ * (or `TL_OUT_DIR`): build first. Two workers unless `TL_E2E_WORKERS` says otherwise.
  */
 import { spawnSync } from 'node:child_process';
 import { faultSuiteGrep, faultSuiteSpecs, readFaultSuite } from '../test/support/fault-suite';
@@ -9,5 +9,8 @@ import { REPO_ROOT } from '../test/support/paths';
 
 const tests = readFaultSuite();
 const args = ['playwright', 'test', ...faultSuiteSpecs(tests), '--grep', faultSuiteGrep(tests), ...process.argv.slice(2)];
-const result = spawnSync('npx', args, { cwd: REPO_ROOT, stdio: 'inherit' });
+// Two browsers at once (one per core here), unless TL_E2E_WORKERS says otherwise: the suite's two big
+// specs share their probes out between them (docs/fault-suite.md, "Run time").
+const env = { ...process.env, TL_E2E_WORKERS: process.env.TL_E2E_WORKERS ?? '2' };
+const result = spawnSync('npx', args, { cwd: REPO_ROOT, stdio: 'inherit', env });
 process.exit(result.status ?? 1);
