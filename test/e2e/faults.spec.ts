@@ -8,7 +8,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, openApp, chat, waitForLoad, type ModelServer } from './fixtures';
+import { test, expect, openApp, chat, waitForLoad, holdNextReply, type ModelServer } from './fixtures';
 import { FIXTURE_MODEL_DIR } from '../support/paths';
 import { startHubServer, type HubRepo, type HubServer } from '../support/hub-server';
 
@@ -454,8 +454,7 @@ test.describe('mid-reply faults', () => {
 
   test('P37 a worker crash mid-reply gives the message back, reloads the model, and does not ask the user to', async ({ page, modelServer }) => {
     await openApp(page, { model: modelServer.fixtureUrl, backend: 'wasm', temperature: 0, max_new_tokens: 500, debug: 1 });
-    // Held in flight after two tokens, so the crash lands mid-reply however fast the machine decodes.
-    expect(await page.evaluate(() => document.querySelector('tl-app')!.client!.debugHoldReply(2))).toBe(true);
+    await holdNextReply(page);
     await startStreaming(page, 'Once upon a time');
     expect(await page.evaluate(() => document.querySelector('tl-app')!.client!.debugCrash())).toBe(true);
     const error = page.getByTestId('chat-error');

@@ -70,6 +70,15 @@ export async function waitForLoad(page: Page): Promise<void> {
   await expect(page.locator('tl-model-bar button[type=submit]')).toBeEnabled();
 }
 
+/**
+ * On a ?debug=1 page: the next reply holds still, streaming, once it has `afterTokens` tokens, until an
+ * action ends it (Stop, New chat, a load…). A probe of what such an action keeps then cannot lose the race
+ * to a reply that finishes first, however fast the machine decodes.
+ */
+export async function holdNextReply(page: Page, afterTokens = 2): Promise<void> {
+  expect(await page.evaluate((n) => document.querySelector('tl-app')!.client!.debugHoldReply(n), afterTokens)).toBe(true);
+}
+
 /** Types a message, presses Enter, and waits for the reply to finish. */
 export async function chat(page: Page, text: string): Promise<{ text: string; tokenIds: number[]; reason: string; gpuPicks: number | null }> {
   const before = await page.locator('[data-role=assistant]').count();

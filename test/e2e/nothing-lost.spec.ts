@@ -7,7 +7,7 @@
  * project's backend: what a user keeps must not depend on the engine they chose.
  */
 import type { Page } from '@playwright/test';
-import { test, expect, openApp, chat, waitForLoad } from './fixtures';
+import { test, expect, openApp, chat, waitForLoad, holdNextReply } from './fixtures';
 
 // Each probe opens its own pages and servers: they may share out among the run's workers.
 test.describe.configure({ mode: 'parallel' });
@@ -22,13 +22,9 @@ const ONE_TOKEN = { temperature: 0, max_new_tokens: 1 };
 const user = (page: Page) => page.locator('[data-role=user] .content');
 const options = (page: Page) => page.getByTestId('conversation-select').locator('option');
 
-/**
- * Sends `text` and waits for the reply's first tokens. The reply is held in flight after two tokens (a
- * ?debug=1 hook) until the action under test ends it: however fast the machine decodes, it is still
- * streaming when the action lands.
- */
+/** Sends `text` and waits for the reply's first tokens; the reply stays in flight until the action under test ends it. */
 async function startStreaming(page: Page, text: string): Promise<void> {
-  expect(await page.evaluate(() => document.querySelector('tl-app')!.client!.debugHoldReply(2))).toBe(true);
+  await holdNextReply(page);
   await page.getByLabel('Message').fill(text);
   await page.getByLabel('Message').press('Enter');
   // The first tokens on SwiftShader's WebGPU come after its shaders compile, which takes a while.
