@@ -15,8 +15,6 @@ import { EMBEDDED_MODELS_CACHE, EMBEDDED_MODELS_CACHE_PREFIX, RUNTIME_CACHE } fr
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | PrecacheEntry)[] };
 
-const MODELS_CACHE_PREFIX = EMBEDDED_MODELS_CACHE_PREFIX;
-const MODELS_CACHE = EMBEDDED_MODELS_CACHE;
 /** Both builds' .mjs and .wasm: four files; older versions' are evicted first. */
 const RUNTIME_FILES_KEPT = 4;
 
@@ -33,12 +31,12 @@ registerRoute(
 );
 
 const embeddedFolders = EMBEDDED_MODELS.map((model) => new URL(model.path, self.registration.scope).href);
-registerRoute(({ url }) => embeddedFolders.some((folder) => url.href.startsWith(folder)), new CacheFirst({ cacheName: MODELS_CACHE }));
+registerRoute(({ url }) => embeddedFolders.some((folder) => url.href.startsWith(folder)), new CacheFirst({ cacheName: EMBEDDED_MODELS_CACHE }));
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) {
-      if (name.startsWith(MODELS_CACHE_PREFIX) && name !== MODELS_CACHE) await caches.delete(name);
+      if (name.startsWith(EMBEDDED_MODELS_CACHE_PREFIX) && name !== EMBEDDED_MODELS_CACHE) await caches.delete(name);
     }
   })());
 });
