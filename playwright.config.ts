@@ -22,7 +22,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
     browserName: 'chromium',
-    launchOptions: chromiumLaunchOptions({ webgpu: true }),
+    launchOptions: chromiumLaunchOptions({ webgpu: true, forTests: true }),
   },
   projects: [
     { name: 'wasm', metadata: { backend: 'wasm' } },

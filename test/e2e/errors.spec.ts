@@ -91,7 +91,7 @@ test('generation that reaches the context limit stops with a message, not a cras
 
 test('a browser without a WebGPU adapter falls back to WASM with the reason, and a forced WebGPU says why it cannot run', async ({ backend, modelServer, baseURL }) => {
   test.skip(backend !== 'wasm', 'runs its own browser without WebGPU');
-  const browser = await chromium.launch(chromiumLaunchOptions({ webgpu: false }));
+  const browser = await chromium.launch(chromiumLaunchOptions({ webgpu: false, forTests: true }));
   try {
     const page = await browser.newPage({ baseURL });
     await openApp(page, { model: modelServer.fixtureUrl, backend: 'auto', temperature: 0, max_new_tokens: 60 });
@@ -125,7 +125,7 @@ test('a browser without Web Workers gets a clear message instead of a frozen pag
 
 test('in Chinese, the fallback reason and every engine error are Chinese sentences that keep the numbers', async ({ backend, modelServer, baseURL }) => {
   test.skip(backend !== 'wasm', 'runs its own browser without WebGPU');
-  const browser = await chromium.launch(chromiumLaunchOptions({ webgpu: false }));
+  const browser = await chromium.launch(chromiumLaunchOptions({ webgpu: false, forTests: true }));
   const han = /[\u4e00-\u9fff]/;
   try {
     // The language follows the browser's when the user has not chosen one.

@@ -380,15 +380,16 @@ test.describe('mid-reply faults', () => {
   test.beforeEach(({ backend }) => test.skip(backend !== 'wasm', 'the chat controls do not depend on the backend; device loss has its own test'));
 
   test('P33 stop then send, ten times: every reply ends, nothing sticks, and greedy decoding is still exact', async ({ page, modelServer }) => {
-    // Replies are capped so ten turns always fit the fixture's 512-token context whatever the machine's
-    // speed (a fast one finishes long replies before Stop lands, and the 10th prompt would not fit).
-    await openApp(page, { model: modelServer.fixtureUrl, backend: 'wasm', temperature: 0, max_new_tokens: 32 });
+    // Each reply is held streaming after two tokens, so every Stop lands mid-reply however fast the
+    // machine; the cap keeps ten turns inside the fixture's 512-token context even if a hold failed.
+    await openApp(page, { model: modelServer.fixtureUrl, backend: 'wasm', temperature: 0, max_new_tokens: 32, debug: 1 });
     for (let i = 0; i < 10; i++) {
+      await holdNextReply(page);
       await page.getByLabel('Message').fill(`Once upon a time ${i}`);
       await page.getByLabel('Message').press('Enter');
-      // The reply may already be over (Stop is then disabled): don't wait for it longer than a moment.
-      await page.getByRole('button', { name: 'Stop' }).click({ timeout: 2_000 }).catch(() => undefined);
+      await page.getByRole('button', { name: 'Stop' }).click();
       await expect(page.locator('[data-role=assistant]').nth(i)).toHaveAttribute('data-streaming', 'false');
+      await expect(page.locator('[data-role=assistant]').nth(i)).toHaveAttribute('data-stop-reason', 'aborted');
     }
     await expect(page.locator('[data-role=user]')).toHaveCount(10);
     await expect(page.locator('[data-role=assistant]')).toHaveCount(10);
