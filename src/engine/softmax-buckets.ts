@@ -1,16 +1,19 @@
 /**
  * The softmax of a whole vocabulary, walked largest first without sorting it: what the sampler draws
  * from when top-k is off (plain temperature, top-p). One pass over the logits applies the temperature
- * in place and sums each bucket's probability; a draw or a top-p cut then sorts only the one bucket it
- * lands in, so a walk over the tokens largest first costs what a full sort would give, at a fraction.
+ * in place and sums each bucket's probability; a draw or a top-p cut then sorts only the bucket it lands
+ * in (or a small nucleus whole), gathered from a list of the tokens near the maximum that the pass kept
+ * (or, where the landing is further down, by a scan of the vocabulary): a walk over the tokens largest
+ * first gives what a full sort would, at a fraction of its cost.
  *
  * Buckets have a fixed width (1/64 nat) and are counted down from an anchor a little above the
  * maximum, so the one pass needs no maximum first: the anchor is guessed from a sample of the logits
  * before the pass, and a pass that finds a logit above it (rare: a far-outlying favourite) is redone
- * from the maximum it found. Nothing here allocates after the first step of a vocabulary size.
+ * from the maximum it found. Nothing here allocates a vocabulary-sized array after the first step of a
+ * vocabulary size.
  */
 
-/** Bucket width: within a bucket exp's 5th-order Taylor series is off by < (1/64)^6 / 720 ≈ 2e-14 of itself. */
+/** Bucket width: within a bucket exp's 4th-order Taylor series is off by < (1/64)^5 / 120 ≈ 8e-12 of itself. */
 const PER_NAT = 64;
 /**
  * The anchor is this far above the sampled maximum. Tokens down to twice this below the anchor are
@@ -22,6 +25,14 @@ const SPAN_NATS = 64;
 const BUCKETS = 2 * SPAN_NATS * PER_NAT;
 /** Logits read (evenly spread) to guess the maximum before the pass. */
 const SAMPLE = 1024;
+/**
+ * The pass also lists the tokens within NEAR_NATS of the largest value (up to NEAR_CAP of them): where a
+ * walk lands (most draws, most nuclei) it gathers from that list instead of scanning the vocabulary.
+ */
+const NEAR_NATS = 8;
+const NEAR_CAP = 16384;
+/** A nucleus of at most this many tokens is gathered and sorted whole by the top-p cut (see `walk`). */
+const GATHER_WHOLE_NUCLEUS = 2048;
 /** exp(-b / PER_NAT): each bucket's upper edge below the anchor, computed once. */
 const EDGE = Float64Array.from({ length: BUCKETS }, (_, b) => Math.exp(-b / PER_NAT));
 
@@ -58,8 +69,20 @@ export class SoftmaxBuckets {
   /** The buckets that hold mass this step (walks start at `lo`; the last bucket holds what is left out). */
   private lo = 0;
   private hi = 0;
-  /** Which buckets `order` holds now, so that a cut and a draw landing in the same bucket sort it once. */
-  private collected: { first: number; last: number; count: number } | null = null;
+  /** Which buckets `order` holds now (first -1: none this step), so that a draw landing inside the buckets
+   * a cut gathered needs no gather of its own. */
+  private collectedFirst = -1;
+  private collectedLast = -1;
+  private collectedCount = 0;
+  /** The tokens of the buckets the last `collect` asked for: `order[gatheredStart..gatheredEnd)`. */
+  private gatheredStart = 0;
+  private gatheredEnd = 0;
+  /** Tokens that were within NEAR_NATS of the running maximum when the pass read them (index order). */
+  private readonly near = new Int32Array(NEAR_CAP);
+  /** How many are listed (NEAR_CAP + 1: more did not fit, so the list is not used) and the value above
+   * which every token is listed (the maximum less NEAR_NATS). */
+  private nearCount = 0;
+  private nearFloor = Infinity;
 
   /**
    * Temperature in place (each value rounded to float32 as the array stores it: the stored value is the
@@ -67,9 +90,10 @@ export class SoftmaxBuckets {
    *
    * The masses need no Math.exp per token (~20 ns each, 5+ ms at 262k tokens): within bucket b, whose
    * upper edge lies b/64 nats below the anchor, exp(-d) = exp(-b/64) · exp(x) with x = b/64 - d in
-   * (-1/64, 0], and exp(x) is its Taylor series to the 5th power. So the denominator matches a plain
-   * sum of exponentials to ~1e-14: a draw can differ from a full-sort sampler's only where it lands
-   * within that of a boundary between two tokens.
+   * (-1/64, 0], and exp(x) is its Taylor series to the 4th power. So the denominator matches a plain
+   * sum of exponentials to ~1e-11, inside the walk's 1e-9 margin: a draw can differ from a full-sort
+   * sampler's only where it lands within that of a boundary between two tokens. (The 5th-order term
+   * cost a division per token for accuracy no draw can see.)
    */
   prepare(logits: Float32Array, temperature: number): void {
     const n = logits.length;
@@ -104,17 +128,17 @@ export class SoftmaxBuckets {
     }
     for (let b = this.lo; b <= this.hi; b++) masses[b] /= sum;
     this.sum = sum;
-    this.collected = null;
+    this.collectedFirst = -1;
   }
 
   /**
    * One pass: temperature `t` in place and buckets counted down from `anchor`. Returns the largest value
    * at or above the anchor (-Infinity if none), which the caller redoes the pass from if it is above.
    *
-   * The loop does only what the sum needs: no running maximum or minimum, no per-token bucket kept (a
-   * gather recomputes a token's bucket from its value, `bucketOf`). With the temperature in a loop of its
-   * own (a branch and a reassigned value in the main loop compile worse in V8), this pass at 262,144
-   * tokens costs 0.59× the one that kept both, interleaved in one process (8 Dec 2026).
+   * The loop does little beyond the sum: no running minimum, no per-token bucket kept (a gather
+   * recomputes a token's bucket from its value, `bucketOf`), and the list of near tokens costs a compare
+   * per token. The temperature has a loop of its own: a branch and a reassigned value in the main loop
+   * compile worse in V8.
    */
   private pass(logits: Float32Array, t: number, anchor: number): number {
     // All-equal or non-finite logits: any finite anchor works; NaN and -Infinity go to the last bucket.
@@ -127,9 +151,22 @@ export class SoftmaxBuckets {
     // Math.fround gave the sample before.
     if (t !== 1) for (let i = 0; i < n; i++) logits[i] = logits[i] / t;
     let above = -Infinity;
+    const near = this.near;
+    let nearCount = 0;
+    let nearMax = -Infinity;
+    let nearFloor = -Infinity;
     // Locals only: this loop is the step's main cost. Its bucket is `bucketOf`'s, spelled out.
     for (let i = 0; i < n; i++) {
       const v = logits[i];
+      // Rarely true once the running maximum has settled: a compare per token, and a write for the few.
+      if (v > nearFloor) {
+        if (nearCount < NEAR_CAP) near[nearCount++] = i;
+        else nearCount = NEAR_CAP + 1;
+        if (v > nearMax) {
+          nearMax = v;
+          nearFloor = v - NEAR_NATS;
+        }
+      }
       const d = top - v;
       const q = d * PER_NAT;
       if (!(q < LAST)) continue; // NaN or past the span: the last bucket, left out of the sum
@@ -137,7 +174,7 @@ export class SoftmaxBuckets {
       if (q > 0) b = q | 0;
       else if (v > above) above = v; // at or above the anchor: moot if above, as the pass is then redone
       const x = b / PER_NAT - d;
-      masses[b] += 1 + x * (1 + x * (0.5 + x * (1 / 6 + x * (1 / 24 + x / 120))));
+      masses[b] += 1 + x * (1 + x * (0.5 + x * (1 / 6 + x * (1 / 24))));
     }
     // The buckets written: every one a token fell in holds mass (exp > 0.98 of its edge's), so the first
     // and the last non-zero ones bound what the next pass has to clear and the walks have to visit.
@@ -147,6 +184,8 @@ export class SoftmaxBuckets {
     while (hi > lo && masses[hi] === 0) hi--;
     this.lo = lo < LAST ? lo : 0;
     this.hi = lo < LAST ? hi : 0;
+    this.nearCount = nearCount;
+    this.nearFloor = nearCount <= NEAR_CAP ? nearFloor : Infinity;
     return above;
   }
 
@@ -172,37 +211,67 @@ export class SoftmaxBuckets {
   }
 
   /**
-   * The tokens of buckets first..lastBucket into `order`, largest first (ties by index, as a stable sort).
+   * The tokens of buckets first..lastBucket, largest first (ties by index, as a stable sort), as
+   * `order[gatheredStart..gatheredEnd)`. One scan of the vocabulary gathers the buckets `from..lastBucket` (from ≤ first:
+   * a wider gather serves a later walk over buckets inside it without scanning again) and sorts them.
    * The scan compares each value with bounds a bucket wider than the range on both sides, and computes
    * the exact bucket only for the values between them: a bucket's tokens are a range of values, and
    * rounding moves a bound by far less than a bucket. The tail bucket (NaN too) is gathered exactly.
    */
-  collect(logits: Float32Array, first: number, lastBucket: number): number {
-    const done = this.collected;
-    if (done && done.first === first && done.last === lastBucket) return done.count;
-    if (this.order.length < logits.length) this.order = new Int32Array(logits.length);
-    const order = this.order;
+  collect(logits: Float32Array, first: number, lastBucket: number, from = first): void {
     const top = this.anchor;
-    const upper = first > 0 ? top - (first - 1) / PER_NAT : Infinity;
-    const lower = lastBucket < LAST ? top - (lastBucket + 2) / PER_NAT : -Infinity;
-    const tail = lastBucket === LAST;
-    let count = 0;
-    for (let i = 0; i < logits.length; i++) {
-      const v = logits[i];
-      if (!tail && !(v <= upper && v >= lower)) continue;
-      const b = bucketOf(top, v);
-      if (b >= first && b <= lastBucket) order[count++] = i;
+    if (!(this.collectedFirst >= 0 && this.collectedFirst <= first && lastBucket <= this.collectedLast)) {
+      if (this.order.length < logits.length) this.order = new Int32Array(logits.length);
+      const order = this.order;
+      const upper = from > 0 ? top - (from - 1) / PER_NAT : Infinity;
+      const lower = lastBucket < LAST ? top - (lastBucket + 2) / PER_NAT : -Infinity;
+      const tail = lastBucket === LAST;
+      let count = 0;
+      if (lower > this.nearFloor) {
+        // Every token of the range lies above the listed floor, so the list holds them all.
+        for (let k = 0; k < this.nearCount; k++) {
+          const i = this.near[k];
+          const b = bucketOf(top, logits[i]);
+          if (b >= from && b <= lastBucket) order[count++] = i;
+        }
+      } else {
+        for (let i = 0; i < logits.length; i++) {
+          const v = logits[i];
+          if (!tail && !(v <= upper && v >= lower)) continue;
+          const b = bucketOf(top, v);
+          if (b >= from && b <= lastBucket) order[count++] = i;
+        }
+      }
+      order.subarray(0, count).sort((a, b) => logits[b] - logits[a] || a - b);
+      this.collectedFirst = from;
+      this.collectedLast = lastBucket;
+      this.collectedCount = count;
     }
-    order.subarray(0, count).sort((a, b) => logits[b] - logits[a] || a - b);
-    this.collected = { first, last: lastBucket, count };
+    // Largest first, so the buckets run in order along `order`.
+    const count = this.collectedCount;
+    let start = 0;
+    while (start < count && bucketOf(top, logits[this.order[start]]) < first) start++;
+    let end = start;
+    while (end < count && bucketOf(top, logits[this.order[end]]) <= lastBucket) end++;
+    this.gatheredStart = start;
+    this.gatheredEnd = end;
+  }
+
+  /**
+   * About how many tokens buckets first..last hold: a bucket's summed exp(x) is its count to within
+   * 1.6 % (each term lies in (e^-1/64, 1]), and `prepare` scaled it by the bucket's edge and the sum.
+   */
+  private tokensIn(first: number, last: number): number {
+    let count = 0;
+    for (let b = first; b <= last; b++) count += (this.bucketMass[b] * this.sum) / EDGE[b];
     return count;
   }
 
   /** Tokens in the buckets down to `id`'s, largest first, ending with `id` (or all of them: id -1). */
   tokensThrough(logits: Float32Array, id: number): number[] {
-    const count = this.collect(logits, this.lo, id >= 0 ? bucketOf(this.anchor, logits[id]) : LAST);
+    this.collect(logits, this.lo, id >= 0 ? bucketOf(this.anchor, logits[id]) : LAST);
     const ids: number[] = [];
-    for (let i = 0; i < count; i++) {
+    for (let i = this.gatheredStart; i < this.gatheredEnd; i++) {
       ids.push(this.order[i]);
       if (this.order[i] === id) break;
     }
@@ -236,8 +305,11 @@ export class SoftmaxBuckets {
       if (bucket === 0 && b !== stopBucket) continue;
       // Within rounding of the end, every later bucket may hold it: sort them all at once (rare).
       const last = remaining > tolerance ? b : end;
-      const count = this.collect(logits, b, last);
-      for (let i = 0; i < count; i++) {
+      // A top-p cut is followed by a draw inside the nucleus: where the nucleus holds few tokens, gather
+      // it whole now, so the draw finds its bucket gathered instead of scanning the vocabulary again.
+      const from = inclusive && this.tokensIn(this.lo, last) <= GATHER_WHOLE_NUCLEUS ? this.lo : b;
+      this.collect(logits, b, last, from);
+      for (let i = this.gatheredStart; i < this.gatheredEnd; i++) {
         const id = this.order[i];
         const p = this.probability(logits, id) / mass;
         spent += p;

@@ -413,6 +413,24 @@ describe('the sampler gives the tokens the full-sort reference sampler gave', ()
     }
   });
 
+  it('logits in rising or falling order (every token a new maximum, or none) draw as the reference does', () => {
+    // Rising: each token is within reach of the running maximum when read, more than the pass's list of
+    // near tokens holds, so every gather scans the vocabulary; falling: the list is exact from the start.
+    const spread = randomLogits(20_000, 31, 3);
+    const rising = Float32Array.from(spread).sort();
+    const falling = Float32Array.from(rising).reverse();
+    for (const logits of [rising, falling]) {
+      for (const settings of [{ ...PLAIN, temperature: 0.7 }, { ...PLAIN, temperature: 1.2, topP: 0.9 }, PLAIN]) {
+        const rng = createRng(8);
+        const reference = createRng(8);
+        const sampler = new Sampler(settings);
+        for (let step = 0; step < 30; step++) {
+          expect(sampler.next(Float32Array.from(logits), rng)).toBe(referenceSample(Float32Array.from(logits), settings, reference, []));
+        }
+      }
+    }
+  });
+
   it('a draw within rounding of 1 lands in the far tail, as the full sort does (which token there is rounding noise)', () => {
     const logits = randomLogits(20_000, 12, 3);
     const order = referenceDistribution(Float32Array.from(logits), PLAIN).ids;
