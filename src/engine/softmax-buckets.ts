@@ -212,9 +212,10 @@ export class SoftmaxBuckets {
 
   /**
    * The tokens of buckets first..lastBucket, largest first (ties by index, as a stable sort), as
-   * `order[gatheredStart..gatheredEnd)`. One scan of the vocabulary gathers the buckets `from..lastBucket` (from ≤ first:
-   * a wider gather serves a later walk over buckets inside it without scanning again) and sorts them.
-   * The scan compares each value with bounds a bucket wider than the range on both sides, and computes
+   * `order[gatheredStart..gatheredEnd)`. One gather takes the buckets `from..lastBucket` (from ≤ first: a
+   * wider gather serves a later walk over buckets inside it with no gather of its own) and sorts them:
+   * from the pass's list of near tokens where the range lies above its floor, else by a scan of the
+   * vocabulary. The scan compares each value with bounds a bucket wider than the range on both sides, and computes
    * the exact bucket only for the values between them: a bucket's tokens are a range of values, and
    * rounding moves a bound by far less than a bucket. The tail bucket (NaN too) is gathered exactly.
    */
