@@ -22,7 +22,8 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
     browserName: 'chromium',
-    launchOptions: chromiumLaunchOptions({ webgpu: true, forTests: true }),
+    // TL_E2E_SKIP_WORKGROUP_INIT: the fault suite's faster SwiftShader compiles (scripts/test-faults.ts).
+    launchOptions: chromiumLaunchOptions({ webgpu: true, forTests: true, skipWorkgroupInit: process.env.TL_E2E_SKIP_WORKGROUP_INIT === '1' }),
   },
   projects: [
     { name: 'wasm', metadata: { backend: 'wasm' } },
