@@ -50,6 +50,16 @@ function bucketOf(anchor: number, v: number): number {
   return q < LAST ? (q > 0 ? q | 0 : 0) : LAST;
 }
 
+/** The largest of every `stride`-th logit divided by `t` and rounded to float32 (as the pass stores it). */
+function scaledMax(logits: Float32Array, t: number, stride: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i += stride) {
+    const v = t === 1 ? logits[i] : Math.fround(logits[i] / t);
+    if (v > max) max = v;
+  }
+  return max;
+}
+
 /** Where a walk over the tokens, largest first, stopped. */
 export interface Landing {
   /** The token, or -1 when the walk ran out of tokens (rounding at the very end). */
@@ -98,22 +108,14 @@ export class SoftmaxBuckets {
   prepare(logits: Float32Array, temperature: number): void {
     const n = logits.length;
     const t = temperature;
-    let guess = -Infinity;
     const stride = Math.max(1, Math.floor(n / SAMPLE));
-    for (let i = 0; i < n; i += stride) {
-      const v = t === 1 ? logits[i] : Math.fround(logits[i] / t);
-      if (v > guess) guess = v;
-    }
+    let guess = scaledMax(logits, t, stride);
     // A sample of every logit is the maximum itself: no headroom needed. A sample without a finite value
     // (all -Infinity or NaN) says nothing: then the maximum is found first, so that the anchor is never
     // more than the span above it.
-    let headroom = SPAN_NATS;
-    if (stride === 1) headroom = 0;
-    else if (!(guess > -Infinity)) {
-      for (let i = 0; i < n; i++) {
-        const v = t === 1 ? logits[i] : Math.fround(logits[i] / t);
-        if (v > guess) guess = v;
-      }
+    let headroom = stride === 1 ? 0 : SPAN_NATS;
+    if (headroom > 0 && !(guess > -Infinity)) {
+      guess = scaledMax(logits, t, 1);
       headroom = 0;
     }
     const above = this.pass(logits, t, guess + headroom);
